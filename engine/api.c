@@ -1,0 +1,283 @@
+/* api.c: the public entry points. Runs the stages in order and builds the
+ * borrowed views (attrib_entity, attrib_quote) that callers read. */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "doc.h"
+
+const char *attrib_version(void) { return ATTRIB_VERSION_STRING; }
+
+const char *attrib_status_str(attrib_status code) {
+  switch (code) {
+  case ATTRIB_OK:
+    return "ok";
+  case ATTRIB_ERR_NOMEM:
+    return "out of memory";
+  case ATTRIB_ERR_ARG:
+    return "invalid argument";
+  case ATTRIB_ERR_UTF8:
+    return "invalid UTF-8";
+  case ATTRIB_ERR_BINARY:
+    return "binary data";
+  case ATTRIB_ERR_TOO_LARGE:
+    return "input too large";
+  case ATTRIB_ERR_MODEL:
+    return "malformed model";
+  case ATTRIB_ERR_IO:
+    return "cannot read model";
+  case ATTRIB_ERR_LIMIT:
+    return "processing limit reached";
+  }
+  return "unknown status";
+}
+
+const char *attrib_entity_type_str(attrib_entity_type t) {
+  static const char *names[] = {"PERSON", "ORG", "COUNTRY", "LOCATION"};
+  return (unsigned)t < 4 ? names[t] : "UNKNOWN";
+}
+
+const char *attrib_quote_kind_str(attrib_quote_kind k) {
+  static const char *names[] = {"direct", "partial", "scare", "indirect"};
+  return (unsigned)k < 4 ? names[k] : "unknown";
+}
+
+void attrib_options_init(attrib_options *o) {
+  if (!o)
+    return;
+  memset(o, 0, sizeof *o);
+  o->max_input_bytes = (size_t)64 << 20;
+  o->indirect = 1;
+}
+
+void attrib_free(void *p) { free(p); }
+
+void attrib_doc_free(attrib_doc *d) {
+  if (!d)
+    return;
+  pcre2_match_data_free(d->md);
+  strmap_free(&d->ent_names);
+  arena_release(&d->mem);
+  free(d);
+}
+
+size_t attrib_doc_paragraph_count(const attrib_doc *d) { return d ? d->paras.len : 0; }
+size_t attrib_doc_sentence_count(const attrib_doc *d) { return d ? d->sents.len : 0; }
+size_t attrib_doc_entity_count(const attrib_doc *d) { return d ? d->n_pub_entities : 0; }
+size_t attrib_doc_quote_count(const attrib_doc *d) { return d ? d->n_pub_quotes : 0; }
+
+const attrib_entity *attrib_doc_entity(const attrib_doc *d, size_t i) {
+  return d && i < d->n_pub_entities ? &d->pub_entities[i] : NULL;
+}
+
+const attrib_quote *attrib_doc_quote(const attrib_doc *d, size_t i) {
+  return d && i < d->n_pub_quotes ? &d->pub_quotes[i] : NULL;
+}
+
+/* ---- views -------------------------------------------------------------- */
+
+typedef struct order {
+  uint64_t key;
+  uint32_t idx;
+} order;
+
+static int cmp_order(const void *a, const void *b) {
+  const order *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end) {
+  s->start = start;
+  s->end = end;
+  s->text = arena_strndup(&d->mem, d->copy + start, end - start);
+  return s->text ? 0 : -1;
+}
+
+static const char *make_id(attrib_doc *d, char prefix, size_t n) {
+  char buf[32];
+  int k = snprintf(buf, sizeof buf, "%c%zu", prefix, n);
+  return arena_strndup(&d->mem, buf, (size_t)k);
+}
+
+static int build_views(attrib_doc *d) {
+  size_t ne = d->entities.len, nq = d->quotes.len;
+  /* An entity is reported when named, or when it speaks or is spoken to. */
+  uint8_t *keep = arena_alloc(&d->mem, ne + 1);
+  d->entity_pub = arena_array(&d->mem, ne + 1, sizeof(int32_t));
+  order *ord = arena_array(&d->mem, (ne > nq ? ne : nq) + 1, sizeof(order));
+  if (!keep || !d->entity_pub || !ord)
+    return -1;
+  for (size_t i = 0; i < ne; i++) {
+    entity *e = &ENTITY(d, i);
+    for (size_t k = 0; k < e->mentions.len && !keep[i]; k++)
+      keep[i] = MENTION(d, VEC_AT(e->mentions, int32_t, k)).kind == M_NAME;
+  }
+  for (size_t i = 0; i < nq; i++) {
+    quote *q = &QUOTE(d, i);
+    if (q->speaker_mention >= 0 && MENTION(d, q->speaker_mention).entity >= 0)
+      keep[MENTION(d, q->speaker_mention).entity] = 1;
+    if (q->addressee_mention >= 0 && MENTION(d, q->addressee_mention).entity >= 0)
+      keep[MENTION(d, q->addressee_mention).entity] = 1;
+  }
+  size_t n = 0;
+  for (size_t i = 0; i < ne; i++) {
+    d->entity_pub[i] = -1;
+    if (!keep[i])
+      continue;
+    entity *e = &ENTITY(d, i);
+    uint64_t first = UINT32_MAX;
+    for (size_t k = 0; k < e->mentions.len; k++) {
+      mention *m = &MENTION(d, VEC_AT(e->mentions, int32_t, k));
+      if (m->start < first)
+        first = m->start;
+    }
+    ord[n].key = first;
+    ord[n].idx = (uint32_t)i;
+    n++;
+  }
+  qsort(ord, n, sizeof(order), cmp_order);
+  d->pub_entities = arena_array(&d->mem, n + 1, sizeof(attrib_entity));
+  if (!d->pub_entities)
+    return -1;
+  d->n_pub_entities = n;
+  for (size_t j = 0; j < n; j++) {
+    entity *e = &ENTITY(d, ord[j].idx);
+    attrib_entity *pe = &d->pub_entities[j];
+    d->entity_pub[ord[j].idx] = (int32_t)j;
+    pe->id = make_id(d, 'e', j + 1);
+    pe->type = (attrib_entity_type)e->type;
+    pe->name = e->name;
+    size_t nm = e->mentions.len;
+    order *mo = arena_array(&d->mem, nm + 1, sizeof(order));
+    attrib_span *ms = arena_array(&d->mem, nm + 1, sizeof(attrib_span));
+    if (!pe->id || !mo || !ms)
+      return -1;
+    for (size_t k = 0; k < nm; k++) {
+      int32_t mi = VEC_AT(e->mentions, int32_t, k);
+      mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
+      mo[k].idx = (uint32_t)mi;
+    }
+    qsort(mo, nm, sizeof(order), cmp_order);
+    size_t out = 0;
+    for (size_t k = 0; k < nm; k++) {
+      if (k && mo[k].key == mo[k - 1].key)
+        continue; /* the same span reached twice */
+      mention *m = &MENTION(d, mo[k].idx);
+      if (set_span(d, &ms[out++], m->start, m->end) != 0)
+        return -1;
+    }
+    pe->mentions = ms;
+    pe->n_mentions = out;
+  }
+  /* Quotes in text order. */
+  for (size_t i = 0; i < nq; i++) {
+    ord[i].key = ((uint64_t)QUOTE(d, i).start << 32) | QUOTE(d, i).end;
+    ord[i].idx = (uint32_t)i;
+  }
+  qsort(ord, nq, sizeof(order), cmp_order);
+  d->pub_quotes = arena_array(&d->mem, nq + 1, sizeof(attrib_quote));
+  if (!d->pub_quotes)
+    return -1;
+  d->n_pub_quotes = nq;
+  for (size_t j = 0; j < nq; j++) {
+    quote *q = &QUOTE(d, ord[j].idx);
+    attrib_quote *pq = &d->pub_quotes[j];
+    pq->id = make_id(d, 'q', j + 1);
+    pq->kind = (attrib_quote_kind)q->kind;
+    if (!pq->id || set_span(d, &pq->span, q->start, q->end) != 0)
+      return -1;
+    pq->speaker = -1;
+    pq->addressee = -1;
+    pq->confidence = q->confidence;
+    pq->rule = q->rule;
+    if (q->speaker_mention >= 0) {
+      mention *m = &MENTION(d, q->speaker_mention);
+      if (m->entity >= 0 && d->entity_pub[m->entity] >= 0) {
+        pq->speaker = d->entity_pub[m->entity];
+        if (set_span(d, &pq->speaker_mention, m->start, m->end) != 0)
+          return -1;
+      }
+    }
+    if (pq->speaker < 0) {
+      pq->confidence = 0;
+      pq->rule = "none";
+    }
+    if (q->addressee_mention >= 0) {
+      mention *m = &MENTION(d, q->addressee_mention);
+      if (m->entity >= 0)
+        pq->addressee = d->entity_pub[m->entity];
+    }
+    if (q->cue_tok_first >= 0) {
+      pq->has_cue = 1;
+      pq->cue_lemma = q->cue_lemma ? q->cue_lemma : "";
+      if (set_span(d, &pq->cue, TOK(d, q->cue_tok_first).start, TOK(d, q->cue_tok_end - 1).end) != 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t len,
+                             const attrib_options *opts, attrib_doc **out, attrib_error *err) {
+  if (!out)
+    return doc_error(err, ATTRIB_ERR_ARG, 0, "attrib_analyze: out is NULL");
+  *out = NULL;
+  if (!model || (!text && len))
+    return doc_error(err, ATTRIB_ERR_ARG, 0, "attrib_analyze: model and text are required");
+  attrib_options defaults;
+  attrib_options_init(&defaults);
+  if (!opts)
+    opts = &defaults;
+  size_t max = opts->max_input_bytes ? opts->max_input_bytes : defaults.max_input_bytes;
+  if (max > UINT32_MAX - 16)
+    max = UINT32_MAX - 16; /* offsets are kept in 32 bits */
+  if (len > max)
+    return doc_error(err, ATTRIB_ERR_TOO_LARGE, max, "input of %zu bytes exceeds the limit of %zu bytes",
+                     len, max);
+  attrib_doc *d = calloc(1, sizeof *d);
+  if (!d)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  arena_init(&d->mem);
+  d->model = model;
+  d->opts = *opts;
+  d->text = text ? text : "";
+  d->len = len;
+  strmap_init(&d->ent_names);
+  vec_init(&d->paras, sizeof(paragraph));
+  vec_init(&d->sents, sizeof(sentence));
+  vec_init(&d->toks, sizeof(token));
+  vec_init(&d->quotes, sizeof(quote));
+  vec_init(&d->cues, sizeof(cue));
+  vec_init(&d->mentions, sizeof(mention));
+  vec_init(&d->entities, sizeof(entity));
+  attrib_status st = ATTRIB_OK;
+  d->md = pcre2_match_data_create(32, NULL);
+  d->copy = arena_strndup(&d->mem, d->text, len);
+  if (!d->md || !d->copy)
+    st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  if (st == ATTRIB_OK)
+    st = text_stage(d, err);
+  if (st == ATTRIB_OK)
+    st = segment_stage(d, err);
+  if (st == ATTRIB_OK)
+    st = quotes_stage(d, err);
+  if (st == ATTRIB_OK)
+    st = cues_stage(d, err);
+  if (st == ATTRIB_OK)
+    st = entities_stage(d, err);
+  if (st == ATTRIB_OK)
+    st = coref_stage(d, err);
+  if (st == ATTRIB_OK)
+    st = attribution_stage(d, err);
+  if (st == ATTRIB_OK && build_views(d) != 0)
+    st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  d->text = NULL; /* the caller's buffer is not ours to keep */
+  if (st != ATTRIB_OK) {
+    attrib_doc_free(d);
+    return st;
+  }
+  *out = d;
+  return ATTRIB_OK;
+}

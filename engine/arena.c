@@ -1,0 +1,98 @@
+/* arena.c: per-document bump allocator. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_block {
+  arena_block *next;
+  size_t cap, used;
+  max_align_t data[]; /* aligned storage */
+};
+
+enum { ARENA_MIN_BLOCK = 64 * 1024, ARENA_ALIGN = sizeof(max_align_t) };
+
+void arena_init(arena *a) {
+  a->head = NULL;
+  a->used_total = 0;
+}
+
+void arena_release(arena *a) {
+  arena_block *b = a->head;
+  while (b) {
+    arena_block *n = b->next;
+    free(b);
+    b = n;
+  }
+  a->head = NULL;
+  a->used_total = 0;
+}
+
+void *arena_alloc(arena *a, size_t n) {
+  if (n == 0)
+    n = 1;
+  if (n > SIZE_MAX / 2)
+    return NULL;
+  n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+  arena_block *b = a->head;
+  if (!b || b->cap - b->used < n) {
+    /* Blocks double with the total so a large document needs few mallocs. */
+    size_t cap = ARENA_MIN_BLOCK;
+    if (a->used_total / 2 > cap)
+      cap = a->used_total / 2;
+    if (cap < n)
+      cap = n;
+    b = malloc(sizeof(arena_block) + cap);
+    if (!b)
+      return NULL;
+    b->cap = cap;
+    b->used = 0;
+    b->next = a->head;
+    a->head = b;
+  }
+  void *p = (char *)b->data + b->used;
+  b->used += n;
+  a->used_total += n;
+  memset(p, 0, n);
+  return p;
+}
+
+void *arena_array(arena *a, size_t n, size_t sz) {
+  if (sz && n > SIZE_MAX / sz)
+    return NULL;
+  return arena_alloc(a, n * sz);
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  if (!p)
+    return NULL;
+  if (n)
+    memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+void vec_init(vec *v, size_t elem) {
+  v->data = NULL;
+  v->len = v->cap = 0;
+  v->elem = elem;
+}
+
+void *vec_push(vec *v, arena *a) {
+  if (v->len == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 16;
+    void *d = arena_array(a, cap, v->elem);
+    if (!d)
+      return NULL;
+    if (v->len)
+      memcpy(d, v->data, v->len * v->elem);
+    v->data = d;
+    v->cap = cap;
+  }
+  void *p = (char *)v->data + v->len * v->elem;
+  memset(p, 0, v->elem);
+  v->len++;
+  return p;
+}

@@ -1,0 +1,35 @@
+/* arena.h: bump allocator owning all per-document memory, freed at once. */
+#ifndef ATTRIB_ARENA_H
+#define ATTRIB_ARENA_H
+
+#include <stddef.h>
+
+typedef struct arena_block arena_block;
+
+typedef struct arena {
+  arena_block *head;
+  size_t used_total; /* bytes handed out, for the benchmark's memory figures */
+} arena;
+
+void arena_init(arena *a);
+void arena_release(arena *a);
+/* Zeroed memory aligned for any type, or NULL when out of memory. */
+void *arena_alloc(arena *a, size_t n);
+/* Zeroed array of n elements of size sz, NULL on overflow or out of memory. */
+void *arena_array(arena *a, size_t n, size_t sz);
+/* NUL-terminated copy of s[0, n), NULL when out of memory. */
+char *arena_strndup(arena *a, const char *s, size_t n);
+
+/* A growable array whose storage lives in an arena (old storage is simply
+ * left behind on growth; the arena frees it with everything else). */
+typedef struct vec {
+  void *data;
+  size_t len, cap, elem;
+} vec;
+
+void vec_init(vec *v, size_t elem);
+/* Appends one zeroed element and returns it, or NULL when out of memory. */
+void *vec_push(vec *v, arena *a);
+#define VEC_AT(v, T, i) (((T *)(v).data)[i])
+
+#endif

@@ -1,0 +1,409 @@
+/* attribution.c: stage 7. Finds who said each quote, and reported speech.
+ *
+ * Each paragraph is rewritten as a string of symbols, one per unit: a whole
+ * quotation, a mention, a cue, a word or a punctuation mark (the alphabet is
+ * documented in models/attribution.rules). The rules are PCRE2 patterns
+ * over that string, tried from the most to the least precise; named groups
+ * (spk, cue, adr, content) point back to the units. Quotes no rule
+ * attributes inherit the speaker of their multi-paragraph run, or of the
+ * quote before them when no other speaker came in between. */
+#include <string.h>
+
+#include "doc.h"
+
+typedef struct unit {
+  uint32_t tok_first, tok_end;
+  int32_t ref; /* mention, quote or cue index, or -1 */
+} unit;
+
+typedef struct para_syms {
+  char *s;
+  unit *u;
+  uint32_t n;
+} para_syms;
+
+static int is_adverb(const token *t) {
+  return t->kind == TK_WORD && (t->flags & T_LOWER) && t->key_len > 4 &&
+         memcmp(t->key + t->key_len - 2, "ly", 2) == 0;
+}
+
+static char punct_sym(const token *t) {
+  unsigned char c = (unsigned char)t->key[0];
+  switch (c) {
+  case ',':
+    return ',';
+  case ':':
+    return ':';
+  case ';':
+    return ';';
+  case '.':
+  case '!':
+  case '?':
+    return (t->flags & T_SENT_END) ? '.' : 'x';
+  case '(':
+  case '[':
+    return '(';
+  case ')':
+  case ']':
+    return ')';
+  case '-':
+    return '-';
+  default:
+    break;
+  }
+  if (t->key_len == 3 && c == 0xE2 && (unsigned char)t->key[1] == 0x80) {
+    unsigned char c3 = (unsigned char)t->key[2];
+    if (c3 == 0x93 || c3 == 0x94)
+      return '-';
+    if (c3 == 0xA6)
+      return (t->flags & T_SENT_END) ? '.' : 'x';
+  }
+  return 'x';
+}
+
+static char mention_sym(const mention *m) {
+  if (m->kind == M_PRONOUN)
+    return 'P';
+  if (m->kind == M_DESC)
+    return 'D';
+  switch (m->type) {
+  case ATTRIB_PERSON:
+    return 'N';
+  case ATTRIB_ORG:
+    return 'O';
+  default:
+    return 'G';
+  }
+}
+
+static int32_t root_quote(attrib_doc *d, int32_t q) {
+  while (q >= 0 && QUOTE(d, q).parent >= 0)
+    q = QUOTE(d, q).parent;
+  return q;
+}
+
+static char quote_sym(const quote *q) {
+  switch (q->kind) {
+  case ATTRIB_DIRECT:
+    return 'q';
+  case ATTRIB_PARTIAL:
+    return 'p';
+  default:
+    return 's';
+  }
+}
+
+/* The symbols of paragraph p. */
+static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
+  paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+  uint32_t n = pa->tok_end - pa->tok_first;
+  ps->s = arena_alloc(&d->mem, n + 1);
+  ps->u = arena_array(&d->mem, n + 1, sizeof(unit));
+  ps->n = 0;
+  if (!ps->s || !ps->u)
+    return -1;
+  for (uint32_t i = pa->tok_first; i < pa->tok_end;) {
+    token *t = &TOK(d, i);
+    unit *u = &ps->u[ps->n];
+    char c;
+    u->tok_first = i;
+    u->ref = -1;
+    uint32_t next = i + 1;
+    int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
+    if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
+      /* the opening mark of a root quote: find it */
+      for (uint32_t k = i + 1; k < pa->tok_end; k++)
+        if (TOK(d, k).quote >= 0) {
+          int32_t r = root_quote(d, TOK(d, k).quote);
+          if (QUOTE(d, r).open_tok == i)
+            rq = r;
+          break;
+        }
+    }
+    if (rq >= 0) {
+      quote *q = &QUOTE(d, rq);
+      c = quote_sym(q);
+      u->ref = rq;
+      next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
+      if (next <= i)
+        next = i + 1;
+    } else if (t->mention >= 0) {
+      mention *m = &MENTION(d, t->mention);
+      c = mention_sym(m);
+      u->ref = t->mention;
+      next = m->tok_end > i ? m->tok_end : i + 1;
+    } else if (t->cue >= 0) {
+      cue *cu = &VEC_AT(d->cues, cue, t->cue);
+      c = (cu->entry->flags & CUE_NOUN) ? 'A' : 'V';
+      u->ref = t->cue;
+      next = cu->tok_end;
+    } else if (t->kind == TK_PUNCT) {
+      c = punct_sym(t);
+    } else if (t->kind == TK_QUOTE) {
+      c = 'x';
+    } else if (tok_is_lower(t, "that") && (t->flags & T_LOWER)) {
+      c = 'T';
+    } else if ((t->words & W_PREP) && (t->flags & T_LOWER)) {
+      c = 'i';
+    } else if ((t->words & W_AUX) || is_adverb(t)) {
+      c = 'a';
+    } else if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL)) {
+      c = 'W';
+    } else {
+      c = 'w';
+    }
+    if (next > pa->tok_end)
+      next = pa->tok_end;
+    u->tok_end = next;
+    ps->s[ps->n++] = c;
+    i = next;
+  }
+  ps->s[ps->n] = '\0';
+  return 0;
+}
+
+/* Speaker mention of unit k, creating an entity for an unnamed description
+ * that speaks ("a source", "officials"). -1 when it names no one. */
+static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k) {
+  int32_t mi = ps->u[k].ref;
+  if (mi < 0)
+    return -1;
+  mention *m = &MENTION(d, mi);
+  if (m->entity >= 0 || m->kind != M_DESC)
+    return mi;
+  const char *name = arena_strndup(&d->mem, d->copy + m->start, m->end - m->start);
+  entity *e = name ? vec_push(&d->entities, &d->mem) : NULL;
+  if (!e)
+    return -2;
+  e->type = m->type;
+  e->name = name;
+  e->first_tok = m->tok_first;
+  vec_init(&e->mentions, sizeof(int32_t));
+  int32_t *slot = vec_push(&e->mentions, &d->mem);
+  if (!slot)
+    return -2;
+  *slot = mi;
+  m->entity = (int32_t)(d->entities.len - 1);
+  return mi;
+}
+
+/* Index of the unit holding byte offset off of the symbol string. */
+static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
+  unit *u = &ps->u[k];
+  q->cue_tok_first = (int32_t)u->tok_first;
+  q->cue_tok_end = (int32_t)u->tok_end;
+  q->cue_lemma = u->ref >= 0 ? VEC_AT(d->cues, cue, u->ref).entry->lemma : NULL;
+}
+
+/* Runs rule r on subject s[0, n); fills ov (pairs). Returns the number of
+ * pairs, 0 for no match, -1 when a limit stopped it. */
+static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t n, size_t start) {
+  int rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, start, 0, d->md, d->model->mctx);
+  if (rc == PCRE2_ERROR_NOMATCH)
+    return 0;
+  if (rc < 0)
+    return -1;
+  return rc;
+}
+
+static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
+  const attrib_model *m = d->model;
+  quote *q = &QUOTE(d, ps->u[k].ref);
+  char saved = ps->s[k];
+  ps->s[k] = 'Q';
+  int found = 0;
+  for (size_t r = 0; r < m->n_rules && !found; r++) {
+    const rule *ru = &m->rules[r];
+    if (ru->kind != RULE_QUOTE)
+      continue;
+    int rc = run_rule(d, ru, ps->s, ps->n, 0);
+    if (rc <= 0)
+      continue;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+    if (!ru->grp_spk || (int)ru->grp_spk >= rc || ov[2 * ru->grp_spk] == PCRE2_UNSET)
+      continue;
+    uint32_t sk = (uint32_t)ov[2 * ru->grp_spk];
+    int32_t mi = speaker_of(d, ps, sk);
+    if (mi == -2) {
+      ps->s[k] = saved;
+      return -1;
+    }
+    q->speaker_mention = mi;
+    q->confidence = mi >= 0 && MENTION(d, mi).entity >= 0 ? ru->confidence : 0;
+    q->rule = ru->name;
+    if (ru->grp_cue && (int)ru->grp_cue < rc && ov[2 * ru->grp_cue] != PCRE2_UNSET)
+      set_cue(d, q, ps, (uint32_t)ov[2 * ru->grp_cue]);
+    if (ru->grp_adr && (int)ru->grp_adr < rc && ov[2 * ru->grp_adr] != PCRE2_UNSET) {
+      int32_t am = ps->u[ov[2 * ru->grp_adr]].ref;
+      if (am >= 0 && MENTION(d, am).entity >= 0)
+        q->addressee_mention = am;
+    }
+    found = 1;
+  }
+  ps->s[k] = saved;
+  return 0;
+}
+
+static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc,
+                        uint32_t para) {
+  uint32_t c0 = (uint32_t)ov[2 * ru->grp_content], c1 = (uint32_t)ov[2 * ru->grp_content + 1];
+  if (c1 <= c0)
+    return 0;
+  uint32_t a = ps->u[c0].tok_first, b = ps->u[c1 - 1].tok_end;
+  /* trim "that" and trailing punctuation */
+  while (a < b && (tok_is_lower(&TOK(d, a), "that") || TOK(d, a).kind == TK_PUNCT))
+    a++;
+  while (b > a && (TOK(d, b - 1).kind == TK_PUNCT))
+    b--;
+  if (b <= a)
+    return 0;
+  unsigned words = 0;
+  for (uint32_t i = a; i < b; i++)
+    words += TOK(d, i).kind == TK_WORD;
+  if (words < 3)
+    return 0;
+  int32_t mi = speaker_of(d, ps, (uint32_t)ov[2 * ru->grp_spk]);
+  if (mi == -2)
+    return -1;
+  quote *q = vec_push(&d->quotes, &d->mem);
+  if (!q)
+    return -1;
+  q->kind = ATTRIB_INDIRECT;
+  q->tok_first = a;
+  q->tok_end = b;
+  q->start = TOK(d, a).start;
+  q->end = TOK(d, b - 1).end;
+  q->open_tok = q->close_tok = UINT32_MAX;
+  q->para = para;
+  q->parent = -1;
+  q->group = (int32_t)(d->quotes.len - 1);
+  q->speaker_mention = mi;
+  q->addressee_mention = -1;
+  q->cue_tok_first = q->cue_tok_end = -1;
+  q->confidence = mi >= 0 && MENTION(d, mi).entity >= 0 ? ru->confidence : 0;
+  q->rule = ru->name;
+  if (ru->grp_cue && (int)ru->grp_cue < rc && ov[2 * ru->grp_cue] != PCRE2_UNSET)
+    set_cue(d, q, ps, (uint32_t)ov[2 * ru->grp_cue]);
+  if (ru->grp_adr && (int)ru->grp_adr < rc && ov[2 * ru->grp_adr] != PCRE2_UNSET) {
+    int32_t am = ps->u[ov[2 * ru->grp_adr]].ref;
+    if (am >= 0 && MENTION(d, am).entity >= 0)
+      q->addressee_mention = am;
+  }
+  return 0;
+}
+
+/* Reported speech: rules run on each sentence of the paragraph, where a
+ * sentence is the run of symbols up to a '.' outside quotations. */
+static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
+  const attrib_model *m = d->model;
+  uint32_t s0 = 0;
+  for (uint32_t k = 0; k <= ps->n; k++) {
+    if (k < ps->n && ps->s[k] != '.')
+      continue;
+    uint32_t s1 = k < ps->n ? k + 1 : k;
+    if (s1 > s0) {
+      for (size_t r = 0; r < m->n_rules; r++) {
+        const rule *ru = &m->rules[r];
+        if (ru->kind != RULE_INDIRECT)
+          continue;
+        int rc = pcre2_match(ru->code, (PCRE2_SPTR)(ps->s + s0), s1 - s0, 0, 0, d->md, m->mctx);
+        if (rc <= 0)
+          continue;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+        for (int g = 0; g < rc; g++)
+          if (ov[2 * g] != PCRE2_UNSET) {
+            ov[2 * g] += s0;
+            ov[2 * g + 1] += s0;
+          }
+        if (!ru->grp_spk || ov[2 * ru->grp_spk] == PCRE2_UNSET)
+          continue;
+        if (add_indirect(d, ps, ru, ov, rc, para) != 0)
+          return -1;
+        break;
+      }
+    }
+    s0 = s1;
+  }
+  return 0;
+}
+
+/* Quotes with no rule: the speaker of their run, else of the previous
+ * quote when no other name came in between. */
+static void inherit(attrib_doc *d, uint32_t nquotes) {
+  for (uint32_t k = 0; k < nquotes; k++) {
+    quote *q = &QUOTE(d, k);
+    if (q->speaker_mention >= 0 || q->parent >= 0 || q->kind == ATTRIB_SCARE)
+      continue;
+    /* multi-paragraph run: any part's speaker is the whole's */
+    for (uint32_t j = 0; j < nquotes; j++) {
+      quote *o = &QUOTE(d, j);
+      if (j != k && o->group == q->group && o->speaker_mention >= 0) {
+        q->speaker_mention = o->speaker_mention;
+        q->confidence = o->confidence * 0.95;
+        q->rule = "multi-paragraph";
+        break;
+      }
+    }
+  }
+  for (uint32_t k = 0; k < nquotes; k++) {
+    quote *q = &QUOTE(d, k);
+    if (q->speaker_mention >= 0 || q->parent >= 0 || q->kind == ATTRIB_SCARE)
+      continue;
+    /* the previous root quote, within two paragraphs */
+    int32_t prev = -1;
+    for (int32_t j = (int32_t)k - 1; j >= 0; j--) {
+      quote *o = &QUOTE(d, j);
+      if (o->parent >= 0 || o->kind == ATTRIB_SCARE)
+        continue;
+      prev = j;
+      break;
+    }
+    if (prev < 0)
+      continue;
+    quote *o = &QUOTE(d, prev);
+    if (o->speaker_mention < 0 || q->para > o->para + 2)
+      continue;
+    int32_t ent = MENTION(d, o->speaker_mention).entity;
+    /* someone else named outside quotes in between ends the run */
+    uint32_t from = o->close_tok == UINT32_MAX ? o->tok_end : o->close_tok + 1;
+    int other = 0;
+    for (uint32_t i = from; i < q->open_tok && !other; i++) {
+      token *t = &TOK(d, i);
+      if (t->quote >= 0 || t->mention < 0)
+        continue;
+      mention *mm = &MENTION(d, t->mention);
+      if (mm->entity != ent && (mm->type == ATTRIB_PERSON || mm->kind == M_PRONOUN) &&
+          mm->kind != M_DESC)
+        other = 1;
+    }
+    if (other)
+      continue;
+    q->speaker_mention = o->speaker_mention;
+    q->confidence = o->confidence * 0.8;
+    q->rule = "floating";
+  }
+}
+
+attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
+  uint32_t nquotes = (uint32_t)d->quotes.len;
+  for (uint32_t p = 0; p < d->paras.len; p++) {
+    paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    if (pa->tok_first == pa->tok_end)
+      continue;
+    para_syms ps;
+    if (symbolise(d, p, &ps) != 0)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    for (uint32_t k = 0; k < ps.n; k++) {
+      char c = ps.s[k];
+      if (c != 'q' && c != 'p')
+        continue;
+      if (apply_quote_rules(d, &ps, k) != 0)
+        return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    }
+    if (d->opts.indirect && !pa->headline && !pa->boilerplate &&
+        apply_indirect_rules(d, &ps, p) != 0)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  }
+  inherit(d, nquotes);
+  return ATTRIB_OK;
+}

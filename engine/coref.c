@@ -1,0 +1,272 @@
+/* coref.c: stage 6. Mentions that are not names: pronouns (he, she, it,
+ * they), descriptions that speak for a named body ("a representative for
+ * the European Commission", "the response from the Commission", "the
+ * company's spokesman"), definite references ("the company", "the
+ * Commission", "the diplomat") and unnamed groups ("officials", "a
+ * source"). Each resolves to the nearest compatible entity outside
+ * quotations, preferring one that was the subject of a reporting verb. */
+#include <string.h>
+
+#include "doc.h"
+
+static int is_word(const token *t) { return t->kind == TK_WORD; }
+
+int tok_is(const token *t, const char *w) {
+  size_t n = strlen(w);
+  return t->key_len == n && memcmp(t->key, w, n) == 0;
+}
+
+int tok_is_lower(const token *t, const char *w) {
+  size_t n = strlen(w);
+  if (t->key_len != n)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = t->key[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c + 32);
+    if (c != w[i])
+      return 0;
+  }
+  return 1;
+}
+
+/* Is mention m the subject of a reporting verb: "X said", "X has said",
+ * "said X"? Such entities are what later pronouns most often mean. */
+static int subject_of_cue(attrib_doc *d, const mention *m) {
+  uint32_t n = NTOK(d);
+  for (uint32_t i = m->tok_end; i < n && i < m->tok_end + 3; i++) {
+    token *t = &TOK(d, i);
+    if (t->para != TOK(d, m->tok_first).para)
+      break;
+    if (t->cue >= 0)
+      return 1;
+    if (!(t->words & W_AUX) && !(t->key_len > 4 && memcmp(t->key + t->key_len - 2, "ly", 2) == 0))
+      break;
+  }
+  if (m->tok_first > 0 && TOK(d, m->tok_first - 1).cue >= 0 && TOK(d, m->tok_first - 1).para == TOK(d, m->tok_first).para)
+    return 1;
+  return 0;
+}
+
+/* Nearest entity of one of the wanted types before token i, looking back
+ * over at most `paras` paragraphs, outside quotations. gender 0 = any. */
+static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
+  uint32_t p0 = TOK(d, i).para;
+  uint32_t lo_para = p0 > paras ? p0 - paras : 0;
+  int32_t nearest = -1, subject = -1;
+  int32_t last_m = -1;
+  for (uint32_t k = i; k > 0; k--) {
+    token *t = &TOK(d, k - 1);
+    if (t->para < lo_para)
+      break;
+    if (t->mention < 0 || t->mention == last_m || t->quote >= 0)
+      continue;
+    last_m = t->mention;
+    mention *m = &MENTION(d, t->mention);
+    if (m->entity < 0 || !((1u << m->type) & types))
+      continue;
+    entity *e = &ENTITY(d, m->entity);
+    if (gender && e->gender && !(e->gender & gender))
+      continue;
+    if (nearest < 0)
+      nearest = m->entity;
+    if (subject < 0 && subject_of_cue(d, m)) {
+      subject = m->entity;
+      break;
+    }
+  }
+  return subject >= 0 ? subject : nearest;
+}
+
+static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind,
+                           uint8_t type, uint8_t gender, uint8_t plural) {
+  mention *m = vec_push(&d->mentions, &d->mem);
+  if (!m)
+    return -2;
+  int32_t mi = (int32_t)(d->mentions.len - 1);
+  m->tok_first = a;
+  m->tok_end = b;
+  m->start = TOK(d, a).start;
+  m->end = TOK(d, b - 1).end;
+  m->entity = ent;
+  m->kind = kind;
+  m->type = type;
+  m->gender = gender;
+  m->plural = plural;
+  for (uint32_t k = a; k < b; k++)
+    TOK(d, k).mention = mi;
+  if (ent >= 0) {
+    int32_t *slot = vec_push(&ENTITY(d, ent).mentions, &d->mem);
+    if (!slot)
+      return -2;
+    *slot = mi;
+  }
+  return mi;
+}
+
+/* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
+ * "X's spokesman", "the company", "officials"): its end and entity. */
+static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, int32_t *ent,
+                    uint8_t *type, uint8_t *plural) {
+  uint32_t k = i;
+  token *t = &TOK(d, k);
+  *ent = -1;
+  *plural = 0;
+  /* X's spokesman / X's statement */
+  if (t->mention >= 0 && MENTION(d, t->mention).kind == M_NAME) {
+    mention *m = &MENTION(d, t->mention);
+    uint32_t j = m->tok_end;
+    if (j + 1 < end && (TOK(d, j).flags & T_POSSESSIVE) &&
+        (TOK(d, j + 1).words & (W_ROLE | W_DOC_NOUN))) {
+      *out_end = j + 2;
+      *ent = m->entity;
+      *type = m->type;
+      return 1;
+    }
+    return 0;
+  }
+  int det = (t->words & W_DET) != 0;
+  if (det)
+    k++;
+  /* up to two modifiers: "a senior State Department official" is left to names */
+  uint32_t mods = 0;
+  while (k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
+         !(TOK(d, k).words & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_PERSON_NOUN | W_GROUP_NOUN)) &&
+         TOK(d, k).cue < 0 && TOK(d, k).mention < 0 && det) {
+    k++;
+    mods++;
+  }
+  if (k >= end || TOK(d, k).mention >= 0)
+    return 0;
+  token *h = &TOK(d, k);
+  uint32_t hw = h->words;
+  if (!(hw & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_PERSON_NOUN | W_GROUP_NOUN)))
+    return 0;
+  if (!det && !(hw & W_GROUP_NOUN))
+    return 0; /* bare "officials", "sources" only */
+  *plural = (hw & W_GROUP_NOUN) != 0;
+  uint32_t e = k + 1;
+  /* for|of|at|from|with [the] X */
+  if (e + 1 < end && is_word(&TOK(d, e)) &&
+      (tok_is(&TOK(d, e), "for") || tok_is(&TOK(d, e), "of") || tok_is(&TOK(d, e), "at") ||
+       tok_is(&TOK(d, e), "from") || tok_is(&TOK(d, e), "with") || tok_is(&TOK(d, e), "in"))) {
+    uint32_t x = e + 1;
+    if (x < end && (TOK(d, x).words & W_DET))
+      x++;
+    if (x < end && TOK(d, x).mention >= 0) {
+      mention *m = &MENTION(d, TOK(d, x).mention);
+      if (m->entity >= 0 && m->kind == M_NAME && (hw & (W_ROLE | W_DOC_NOUN | W_GROUP_NOUN))) {
+        *out_end = m->tok_end;
+        *ent = m->entity;
+        *type = m->type;
+        return 1;
+      }
+    }
+  }
+  *out_end = e;
+  if (hw & W_ORG_NOUN) {
+    if (!tok_is_lower(t, "the"))
+      return 0;
+    *ent = antecedent(d, i, 1u << ATTRIB_ORG, 0, 3);
+    *type = ATTRIB_ORG;
+    return 1;
+  }
+  if ((hw & W_PERSON_NOUN) && tok_is_lower(t, "the")) {
+    *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+    *type = ATTRIB_PERSON;
+    return 1;
+  }
+  if (hw & (W_ROLE | W_GROUP_NOUN | W_PERSON_NOUN)) {
+    *type = ATTRIB_PERSON; /* an unnamed speaker: becomes its own entity if it speaks */
+    return 1;
+  }
+  return 0;
+}
+
+/* "the Commission": a capitalised organisation head after "the" names the
+ * latest organisation ending in that word. */
+static int32_t head_reference(attrib_doc *d, uint32_t i) {
+  token *h = &TOK(d, i);
+  for (uint32_t k = i; k > 0; k--) {
+    token *t = &TOK(d, k - 1);
+    if (t->mention < 0)
+      continue;
+    mention *m = &MENTION(d, t->mention);
+    if (m->kind != M_NAME || m->entity < 0 || m->type != ATTRIB_ORG)
+      continue;
+    token *last = &TOK(d, m->tok_end - 1);
+    entity *e = &ENTITY(d, m->entity);
+    size_t nl = strlen(e->name);
+    if ((last->key_len == h->key_len && memcmp(last->key, h->key, h->key_len) == 0) ||
+        (nl > h->key_len && memcmp(e->name + nl - h->key_len, h->key, h->key_len) == 0 &&
+         e->name[nl - h->key_len - 1] == ' '))
+      return m->entity;
+    k = m->tok_first + 1;
+  }
+  return -1;
+}
+
+attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
+  uint32_t n = NTOK(d);
+  for (uint32_t p = 0; p < d->paras.len; p++) {
+    paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    if (pa->headline || pa->boilerplate)
+      continue;
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      token *t = &TOK(d, i);
+      if (t->quote >= 0 || !is_word(t))
+        continue;
+      /* "the Commission" */
+      if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&
+          tok_is_lower(&TOK(d, i - 1), "the")) {
+        int32_t e = head_reference(d, i);
+        if (e >= 0) {
+          if (new_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
+            return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+          continue;
+        }
+      }
+      uint32_t w = t->words;
+      if (t->mention < 0 && (w & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P)) &&
+          !(t->flags & T_POSSESSIVE)) {
+        /* only subject and object forms: he, she, it, they */
+        if (!(tok_is_lower(t, "he") || tok_is_lower(t, "she") || tok_is_lower(t, "it") ||
+              tok_is_lower(t, "they")))
+          continue;
+        int32_t e = -1;
+        uint8_t type = ATTRIB_PERSON, gender = 0, plural = 0;
+        if (w & W_PRONOUN_M) {
+          gender = G_MALE;
+          e = antecedent(d, i, 1u << ATTRIB_PERSON, G_MALE, 4);
+        } else if (w & W_PRONOUN_F) {
+          gender = G_FEMALE;
+          e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 4);
+        } else if (w & W_PRONOUN_N) {
+          type = ATTRIB_ORG;
+          e = antecedent(d, i, 1u << ATTRIB_ORG, 0, 3);
+        } else {
+          plural = 1;
+          type = ATTRIB_ORG;
+          e = antecedent(d, i, 1u << ATTRIB_ORG, 0, 2);
+        }
+        if (e >= 0 && gender && !ENTITY(d, e).gender)
+          ENTITY(d, e).gender = gender; /* "he" fixes the gender for later */
+        if (new_mention(d, i, i + 1, e, M_PRONOUN, type, gender, plural) == -2)
+          return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+        continue;
+      }
+      uint32_t e_end;
+      int32_t ent;
+      uint8_t type, plural;
+      if ((t->mention < 0 || MENTION(d, t->mention).kind == M_NAME) &&
+          describe(d, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
+        if (e_end > n)
+          e_end = n;
+        if (new_mention(d, i, e_end, ent, M_DESC, type, 0, plural) == -2)
+          return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+        i = e_end - 1;
+      }
+    }
+  }
+  return ATTRIB_OK;
+}

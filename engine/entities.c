@@ -1,0 +1,536 @@
+/* entities.c: stage 5. People, organisations, countries and places.
+ * Gazetteer matches (longest first) and capitalised chunks typed by their
+ * context: titles (Dr., MEP, CEO), organisation heads and suffixes (Lab,
+ * Commission, Ministry of X), first names, bylines, apposition and
+ * reporting verbs. Headlines and web furniture only ever mention entities
+ * the body has established. Each referent becomes one entity; surnames,
+ * first tokens of organisation names, head words ("the Commission") and
+ * acronyms defined in the text link to it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "doc.h"
+
+typedef struct chunk {
+  uint32_t a, b;     /* tokens [a, b) */
+  uint8_t after_title;
+  uint8_t title_gender;
+  uint8_t byline;
+  uint8_t link_only; /* headline or boilerplate: may only name known entities */
+} chunk;
+
+static int is_name_tok(const token *t) {
+  return t->kind == TK_WORD && (t->flags & (T_CAP | T_ALLCAP)) && !(t->flags & T_POSSESSIVE);
+}
+
+static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap) {
+  size_t o = 0;
+  for (uint32_t i = a; i < b; i++) {
+    token *t = &TOK(d, i);
+    if (o + t->key_len + 2 >= cap)
+      return 0;
+    if (i > a)
+      buf[o++] = ' ';
+    memcpy(buf + o, t->key, t->key_len);
+    o += t->key_len;
+  }
+  buf[o] = '\0';
+  return o;
+}
+
+/* Longest gazetteer entry starting at token i, within the paragraph. */
+static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
+  const attrib_model *m = d->model;
+  token *t = &TOK(d, i);
+  if (t->kind == TK_HANDLE) {
+    int32_t e = strmap_get(&m->gaz, t->key + 1, t->key_len - 1);
+    if (e < 0)
+      return NULL;
+    *ntok = 1;
+    return &m->gaz_entries[e];
+  }
+  if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
+    return NULL;
+  for (uint32_t n = m->gaz_max_tok; n >= 1; n--) {
+    if (i + n > end)
+      continue;
+    char key[1024];
+    size_t kl = join_keys(d, i, i + n, key, sizeof key);
+    if (!kl)
+      continue;
+    int32_t e = strmap_get(&m->gaz, key, kl);
+    if (e >= 0) {
+      *ntok = n;
+      return &m->gaz_entries[e];
+    }
+  }
+  return NULL;
+}
+
+/* A title (Dr., Prime Minister, CEO) starting at token i: its length, and
+ * its gender in *g. 0 when none. */
+static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
+  const attrib_model *m = d->model;
+  for (uint32_t n = m->title_max_tok; n >= 1; n--) {
+    if (i + n > end)
+      continue;
+    char key[256];
+    size_t kl = join_keys(d, i, i + n, key, sizeof key);
+    if (!kl)
+      continue;
+    int32_t v = strmap_get(&m->titles, key, kl);
+    if (v >= 0) {
+      *g = (uint8_t)(v & 3);
+      return n;
+    }
+  }
+  return 0;
+}
+
+static int first_name_gender(attrib_doc *d, const token *t) {
+  int32_t v = strmap_get(&d->model->first_names, t->key, t->key_len);
+  return v < 0 ? -1 : v;
+}
+
+static int ends_with(const token *t, const char *suf) {
+  size_t n = strlen(suf);
+  return t->key_len > n + 2 && memcmp(t->key + t->key_len - n, suf, n) == 0;
+}
+
+static size_t lower_key(const token *t, char *buf, size_t cap) {
+  if (t->key_len >= cap)
+    return 0;
+  for (uint32_t k = 0; k < t->key_len; k++) {
+    char ch = t->key[k];
+    buf[k] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+  }
+  return t->key_len;
+}
+
+typedef struct ctx {
+  attrib_doc *d;
+  strmap cap_mid; /* capitalised words seen inside sentences */
+  strmap lower;   /* words seen in lower case */
+  vec chunks;
+} ctx;
+
+static attrib_status oom(attrib_error *err) {
+  return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+}
+
+/* ---- entities and mentions ------------------------------------------- */
+
+static int32_t new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t ntok,
+                          const gaz_entry *g, uint32_t tok) {
+  entity *e = vec_push(&d->entities, &d->mem);
+  if (!e)
+    return -1;
+  e->type = type;
+  e->name = name;
+  e->name_ntok = ntok;
+  e->gaz = g;
+  e->first_tok = tok;
+  vec_init(&e->mentions, sizeof(int32_t));
+  return (int32_t)(d->entities.len - 1);
+}
+
+/* Registers key -> entity; a key claimed by two entities becomes ambiguous
+ * (-2) unless strong, which overrides weak claims. */
+static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int strong) {
+  int32_t cur = strmap_get(&d->ent_names, key, kl);
+  if (cur == ent)
+    return 0;
+  if (cur == -1 || strong)
+    return strmap_put(&d->ent_names, &d->mem, key, kl, ent, NULL);
+  return strmap_put(&d->ent_names, &d->mem, key, kl, -2, NULL);
+}
+
+static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
+  mention *mm = vec_push(&d->mentions, &d->mem);
+  if (!mm)
+    return -1;
+  int32_t mi = (int32_t)(d->mentions.len - 1);
+  mm->tok_first = a;
+  mm->tok_end = b;
+  mm->start = TOK(d, a).start;
+  mm->end = TOK(d, b - 1).end;
+  mm->entity = ent;
+  mm->kind = kind;
+  entity *e = &ENTITY(d, ent);
+  mm->type = e->type;
+  mm->gender = e->gender;
+  int32_t *slot = vec_push(&e->mentions, &d->mem);
+  if (!slot)
+    return -1;
+  *slot = mi;
+  for (uint32_t i = a; i < b; i++)
+    TOK(d, i).mention = mi;
+  return 0;
+}
+
+/* Aliases by which later text refers to an entity named by tokens [a, b). */
+static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
+  entity *e = &ENTITY(d, ent);
+  char key[1024];
+  size_t kl = join_keys(d, a, b, key, sizeof key);
+  if (kl && name_key(d, key, kl, ent, 1) != 0)
+    return -1;
+  if (b - a < 2)
+    return 0;
+  token *first = &TOK(d, a), *last = &TOK(d, b - 1);
+  if (e->type == ATTRIB_PERSON) {
+    if (name_key(d, last->key, last->key_len, ent, 0) != 0)
+      return -1;
+    if (first_name_gender(d, first) >= 0 && name_key(d, first->key, first->key_len, ent, 0) != 0)
+      return -1;
+  } else if (e->type == ATTRIB_ORG) {
+    if (!from_gaz && !(first->words & (W_NOT_NAME | W_DET)) && !(TOK(d, a + 1).words & W_CONNECT) &&
+        name_key(d, first->key, first->key_len, ent, 0) != 0)
+      return -1;
+    if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) && name_key(d, last->key, last->key_len, ent, 0) != 0)
+      return -1;
+    /* initials: National Security Agency -> NSA */
+    char ini[16];
+    size_t n = 0;
+    for (uint32_t i = a; i < b && n + 1 < sizeof ini; i++)
+      if (TOK(d, i).flags & T_CAP)
+        ini[n++] = TOK(d, i).key[0];
+    if (n >= 3 && name_key(d, ini, n, ent, 0) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The entity for a gazetteer match: one per canonical name. */
+static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
+  char key[512];
+  int kl = snprintf(key, sizeof key, "\x01%s", g->canonical);
+  if (kl <= 0 || (size_t)kl >= sizeof key)
+    return -1;
+  int32_t ent = strmap_get(&d->ent_names, key, (size_t)kl);
+  if (ent >= 0)
+    return ent;
+  ent = new_entity(d, g->type, g->canonical, 0, g, a);
+  if (ent < 0 || strmap_put(&d->ent_names, &d->mem, key, (size_t)kl, ent, NULL) != 0)
+    return -1;
+  /* the canonical's own words name it too: "Commission" for European Commission */
+  if (register_aliases(d, ent, a, b, 1) != 0)
+    return -1;
+  return ent;
+}
+
+/* ---- typing chunks ----------------------------------------------------- */
+
+static int seen(const strmap *m, const token *t, int lower) {
+  char buf[128];
+  if (!lower)
+    return strmap_get(m, t->key, t->key_len) >= 0;
+  size_t n = lower_key(t, buf, sizeof buf);
+  return n && strmap_get(m, buf, n) >= 0;
+}
+
+/* Drops leading words that are not part of a name: The, Related, and
+ * sentence-initial words that the document also uses in lower case. */
+static void strip(ctx *c, chunk *ch) {
+  attrib_doc *d = c->d;
+  while (ch->a < ch->b) {
+    token *t = &TOK(d, ch->a);
+    if (t->words & (W_NOT_NAME | W_STOPCAP | W_DET | W_CONNECT)) {
+      ch->a++;
+      continue;
+    }
+    if ((t->flags & T_INITIAL) && !ch->after_title && first_name_gender(d, t) < 0 &&
+        !seen(&c->cap_mid, t, 0) &&
+        (seen(&c->lower, t, 1) || ends_with(t, "ing") || ends_with(t, "ed") || ends_with(t, "ly"))) {
+      ch->a++;
+      continue;
+    }
+    break;
+  }
+  while (ch->b > ch->a && (TOK(d, ch->b - 1).words & (W_CONNECT | W_STOPCAP)))
+    ch->b--;
+}
+
+/* Is the chunk followed by ", (a|the)? ... role," (apposition)? */
+static int apposition_role(attrib_doc *d, uint32_t b, uint32_t end) {
+  if (b >= end || TOK(d, b).kind != TK_PUNCT || TOK(d, b).key[0] != ',')
+    return 0;
+  for (uint32_t i = b + 1; i < end && i < b + 9; i++) {
+    token *t = &TOK(d, i);
+    if (t->kind == TK_PUNCT)
+      return 0;
+    if (t->words & (W_ROLE | W_PERSON_NOUN | W_TITLE_WORD))
+      return 1;
+    uint8_t g;
+    if (title_at(d, i, end, &g))
+      return 1;
+  }
+  return 0;
+}
+
+/* Followed by a reporting verb (optionally after auxiliaries)? */
+static int followed_by_cue(attrib_doc *d, uint32_t b, uint32_t end) {
+  for (uint32_t i = b; i < end && i < b + 3; i++) {
+    token *t = &TOK(d, i);
+    if (t->cue >= 0)
+      return 1;
+    if (!(t->words & W_AUX) && !ends_with(t, "ly"))
+      return 0;
+  }
+  return 0;
+}
+
+/* Type of a chunk from its context, or -1 when the context says nothing. */
+static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
+  attrib_doc *d = c->d;
+  uint32_t a = ch->a, b = ch->b, n = b - a;
+  paragraph *pa = &VEC_AT(d->paras, paragraph, TOK(d, a).para);
+  *gender = 0;
+  for (uint32_t i = a; i < b; i++)
+    if (TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD))
+      if (n >= 2 || (TOK(d, i).words & W_ORG_SUFFIX))
+        return ATTRIB_ORG;
+  if (ch->after_title || ch->byline) {
+    *gender = ch->title_gender;
+    return ATTRIB_PERSON;
+  }
+  int fg = first_name_gender(d, &TOK(d, a));
+  if (fg >= 0 && (n >= 2 || followed_by_cue(d, b, pa->tok_end))) {
+    *gender = (uint8_t)fg;
+    if (*gender == (G_MALE | G_FEMALE))
+      *gender = 0;
+    return ATTRIB_PERSON;
+  }
+  token *t = &TOK(d, a);
+  if (n == 1 && (t->flags & T_ALLCAP) && t->key_len >= 2 && t->key_len <= 6 && !(t->words & W_STOPCAP))
+    return ATTRIB_ORG;
+  if (a > pa->tok_first) {
+    token *p = &TOK(d, a - 1);
+    if ((p->flags & T_LOWER) && (p->words & (W_ROLE | W_PERSON_NOUN | W_TITLE_WORD)))
+      return ATTRIB_PERSON;
+  }
+  if (n >= 2 && n <= 4 && (apposition_role(d, b, pa->tok_end) || followed_by_cue(d, b, pa->tok_end)))
+    return ATTRIB_PERSON;
+  return -1;
+}
+
+static const char *span_text(attrib_doc *d, uint32_t a, uint32_t b) {
+  return arena_strndup(&d->mem, d->copy + TOK(d, a).start, TOK(d, b - 1).end - TOK(d, a).start);
+}
+
+/* Links the longest sub-span of [a, b) naming a known entity, repeatedly. */
+static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
+  for (uint32_t i = a; i < b;) {
+    uint32_t best = 0;
+    int32_t ent = -1;
+    for (uint32_t j = b; j > i; j--) {
+      char key[1024];
+      size_t kl = join_keys(d, i, j, key, sizeof key);
+      if (!kl)
+        continue;
+      int32_t e = strmap_get(&d->ent_names, key, kl);
+      if (e >= 0) {
+        best = j;
+        ent = e;
+        break;
+      }
+    }
+    if (ent >= 0) {
+      if (add_mention(d, i, best, ent, M_NAME) != 0)
+        return -1;
+      /* the fullest name seen: "Eugene Kaspersky" over "Kaspersky" */
+      entity *e = &ENTITY(d, ent);
+      if (!e->gaz && best - i > e->name_ntok && e->type == ATTRIB_PERSON) {
+        e->name = span_text(d, i, best);
+        e->name_ntok = best - i;
+        if (!e->name || register_aliases(d, ent, i, best, 0) != 0)
+          return -1;
+      }
+      i = best;
+    } else {
+      i++;
+    }
+  }
+  return 0;
+}
+
+/* ---- chunking ------------------------------------------------------------ */
+
+static int byline_before(attrib_doc *d, paragraph *pa, uint32_t a) {
+  /* "By X", "Written by X", "More from X", "Reporting by X" at the start of a paragraph */
+  uint32_t k = a - pa->tok_first;
+  if (k == 0 || k > 2)
+    return 0;
+  token *p = &TOK(d, a - 1);
+  if (!(tok_is_lower(p, "by") || tok_is_lower(p, "from")))
+    return 0;
+  if (k == 1)
+    return tok_is_lower(p, "by");
+  return (TOK(d, pa->tok_first).words & W_BYLINE) != 0;
+}
+
+static int is_boilerplate(attrib_doc *d, paragraph *pa) {
+  if (pa->tok_first == pa->tok_end)
+    return 0;
+  token *t = &TOK(d, pa->tok_first);
+  return (t->words & W_STOPCAP) && (t->flags & (T_CAP | T_ALLCAP));
+}
+
+static int collect(ctx *c) {
+  attrib_doc *d = c->d;
+  for (uint32_t p = 0; p < d->paras.len; p++) {
+    paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    pa->boilerplate = (uint8_t)is_boilerplate(d, pa);
+    uint8_t pending_title = 0, pending_g = 0;
+    uint32_t i = pa->tok_first;
+    while (i < pa->tok_end) {
+      token *t = &TOK(d, i);
+      uint32_t n;
+      const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
+      if (g && !(n == 1 && (t->words & W_NOT_NAME) && (t->flags & T_INITIAL))) {
+        int32_t ent = gaz_entity(d, g, i, i + n);
+        if (ent < 0 || add_mention(d, i, i + n, ent, M_NAME) != 0)
+          return -1;
+        i += n;
+        pending_title = 0;
+        continue;
+      }
+      uint8_t tg;
+      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
+      if (tn) {
+        pending_title = 1;
+        pending_g = tg;
+        i += tn;
+        continue;
+      }
+      if (!is_name_tok(t)) {
+        pending_title = (t->kind == TK_PUNCT && t->key[0] == '.' && pending_title); /* "Dr ." */
+        i++;
+        continue;
+      }
+      chunk *ch = vec_push(&c->chunks, &d->mem);
+      if (!ch)
+        return -1;
+      ch->a = i;
+      ch->after_title = pending_title;
+      ch->title_gender = pending_g;
+      ch->byline = (uint8_t)byline_before(d, pa, i);
+      ch->link_only = pa->headline || pa->boilerplate;
+      pending_title = 0;
+      i++;
+      while (i < pa->tok_end) {
+        token *u = &TOK(d, i);
+        uint32_t gn;
+        uint8_t g2;
+        if (is_name_tok(u)) {
+          if (gaz_at(d, i, pa->tok_end, &gn) || title_at(d, i, pa->tok_end, &g2))
+            break;
+          i++;
+          continue;
+        }
+        /* "Ministry of Defence", "Commission for Data Protection", "van Dijk" */
+        if ((u->words & W_CONNECT) && i + 1 < pa->tok_end && is_name_tok(&TOK(d, i + 1))) {
+          int org = (TOK(d, i - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
+          int particle = !tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&");
+          if (org || particle) {
+            i++;
+            continue;
+          }
+        }
+        break;
+      }
+      ch->b = i;
+      if (ch->byline)
+        ch->link_only = 0; /* "More from X" under a headline-like line */
+    }
+  }
+  return 0;
+}
+
+static int build_sets(ctx *c) {
+  attrib_doc *d = c->d;
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    token *t = &TOK(d, i);
+    if (t->kind != TK_WORD || t->quote >= 0)
+      continue;
+    if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
+      if (strmap_put(&c->cap_mid, &d->mem, t->key, t->key_len, 1, NULL) != 0)
+        return -1;
+    } else if (t->flags & T_LOWER) {
+      if (strmap_put(&c->lower, &d->mem, t->key, t->key_len, 1, NULL) != 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
+  ctx c;
+  memset(&c, 0, sizeof c);
+  c.d = d;
+  strmap_init(&c.cap_mid);
+  strmap_init(&c.lower);
+  vec_init(&c.chunks, sizeof(chunk));
+  attrib_status st = ATTRIB_OK;
+  if (build_sets(&c) != 0 || collect(&c) != 0) {
+    st = oom(err);
+    goto done;
+  }
+  /* Pass 1: chunks whose context types them make entities. */
+  for (size_t k = 0; k < c.chunks.len; k++) {
+    chunk *ch = &VEC_AT(c.chunks, chunk, k);
+    strip(&c, ch);
+    if (ch->a >= ch->b || ch->link_only)
+      continue;
+    char key[1024];
+    size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key);
+    if (!kl)
+      continue;
+    int32_t known = strmap_get(&d->ent_names, key, kl);
+    if (known >= 0) {
+      if (add_mention(d, ch->a, ch->b, known, M_NAME) != 0) {
+        st = oom(err);
+        goto done;
+      }
+      ch->a = ch->b; /* done */
+      continue;
+    }
+    uint8_t g;
+    int type = chunk_type(&c, ch, &g);
+    if (type < 0)
+      continue;
+    const char *name = span_text(d, ch->a, ch->b);
+    int32_t ent = name ? new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL, ch->a) : -1;
+    if (ent < 0 || register_aliases(d, ent, ch->a, ch->b, 0) != 0) {
+      st = oom(err);
+      goto done;
+    }
+    ENTITY(d, ent).gender = g;
+    if (add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {
+      st = oom(err);
+      goto done;
+    }
+    /* "National Commission for Data Protection (CNPD)" defines CNPD */
+    if (ch->b + 2 < NTOK(d) && TOK(d, ch->b).key[0] == '(' && (TOK(d, ch->b + 1).flags & T_ALLCAP) &&
+        TOK(d, ch->b + 2).key[0] == ')') {
+      token *ac = &TOK(d, ch->b + 1);
+      if (name_key(d, ac->key, ac->key_len, ent, 1) != 0) {
+        st = oom(err);
+        goto done;
+      }
+    }
+    ch->a = ch->b;
+  }
+  /* Pass 2: the rest may only name what pass 1 established. */
+  for (size_t k = 0; k < c.chunks.len; k++) {
+    chunk *ch = &VEC_AT(c.chunks, chunk, k);
+    if (ch->a < ch->b && link_known(d, ch->a, ch->b) != 0) {
+      st = oom(err);
+      goto done;
+    }
+  }
+done:
+  strmap_free(&c.cap_mid);
+  strmap_free(&c.lower);
+  return st;
+}

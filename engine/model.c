@@ -1,0 +1,566 @@
+/* model.c: loads and compiles the model: word lists and rules from
+ * models/ (or the copy embedded at build time) into hash maps and PCRE2
+ * patterns. The result is immutable; see models/README.md for the syntax. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#include "doc.h"
+#include "embedded.h"
+
+/* ---- key normalisation ------------------------------------------------ */
+
+size_t model_norm_key(const char *s, size_t n, char *buf, size_t cap) {
+  UChar src[256], dst[512];
+  int32_t sl = 0, dl;
+  UErrorCode ec = U_ZERO_ERROR;
+  if (n >= 256)
+    return 0;
+  u_strFromUTF8(src, 256, &sl, s, (int32_t)n, &ec);
+  if (U_FAILURE(ec))
+    return 0;
+  const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&ec);
+  if (U_FAILURE(ec))
+    return 0;
+  dl = unorm2_normalize(nfkc, src, sl, dst, 512, &ec);
+  if (U_FAILURE(ec))
+    return 0;
+  for (int32_t i = 0; i < dl; i++)
+    if (dst[i] == 0x2019 || dst[i] == 0x2018 || dst[i] == 0x02BC)
+      dst[i] = '\'';
+  int32_t out = 0;
+  u_strToUTF8(buf, (int32_t)cap, &out, dst, dl, &ec);
+  if (U_FAILURE(ec) || ec == U_STRING_NOT_TERMINATED_WARNING || (size_t)out >= cap)
+    return 0;
+  return (size_t)out;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+typedef struct loader {
+  attrib_model *m;
+  attrib_error *err;
+  const char *file;
+  unsigned line;
+  vec gaz;   /* gaz_entry, in model arena */
+  vec cues;  /* cue_entry */
+  vec rules; /* rule */
+  char defs[32][2][512]; /* rule macros: name, body */
+  int ndefs;
+} loader;
+
+static attrib_status lerr(loader *L, attrib_status code, const char *fmt, const char *arg) {
+  if (L->err) {
+    memset(L->err, 0, sizeof *L->err);
+    L->err->code = code;
+    char msg[200];
+    snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+    if (L->line)
+      snprintf(L->err->message, sizeof L->err->message, "%s:%u: %s", L->file, L->line, msg);
+    else
+      snprintf(L->err->message, sizeof L->err->message, "%s: %s", L->file, msg);
+    snprintf(L->err->file, sizeof L->err->file, "%s", L->file);
+    L->err->line = L->line;
+  }
+  return code;
+}
+
+/* Key of a surface form: its tokens' keys joined by single spaces. */
+static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf, size_t cap,
+                       unsigned *ntok) {
+  arena tmp;
+  arena_init(&tmp);
+  vec toks;
+  vec_init(&toks, sizeof(token));
+  size_t out = 0;
+  *ntok = 0;
+  if (segment_tokenize(m, s, 0, (uint32_t)n, 0, &toks, &tmp) != 0) {
+    arena_release(&tmp);
+    return 0;
+  }
+  for (size_t i = 0; i < toks.len; i++) {
+    token *t = &VEC_AT(toks, token, i);
+    char kb[256];
+    size_t kl = model_norm_key(s + t->start, t->end - t->start, kb, sizeof kb);
+    if (kl == 0 || out + kl + 1 >= cap) {
+      out = 0;
+      break;
+    }
+    if (i)
+      buf[out++] = ' ';
+    memcpy(buf + out, kb, kl);
+    out += kl;
+  }
+  *ntok = (unsigned)toks.len;
+  arena_release(&tmp);
+  if (out < cap)
+    buf[out] = '\0';
+  return out;
+}
+
+/* Splits line at '|' into at most max fields (trimmed, in place). */
+static int split_fields(char *line, char **f, int max) {
+  int n = 0;
+  char *p = line;
+  while (n < max) {
+    char *bar = strchr(p, '|');
+    if (bar)
+      *bar = '\0';
+    while (*p == ' ' || *p == '\t')
+      p++;
+    char *e = p + strlen(p);
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+      *--e = '\0';
+    f[n++] = p;
+    if (!bar)
+      break;
+    p = bar + 1;
+  }
+  return n;
+}
+
+typedef attrib_status (*line_fn)(loader *L, char *line, void *ctx);
+
+static attrib_status each_line(loader *L, const char *data, size_t len, line_fn fn, void *ctx) {
+  size_t i = 0;
+  L->line = 0;
+  char buf[4096];
+  while (i < len) {
+    size_t a = i;
+    while (i < len && data[i] != '\n')
+      i++;
+    size_t b = i;
+    if (i < len)
+      i++;
+    L->line++;
+    if (b > a && data[b - 1] == '\r')
+      b--;
+    if (b - a >= sizeof buf)
+      return lerr(L, ATTRIB_ERR_MODEL, "line too long", NULL);
+    memcpy(buf, data + a, b - a);
+    buf[b - a] = '\0';
+    char *p = buf;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (!*p || *p == '#')
+      continue;
+    attrib_status st = fn(L, p, ctx);
+    if (st != ATTRIB_OK)
+      return st;
+  }
+  L->line = 0;
+  return ATTRIB_OK;
+}
+
+/* gazetteers: canonical|alias|alias */
+static attrib_status gaz_line(loader *L, char *line, void *ctx) {
+  attrib_model *m = L->m;
+  uint8_t type = (uint8_t)(uintptr_t)ctx;
+  char *f[64];
+  int n = split_fields(line, f, 64);
+  if (!*f[0])
+    return lerr(L, ATTRIB_ERR_MODEL, "empty canonical name", NULL);
+  const char *canon = arena_strndup(&m->mem, f[0], strlen(f[0]));
+  if (!canon)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  for (int k = 0; k < n; k++) {
+    if (!*f[k])
+      continue;
+    char key[1024];
+    unsigned ntok;
+    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok);
+    if (!kl || ntok > 255)
+      return lerr(L, ATTRIB_ERR_MODEL, "cannot use surface form '%s'", f[k]);
+    if (strmap_get(&m->gaz, key, kl) >= 0)
+      continue; /* first listing wins: files load from most to least specific */
+    gaz_entry *e = vec_push(&L->gaz, &m->mem);
+    if (!e || strmap_put(&m->gaz, &m->mem, key, kl, (int32_t)(L->gaz.len - 1), NULL) != 0)
+      return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+    e->canonical = canon;
+    e->type = type;
+    e->ntok = (uint8_t)ntok;
+    e->is_alias = k > 0;
+    if (ntok > m->gaz_max_tok)
+      m->gaz_max_tok = ntok;
+  }
+  return ATTRIB_OK;
+}
+
+/* first names: one per line */
+static attrib_status name_line(loader *L, char *line, void *ctx) {
+  int32_t g = (int32_t)(uintptr_t)ctx, old;
+  size_t n = strlen(line);
+  char key[256];
+  size_t kl = model_norm_key(line, n, key, sizeof key);
+  if (!kl || strchr(line, '|'))
+    return lerr(L, ATTRIB_ERR_MODEL, "bad name '%s'", line);
+  int32_t prev = strmap_get(&L->m->first_names, key, kl);
+  if (strmap_put(&L->m->first_names, &L->m->mem, key, kl, g | (prev > 0 ? prev : 0), &old) != 0)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  return ATTRIB_OK;
+}
+
+/* titles: Title|m, Title|f, Title| */
+static attrib_status title_line(loader *L, char *line, void *ctx) {
+  (void)ctx;
+  char *f[3];
+  int n = split_fields(line, f, 3);
+  int32_t g = 0;
+  if (n >= 2 && f[1][0] == 'm')
+    g = G_MALE;
+  else if (n >= 2 && f[1][0] == 'f')
+    g = G_FEMALE;
+  else if (n >= 2 && f[1][0])
+    return lerr(L, ATTRIB_ERR_MODEL, "title gender must be m, f or empty, not '%s'", f[1]);
+  char key[512];
+  unsigned ntok;
+  size_t kl = form_key(L->m, f[0], strlen(f[0]), key, sizeof key, &ntok);
+  if (!kl)
+    return lerr(L, ATTRIB_ERR_MODEL, "bad title '%s'", f[0]);
+  if (strmap_put(&L->m->titles, &L->m->mem, key, kl, g | 0x100, NULL) != 0)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  if (ntok > L->m->title_max_tok)
+    L->m->title_max_tok = ntok;
+  return ATTRIB_OK;
+}
+
+static const struct {
+  const char *name;
+  uint32_t bit;
+} word_classes[] = {
+    {"pronoun-m", W_PRONOUN_M},   {"pronoun-f", W_PRONOUN_F},     {"pronoun-n", W_PRONOUN_N},
+    {"pronoun-p", W_PRONOUN_P},   {"first-person", W_FIRST_PERSON}, {"det", W_DET},
+    {"org-suffix", W_ORG_SUFFIX}, {"org-head", W_ORG_HEAD},       {"org-noun", W_ORG_NOUN},
+    {"role", W_ROLE},             {"doc-noun", W_DOC_NOUN},       {"connect", W_CONNECT},
+    {"aux", W_AUX},               {"stopcap", W_STOPCAP},         {"byline", W_BYLINE},
+    {"person-noun", W_PERSON_NOUN}, {"group-noun", W_GROUP_NOUN}, {"not-name", W_NOT_NAME},
+    {"abbrev", W_ABBREV},         {"title-word", W_TITLE_WORD},   {"prep", W_PREP},
+};
+
+/* lexicon: class|word|word */
+static attrib_status word_line(loader *L, char *line, void *ctx) {
+  (void)ctx;
+  char *f[512];
+  int n = split_fields(line, f, 512);
+  uint32_t bit = 0;
+  for (size_t k = 0; k < sizeof word_classes / sizeof word_classes[0]; k++)
+    if (strcmp(f[0], word_classes[k].name) == 0)
+      bit = word_classes[k].bit;
+  if (!bit)
+    return lerr(L, ATTRIB_ERR_MODEL, "unknown word class '%s'", f[0]);
+  for (int k = 1; k < n; k++) {
+    if (!*f[k])
+      continue;
+    char key[256];
+    size_t kl = model_norm_key(f[k], strlen(f[k]), key, sizeof key);
+    if (!kl)
+      return lerr(L, ATTRIB_ERR_MODEL, "bad word '%s'", f[k]);
+    int32_t prev = strmap_get(&L->m->words, key, kl);
+    if (strmap_put(&L->m->words, &L->m->mem, key, kl, (int32_t)((prev > 0 ? (uint32_t)prev : 0) | bit),
+                   NULL) != 0)
+      return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  }
+  return ATTRIB_OK;
+}
+
+/* cues: "@flags speech clause tell" sets flags for the lines below;
+ * "lemma|form|form" (lower case; multiword forms allowed) */
+static attrib_status cue_line(loader *L, char *line, void *ctx) {
+  uint8_t *flags = ctx;
+  attrib_model *m = L->m;
+  if (line[0] == '@') {
+    if (strncmp(line, "@flags", 6) != 0)
+      return lerr(L, ATTRIB_ERR_MODEL, "unknown directive '%s'", line);
+    *flags = 0;
+    char *tok = strtok(line + 6, " \t");
+    for (; tok; tok = strtok(NULL, " \t")) {
+      if (strcmp(tok, "speech") == 0)
+        *flags |= CUE_SPEECH;
+      else if (strcmp(tok, "clause") == 0)
+        *flags |= CUE_CLAUSE;
+      else if (strcmp(tok, "tell") == 0)
+        *flags |= CUE_TELL;
+      else if (strcmp(tok, "noun") == 0)
+        *flags |= CUE_NOUN;
+      else
+        return lerr(L, ATTRIB_ERR_MODEL, "unknown cue flag '%s'", tok);
+    }
+    return ATTRIB_OK;
+  }
+  char *f[64];
+  int n = split_fields(line, f, 64);
+  const char *lemma = arena_strndup(&m->mem, f[0], strlen(f[0]));
+  cue_entry *e = vec_push(&L->cues, &m->mem);
+  if (!lemma || !e)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  e->lemma = lemma;
+  e->flags = *flags;
+  int32_t idx = (int32_t)(L->cues.len - 1);
+  for (int k = 0; k < n; k++) {
+    char key[512];
+    unsigned ntok;
+    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok);
+    if (!kl)
+      return lerr(L, ATTRIB_ERR_MODEL, "bad cue form '%s'", f[k]);
+    if (strmap_put(&m->cues, &m->mem, key, kl, idx, NULL) != 0)
+      return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+    if (ntok > m->cue_max_tok)
+      m->cue_max_tok = ntok;
+  }
+  return ATTRIB_OK;
+}
+
+/* Expands {NAME} macros of a rule pattern. */
+static int expand(loader *L, const char *in, char *out, size_t cap) {
+  size_t o = 0;
+  for (const char *p = in; *p;) {
+    if (*p == '{' && p[1] >= 'A' && p[1] <= 'Z') {
+      const char *e = strchr(p, '}');
+      if (!e)
+        return -1;
+      int found = 0;
+      for (int k = 0; k < L->ndefs; k++) {
+        if (strlen(L->defs[k][0]) == (size_t)(e - p - 1) &&
+            strncmp(L->defs[k][0], p + 1, (size_t)(e - p - 1)) == 0) {
+          size_t bl = strlen(L->defs[k][1]);
+          if (o + bl + 4 >= cap)
+            return -1;
+          out[o++] = '(';
+          out[o++] = '?';
+          out[o++] = ':';
+          memcpy(out + o, L->defs[k][1], bl);
+          o += bl;
+          out[o++] = ')';
+          found = 1;
+        }
+      }
+      if (!found)
+        return -2;
+      p = e + 1;
+      continue;
+    }
+    if (o + 2 >= cap)
+      return -1;
+    out[o++] = *p++;
+  }
+  out[o] = '\0';
+  return 0;
+}
+
+/* rules: "define NAME BODY" or "quote|indirect NAME CONFIDENCE PATTERN" */
+static attrib_status rule_line(loader *L, char *line, void *ctx) {
+  (void)ctx;
+  attrib_model *m = L->m;
+  char kind[32], name[96];
+  int used = 0;
+  if (sscanf(line, "%31s %95s %n", kind, name, &used) < 2)
+    return lerr(L, ATTRIB_ERR_MODEL, "expected 'define NAME BODY' or 'KIND NAME CONFIDENCE PATTERN'", NULL);
+  const char *rest = line + used;
+  if (strcmp(kind, "define") == 0) {
+    if (L->ndefs >= 32 || strlen(name) >= 512 || strlen(rest) >= 512)
+      return lerr(L, ATTRIB_ERR_MODEL, "too many or too long macros", NULL);
+    char body[512];
+    if (expand(L, rest, body, sizeof body) != 0)
+      return lerr(L, ATTRIB_ERR_MODEL, "bad macro body", NULL);
+    snprintf(L->defs[L->ndefs][0], 512, "%s", name);
+    snprintf(L->defs[L->ndefs][1], 512, "%s", body);
+    L->ndefs++;
+    return ATTRIB_OK;
+  }
+  unsigned rk = strcmp(kind, "quote") == 0 ? RULE_QUOTE : strcmp(kind, "indirect") == 0 ? RULE_INDIRECT : 0;
+  if (!rk)
+    return lerr(L, ATTRIB_ERR_MODEL, "unknown rule kind '%s'", kind);
+  char *endp;
+  errno = 0;
+  double conf = strtod(rest, &endp);
+  if (endp == rest || errno || conf < 0 || conf > 1)
+    return lerr(L, ATTRIB_ERR_MODEL, "confidence must be a number in [0, 1]", NULL);
+  char pat[2048];
+  int ex = expand(L, endp, pat, sizeof pat);
+  if (ex == -2)
+    return lerr(L, ATTRIB_ERR_MODEL, "unknown macro in '%s'", endp);
+  if (ex != 0)
+    return lerr(L, ATTRIB_ERR_MODEL, "pattern too long", NULL);
+  int ec;
+  PCRE2_SIZE eo;
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_EXTENDED, &ec, &eo, NULL);
+  if (!code) {
+    char msg[160];
+    pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
+    return lerr(L, ATTRIB_ERR_MODEL, "bad pattern: %s", msg);
+  }
+  rule *r = vec_push(&L->rules, &m->mem);
+  if (!r) {
+    pcre2_code_free(code);
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  }
+  /* JIT is an optimisation: without it (unsupported CPU) matching still works. */
+  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  r->code = code;
+  r->name = arena_strndup(&m->mem, name, strlen(name));
+  r->confidence = conf;
+  r->kind = rk;
+  int g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "spk");
+  r->grp_spk = g > 0 ? (uint32_t)g : 0;
+  g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "cue");
+  r->grp_cue = g > 0 ? (uint32_t)g : 0;
+  g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "adr");
+  r->grp_adr = g > 0 ? (uint32_t)g : 0;
+  g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "content");
+  r->grp_content = g > 0 ? (uint32_t)g : 0;
+  r->file = "attribution.rules";
+  r->line = L->line;
+  if (!r->name)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  if (rk == RULE_INDIRECT && !r->grp_content)
+    return lerr(L, ATTRIB_ERR_MODEL, "indirect rule needs a (?<content>...) group", NULL);
+  return ATTRIB_OK;
+}
+
+/* ---- files ------------------------------------------------------------ */
+
+typedef struct model_file {
+  const char *name;
+  line_fn fn;
+  uintptr_t arg;
+} model_file;
+
+/* Load order matters: abbreviations (lexicon) before anything that is
+ * tokenised; gazetteers from most to least specific. */
+static const model_file files[] = {
+    {"lexicon.txt", word_line, 0},
+    {"titles.txt", title_line, 0},
+    {"names-male.txt", name_line, G_MALE},
+    {"names-female.txt", name_line, G_FEMALE},
+    {"countries.txt", gaz_line, ATTRIB_COUNTRY},
+    {"orgs.txt", gaz_line, ATTRIB_ORG},
+    {"locations.txt", gaz_line, ATTRIB_LOCATION},
+    {"cues.txt", cue_line, 0},
+    {"attribution.rules", rule_line, 0},
+};
+
+static attrib_status read_file(loader *L, const char *dir, const char *name, char **data,
+                               size_t *len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return lerr(L, ATTRIB_ERR_IO, "cannot open: %s", strerror(errno));
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t r = fread(buf + n, 1, cap - n, f);
+    n += r;
+    if (n < cap)
+      break;
+    char *nb = realloc(buf, cap * 2);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (!buf)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  if (bad) {
+    free(buf);
+    return lerr(L, ATTRIB_ERR_IO, "read error", NULL);
+  }
+  *data = buf;
+  *len = n;
+  return ATTRIB_OK;
+}
+
+void attrib_model_free(attrib_model *m) {
+  if (!m)
+    return;
+  for (size_t i = 0; i < m->n_rules; i++)
+    pcre2_code_free(m->rules[i].code);
+  pcre2_match_context_free(m->mctx);
+  strmap_free(&m->gaz);
+  strmap_free(&m->first_names);
+  strmap_free(&m->titles);
+  strmap_free(&m->words);
+  strmap_free(&m->cues);
+  arena_release(&m->mem);
+  free(m);
+}
+
+attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_error *err) {
+  if (!out)
+    return doc_error(err, ATTRIB_ERR_ARG, 0, "attrib_model_load: out is NULL");
+  *out = NULL;
+  attrib_model *m = calloc(1, sizeof *m);
+  if (!m)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  arena_init(&m->mem);
+  loader *L = calloc(1, sizeof *L);
+  if (!L) {
+    free(m);
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  }
+  L->m = m;
+  L->err = err;
+  vec_init(&L->gaz, sizeof(gaz_entry));
+  vec_init(&L->cues, sizeof(cue_entry));
+  vec_init(&L->rules, sizeof(rule));
+  attrib_status st = ATTRIB_OK;
+  for (size_t k = 0; k < sizeof files / sizeof files[0] && st == ATTRIB_OK; k++) {
+    L->file = files[k].name;
+    L->line = 0;
+    char *data = NULL;
+    size_t len = 0;
+    if (dir) {
+      st = read_file(L, dir, files[k].name, &data, &len);
+      if (st != ATTRIB_OK)
+        break;
+    } else {
+      const embedded_file *ef = embedded_find(files[k].name);
+      if (!ef) {
+        st = lerr(L, ATTRIB_ERR_IO, "not embedded in this build", NULL);
+        break;
+      }
+      data = (char *)ef->data;
+      len = ef->len;
+    }
+    uint8_t cue_flags = CUE_SPEECH | CUE_CLAUSE;
+    void *ctx = files[k].fn == cue_line ? (void *)&cue_flags : (void *)files[k].arg;
+    st = each_line(L, data, len, files[k].fn, ctx);
+    if (dir)
+      free(data);
+    /* rules were pushed into the vec; publish them as we go so that
+     * attrib_model_free() can release the compiled patterns on failure */
+    m->rules = L->rules.data;
+    m->n_rules = L->rules.len;
+  }
+  if (st == ATTRIB_OK) {
+    m->gaz_entries = L->gaz.data;
+    m->n_gaz = L->gaz.len;
+    m->cue_entries = L->cues.data;
+    m->n_cues = L->cues.len;
+    m->match_limit = 100000;
+    m->depth_limit = 1000;
+    m->mctx = pcre2_match_context_create(NULL);
+    if (!m->mctx)
+      st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    else {
+      pcre2_set_match_limit(m->mctx, m->match_limit);
+      pcre2_set_depth_limit(m->mctx, m->depth_limit);
+    }
+  }
+  free(L);
+  if (st != ATTRIB_OK) {
+    attrib_model_free(m);
+    return st;
+  }
+  *out = m;
+  return ATTRIB_OK;
+}

@@ -1,0 +1,342 @@
+/* quotes.c: stage 3. Pairs quotation marks into quotes and classifies
+ * them direct, partial or scare. Every convention: "…", '…', “…”, ‘…’,
+ * «…», „…“. Marks are paired within a paragraph; a paragraph that leaves
+ * a quotation open continues into the next one when that one opens again.
+ * Apostrophes (O'Rourke, Supporters') are never quotes, and stray or
+ * mismatched marks never reach past their paragraph. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+enum { F_DOUBLE, F_SINGLE, F_GUIL, F_SGUIL };
+enum { SHAPE_OPEN = 1, SHAPE_CLOSE = 2, SHAPE_BOTH = 3 };
+
+static int family(uint32_t cp) {
+  switch (cp) {
+  case '"':
+  case 0x201C:
+  case 0x201D:
+  case 0x201E:
+  case 0x201F:
+  case 0x2033:
+    return F_DOUBLE;
+  case 0x00AB:
+  case 0x00BB:
+    return F_GUIL;
+  case 0x2039:
+  case 0x203A:
+    return F_SGUIL;
+  default:
+    return F_SINGLE;
+  }
+}
+
+/* Which roles the character itself allows. */
+static int char_shape(uint32_t cp) {
+  switch (cp) {
+  case 0x201C: /* “ opens, but closes „ */
+    return SHAPE_BOTH;
+  case 0x201E:
+  case 0x201A:
+  case 0x2018:
+  case 0x201B:
+  case 0x201F:
+  case 0x00AB:
+  case 0x2039:
+    return SHAPE_OPEN;
+  case 0x201D:
+  case 0x2019:
+  case 0x00BB:
+  case 0x203A:
+    return SHAPE_CLOSE;
+  default:
+    return SHAPE_BOTH;
+  }
+}
+
+static int is_open_bracket(const token *t) {
+  return t->kind == TK_PUNCT && (t->key[0] == '(' || t->key[0] == '[' || t->key[0] == '{');
+}
+
+static int is_dash(const token *t) {
+  return t->kind == TK_PUNCT &&
+         (t->key[0] == '-' || (t->key_len == 3 && (unsigned char)t->key[0] == 0xE2 &&
+                               (unsigned char)t->key[1] == 0x80 &&
+                               ((unsigned char)t->key[2] == 0x93 || (unsigned char)t->key[2] == 0x94)));
+}
+
+/* Roles the context allows for mark i of paragraph [first, end). */
+static int context_shape(attrib_doc *d, uint32_t i, uint32_t first, uint32_t end) {
+  token *t = &TOK(d, i);
+  int before_space = (t->flags & T_SPACE_BEFORE) || i == first;
+  int after_space = (t->flags & T_SPACE_AFTER) || i + 1 == end;
+  int shape = 0;
+  if (!before_space && i > first) {
+    token *p = &TOK(d, i - 1);
+    if (is_open_bracket(p) || is_dash(p) || (p->kind == TK_QUOTE && p->qm == QM_OPEN))
+      before_space = 1;
+  }
+  if (!after_space && i + 1 < end) {
+    token *n = &TOK(d, i + 1);
+    if (n->kind == TK_PUNCT && !is_open_bracket(n) && !is_dash(n))
+      after_space = 1; /* ", ." and the like follow a closing mark */
+    if (n->kind == TK_QUOTE)
+      after_space = 1;
+  }
+  if (before_space && !after_space)
+    shape = SHAPE_OPEN;
+  else if (!before_space && after_space)
+    shape = SHAPE_CLOSE;
+  else if (before_space && after_space)
+    shape = SHAPE_BOTH; /* a mark standing alone: let pairing decide */
+  else
+    shape = SHAPE_BOTH; /* glued on both sides: "word"word */
+  return shape;
+}
+
+typedef struct open_mark {
+  uint32_t tok;
+  int fam;
+} open_mark;
+
+typedef struct raw_quote {
+  uint32_t open_tok, close_tok; /* close_tok UINT32_MAX: runs to paragraph end */
+  uint32_t para;
+  uint8_t continued;
+} raw_quote;
+
+static int push_raw(vec *raw, arena *a, uint32_t o, uint32_t c, uint32_t para, int cont) {
+  raw_quote *r = vec_push(raw, a);
+  if (!r)
+    return -1;
+  r->open_tok = o;
+  r->close_tok = c;
+  r->para = para;
+  r->continued = (uint8_t)cont;
+  return 0;
+}
+
+/* First token of paragraph p is an opening mark of family fam? */
+static int para_opens_with(attrib_doc *d, uint32_t p, int fam) {
+  if (p >= d->paras.len)
+    return 0;
+  paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+  if (pa->tok_first == pa->tok_end)
+    return 0;
+  token *t = &TOK(d, pa->tok_first);
+  return t->kind == TK_QUOTE && family(t->cp) == fam && (char_shape(t->cp) & SHAPE_OPEN);
+}
+
+static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack, size_t cap) {
+  paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+  size_t sp = 0;
+  for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+    token *t = &TOK(d, i);
+    if (t->kind != TK_QUOTE)
+      continue;
+    int fam = family(t->cp);
+    int shape = char_shape(t->cp) & context_shape(d, i, pa->tok_first, pa->tok_end);
+    if (!shape)
+      shape = char_shape(t->cp); /* the character wins over odd spacing */
+    /* the nearest open mark of the same family */
+    size_t k = sp;
+    while (k > 0 && stack[k - 1].fam != fam)
+      k--;
+    int can_close = shape & SHAPE_CLOSE;
+    /* “ closes „ (German style) but otherwise opens */
+    if (t->cp == 0x201C && !(k > 0 && TOK(d, stack[k - 1].tok).cp == 0x201E))
+      can_close = 0;
+    if (can_close && k > 0) {
+      /* close it; marks opened inside and left open were apostrophes or strays */
+      for (size_t j = k; j < sp; j++)
+        TOK(d, stack[j].tok).qm = stack[j].fam == F_SINGLE ? QM_APOS : QM_NONE;
+      sp = k - 1;
+      TOK(d, stack[sp].tok).qm = QM_OPEN;
+      t->qm = QM_CLOSE;
+      if (push_raw(raw, &d->mem, stack[sp].tok, i, p, 0) != 0)
+        return -1;
+      continue;
+    }
+    if (can_close && fam != F_SINGLE && char_shape(t->cp) == SHAPE_CLOSE && sp > 0 &&
+        stack[sp - 1].fam == F_SINGLE) {
+      /* mismatched pair: ‘malicious,” */
+      sp--;
+      TOK(d, stack[sp].tok).qm = QM_OPEN;
+      t->qm = QM_CLOSE;
+      if (push_raw(raw, &d->mem, stack[sp].tok, i, p, 0) != 0)
+        return -1;
+      continue;
+    }
+    if (fam == F_SINGLE && !(shape & SHAPE_OPEN)) {
+      t->qm = QM_APOS; /* Supporters' union, the '90s */
+      continue;
+    }
+    if (shape & SHAPE_OPEN) {
+      if (fam == F_SINGLE && i > pa->tok_first && !(t->flags & T_SPACE_BEFORE) &&
+          TOK(d, i - 1).kind == TK_WORD) {
+        t->qm = QM_APOS;
+        continue;
+      }
+      if (sp < cap) {
+        stack[sp].tok = i;
+        stack[sp].fam = fam;
+        sp++;
+        t->qm = QM_OPEN;
+      }
+      continue;
+    }
+    t->qm = fam == F_SINGLE ? QM_APOS : QM_NONE; /* stray closer */
+  }
+  /* Marks left open at the end of the paragraph. */
+  for (size_t j = 0; j < sp; j++) {
+    token *t = &TOK(d, stack[j].tok);
+    int keep = 0, cont = 0;
+    if (j == 0 && stack[j].fam != F_SINGLE) {
+      cont = para_opens_with(d, p + 1, stack[j].fam);
+      /* a paragraph that opens with a mark and never closes it is a quote
+       * to its end even when the writer forgot the next one */
+      keep = cont || stack[j].tok == pa->tok_first;
+    } else if (j == 0 && stack[j].fam == F_SINGLE && stack[j].tok == pa->tok_first) {
+      cont = para_opens_with(d, p + 1, F_SINGLE);
+      keep = cont;
+    }
+    if (keep && stack[j].tok + 1 < pa->tok_end) {
+      if (push_raw(raw, &d->mem, stack[j].tok, UINT32_MAX, p, cont) != 0)
+        return -1;
+      t->qm = QM_OPEN;
+      /* anything opened inside it stays unpaired */
+      for (size_t m = j + 1; m < sp; m++)
+        TOK(d, stack[m].tok).qm = stack[m].fam == F_SINGLE ? QM_APOS : QM_NONE;
+      break;
+    }
+    t->qm = stack[j].fam == F_SINGLE ? QM_APOS : QM_NONE;
+  }
+  return 0;
+}
+
+static int cmp_raw(const void *a, const void *b) {
+  const raw_quote *x = a, *y = b;
+  if (x->open_tok != y->open_tok)
+    return x->open_tok < y->open_tok ? -1 : 1;
+  return 0;
+}
+
+static int count_words(attrib_doc *d, uint32_t a, uint32_t b, int *sentences) {
+  int w = 0;
+  *sentences = 0;
+  for (uint32_t i = a; i < b; i++) {
+    token *t = &TOK(d, i);
+    if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE)
+      w += !(t->flags & T_POSSESSIVE);
+    if ((t->flags & T_SENT_END) && i + 2 < b)
+      (*sentences)++;
+  }
+  return w;
+}
+
+static int is_terminal_tok(const token *t) {
+  return t->kind == TK_PUNCT && (t->key[0] == '.' || t->key[0] == '!' || t->key[0] == '?');
+}
+
+static void classify(attrib_doc *d, quote *q) {
+  int inner_sentences;
+  int words = count_words(d, q->tok_first, q->tok_end, &inner_sentences);
+  token *first = NULL;
+  for (uint32_t i = q->tok_first; i < q->tok_end; i++)
+    if (TOK(d, i).kind == TK_WORD || TOK(d, i).kind == TK_NUM) {
+      first = &TOK(d, i);
+      break;
+    }
+  int ends_terminal = 0;
+  for (uint32_t i = q->tok_end; i > q->tok_first; i--) {
+    token *t = &TOK(d, i - 1);
+    if (t->kind == TK_QUOTE)
+      continue;
+    ends_terminal = is_terminal_tok(t);
+    break;
+  }
+  int capital = first && (first->flags & T_CAP);
+  /* What stands before the opening mark: a colon or a sentence start makes
+   * even a lower-case quotation speech of its own. */
+  int sentence_start = 1;
+  if (q->open_tok > VEC_AT(d->paras, paragraph, q->para).tok_first) {
+    token *p = &TOK(d, q->open_tok - 1);
+    sentence_start = (p->flags & T_SENT_END) || (p->kind == TK_PUNCT && p->key[0] == ':');
+  }
+  if (words <= 3 && !(capital && ends_terminal) && !q->continued && q->group == (int32_t)(q - (quote *)d->quotes.data)) {
+    q->kind = ATTRIB_SCARE;
+  } else if (capital || inner_sentences > 0 || q->continued || sentence_start ||
+             q->group != (int32_t)(q - (quote *)d->quotes.data)) {
+    q->kind = ATTRIB_DIRECT;
+  } else {
+    q->kind = ATTRIB_PARTIAL;
+  }
+  if (q->kind != ATTRIB_SCARE && q->parent >= 0 && words <= 3)
+    q->kind = ATTRIB_SCARE;
+}
+
+attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
+  vec raw;
+  vec_init(&raw, sizeof(raw_quote));
+  enum { STACK = 64 };
+  open_mark stack[STACK];
+  for (uint32_t p = 0; p < d->paras.len; p++)
+    if (pair_paragraph(d, p, &raw, stack, STACK) != 0)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  if (raw.len > 1)
+    qsort(raw.data, raw.len, sizeof(raw_quote), cmp_raw);
+  int32_t prev_continued = -1;
+  for (size_t k = 0; k < raw.len; k++) {
+    raw_quote *r = &VEC_AT(raw, raw_quote, k);
+    paragraph *pa = &VEC_AT(d->paras, paragraph, r->para);
+    uint32_t a = r->open_tok + 1;
+    uint32_t b = r->close_tok == UINT32_MAX ? pa->tok_end : r->close_tok;
+    if (b <= a)
+      continue; /* "" */
+    quote *q = vec_push(&d->quotes, &d->mem);
+    if (!q)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    int32_t qi = (int32_t)(d->quotes.len - 1);
+    q->open_tok = r->open_tok;
+    q->close_tok = r->close_tok;
+    q->tok_first = a;
+    q->tok_end = b;
+    q->para = r->para;
+    q->start = TOK(d, a).start;
+    q->end = TOK(d, b - 1).end;
+    q->continued = r->continued;
+    q->parent = -1;
+    q->speaker_mention = q->addressee_mention = -1;
+    q->cue_tok_first = q->cue_tok_end = -1;
+    q->rule = "none";
+    /* a quote opening its paragraph right after a continued one joins it */
+    q->group = qi;
+    if (prev_continued >= 0 && QUOTE(d, prev_continued).para + 1 == r->para &&
+        r->open_tok == pa->tok_first)
+      q->group = QUOTE(d, prev_continued).group;
+    if (q->group != qi || r->continued)
+      prev_continued = r->continued ? qi : -1;
+    /* parent: the latest earlier quote that encloses it */
+    for (int32_t j = qi - 1; j >= 0; j--) {
+      quote *o = &QUOTE(d, j);
+      if (o->para != q->para)
+        break;
+      if (o->tok_first <= q->open_tok && o->tok_end >= q->tok_end) {
+        q->parent = j;
+        break;
+      }
+    }
+  }
+  /* innermost quote of each token: outer quotes come first */
+  for (size_t k = 0; k < d->quotes.len; k++) {
+    quote *q = &QUOTE(d, k);
+    for (uint32_t i = q->tok_first; i < q->tok_end; i++)
+      TOK(d, i).quote = (int32_t)k;
+    if (q->close_tok != UINT32_MAX)
+      TOK(d, q->close_tok).quote = TOK(d, q->open_tok).quote = q->parent;
+  }
+  for (size_t k = 0; k < d->quotes.len; k++)
+    classify(d, &QUOTE(d, k));
+  return ATTRIB_OK;
+}

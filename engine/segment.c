@@ -1,0 +1,373 @@
+/* segment.c: stage 2. Tokens and sentences of each paragraph.
+ * Abbreviations (U.K., Mr., Inc., Sept.) keep their period and do not end
+ * sentences; possessive 's is split off so "Kaspersky Lab's" still holds the
+ * name "Kaspersky Lab". Each word gets its normalised key and word classes. */
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "doc.h"
+
+static UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
+  UChar32 c;
+  int32_t k = (int32_t)i;
+  U8_NEXT((const uint8_t *)s, k, (int32_t)end, c);
+  *next = (uint32_t)k;
+  return c;
+}
+
+static int is_quote_cp(UChar32 c) {
+  switch (c) {
+  case '"':
+  case '\'':
+  case 0x201C: /* “ */
+  case 0x201D: /* ” */
+  case 0x2018: /* ‘ */
+  case 0x2019: /* ’ */
+  case 0x00AB: /* « */
+  case 0x00BB: /* » */
+  case 0x201E: /* „ */
+  case 0x201A: /* ‚ */
+  case 0x2039: /* ‹ */
+  case 0x203A: /* › */
+  case 0x201F:
+  case 0x201B:
+  case 0x2032: /* prime, sometimes used as a quote */
+  case 0x2033:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static int is_apos(UChar32 c) { return c == '\'' || c == 0x2019 || c == 0x02BC; }
+
+static int is_word_cp(UChar32 c) {
+  if (c < 0)
+    return 0;
+  if (c < 0x80)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  int8_t t = u_charType(c);
+  return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
+}
+
+static int is_hyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+
+/* Is the word s[a, b) (no period) listed as an abbreviation? */
+static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
+  char buf[64];
+  if (b - a + 1 >= sizeof buf)
+    return 0;
+  memcpy(buf, s + a, b - a);
+  buf[b - a] = '.';
+  int32_t w = strmap_get(&m->words, buf, b - a + 1);
+  return w >= 0 && (w & W_ABBREV);
+}
+
+static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
+                    UChar32 first) {
+  token *t = vec_push(toks, a);
+  if (!t)
+    return -1;
+  t->start = start;
+  t->end = end;
+  t->kind = kind;
+  t->para = para;
+  t->cp = (uint32_t)(first < 0 ? 0 : first);
+  t->quote = t->cue = t->mention = -1;
+  return 0;
+}
+
+int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end,
+                     uint32_t para, vec *toks, arena *a) {
+  uint32_t i = start;
+  while (i < end) {
+    uint32_t nx;
+    UChar32 c = cp_at(s, i, end, &nx);
+    if (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B) {
+      i = nx;
+      continue;
+    }
+    if ((c == '@' || c == '#') && nx < end) {
+      uint32_t n2;
+      UChar32 c2 = cp_at(s, nx, end, &n2);
+      if (is_word_cp(c2) && !(c2 >= '0' && c2 <= '9' && c == '#')) {
+        uint32_t j = nx;
+        while (j < end) {
+          uint32_t n3;
+          UChar32 c3 = cp_at(s, j, end, &n3);
+          if (!is_word_cp(c3) && c3 != '_')
+            break;
+          j = n3;
+        }
+        if (push_tok(toks, a, i, j, TK_HANDLE, para, c) != 0)
+          return -1;
+        i = j;
+        continue;
+      }
+    }
+    if (!is_word_cp(c)) {
+      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, c) != 0)
+        return -1;
+      i = nx;
+      continue;
+    }
+    /* A word or number. */
+    int numeric = u_isdigit(c);
+    uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
+    int dotted = 0;
+    while (j < end) {
+      uint32_t n2;
+      UChar32 d = cp_at(s, j, end, &n2);
+      if (is_word_cp(d)) {
+        j = n2;
+        continue;
+      }
+      UChar32 e = -1;
+      uint32_t n3 = n2;
+      if (n2 < end)
+        e = cp_at(s, n2, end, &n3);
+      if ((is_apos(d) || is_hyphen(d) || d == '&') && is_word_cp(e) && !(d == '&' && numeric)) {
+        j = n3;
+        continue;
+      }
+      if (numeric && (d == '.' || d == ',' || d == ':') && e >= '0' && e <= '9') {
+        j = n3;
+        continue;
+      }
+      if (d == '.' && !numeric && e >= 0 && u_isalpha(e) && j - seg_start == 1) {
+        /* U.K., D.C.: single letters joined by periods */
+        dotted = 1;
+        seg_start = n2;
+        j = n3;
+        continue;
+      }
+      break;
+    }
+    /* A final period that belongs to the word. */
+    uint32_t wend = j;
+    if (j < end && s[j] == '.' && !numeric) {
+      int single_upper = (j - seg_start == 1) && (s[seg_start] >= 'A' && s[seg_start] <= 'Z');
+      if (dotted || single_upper || is_abbrev(m, s, i, j))
+        wend = j + 1;
+    }
+    /* Split a possessive or contraction 's off the word. */
+    uint32_t split = 0;
+    if (!numeric && wend == j && j - i > 2 && (s[j - 1] == 's' || s[j - 1] == 'S')) {
+      if (s[j - 2] == '\'')
+        split = j - 2;
+      else if (j - i > 4 && (unsigned char)s[j - 4] == 0xE2 && (unsigned char)s[j - 3] == 0x80 &&
+               (unsigned char)s[j - 2] == 0x99)
+        split = j - 4;
+    }
+    if (split) {
+      if (push_tok(toks, a, i, split, TK_WORD, para, c) != 0)
+        return -1;
+      if (push_tok(toks, a, split, j, TK_WORD, para, '\'') != 0)
+        return -1;
+      VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
+    } else {
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, c) != 0)
+        return -1;
+      if (wend > j)
+        VEC_AT(*toks, token, toks->len - 1).flags |= T_ABBREV;
+    }
+    i = wend;
+  }
+  return 0;
+}
+
+/* Case flags and normalised key of one token. */
+static int finish_token(attrib_doc *d, token *t, uint32_t idx) {
+  const char *s = d->copy;
+  int ascii = 1;
+  for (uint32_t k = t->start; k < t->end; k++)
+    if ((unsigned char)s[k] >= 0x80) {
+      ascii = 0;
+      break;
+    }
+  if (ascii) {
+    t->key = s + t->start;
+    t->key_len = t->end - t->start;
+  } else {
+    char buf[512];
+    size_t n = model_norm_key(s + t->start, t->end - t->start, buf, sizeof buf);
+    if (n == 0) { /* too long to normalise: keep as is */
+      t->key = s + t->start;
+      t->key_len = t->end - t->start;
+    } else {
+      char *k = arena_strndup(&d->mem, buf, n);
+      if (!k)
+        return -1;
+      t->key = k;
+      t->key_len = (uint32_t)n;
+    }
+  }
+  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
+    unsigned letters = 0, upper = 0;
+    uint32_t i = t->start, first = 1;
+    while (i < t->end) {
+      uint32_t nx;
+      UChar32 c = cp_at(s, i, t->end, &nx);
+      i = nx;
+      if (!u_isalpha(c))
+        continue;
+      letters++;
+      if (u_isupper(c) || u_istitle(c))
+        upper++;
+      if (first) {
+        first = 0;
+        if (u_isupper(c) || u_istitle(c))
+          t->flags |= T_CAP;
+        else if (u_islower(c))
+          t->flags |= T_LOWER;
+      }
+    }
+    if (letters >= 2 && upper == letters)
+      t->flags |= T_ALLCAP;
+    int32_t w = strmap_get(&d->model->words, t->key, t->key_len);
+    if (w > 0)
+      t->words |= (uint32_t)w;
+    if (t->flags & (T_CAP | T_ALLCAP)) {
+      char low[128];
+      if (t->key_len < sizeof low) {
+        for (uint32_t k = 0; k < t->key_len; k++) {
+          char ch = t->key[k];
+          low[k] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+        }
+        w = strmap_get(&d->model->words, low, t->key_len);
+        if (w > 0)
+          t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
+      }
+    }
+  }
+  (void)idx;
+  return 0;
+}
+
+static int is_terminal(const token *t) {
+  return t->kind == TK_PUNCT && t->key_len >= 1 &&
+         (t->key[0] == '.' || t->key[0] == '!' || t->key[0] == '?' ||
+          (t->key_len == 3 && memcmp(t->key, "\xE2\x80\xA6", 3) == 0));
+}
+
+static int is_closer(const token *t) {
+  if (t->kind == TK_QUOTE)
+    return !(t->flags & T_SPACE_BEFORE);
+  return t->kind == TK_PUNCT && (t->key[0] == ')' || t->key[0] == ']');
+}
+
+/* Could token t start a new sentence? */
+static int starts_sentence(const token *t) {
+  if (t->kind == TK_QUOTE || t->kind == TK_NUM || t->kind == TK_HANDLE)
+    return 1;
+  if (t->kind == TK_PUNCT)
+    return t->key[0] == '(' || t->key[0] == '[' || t->key[0] == '-' || (unsigned char)t->key[0] >= 0x80;
+  return (t->flags & T_CAP) != 0;
+}
+
+/* Title-case lines without final punctuation are headlines: their
+ * capitals say nothing about names. */
+static int is_headline(attrib_doc *d, paragraph *p) {
+  unsigned words = 0, caps = 0;
+  if (p->tok_end == p->tok_first)
+    return 0;
+  for (uint32_t i = p->tok_first; i < p->tok_end; i++) {
+    token *t = &TOK(d, i);
+    if (t->kind != TK_WORD || (t->flags & T_POSSESSIVE))
+      continue;
+    if ((t->flags & T_LOWER) && t->key_len <= 4)
+      continue; /* of, to, for, and, with */
+    words++;
+    if (t->flags & T_CAP)
+      caps++;
+  }
+  token *last = &TOK(d, p->tok_end - 1);
+  if (is_terminal(last))
+    return 0;
+  if (last->kind == TK_QUOTE && p->tok_end - p->tok_first >= 2 && is_terminal(last - 1))
+    return 0;
+  return words >= 2 && words <= 24 && caps * 10 >= words * 7;
+}
+
+attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
+  const attrib_model *m = d->model;
+  for (uint32_t p = 0; p < d->paras.len; p++) {
+    paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    pa->tok_first = NTOK(d);
+    if (segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem) != 0)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    pa = &VEC_AT(d->paras, paragraph, p);
+    pa->tok_end = NTOK(d);
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      token *t = &TOK(d, i);
+      if (finish_token(d, t, i) != 0)
+        return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+      if (i > pa->tok_first && TOK(d, i - 1).end < t->start)
+        t->flags |= T_SPACE_BEFORE;
+      if (i == pa->tok_first)
+        t->flags |= T_SPACE_BEFORE;
+      if (i + 1 < pa->tok_end ? TOK(d, i + 1).start > t->end : 1)
+        t->flags |= T_SPACE_AFTER;
+    }
+    pa->headline = (uint8_t)is_headline(d, pa);
+    /* Sentences. */
+    uint32_t sent_first = pa->tok_first;
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      token *t = &TOK(d, i);
+      int end_here = 0;
+      uint32_t last = i;
+      if (is_terminal(t)) {
+        while (last + 1 < pa->tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
+          last++;
+        end_here = last + 1 >= pa->tok_end || starts_sentence(&TOK(d, last + 1));
+      } else if ((t->flags & T_ABBREV) && i + 1 < pa->tok_end) {
+        /* "in the U.S. The ..." : an abbreviation ends the sentence when a
+         * word that is never a name follows, unless it is a title (Mr.). */
+        token *n = &TOK(d, i + 1);
+        char key[64];
+        int title = 0;
+        if (t->key_len < sizeof key) {
+          memcpy(key, t->key, t->key_len);
+          title = strmap_get(&m->titles, key, t->key_len) >= 0;
+        }
+        end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
+      }
+      if (end_here || last + 1 >= pa->tok_end) {
+        sentence *se = vec_push(&d->sents, &d->mem);
+        if (!se)
+          return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+        se->tok_first = sent_first;
+        se->tok_end = last + 1;
+        se->para = p;
+        TOK(d, last).flags |= T_SENT_END;
+        sent_first = last + 1;
+        i = last;
+      }
+    }
+  }
+  /* Sentence indices, initial words, headline marks. */
+  for (uint32_t s = 0; s < d->sents.len; s++) {
+    sentence *se = &VEC_AT(d->sents, sentence, s);
+    int initial = 1;
+    int hl = VEC_AT(d->paras, paragraph, se->para).headline;
+    for (uint32_t i = se->tok_first; i < se->tok_end; i++) {
+      token *t = &TOK(d, i);
+      t->sent = s;
+      if (hl)
+        t->flags |= T_IN_HEADLINE;
+      if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
+        if (initial)
+          t->flags |= T_INITIAL;
+        initial = 0;
+      } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
+        initial = 1; /* first word of a quotation */
+      } else if (t->kind == TK_PUNCT && (t->key[0] == ':' || t->key[0] == '-' ||
+                                          (unsigned char)t->key[0] == 0xE2)) {
+        initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
+      }
+    }
+  }
+  return ATTRIB_OK;
+}

@@ -1,0 +1,32 @@
+/* strmap.h: open-addressing hash map from byte strings to int32 values.
+ * Built once while a model loads, then only read: lookups are thread-safe. */
+#ifndef ATTRIB_STRMAP_H
+#define ATTRIB_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+typedef struct strmap_slot {
+  const char *key; /* NULL when empty; owned by the map's arena */
+  uint32_t len;
+  uint32_t hash;
+  int32_t value;
+} strmap_slot;
+
+typedef struct strmap {
+  strmap_slot *slots;
+  size_t cap, count; /* cap is a power of two */
+} strmap;
+
+uint32_t strmap_hash(const char *s, size_t n);
+void strmap_init(strmap *m);
+void strmap_free(strmap *m);
+/* Inserts or replaces; the key is copied into a. Returns 0, or -1 when out
+ * of memory. *old (may be NULL) gets the previous value or -1. */
+int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, int32_t *old);
+/* The value for key, or -1 when absent. */
+int32_t strmap_get(const strmap *m, const char *key, size_t n);
+
+#endif
