@@ -134,7 +134,8 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
       next = m->tok_end > i ? m->tok_end : i + 1;
     } else if (t->cue >= 0) {
       cue *cu = &VEC_AT(d->cues, cue, t->cue);
-      c = (cu->entry->flags & CUE_NOUN) ? 'A' : 'V';
+      uint8_t f = cu->entry->flags;
+      c = (f & CUE_NOUN) ? 'A' : !(f & CUE_SPEECH) ? 'b' : (f & CUE_BARE) ? 'V' : 'v';
       u->ref = t->cue;
       next = cu->tok_end;
     } else if (t->kind == TK_PUNCT) {
@@ -301,12 +302,16 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
     if (k < ps->n && ps->s[k] != '.')
       continue;
     uint32_t s1 = k < ps->n ? k + 1 : k;
-    if (s1 > s0) {
+    /* a sentence holding a direct quotation is that quotation's frame */
+    int framed = memchr(ps->s + s0, 'q', s1 - s0) != NULL;
+    size_t from = 0;
+    while (s1 > s0 && !framed && from < s1 - s0) {
+      int matched = 0;
       for (size_t r = 0; r < m->n_rules; r++) {
         const rule *ru = &m->rules[r];
         if (ru->kind != RULE_INDIRECT)
           continue;
-        int rc = pcre2_match(ru->code, (PCRE2_SPTR)(ps->s + s0), s1 - s0, 0, 0, d->md, m->mctx);
+        int rc = pcre2_match(ru->code, (PCRE2_SPTR)(ps->s + s0), s1 - s0, from, 0, d->md, m->mctx);
         if (rc <= 0)
           continue;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
@@ -319,8 +324,13 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
           continue;
         if (add_indirect(d, ps, ru, ov, rc, para) != 0)
           return -1;
+        /* more reported clauses may follow in the same sentence */
+        from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
+        matched = 1;
         break;
       }
+      if (!matched)
+        break;
     }
     s0 = s1;
   }

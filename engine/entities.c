@@ -290,6 +290,10 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
     if (TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD))
       if (n >= 2 || (TOK(d, i).words & W_ORG_SUFFIX))
         return ATTRIB_ORG;
+  /* "the Honourable Member": a title before a common noun names no one */
+  if (n == 1 && ch->after_title && !ch->byline &&
+      ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) || seen(&c->lower, &TOK(d, a), 1)))
+    return -1;
   if (ch->after_title || ch->byline) {
     *gender = ch->title_gender;
     return ATTRIB_PERSON;
@@ -480,7 +484,11 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   for (size_t k = 0; k < c.chunks.len; k++) {
     chunk *ch = &VEC_AT(c.chunks, chunk, k);
     strip(&c, ch);
-    if (ch->a >= ch->b || ch->link_only)
+    if (ch->a >= ch->b)
+      continue;
+    /* headlines and furniture name only known entities, or companies by
+     * their legal suffix ("Copyright Acme Limited") */
+    if (ch->link_only && !(ch->b - ch->a >= 2 && (TOK(d, ch->b - 1).words & W_ORG_SUFFIX)))
       continue;
     char key[1024];
     size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key);

@@ -286,6 +286,8 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
         *flags |= CUE_TELL;
       else if (strcmp(tok, "noun") == 0)
         *flags |= CUE_NOUN;
+      else if (strcmp(tok, "bare") == 0)
+        *flags |= CUE_BARE;
       else
         return lerr(L, ATTRIB_ERR_MODEL, "unknown cue flag '%s'", tok);
     }
@@ -437,6 +439,7 @@ static const model_file files[] = {
     {"names-male.txt", name_line, G_MALE},
     {"names-female.txt", name_line, G_FEMALE},
     {"countries.txt", gaz_line, ATTRIB_COUNTRY},
+    {"demonyms.txt", gaz_line, ATTRIB_COUNTRY},
     {"orgs.txt", gaz_line, ATTRIB_ORG},
     {"locations.txt", gaz_line, ATTRIB_LOCATION},
     {"cues.txt", cue_line, 0},

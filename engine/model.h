@@ -57,7 +57,8 @@ enum {
   CUE_SPEECH = 1,  /* say, tell, add: introduces quotes and clauses */
   CUE_CLAUSE = 2,  /* may introduce an indirect clause (that ...) */
   CUE_TELL = 4,    /* takes an addressee: told X */
-  CUE_NOUN = 8     /* a multiword cue like "according to" */
+  CUE_NOUN = 8,    /* a multiword cue like "according to" */
+  CUE_BARE = 16    /* reports a clause without "that": said it would */
 };
 
 typedef struct rule {
