@@ -166,6 +166,9 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
 /* Speaker mention of unit k, creating an entity for an unnamed description
  * that speaks ("a source", "officials"). -1 when it names no one. */
 static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k) {
+  /* "its leader, Ruth Ekwueme," / "the company's spokesman, Jon Ek,": the name speaks */
+  if (ps->s[k] == 'D' && k + 3 < ps->n && ps->s[k + 1] == ',' && ps->s[k + 2] == 'N' && ps->s[k + 3] == ',')
+    k += 2;
   int32_t mi = ps->u[k].ref;
   if (mi < 0)
     return -1;

@@ -104,6 +104,31 @@ static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, u
   return mi;
 }
 
+/* Nearest earlier organisation whose name holds the word of token h. */
+static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
+  for (uint32_t k = i; k > 0; k--) {
+    token *t = &TOK(d, k - 1);
+    if (t->mention < 0)
+      continue;
+    mention *m = &MENTION(d, t->mention);
+    if (m->entity < 0 || m->type != ATTRIB_ORG)
+      continue;
+    const char *name = ENTITY(d, m->entity).name;
+    size_t nl = strlen(name);
+    for (size_t p = 0; p + h->key_len <= nl; p++) {
+      if ((p == 0 || name[p - 1] == ' ') && (p + h->key_len == nl || name[p + h->key_len] == ' ')) {
+        size_t q = 0;
+        while (q < h->key_len && (name[p + q] | 0x20) == (h->key[q] | 0x20))
+          q++;
+        if (q == h->key_len)
+          return m->entity;
+      }
+    }
+    k = m->tok_first + 1;
+  }
+  return -1;
+}
+
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials"): its end and entity. */
 static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, int32_t *ent,
@@ -131,7 +156,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   /* up to two modifiers: "a senior State Department official" is left to names */
   uint32_t mods = 0;
   while (k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
-         !(TOK(d, k).words & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_PERSON_NOUN | W_GROUP_NOUN)) &&
+         !(TOK(d, k).words & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)) &&
          TOK(d, k).cue < 0 && TOK(d, k).mention < 0 && det) {
     k++;
     mods++;
@@ -140,7 +165,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 0;
   token *h = &TOK(d, k);
   uint32_t hw = h->words;
-  if (!(hw & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_PERSON_NOUN | W_GROUP_NOUN)))
+  if (!(hw & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)))
     return 0;
   if (!det && !(hw & W_GROUP_NOUN))
     return 0; /* bare "officials", "sources" only */
@@ -164,12 +189,21 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     }
   }
   *out_end = e;
-  if (hw & W_ORG_NOUN) {
+  if (hw & (W_ORG_NOUN | W_ORG_KIND)) {
     if (!tok_is_lower(t, "the"))
       return 0;
-    *ent = antecedent(d, i, 1u << ATTRIB_ORG, 0, 3);
     *type = ATTRIB_ORG;
-    return 1;
+    if (hw & W_ORG_NOUN) {
+      *ent = antecedent(d, i, 1u << ATTRIB_ORG, 0, 3);
+    } else {
+      /* "the union" is not the company named last: only an organisation
+       * whose name holds the word, else an unnamed one of its own */
+      *ent = named_like(d, i, h);
+      if (*ent < 0 && !(hw & W_ROLE))
+        return 1;
+    }
+    if (*ent >= 0 || !(hw & W_ROLE))
+      return 1;
   }
   if ((hw & W_PERSON_NOUN) && tok_is_lower(t, "the")) {
     *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);

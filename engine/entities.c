@@ -13,6 +13,7 @@
 
 typedef struct chunk {
   uint32_t a, b;     /* tokens [a, b) */
+  uint32_t title;    /* first token of the title before it, when after_title */
   uint8_t after_title;
   uint8_t title_gender;
   uint8_t byline;
@@ -386,6 +387,7 @@ static int collect(ctx *c) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->boilerplate = (uint8_t)is_boilerplate(d, pa);
     uint8_t pending_title = 0, pending_g = 0;
+    uint32_t title_start = 0;
     uint32_t i = pa->tok_first;
     while (i < pa->tok_end) {
       token *t = &TOK(d, i);
@@ -402,6 +404,8 @@ static int collect(ctx *c) {
       uint8_t tg;
       uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
       if (tn) {
+        if (!pending_title)
+          title_start = i; /* "Chief Executive", "former Prime Minister" */
         pending_title = 1;
         pending_g = tg;
         i += tn;
@@ -417,8 +421,8 @@ static int collect(ctx *c) {
         return -1;
       ch->a = i;
       ch->after_title = pending_title;
+      ch->title = title_start;
       ch->title_gender = pending_g;
-      ch->byline = (uint8_t)byline_before(d, pa, i);
       ch->link_only = pa->headline || pa->boilerplate;
       pending_title = 0;
       i++;
@@ -444,8 +448,6 @@ static int collect(ctx *c) {
         break;
       }
       ch->b = i;
-      if (ch->byline)
-        ch->link_only = 0; /* "More from X" under a headline-like line */
     }
   }
   return 0;
@@ -486,6 +488,11 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     strip(&c, ch);
     if (ch->a >= ch->b)
       continue;
+    paragraph *cpa = &VEC_AT(d->paras, paragraph, TOK(d, ch->a).para);
+    if (byline_before(d, cpa, ch->a)) {
+      ch->byline = 1;
+      ch->link_only = 0; /* "More from X" under a headline-like line */
+    }
     /* headlines and furniture name only known entities, or companies by
      * their legal suffix ("Copyright Acme Limited") */
     if (ch->link_only && !(ch->b - ch->a >= 2 && (TOK(d, ch->b - 1).words & W_ORG_SUFFIX)))
@@ -514,7 +521,8 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       goto done;
     }
     ENTITY(d, ent).gender = g;
-    if (add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {
+    /* the mention keeps its title: "Chief Executive Lotte Brandt said" */
+    if (add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, ent, M_NAME) != 0) {
       st = oom(err);
       goto done;
     }

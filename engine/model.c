@@ -239,6 +239,7 @@ static const struct {
     {"aux", W_AUX},               {"stopcap", W_STOPCAP},         {"byline", W_BYLINE},
     {"person-noun", W_PERSON_NOUN}, {"group-noun", W_GROUP_NOUN}, {"not-name", W_NOT_NAME},
     {"abbrev", W_ABBREV},         {"title-word", W_TITLE_WORD},   {"prep", W_PREP},
+    {"org-kind", W_ORG_KIND},
 };
 
 /* lexicon: class|word|word */

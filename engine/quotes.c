@@ -128,6 +128,23 @@ static int para_opens_with(attrib_doc *d, uint32_t p, int fam) {
   return t->kind == TK_QUOTE && family(t->cp) == fam && (char_shape(t->cp) & SHAPE_OPEN);
 }
 
+static int plural_possessive(attrib_doc *d, uint32_t i, uint32_t end) {
+  token *p = &TOK(d, i - 1), *n = i + 1 < end ? &TOK(d, i + 1) : NULL;
+  if (p->kind != TK_WORD || p->key[p->key_len - 1] != 's' || !n || n->kind != TK_WORD ||
+      !(TOK(d, i).flags & T_SPACE_AFTER))
+    return 0;
+  /* ‘dangerous’ or ‘malicious’: a function word after it means a closing mark */
+  if ((n->words & (W_PREP | W_CONNECT | W_AUX | W_DET)) || tok_is(n, "or") || tok_is(n, "but") ||
+      tok_is(n, "nor") || tok_is(n, "that") || tok_is(n, "as"))
+    return 0;
+  for (uint32_t k = i + 2; k < end; k++) {
+    token *t = &TOK(d, k);
+    if (t->kind == TK_QUOTE && family(t->cp) == F_SINGLE && !(t->flags & T_SPACE_BEFORE))
+      return 1;
+  }
+  return 0;
+}
+
 static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack, size_t cap) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, p);
   size_t sp = 0;
@@ -147,6 +164,19 @@ static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack,
     /* “ closes „ (German style) but otherwise opens */
     if (t->cp == 0x201C && !(k > 0 && TOK(d, stack[k - 1].tok).cp == 0x201E))
       can_close = 0;
+    /* rock 'n' roll: a one-letter "quotation" in single marks is two apostrophes */
+    if (can_close && k > 0 && fam == F_SINGLE && i == stack[k - 1].tok + 2 && TOK(d, i - 1).key_len <= 2) {
+      TOK(d, stack[k - 1].tok).qm = QM_APOS;
+      t->qm = QM_APOS;
+      sp = k - 1;
+      continue;
+    }
+    /* 'the players' money,' : after a plural the mark is a possessive
+     * apostrophe when a word follows and a later mark can still close */
+    if (can_close && k > 0 && fam == F_SINGLE && plural_possessive(d, i, pa->tok_end)) {
+      t->qm = QM_APOS;
+      continue;
+    }
     if (can_close && k > 0) {
       /* close it; marks opened inside and left open were apostrophes or strays */
       for (size_t j = k; j < sp; j++)
@@ -248,12 +278,13 @@ static void classify(attrib_doc *d, quote *q) {
       first = &TOK(d, i);
       break;
     }
+  /* a quotation ending in punctuation of its own is a sentence or a clause */
   int ends_terminal = 0;
   for (uint32_t i = q->tok_end; i > q->tok_first; i--) {
     token *t = &TOK(d, i - 1);
     if (t->kind == TK_QUOTE)
       continue;
-    ends_terminal = is_terminal_tok(t);
+    ends_terminal = is_terminal_tok(t) || (t->kind == TK_PUNCT && t->key[0] == ',');
     break;
   }
   int capital = first && (first->flags & T_CAP);

@@ -1,0 +1,158 @@
+/* Stage 7: speakers of quotes and reported speech. */
+#include "doc.h"
+#include "helpers.h"
+
+static void expect_speaker(const char *text, const char *quote_prefix, const char *speaker,
+                           const char *rule) {
+  attrib_doc *d = analyze(text);
+  const attrib_quote *q = find_quote(d, quote_prefix);
+  ck_assert_msg(q != NULL, "no quote «%s» in «%s»", quote_prefix, text);
+  const char *got = speaker_name(d, q);
+  if (!speaker) {
+    ck_assert_msg(got == NULL, "speaker of «%s» is %s, want none", quote_prefix, got);
+    ck_assert_str_eq(q->rule, "none");
+    ck_assert(q->confidence == 0);
+  } else {
+    ck_assert_msg(got && strcmp(got, speaker) == 0, "speaker of «%s» is %s, want %s (rule %s)",
+                  quote_prefix, got ? got : "none", speaker, q->rule);
+    ck_assert(q->confidence > 0 && q->confidence <= 1);
+  }
+  if (rule)
+    ck_assert_str_eq(q->rule, rule);
+  attrib_doc_free(d);
+}
+
+START_TEST(basic_patterns) {
+  expect_speaker("“We lost the vote,” said Mariam Haddad.", "We lost", "Mariam Haddad", "quote-cue-speaker");
+  expect_speaker("“We lost the vote,” Mariam Haddad said.", "We lost", "Mariam Haddad", "quote-speaker-cue");
+  expect_speaker("Mariam Haddad said: “We lost the vote.”", "We lost", "Mariam Haddad", "speaker-cue-colon");
+  expect_speaker("Mariam Haddad said that “we lost the vote because nobody turned up”.", "we lost",
+                 "Mariam Haddad", "speaker-cue-quote");
+  expect_speaker("According to Mariam Haddad, “the vote was lost before it began.”", "the vote",
+                 "Mariam Haddad", "according-to-quote");
+}
+END_TEST
+
+START_TEST(pronoun_speakers) {
+  expect_speaker("Senator Ruth Abernathy-Cole spoke first. “The bill is dead,” she said.", "The bill",
+                 "Ruth Abernathy-Cole", NULL);
+  expect_speaker("Mr. Desmond Fairweather spoke first. “The bill is dead,” he added.", "The bill",
+                 "Desmond Fairweather", NULL);
+  expect_speaker("Corvane Holdings issued a statement. “Sales will recover,” it said.", "Sales",
+                 "Corvane Holdings", NULL);
+}
+END_TEST
+
+START_TEST(description_speakers) {
+  expect_speaker("“No decision has been taken,” a spokeswoman for the European Commission said.", "No decision",
+                 "European Commission", NULL);
+  expect_speaker("“No decision has been taken,” the response from the European Commission reads.",
+                 "No decision", "European Commission", NULL);
+}
+END_TEST
+
+START_TEST(addressee) {
+  attrib_doc *d = analyze("Harriet Okoye wrote to the board. “We see no evidence,” a representative for the "
+                          "European Commission told Okoye in a reply.");
+  const attrib_quote *q = find_quote(d, "We see");
+  ck_assert_str_eq(speaker_name(d, q), "European Commission");
+  ck_assert_int_ge(q->addressee, 0);
+  ck_assert_str_eq(attrib_doc_entity(d, (size_t)q->addressee)->name, "Harriet Okoye");
+  ck_assert_str_eq(q->cue_lemma, "tell");
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(split_and_floating_quotes) {
+  const char *text = "“The figures are wrong,” said Aurelio Benedetti. “Nobody checked them.”\n\n"
+                     "“We will appeal.”\n\nThe hearing resumes in May.";
+  expect_speaker(text, "The figures", "Aurelio Benedetti", NULL);
+  expect_speaker(text, "Nobody checked", "Aurelio Benedetti", "floating");
+  expect_speaker(text, "We will appeal", "Aurelio Benedetti", "floating");
+}
+END_TEST
+
+START_TEST(multi_paragraph_run_shares_speaker) {
+  const char *text = "Chief executive Ingrid Vasquez-Lund said: “The results are poor.\n\n"
+                     "“We expected more from the spring.\n\n“But we will recover,” she added.";
+  expect_speaker(text, "The results", "Ingrid Vasquez-Lund", NULL);
+  expect_speaker(text, "We expected", "Ingrid Vasquez-Lund", "multi-paragraph");
+  expect_speaker(text, "But we will", "Ingrid Vasquez-Lund", NULL);
+}
+END_TEST
+
+START_TEST(another_speaker_ends_the_run) {
+  const char *text = "“Prices will rise,” said Alma Rautio. Her rival Kwame Mensah disagreed sharply.\n\n"
+                     "“That is nonsense.”";
+  expect_speaker(text, "Prices", "Alma Rautio", NULL);
+  attrib_doc *d = analyze(text);
+  const attrib_quote *q = find_quote(d, "That is nonsense");
+  ck_assert(speaker_name(d, q) == NULL || strcmp(speaker_name(d, q), "Alma Rautio") != 0);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(no_speaker_beats_a_wrong_one) {
+  expect_speaker("The sign read “Closed for repairs until further notice”. Nobody knew why.", "Closed", NULL,
+                 NULL);
+}
+END_TEST
+
+START_TEST(scare_quotes_have_no_speaker) {
+  attrib_doc *d = analyze("The report called the scheme “reckless” on Monday.");
+  const attrib_quote *q = find_quote(d, "reckless");
+  ck_assert_int_eq(q->kind, ATTRIB_SCARE);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(indirect_speech) {
+  attrib_doc *d = analyze("Corvane Holdings said it would close two plants next year. The cuts were "
+                          "unavoidable, Chief Executive Lotte Brandt said. According to the union, "
+                          "300 workers will lose their jobs.");
+  const attrib_quote *q = find_quote(d, "it would close");
+  ck_assert_ptr_nonnull(q);
+  ck_assert_int_eq(q->kind, ATTRIB_INDIRECT);
+  ck_assert_str_eq(q->span.text, "it would close two plants next year");
+  ck_assert_str_eq(speaker_name(d, q), "Corvane Holdings");
+  q = find_quote(d, "The cuts were");
+  ck_assert_ptr_nonnull(q);
+  ck_assert_str_eq(q->span.text, "The cuts were unavoidable");
+  ck_assert_str_eq(speaker_name(d, q), "Lotte Brandt");
+  q = find_quote(d, "300 workers");
+  ck_assert_ptr_nonnull(q);
+  ck_assert_str_eq(q->rule, "according-to-clause");
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(no_indirect_option) {
+  attrib_options o;
+  attrib_options_init(&o);
+  o.indirect = 0;
+  const char *text = "Corvane Holdings said it would close two plants next year.";
+  attrib_doc *d = NULL;
+  ck_assert_int_eq(attrib_analyze(test_model, text, strlen(text), &o, &d, NULL), ATTRIB_OK);
+  ck_assert_uint_eq(attrib_doc_quote_count(d), 0);
+  attrib_doc_free(d);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("attribution");
+  TCase *tc = tcase_create("attribution");
+  tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
+  tcase_add_test(tc, basic_patterns);
+  tcase_add_test(tc, pronoun_speakers);
+  tcase_add_test(tc, description_speakers);
+  tcase_add_test(tc, addressee);
+  tcase_add_test(tc, split_and_floating_quotes);
+  tcase_add_test(tc, multi_paragraph_run_shares_speaker);
+  tcase_add_test(tc, another_speaker_ends_the_run);
+  tcase_add_test(tc, no_speaker_beats_a_wrong_one);
+  tcase_add_test(tc, scare_quotes_have_no_speaker);
+  tcase_add_test(tc, indirect_speech);
+  tcase_add_test(tc, no_indirect_option);
+  suite_add_tcase(s, tc);
+  return run_suite(s);
+}

@@ -1,0 +1,150 @@
+/* Stage 5: entities and their mentions. */
+#include "doc.h"
+#include "helpers.h"
+
+static int has_mention(const attrib_entity *e, const char *text) {
+  for (size_t i = 0; i < e->n_mentions; i++)
+    if (strcmp(e->mentions[i].text, text) == 0)
+      return 1;
+  return 0;
+}
+
+START_TEST(country_aliases_share_one_entity) {
+  attrib_doc *d = analyze("The U.K. and Britain's allies met. The UK said the United Kingdom would act. "
+                          "Officials in the U.S. and America agreed.");
+  const attrib_entity *uk = find_entity(d, "United Kingdom");
+  ck_assert_ptr_nonnull(uk);
+  ck_assert_int_eq(uk->type, ATTRIB_COUNTRY);
+  ck_assert(has_mention(uk, "U.K.") && has_mention(uk, "Britain") && has_mention(uk, "UK"));
+  const attrib_entity *us = find_entity(d, "United States");
+  ck_assert_ptr_nonnull(us);
+  ck_assert(has_mention(us, "U.S.") && has_mention(us, "America"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(demonyms_name_their_country) {
+  attrib_doc *d = analyze("The Dutch government and a Belgian lawmaker disagreed.");
+  ck_assert_ptr_nonnull(find_entity(d, "Netherlands"));
+  ck_assert_ptr_nonnull(find_entity(d, "Belgium"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(people_from_context) {
+  attrib_doc *d = analyze("Belgian MEP Tamsin Oyelaran-Hughes wrote to the board. Later, Ndidi Ekwueme, the "
+                          "group's founder, replied. Dr. Wojciech Brzęczyszczykiewicz said little. "
+                          "Oyelaran-Hughes then left.");
+  const attrib_entity *t = find_entity(d, "Tamsin Oyelaran-Hughes");
+  ck_assert_ptr_nonnull(t);
+  ck_assert_int_eq(t->type, ATTRIB_PERSON);
+  ck_assert(has_mention(t, "Oyelaran-Hughes"));
+  ck_assert_ptr_nonnull(find_entity(d, "Ndidi Ekwueme"));
+  const attrib_entity *w = find_entity(d, "Wojciech Brzęczyszczykiewicz");
+  ck_assert_ptr_nonnull(w);
+  ck_assert_int_eq(w->type, ATTRIB_PERSON);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(organisations_by_suffix_head_and_acronym) {
+  attrib_doc *d = analyze("Harrowgate Analytics Ltd sued the National Authority for Water Safety (NAWS) "
+                          "and the Ministry of Coastal Affairs. NAWS declined to comment. Velder Lab "
+                          "also sued. The FBI and NATO were not involved.");
+  const attrib_entity *h = find_entity(d, "Harrowgate Analytics Ltd");
+  ck_assert_ptr_nonnull(h);
+  ck_assert_int_eq(h->type, ATTRIB_ORG);
+  const attrib_entity *n = find_entity(d, "National Authority for Water Safety");
+  ck_assert_ptr_nonnull(n);
+  ck_assert(has_mention(n, "NAWS"));
+  ck_assert_ptr_nonnull(find_entity(d, "Ministry of Coastal Affairs"));
+  ck_assert_ptr_nonnull(find_entity(d, "Velder Lab"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(headlines_and_boilerplate_make_no_entities) {
+  attrib_doc *d = analyze("Regional Council Votes To Close Harbour Depot\n\n"
+                          "The regional council voted on Tuesday.\n\nRelated Articles\n\nLatest News\n\n"
+                          "Copyright Tallow Media Holdings 2024");
+  for (size_t i = 0; i < attrib_doc_entity_count(d); i++) {
+    const char *name = attrib_doc_entity(d, i)->name;
+    ck_assert_msg(strstr(name, "Votes") == NULL && strstr(name, "Related") == NULL &&
+                      strstr(name, "Latest") == NULL && strcmp(name, "Harbour Depot") != 0,
+                  "unexpected entity %s", name);
+  }
+  /* a legal suffix is evidence even in furniture */
+  ck_assert_ptr_nonnull(find_entity(d, "Tallow Media Holdings"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(sentence_initial_words_are_not_names) {
+  attrib_doc *d = analyze("Responding to questions, the mayor declined. Disappointed by the vote, "
+                          "residents left. Speaking on Friday, Oluwaseun Adebayo said he was hopeful.");
+  for (size_t i = 0; i < attrib_doc_entity_count(d); i++) {
+    const char *name = attrib_doc_entity(d, i)->name;
+    ck_assert_msg(strncmp(name, "Responding", 10) && strncmp(name, "Disappointed", 12) &&
+                      strncmp(name, "Speaking", 8),
+                  "unexpected entity %s", name);
+  }
+  ck_assert_ptr_nonnull(find_entity(d, "Oluwaseun Adebayo"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(bylines) {
+  attrib_doc *d = analyze("Harbour plan stalls\nBy Marit Solberg-Aune\n\nThe plan stalled.\n\nMore from Idris Kamau");
+  const attrib_entity *m = find_entity(d, "Marit Solberg-Aune");
+  ck_assert_ptr_nonnull(m);
+  ck_assert_int_eq(m->type, ATTRIB_PERSON);
+  ck_assert_ptr_nonnull(find_entity(d, "Idris Kamau"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(surname_resolves_to_person_or_company) {
+  attrib_doc *d = analyze("Brannock Labs makes sensors. Teodor Brannock founded it in 2003. "
+                          "Brannock Labs denied wrongdoing.");
+  const attrib_entity *p = find_entity(d, "Teodor Brannock");
+  const attrib_entity *o = find_entity(d, "Brannock Labs");
+  ck_assert_ptr_nonnull(p);
+  ck_assert_ptr_nonnull(o);
+  ck_assert_int_eq(p->type, ATTRIB_PERSON);
+  ck_assert_int_eq(o->type, ATTRIB_ORG);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(offsets_match_mention_text) {
+  const char *text = "Søren Kjær, the bank's economist, met officials of the European Commission.";
+  attrib_doc *d = analyze(text);
+  for (size_t i = 0; i < attrib_doc_entity_count(d); i++) {
+    const attrib_entity *e = attrib_doc_entity(d, i);
+    for (size_t k = 0; k < e->n_mentions; k++) {
+      const attrib_span *m = &e->mentions[k];
+      ck_assert_uint_eq(strlen(m->text), m->end - m->start);
+      ck_assert_int_eq(memcmp(text + m->start, m->text, m->end - m->start), 0);
+    }
+  }
+  ck_assert_ptr_nonnull(find_entity(d, "European Commission"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("entities");
+  TCase *tc = tcase_create("entities");
+  tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
+  tcase_add_test(tc, country_aliases_share_one_entity);
+  tcase_add_test(tc, demonyms_name_their_country);
+  tcase_add_test(tc, people_from_context);
+  tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
+  tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
+  tcase_add_test(tc, sentence_initial_words_are_not_names);
+  tcase_add_test(tc, bylines);
+  tcase_add_test(tc, surname_resolves_to_person_or_company);
+  tcase_add_test(tc, offsets_match_mention_text);
+  suite_add_tcase(s, tc);
+  return run_suite(s);
+}

@@ -1,0 +1,112 @@
+/* Stage 3: pairing quotation marks, continuation, classification. */
+#include "doc.h"
+#include "helpers.h"
+
+static void expect_quotes(const char *text, const char **want, size_t n) {
+  attrib_doc *d = analyze(text);
+  size_t got = 0;
+  for (size_t i = 0; i < attrib_doc_quote_count(d); i++) {
+    const attrib_quote *q = attrib_doc_quote(d, i);
+    if (q->kind == ATTRIB_INDIRECT)
+      continue;
+    ck_assert_msg(got < n, "unexpected quote «%s» in «%s»", q->span.text, text);
+    ck_assert_str_eq(q->span.text, want[got]);
+    /* text is exactly the bytes of the span */
+    ck_assert_int_eq(memcmp(text + q->span.start, q->span.text, q->span.end - q->span.start), 0);
+    got++;
+  }
+  ck_assert_msg(got == n, "%zu quotes in «%s», want %zu", got, text, n);
+  attrib_doc_free(d);
+}
+
+START_TEST(every_convention) {
+  const char *a[] = {"We will win,"};
+  expect_quotes("\"We will win,\" she said.", a, 1);
+  expect_quotes("“We will win,” she said.", a, 1);
+  expect_quotes("‘We will win,’ she said.", a, 1);
+  expect_quotes("'We will win,' she said.", a, 1);
+  expect_quotes("«We will win,» she said.", a, 1);
+  expect_quotes("„We will win,“ she said.", a, 1);
+}
+END_TEST
+
+START_TEST(apostrophes_are_not_quotes) {
+  expect_quotes("O'Rourke didn't join the Supporters' club in the '90s, rock 'n' roll's heyday.", NULL, 0);
+  expect_quotes("Kaspersky’s chief said the players’ union isn’t happy.", NULL, 0);
+  const char *a[] = {"It's the players' money, not ours,"};
+  expect_quotes("'It's the players' money, not ours,' he said.", a, 1);
+}
+END_TEST
+
+START_TEST(nested_quotes) {
+  const char *a[] = {"any reason that justifies the labelling of it as ‘dangerous’ or ‘malicious’.",
+                     "dangerous", "malicious"};
+  expect_quotes("He asked about “any reason that justifies the labelling of it as ‘dangerous’ or ‘malicious’.”",
+                a, 3);
+  attrib_doc *d = analyze("“He told me, ‘Make the numbers work,’ and then he walked out,” she said.");
+  const attrib_quote *inner = find_quote(d, "Make the numbers");
+  const attrib_quote *outer = find_quote(d, "He told me");
+  ck_assert_ptr_nonnull(inner);
+  ck_assert_ptr_nonnull(outer);
+  ck_assert_uint_lt(outer->span.start, inner->span.start);
+  ck_assert_uint_gt(outer->span.end, inner->span.end);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(multi_paragraph_quote) {
+  const char *text = "The minister said: “We have done our part. The rest is up to them.\n\n"
+                     "“We will keep talking,” she added.\n\nThe talks resume on Monday.";
+  const char *a[] = {"We have done our part. The rest is up to them.", "We will keep talking,"};
+  expect_quotes(text, a, 2);
+  attrib_doc *d = analyze(text);
+  ck_assert_int_eq(attrib_doc_quote(d, 0)->kind, ATTRIB_DIRECT);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(mismatched_and_stray_marks_stay_local) {
+  const char *a[] = {"malicious,"};
+  expect_quotes("It labelled the firm as ‘malicious,” especially since no state saw problems.", a, 1);
+  /* a stray opening mark does not swallow the next paragraphs */
+  attrib_doc *d = analyze("He said “this never ends.\n\nA second paragraph.\n\n“A real quote,” she said.");
+  const attrib_quote *q = find_quote(d, "A real quote");
+  ck_assert_ptr_nonnull(q);
+  ck_assert_ptr_null(find_quote(d, "A second"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(unbalanced_straight_quotes) {
+  attrib_doc *d = analyze("He said \"yes and left.\nShe said \"no,\" firmly.");
+  const attrib_quote *q = find_quote(d, "no,");
+  ck_assert_ptr_nonnull(q);
+  ck_assert_ptr_null(find_quote(d, "yes"));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(classification) {
+  attrib_doc *d = analyze("“The plan is sound,” he said. She called it “fantasy arithmetic” and asked "
+                          "whether the ministry had “any evidence of a funding gap at all”.");
+  ck_assert_int_eq(find_quote(d, "The plan")->kind, ATTRIB_DIRECT);
+  ck_assert_int_eq(find_quote(d, "fantasy")->kind, ATTRIB_SCARE);
+  ck_assert_int_eq(find_quote(d, "any evidence")->kind, ATTRIB_PARTIAL);
+  attrib_doc_free(d);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("quotes");
+  TCase *tc = tcase_create("quotes");
+  tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
+  tcase_add_test(tc, every_convention);
+  tcase_add_test(tc, apostrophes_are_not_quotes);
+  tcase_add_test(tc, nested_quotes);
+  tcase_add_test(tc, multi_paragraph_quote);
+  tcase_add_test(tc, mismatched_and_stray_marks_stay_local);
+  tcase_add_test(tc, unbalanced_straight_quotes);
+  tcase_add_test(tc, classification);
+  suite_add_tcase(s, tc);
+  return run_suite(s);
+}

@@ -1,0 +1,98 @@
+/* Stage 2: tokens and sentences. */
+#include "doc.h"
+#include "helpers.h"
+
+/* Token texts joined by '|'. */
+static void tokens_of(attrib_doc *d, char *out, size_t cap) {
+  size_t o = 0;
+  for (uint32_t i = 0; i < NTOK(d) && o + 1 < cap; i++) {
+    token *t = &TOK(d, i);
+    if (i)
+      out[o++] = '|';
+    for (uint32_t k = t->start; k < t->end && o + 1 < cap; k++)
+      out[o++] = d->copy[k];
+  }
+  out[o] = '\0';
+}
+
+START_TEST(abbreviations_keep_their_period) {
+  attrib_doc *d = analyze("Mr. Smith left the U.K. for Washington, D.C. on Sept. 3.");
+  char buf[512];
+  tokens_of(d, buf, sizeof buf);
+  ck_assert_str_eq(buf, "Mr.|Smith|left|the|U.K.|for|Washington|,|D.C.|on|Sept.|3|.");
+  ck_assert_uint_eq(attrib_doc_sentence_count(d), 1);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(sentences_split_at_terminals) {
+  attrib_doc *d = analyze("Dr. Jones arrived at 10.30 a.m. on Monday. She spoke first! Was it late? \"Yes.\" Then silence.");
+  ck_assert_uint_eq(attrib_doc_sentence_count(d), 5);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(acronym_at_sentence_end) {
+  attrib_doc *d = analyze("The firm moved to the U.S. The move cost $11.5 million.");
+  ck_assert_uint_eq(attrib_doc_sentence_count(d), 2);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(possessives_split_contractions_kept) {
+  attrib_doc *d = analyze("Kaspersky Lab’s chief didn't call O'Rourke's EU-wide plan.");
+  char buf[512];
+  tokens_of(d, buf, sizeof buf);
+  ck_assert_str_eq(buf, "Kaspersky|Lab|’s|chief|didn't|call|O'Rourke|'s|EU-wide|plan|.");
+  /* the key of the curly possessive is normalised */
+  ck_assert_int_eq(TOK(d, 2).key_len, 2);
+  ck_assert_int_eq(memcmp(TOK(d, 2).key, "'s", 2), 0);
+  ck_assert(TOK(d, 2).flags & T_POSSESSIVE);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(case_flags) {
+  attrib_doc *d = analyze("NATO warned Élodie and the BBC's editor.");
+  ck_assert(TOK(d, 0).flags & T_ALLCAP);
+  ck_assert(TOK(d, 0).flags & T_INITIAL);
+  ck_assert(TOK(d, 1).flags & T_LOWER);
+  ck_assert(TOK(d, 2).flags & T_CAP);
+  ck_assert(!(TOK(d, 2).flags & T_INITIAL));
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(handles_and_numbers) {
+  attrib_doc *d = analyze("Follow @Europol & #NoMoreRansom: 1,000 cases, 3.5% up.");
+  char buf[512];
+  tokens_of(d, buf, sizeof buf);
+  ck_assert_str_eq(buf, "Follow|@Europol|&|#NoMoreRansom|:|1,000|cases|,|3.5|%|up|.");
+  ck_assert_int_eq(TOK(d, 1).kind, TK_HANDLE);
+  ck_assert_int_eq(TOK(d, 5).kind, TK_NUM);
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(headline_detection) {
+  attrib_doc *d = analyze("European Parliament Votes to Ban Security Products\n\nThe parliament voted on Tuesday.");
+  ck_assert(VEC_AT(d->paras, paragraph, 0).headline);
+  ck_assert(!VEC_AT(d->paras, paragraph, 1).headline);
+  attrib_doc_free(d);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("segment");
+  TCase *tc = tcase_create("segment");
+  tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
+  tcase_add_test(tc, abbreviations_keep_their_period);
+  tcase_add_test(tc, sentences_split_at_terminals);
+  tcase_add_test(tc, acronym_at_sentence_end);
+  tcase_add_test(tc, possessives_split_contractions_kept);
+  tcase_add_test(tc, case_flags);
+  tcase_add_test(tc, handles_and_numbers);
+  tcase_add_test(tc, headline_detection);
+  suite_add_tcase(s, tc);
+  return run_suite(s);
+}
