@@ -10,22 +10,21 @@
 
 #include "attrib.h"
 
-static const char usage[] =
-    "usage: attrib [OPTIONS] FILE...\n"
-    "Finds quotations, reported speech, their speakers and the people,\n"
-    "organisations, countries and places of English news articles; prints JSON.\n"
-    "\n"
-    "  FILE               an article (UTF-8 text); '-' reads standard input\n"
-    "  -p, --pretty       indented JSON (default: one line per article)\n"
-    "  -m, --model DIR    load rules and word lists from DIR (default: built in)\n"
-    "  -o, --output-dir DIR  write DIR/NAME.json for each input instead of stdout\n"
-    "      --max-bytes N  refuse inputs larger than N bytes (default 64 MiB)\n"
-    "      --no-indirect  do not report indirect speech\n"
-    "  -h, --help         this help\n"
-    "  -V, --version      version\n"
-    "\n"
-    "Exit status: 0 when every input was analysed, 1 when any failed (each\n"
-    "failure is one line on stderr), 2 on bad usage or an unreadable model.\n";
+static const char usage[] = "usage: attrib [OPTIONS] FILE...\n"
+                            "Finds quotations, reported speech, their speakers and the people,\n"
+                            "organisations, countries and places of English news articles; prints JSON.\n"
+                            "\n"
+                            "  FILE               an article (UTF-8 text); '-' reads standard input\n"
+                            "  -p, --pretty       indented JSON (default: one line per article)\n"
+                            "  -m, --model DIR    load rules and word lists from DIR (default: built in)\n"
+                            "  -o, --output-dir DIR  write DIR/NAME.json for each input instead of stdout\n"
+                            "      --max-bytes N  refuse inputs larger than N bytes (default 64 MiB)\n"
+                            "      --no-indirect  do not report indirect speech\n"
+                            "  -h, --help         this help\n"
+                            "  -V, --version      version\n"
+                            "\n"
+                            "Exit status: 0 when every input was analysed, 1 when any failed (each\n"
+                            "failure is one line on stderr), 2 on bad usage or an unreadable model.\n";
 
 typedef struct buf {
   char *data;

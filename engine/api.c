@@ -6,7 +6,9 @@
 
 #include "doc.h"
 
-const char *attrib_version(void) { return ATTRIB_VERSION_STRING; }
+const char *attrib_version(void) {
+  return ATTRIB_VERSION_STRING;
+}
 
 const char *attrib_status_str(attrib_status code) {
   switch (code) {
@@ -50,7 +52,9 @@ void attrib_options_init(attrib_options *o) {
   o->indirect = 1;
 }
 
-void attrib_free(void *p) { free(p); }
+void attrib_free(void *p) {
+  free(p);
+}
 
 void attrib_doc_free(attrib_doc *d) {
   if (!d)
@@ -61,10 +65,18 @@ void attrib_doc_free(attrib_doc *d) {
   free(d);
 }
 
-size_t attrib_doc_paragraph_count(const attrib_doc *d) { return d ? d->paras.len : 0; }
-size_t attrib_doc_sentence_count(const attrib_doc *d) { return d ? d->sents.len : 0; }
-size_t attrib_doc_entity_count(const attrib_doc *d) { return d ? d->n_pub_entities : 0; }
-size_t attrib_doc_quote_count(const attrib_doc *d) { return d ? d->n_pub_quotes : 0; }
+size_t attrib_doc_paragraph_count(const attrib_doc *d) {
+  return d ? d->paras.len : 0;
+}
+size_t attrib_doc_sentence_count(const attrib_doc *d) {
+  return d ? d->sents.len : 0;
+}
+size_t attrib_doc_entity_count(const attrib_doc *d) {
+  return d ? d->n_pub_entities : 0;
+}
+size_t attrib_doc_quote_count(const attrib_doc *d) {
+  return d ? d->n_pub_quotes : 0;
+}
 
 const attrib_entity *attrib_doc_entity(const attrib_doc *d, size_t i) {
   return d && i < d->n_pub_entities ? &d->pub_entities[i] : NULL;
@@ -234,8 +246,8 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   if (max > UINT32_MAX - 16)
     max = UINT32_MAX - 16; /* offsets are kept in 32 bits */
   if (len > max)
-    return doc_error(err, ATTRIB_ERR_TOO_LARGE, max, "input of %zu bytes exceeds the limit of %zu bytes",
-                     len, max);
+    return doc_error(err, ATTRIB_ERR_TOO_LARGE, max, "input of %zu bytes exceeds the limit of %zu bytes", len,
+                     max);
   attrib_doc *d = calloc(1, sizeof *d);
   if (!d)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");

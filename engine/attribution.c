@@ -248,8 +248,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   return 0;
 }
 
-static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc,
-                        uint32_t para) {
+static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc, uint32_t para) {
   uint32_t c0 = (uint32_t)ov[2 * ru->grp_content], c1 = (uint32_t)ov[2 * ru->grp_content + 1];
   if (c1 <= c0)
     return 0;
@@ -385,8 +384,7 @@ static void inherit(attrib_doc *d, uint32_t nquotes) {
       if (t->quote >= 0 || t->mention < 0)
         continue;
       mention *mm = &MENTION(d, t->mention);
-      if (mm->entity != ent && (mm->type == ATTRIB_PERSON || mm->kind == M_PRONOUN) &&
-          mm->kind != M_DESC)
+      if (mm->entity != ent && (mm->type == ATTRIB_PERSON || mm->kind == M_PRONOUN) && mm->kind != M_DESC)
         other = 1;
     }
     if (other)
@@ -413,8 +411,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       if (apply_quote_rules(d, &ps, k) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     }
-    if (d->opts.indirect && !pa->headline && !pa->boilerplate &&
-        apply_indirect_rules(d, &ps, p) != 0)
+    if (d->opts.indirect && !pa->headline && !pa->boilerplate && apply_indirect_rules(d, &ps, p) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
   inherit(d, nquotes);

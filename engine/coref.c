@@ -9,7 +9,9 @@
 
 #include "doc.h"
 
-static int is_word(const token *t) { return t->kind == TK_WORD; }
+static int is_word(const token *t) {
+  return t->kind == TK_WORD;
+}
 
 int tok_is(const token *t, const char *w) {
   size_t n = strlen(w);
@@ -43,7 +45,8 @@ static int subject_of_cue(attrib_doc *d, const mention *m) {
     if (!(t->words & W_AUX) && !(t->key_len > 4 && memcmp(t->key + t->key_len - 2, "ly", 2) == 0))
       break;
   }
-  if (m->tok_first > 0 && TOK(d, m->tok_first - 1).cue >= 0 && TOK(d, m->tok_first - 1).para == TOK(d, m->tok_first).para)
+  if (m->tok_first > 0 && TOK(d, m->tok_first - 1).cue >= 0 &&
+      TOK(d, m->tok_first - 1).para == TOK(d, m->tok_first).para)
     return 1;
   return 0;
 }
@@ -78,8 +81,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   return subject >= 0 ? subject : nearest;
 }
 
-static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind,
-                           uint8_t type, uint8_t gender, uint8_t plural) {
+static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
+                           uint8_t gender, uint8_t plural) {
   mention *m = vec_push(&d->mentions, &d->mem);
   if (!m)
     return -2;
@@ -131,8 +134,8 @@ static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
 
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials"): its end and entity. */
-static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, int32_t *ent,
-                    uint8_t *type, uint8_t *plural) {
+static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, int32_t *ent, uint8_t *type,
+                    uint8_t *plural) {
   uint32_t k = i;
   token *t = &TOK(d, k);
   *ent = -1;
@@ -141,8 +144,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   if (t->mention >= 0 && MENTION(d, t->mention).kind == M_NAME) {
     mention *m = &MENTION(d, t->mention);
     uint32_t j = m->tok_end;
-    if (j + 1 < end && (TOK(d, j).flags & T_POSSESSIVE) &&
-        (TOK(d, j + 1).words & (W_ROLE | W_DOC_NOUN))) {
+    if (j + 1 < end && (TOK(d, j).flags & T_POSSESSIVE) && (TOK(d, j + 1).words & (W_ROLE | W_DOC_NOUN))) {
       *out_end = j + 2;
       *ent = m->entity;
       *type = m->type;
@@ -155,9 +157,10 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     k++;
   /* up to two modifiers: "a senior State Department official" is left to names */
   uint32_t mods = 0;
-  while (k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
-         !(TOK(d, k).words & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)) &&
-         TOK(d, k).cue < 0 && TOK(d, k).mention < 0 && det) {
+  while (
+      k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
+      !(TOK(d, k).words & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)) &&
+      TOK(d, k).cue < 0 && TOK(d, k).mention < 0 && det) {
     k++;
     mods++;
   }

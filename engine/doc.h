@@ -12,10 +12,10 @@
 #include "strmap.h"
 
 typedef struct paragraph {
-  uint32_t start, end;        /* bytes, without the line break */
+  uint32_t start, end;         /* bytes, without the line break */
   uint32_t tok_first, tok_end; /* tokens [first, end) */
-  uint8_t headline;           /* title-case line without final punctuation */
-  uint8_t boilerplate;        /* web furniture: Related, Latest News, Copyright */
+  uint8_t headline;            /* title-case line without final punctuation */
+  uint8_t boilerplate;         /* web furniture: Related, Latest News, Copyright */
 } paragraph;
 
 typedef struct sentence {
@@ -29,44 +29,44 @@ enum token_kind { TK_WORD, TK_NUM, TK_PUNCT, TK_QUOTE, TK_HANDLE };
 enum { QM_NONE, QM_OPEN, QM_CLOSE, QM_APOS };
 
 enum {
-  T_CAP = 1u << 0,        /* first letter upper or title case */
-  T_ALLCAP = 1u << 1,     /* two or more letters, all upper case */
-  T_LOWER = 1u << 2,      /* first letter lower case */
-  T_INITIAL = 1u << 3,    /* first word of a sentence or of a quotation */
+  T_CAP = 1u << 0,     /* first letter upper or title case */
+  T_ALLCAP = 1u << 1,  /* two or more letters, all upper case */
+  T_LOWER = 1u << 2,   /* first letter lower case */
+  T_INITIAL = 1u << 3, /* first word of a sentence or of a quotation */
   T_SPACE_BEFORE = 1u << 4,
   T_SPACE_AFTER = 1u << 5,
   T_POSSESSIVE = 1u << 6, /* the "'s" token split off a word */
   T_IN_HEADLINE = 1u << 7,
-  T_ABBREV = 1u << 8,     /* ends in a period that is part of the word */
-  T_SENT_END = 1u << 9    /* punctuation that ended a sentence */
+  T_ABBREV = 1u << 8,  /* ends in a period that is part of the word */
+  T_SENT_END = 1u << 9 /* punctuation that ended a sentence */
 };
 
 typedef struct token {
   uint32_t start, end;
-  const char *key;  /* normalised text (model_norm_key); NUL-terminated */
+  const char *key; /* normalised text (model_norm_key); NUL-terminated */
   uint32_t key_len;
-  uint32_t cp;      /* first code point */
+  uint32_t cp; /* first code point */
   uint32_t para, sent;
   uint16_t flags;
   uint8_t kind;
-  uint8_t qm;       /* QM_* for TK_QUOTE */
-  int32_t quote;    /* innermost quote whose content holds this token, or -1 */
-  int32_t cue;      /* index of the cue starting here, or -1 */
-  int32_t mention;  /* mention covering this token, or -1 */
-  uint32_t words;   /* W_* bits of the word (exact, then lower-cased) */
+  uint8_t qm;      /* QM_* for TK_QUOTE */
+  int32_t quote;   /* innermost quote whose content holds this token, or -1 */
+  int32_t cue;     /* index of the cue starting here, or -1 */
+  int32_t mention; /* mention covering this token, or -1 */
+  uint32_t words;  /* W_* bits of the word (exact, then lower-cased) */
 } token;
 
 typedef struct quote {
-  uint32_t start, end;           /* content bytes */
-  uint32_t open_tok, close_tok;  /* marks; close_tok == UINT32_MAX when the paragraph left it open */
-  uint32_t tok_first, tok_end;   /* content tokens */
+  uint32_t start, end;          /* content bytes */
+  uint32_t open_tok, close_tok; /* marks; close_tok == UINT32_MAX when the paragraph left it open */
+  uint32_t tok_first, tok_end;  /* content tokens */
   uint32_t para;
-  int32_t parent;                /* enclosing quote, or -1 */
-  int32_t group;                 /* first quote of a multi-paragraph run, or its own index */
-  uint8_t kind;                  /* attrib_quote_kind */
-  uint8_t continued;             /* the next paragraph continues it */
+  int32_t parent;    /* enclosing quote, or -1 */
+  int32_t group;     /* first quote of a multi-paragraph run, or its own index */
+  uint8_t kind;      /* attrib_quote_kind */
+  uint8_t continued; /* the next paragraph continues it */
   /* attribution */
-  int32_t speaker_mention;       /* -1 when unknown */
+  int32_t speaker_mention; /* -1 when unknown */
   int32_t addressee_mention;
   int32_t cue_tok_first, cue_tok_end; /* -1 when none */
   const char *cue_lemma;
@@ -89,10 +89,10 @@ typedef struct mention {
 typedef struct entity {
   uint8_t type;
   uint8_t gender;
-  const char *name;  /* canonical */
+  const char *name; /* canonical */
   uint32_t name_ntok;
   const gaz_entry *gaz;
-  vec mentions;      /* int32_t mention indices, text order */
+  vec mentions; /* int32_t mention indices, text order */
   uint32_t first_tok;
   uint32_t speaker_score;
 } entity;
@@ -108,7 +108,7 @@ struct attrib_doc {
   const char *text; /* the caller's input, borrowed during analysis only */
   char *copy;       /* NUL-terminated copy for result strings */
   size_t len;
-  uint32_t base;    /* bytes skipped at the start (BOM) */
+  uint32_t base; /* bytes skipped at the start (BOM) */
   attrib_options opts;
   pcre2_match_data *md;
   vec paras, sents, toks, quotes, cues, mentions, entities; /* of the types above */
@@ -140,11 +140,11 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err);
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err);
 
 /* Shared helpers. */
-int tok_is(const token *t, const char *word); /* exact key match */
+int tok_is(const token *t, const char *word);       /* exact key match */
 int tok_is_lower(const token *t, const char *word); /* ASCII case-insensitive */
 /* Tokenises s[start, end) into toks (segment.c); also used by the model
  * loader to key multiword gazetteer entries exactly as documents are. */
-int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end,
-                     uint32_t para, vec *toks, arena *a);
+int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
+                     vec *toks, arena *a);
 
 #endif

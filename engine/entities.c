@@ -12,8 +12,8 @@
 #include "doc.h"
 
 typedef struct chunk {
-  uint32_t a, b;     /* tokens [a, b) */
-  uint32_t title;    /* first token of the title before it, when after_title */
+  uint32_t a, b;  /* tokens [a, b) */
+  uint32_t title; /* first token of the title before it, when after_title */
   uint8_t after_title;
   uint8_t title_gender;
   uint8_t byline;
@@ -121,8 +121,8 @@ static attrib_status oom(attrib_error *err) {
 
 /* ---- entities and mentions ------------------------------------------- */
 
-static int32_t new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t ntok,
-                          const gaz_entry *g, uint32_t tok) {
+static int32_t new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t ntok, const gaz_entry *g,
+                          uint32_t tok) {
   entity *e = vec_push(&d->entities, &d->mem);
   if (!e)
     return -1;
@@ -293,7 +293,8 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
         return ATTRIB_ORG;
   /* "the Honourable Member": a title before a common noun names no one */
   if (n == 1 && ch->after_title && !ch->byline &&
-      ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) || seen(&c->lower, &TOK(d, a), 1)))
+      ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) ||
+       seen(&c->lower, &TOK(d, a), 1)))
     return -1;
   if (ch->after_title || ch->byline) {
     *gender = ch->title_gender;

@@ -46,9 +46,9 @@ typedef struct loader {
   attrib_error *err;
   const char *file;
   unsigned line;
-  vec gaz;   /* gaz_entry, in model arena */
-  vec cues;  /* cue_entry */
-  vec rules; /* rule */
+  vec gaz;               /* gaz_entry, in model arena */
+  vec cues;              /* cue_entry */
+  vec rules;             /* rule */
   char defs[32][2][512]; /* rule macros: name, body */
   int ndefs;
 } loader;
@@ -232,13 +232,27 @@ static const struct {
   const char *name;
   uint32_t bit;
 } word_classes[] = {
-    {"pronoun-m", W_PRONOUN_M},   {"pronoun-f", W_PRONOUN_F},     {"pronoun-n", W_PRONOUN_N},
-    {"pronoun-p", W_PRONOUN_P},   {"first-person", W_FIRST_PERSON}, {"det", W_DET},
-    {"org-suffix", W_ORG_SUFFIX}, {"org-head", W_ORG_HEAD},       {"org-noun", W_ORG_NOUN},
-    {"role", W_ROLE},             {"doc-noun", W_DOC_NOUN},       {"connect", W_CONNECT},
-    {"aux", W_AUX},               {"stopcap", W_STOPCAP},         {"byline", W_BYLINE},
-    {"person-noun", W_PERSON_NOUN}, {"group-noun", W_GROUP_NOUN}, {"not-name", W_NOT_NAME},
-    {"abbrev", W_ABBREV},         {"title-word", W_TITLE_WORD},   {"prep", W_PREP},
+    {"pronoun-m", W_PRONOUN_M},
+    {"pronoun-f", W_PRONOUN_F},
+    {"pronoun-n", W_PRONOUN_N},
+    {"pronoun-p", W_PRONOUN_P},
+    {"first-person", W_FIRST_PERSON},
+    {"det", W_DET},
+    {"org-suffix", W_ORG_SUFFIX},
+    {"org-head", W_ORG_HEAD},
+    {"org-noun", W_ORG_NOUN},
+    {"role", W_ROLE},
+    {"doc-noun", W_DOC_NOUN},
+    {"connect", W_CONNECT},
+    {"aux", W_AUX},
+    {"stopcap", W_STOPCAP},
+    {"byline", W_BYLINE},
+    {"person-noun", W_PERSON_NOUN},
+    {"group-noun", W_GROUP_NOUN},
+    {"not-name", W_NOT_NAME},
+    {"abbrev", W_ABBREV},
+    {"title-word", W_TITLE_WORD},
+    {"prep", W_PREP},
     {"org-kind", W_ORG_KIND},
 };
 
@@ -447,8 +461,7 @@ static const model_file files[] = {
     {"attribution.rules", rule_line, 0},
 };
 
-static attrib_status read_file(loader *L, const char *dir, const char *name, char **data,
-                               size_t *len) {
+static attrib_status read_file(loader *L, const char *dir, const char *name, char **data, size_t *len) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   FILE *f = fopen(path, "rb");

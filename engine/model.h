@@ -18,35 +18,35 @@ enum { G_MALE = 1, G_FEMALE = 2 };
 /* Entry kinds of the gazetteer map. */
 typedef struct gaz_entry {
   const char *canonical;
-  uint8_t type;    /* attrib_entity_type */
-  uint8_t ntok;    /* tokens in this surface form */
+  uint8_t type;     /* attrib_entity_type */
+  uint8_t ntok;     /* tokens in this surface form */
   uint8_t is_alias; /* surface form differs from the canonical name */
 } gaz_entry;
 
 /* Word classes of lexicon.txt; one bit each so a word may be in several. */
 enum {
-  W_PRONOUN_M = 1u << 0,  /* he, him, his */
-  W_PRONOUN_F = 1u << 1,  /* she, her */
-  W_PRONOUN_N = 1u << 2,  /* it, its */
-  W_PRONOUN_P = 1u << 3,  /* they, them */
+  W_PRONOUN_M = 1u << 0, /* he, him, his */
+  W_PRONOUN_F = 1u << 1, /* she, her */
+  W_PRONOUN_N = 1u << 2, /* it, its */
+  W_PRONOUN_P = 1u << 3, /* they, them */
   W_FIRST_PERSON = 1u << 4,
-  W_DET = 1u << 5,        /* the, a, an, this */
-  W_ORG_SUFFIX = 1u << 6, /* Inc., Ltd, Lab, Group: closes an organisation name */
-  W_ORG_HEAD = 1u << 7,   /* Commission, Parliament, Ministry: head of an organisation name */
-  W_ORG_NOUN = 1u << 8,   /* company, agency, bloc: "the company" refers to an organisation */
-  W_ROLE = 1u << 9,       /* spokesman, representative, official: a person speaking for a body */
-  W_DOC_NOUN = 1u << 10,  /* statement, response, letter: speaks for its author */
-  W_CONNECT = 1u << 11,   /* of, for, de, van: may join the words of a name */
-  W_AUX = 1u << 12,       /* has, had, was, will, also: between a speaker and its verb */
-  W_STOPCAP = 1u << 13,   /* capitalised words that are never names (Related, Copyright) */
-  W_BYLINE = 1u << 14,    /* By, Written by: introduces an author */
+  W_DET = 1u << 5,          /* the, a, an, this */
+  W_ORG_SUFFIX = 1u << 6,   /* Inc., Ltd, Lab, Group: closes an organisation name */
+  W_ORG_HEAD = 1u << 7,     /* Commission, Parliament, Ministry: head of an organisation name */
+  W_ORG_NOUN = 1u << 8,     /* company, agency, bloc: "the company" refers to an organisation */
+  W_ROLE = 1u << 9,         /* spokesman, representative, official: a person speaking for a body */
+  W_DOC_NOUN = 1u << 10,    /* statement, response, letter: speaks for its author */
+  W_CONNECT = 1u << 11,     /* of, for, de, van: may join the words of a name */
+  W_AUX = 1u << 12,         /* has, had, was, will, also: between a speaker and its verb */
+  W_STOPCAP = 1u << 13,     /* capitalised words that are never names (Related, Copyright) */
+  W_BYLINE = 1u << 14,      /* By, Written by: introduces an author */
   W_PERSON_NOUN = 1u << 15, /* the diplomat, the minister: a person referred to by role */
   W_GROUP_NOUN = 1u << 16,  /* officials, sources, analysts: plural speakers */
-  W_NOT_NAME = 1u << 17,  /* capitalised function words: The, In, But */
-  W_ABBREV = 1u << 18,    /* abbreviations whose period does not end a sentence */
-  W_TITLE_WORD = 1u << 19, /* a role that may precede a name: CEO, MEP, founder */
-  W_PREP = 1u << 20,       /* prepositions and time words: "said in a statement" */
-  W_ORG_KIND = 1u << 21    /* agency, union: "the agency" names an organisation called so */
+  W_NOT_NAME = 1u << 17,    /* capitalised function words: The, In, But */
+  W_ABBREV = 1u << 18,      /* abbreviations whose period does not end a sentence */
+  W_TITLE_WORD = 1u << 19,  /* a role that may precede a name: CEO, MEP, founder */
+  W_PREP = 1u << 20,        /* prepositions and time words: "said in a statement" */
+  W_ORG_KIND = 1u << 21     /* agency, union: "the agency" names an organisation called so */
 };
 
 typedef struct cue_entry {
@@ -55,18 +55,18 @@ typedef struct cue_entry {
 } cue_entry;
 
 enum {
-  CUE_SPEECH = 1,  /* say, tell, add: introduces quotes and clauses */
-  CUE_CLAUSE = 2,  /* may introduce an indirect clause (that ...) */
-  CUE_TELL = 4,    /* takes an addressee: told X */
-  CUE_NOUN = 8,    /* a multiword cue like "according to" */
-  CUE_BARE = 16    /* reports a clause without "that": said it would */
+  CUE_SPEECH = 1, /* say, tell, add: introduces quotes and clauses */
+  CUE_CLAUSE = 2, /* may introduce an indirect clause (that ...) */
+  CUE_TELL = 4,   /* takes an addressee: told X */
+  CUE_NOUN = 8,   /* a multiword cue like "according to" */
+  CUE_BARE = 16   /* reports a clause without "that": said it would */
 };
 
 typedef struct rule {
   const char *name;
   double confidence;
   pcre2_code *code;
-  unsigned kind; /* RULE_QUOTE or RULE_INDIRECT */
+  unsigned kind;                                   /* RULE_QUOTE or RULE_INDIRECT */
   uint32_t grp_spk, grp_cue, grp_adr, grp_content; /* capture group numbers, 0 if absent */
   const char *file;
   unsigned line;
@@ -75,16 +75,16 @@ typedef struct rule {
 enum { RULE_QUOTE = 1, RULE_INDIRECT = 2 };
 
 struct attrib_model {
-  arena mem;        /* every string and array of the model */
-  strmap gaz;       /* surface form key -> index in gaz_entries */
+  arena mem;  /* every string and array of the model */
+  strmap gaz; /* surface form key -> index in gaz_entries */
   gaz_entry *gaz_entries;
   size_t n_gaz;
   unsigned gaz_max_tok;
   strmap first_names; /* name -> G_* bits */
   strmap titles;      /* title key -> index into title_gender (value = gender | 0x100) */
   unsigned title_max_tok;
-  strmap words;       /* word key -> W_* bits (case-sensitive as listed) */
-  strmap cues;        /* lowercase form key -> index into cue_entries */
+  strmap words; /* word key -> W_* bits (case-sensitive as listed) */
+  strmap cues;  /* lowercase form key -> index into cue_entries */
   cue_entry *cue_entries;
   size_t n_cues;
   unsigned cue_max_tok;

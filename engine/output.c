@@ -95,14 +95,13 @@ static cJSON *build(const attrib_doc *d, const char *source) {
   return root;
 }
 
-attrib_status attrib_doc_to_json(const attrib_doc *d, const char *source, unsigned flags,
-                                 char **out, size_t *out_len, attrib_error *err) {
+attrib_status attrib_doc_to_json(const attrib_doc *d, const char *source, unsigned flags, char **out,
+                                 size_t *out_len, attrib_error *err) {
   if (!d || !out)
     return doc_error(err, ATTRIB_ERR_ARG, 0, "attrib_doc_to_json: doc and out are required");
   *out = NULL;
   cJSON *root = build(d, source);
-  char *s = root ? ((flags & ATTRIB_JSON_PRETTY) ? cJSON_Print(root) : cJSON_PrintUnformatted(root))
-                 : NULL;
+  char *s = root ? ((flags & ATTRIB_JSON_PRETTY) ? cJSON_Print(root) : cJSON_PrintUnformatted(root)) : NULL;
   cJSON_Delete(root);
   if (!s)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");

@@ -61,9 +61,9 @@ static int is_open_bracket(const token *t) {
 
 static int is_dash(const token *t) {
   return t->kind == TK_PUNCT &&
-         (t->key[0] == '-' || (t->key_len == 3 && (unsigned char)t->key[0] == 0xE2 &&
-                               (unsigned char)t->key[1] == 0x80 &&
-                               ((unsigned char)t->key[2] == 0x93 || (unsigned char)t->key[2] == 0x94)));
+         (t->key[0] == '-' ||
+          (t->key_len == 3 && (unsigned char)t->key[0] == 0xE2 && (unsigned char)t->key[1] == 0x80 &&
+           ((unsigned char)t->key[2] == 0x93 || (unsigned char)t->key[2] == 0x94)));
 }
 
 /* Roles the context allows for mark i of paragraph [first, end). */
@@ -295,7 +295,8 @@ static void classify(attrib_doc *d, quote *q) {
     token *p = &TOK(d, q->open_tok - 1);
     sentence_start = (p->flags & T_SENT_END) || (p->kind == TK_PUNCT && p->key[0] == ':');
   }
-  if (words <= 3 && !(capital && ends_terminal) && !q->continued && q->group == (int32_t)(q - (quote *)d->quotes.data)) {
+  if (words <= 3 && !(capital && ends_terminal) && !q->continued &&
+      q->group == (int32_t)(q - (quote *)d->quotes.data)) {
     q->kind = ATTRIB_SCARE;
   } else if (capital || inner_sentences > 0 || q->continued || sentence_start ||
              q->group != (int32_t)(q - (quote *)d->quotes.data)) {
@@ -343,8 +344,7 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
     q->rule = "none";
     /* a quote opening its paragraph right after a continued one joins it */
     q->group = qi;
-    if (prev_continued >= 0 && QUOTE(d, prev_continued).para + 1 == r->para &&
-        r->open_tok == pa->tok_first)
+    if (prev_continued >= 0 && QUOTE(d, prev_continued).para + 1 == r->para && r->open_tok == pa->tok_first)
       q->group = QUOTE(d, prev_continued).group;
     if (q->group != qi || r->continued)
       prev_continued = r->continued ? qi : -1;

@@ -41,7 +41,9 @@ static int is_quote_cp(UChar32 c) {
   }
 }
 
-static int is_apos(UChar32 c) { return c == '\'' || c == 0x2019 || c == 0x02BC; }
+static int is_apos(UChar32 c) {
+  return c == '\'' || c == 0x2019 || c == 0x02BC;
+}
 
 static int is_word_cp(UChar32 c) {
   if (c < 0)
@@ -52,7 +54,9 @@ static int is_word_cp(UChar32 c) {
   return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
 }
 
-static int is_hyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+static int is_hyphen(UChar32 c) {
+  return c == '-' || c == 0x2010 || c == 0x2011;
+}
 
 /* Is the word s[a, b) (no period) listed as an abbreviation? */
 static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
@@ -79,8 +83,8 @@ static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t k
   return 0;
 }
 
-int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end,
-                     uint32_t para, vec *toks, arena *a) {
+int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
+                     vec *toks, arena *a) {
   uint32_t i = start;
   while (i < end) {
     uint32_t nx;
@@ -363,8 +367,8 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         initial = 0;
       } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
         initial = 1; /* first word of a quotation */
-      } else if (t->kind == TK_PUNCT && (t->key[0] == ':' || t->key[0] == '-' ||
-                                          (unsigned char)t->key[0] == 0xE2)) {
+      } else if (t->kind == TK_PUNCT &&
+                 (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
         initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
       }
     }

@@ -7,8 +7,7 @@
 
 #include "doc.h"
 
-attrib_status doc_error(attrib_error *err, attrib_status code, size_t offset, const char *fmt,
-                        ...) {
+attrib_status doc_error(attrib_error *err, attrib_status code, size_t offset, const char *fmt, ...) {
   if (err) {
     memset(err, 0, sizeof *err);
     err->code = code;
@@ -62,8 +61,7 @@ static attrib_status validate(attrib_doc *d, attrib_error *err) {
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') {
       /* A few stray controls occur in scraped text; many mean binary. */
       if (++controls > 8 && controls * 100 > i + 1)
-        return doc_error(err, ATTRIB_ERR_BINARY, i, "binary data (control byte 0x%02x) at byte %zu",
-                         c, i);
+        return doc_error(err, ATTRIB_ERR_BINARY, i, "binary data (control byte 0x%02x) at byte %zu", c, i);
     }
     size_t k = utf8_valid_seq(s + i, n - i);
     if (!k)

@@ -121,7 +121,7 @@ typedef struct attrib_span {
 } attrib_span;
 
 typedef struct attrib_entity {
-  const char *id;   /* "e1", "e2", ... */
+  const char *id; /* "e1", "e2", ... */
   attrib_entity_type type;
   const char *name; /* canonical name */
   size_t n_mentions;
@@ -131,15 +131,15 @@ typedef struct attrib_entity {
 typedef struct attrib_quote {
   const char *id; /* "q1", ... */
   attrib_quote_kind kind;
-  attrib_span span;        /* content, without quotation marks */
-  long speaker;            /* index into the doc's entities, or -1 when unknown */
+  attrib_span span;            /* content, without quotation marks */
+  long speaker;                /* index into the doc's entities, or -1 when unknown */
   attrib_span speaker_mention; /* valid when speaker >= 0 */
   int has_cue;
-  attrib_span cue;         /* valid when has_cue */
-  const char *cue_lemma;   /* valid when has_cue */
-  long addressee;          /* entity index, or -1 */
-  double confidence;       /* in [0, 1] */
-  const char *rule;        /* name of the rule that attributed it ("none" if no speaker) */
+  attrib_span cue;       /* valid when has_cue */
+  const char *cue_lemma; /* valid when has_cue */
+  long addressee;        /* entity index, or -1 */
+  double confidence;     /* in [0, 1] */
+  const char *rule;      /* name of the rule that attributed it ("none" if no speaker) */
 } attrib_quote;
 
 /*
@@ -152,8 +152,7 @@ typedef struct attrib_quote {
  * one model at once.
  */
 ATTRIB_API attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t len,
-                                        const attrib_options *opts, attrib_doc **out,
-                                        attrib_error *err);
+                                        const attrib_options *opts, attrib_doc **out, attrib_error *err);
 
 /* Frees a doc and everything borrowed from it. NULL is accepted. */
 ATTRIB_API void attrib_doc_free(attrib_doc *doc);
@@ -182,9 +181,8 @@ ATTRIB_API const char *attrib_quote_kind_str(attrib_quote_kind kind);
  * On success *out is a new NUL-terminated string the caller frees with
  * attrib_free(); *out_len (may be NULL) gets its length.
  */
-ATTRIB_API attrib_status attrib_doc_to_json(const attrib_doc *doc, const char *source,
-                                            unsigned flags, char **out, size_t *out_len,
-                                            attrib_error *err);
+ATTRIB_API attrib_status attrib_doc_to_json(const attrib_doc *doc, const char *source, unsigned flags,
+                                            char **out, size_t *out_len, attrib_error *err);
 
 /* Frees memory returned by the library (attrib_doc_to_json()). NULL is accepted. */
 ATTRIB_API void attrib_free(void *p);

@@ -13,8 +13,8 @@ static void expect_speaker(const char *text, const char *quote_prefix, const cha
     ck_assert_str_eq(q->rule, "none");
     ck_assert(q->confidence == 0);
   } else {
-    ck_assert_msg(got && strcmp(got, speaker) == 0, "speaker of «%s» is %s, want %s (rule %s)",
-                  quote_prefix, got ? got : "none", speaker, q->rule);
+    ck_assert_msg(got && strcmp(got, speaker) == 0, "speaker of «%s» is %s, want %s (rule %s)", quote_prefix,
+                  got ? got : "none", speaker, q->rule);
     ck_assert(q->confidence > 0 && q->confidence <= 1);
   }
   if (rule)
@@ -44,8 +44,8 @@ START_TEST(pronoun_speakers) {
 END_TEST
 
 START_TEST(description_speakers) {
-  expect_speaker("“No decision has been taken,” a spokeswoman for the European Commission said.", "No decision",
-                 "European Commission", NULL);
+  expect_speaker("“No decision has been taken,” a spokeswoman for the European Commission said.",
+                 "No decision", "European Commission", NULL);
   expect_speaker("“No decision has been taken,” the response from the European Commission reads.",
                  "No decision", "European Commission", NULL);
 }

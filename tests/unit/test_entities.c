@@ -94,7 +94,8 @@ START_TEST(sentence_initial_words_are_not_names) {
 END_TEST
 
 START_TEST(bylines) {
-  attrib_doc *d = analyze("Harbour plan stalls\nBy Marit Solberg-Aune\n\nThe plan stalled.\n\nMore from Idris Kamau");
+  attrib_doc *d =
+      analyze("Harbour plan stalls\nBy Marit Solberg-Aune\n\nThe plan stalled.\n\nMore from Idris Kamau");
   const attrib_entity *m = find_entity(d, "Marit Solberg-Aune");
   ck_assert_ptr_nonnull(m);
   ck_assert_int_eq(m->type, ATTRIB_PERSON);

@@ -41,8 +41,8 @@ END_TEST
 START_TEST(nested_quotes) {
   const char *a[] = {"any reason that justifies the labelling of it as ‘dangerous’ or ‘malicious’.",
                      "dangerous", "malicious"};
-  expect_quotes("He asked about “any reason that justifies the labelling of it as ‘dangerous’ or ‘malicious’.”",
-                a, 3);
+  expect_quotes(
+      "He asked about “any reason that justifies the labelling of it as ‘dangerous’ or ‘malicious’.”", a, 3);
   attrib_doc *d = analyze("“He told me, ‘Make the numbers work,’ and then he walked out,” she said.");
   const attrib_quote *inner = find_quote(d, "Make the numbers");
   const attrib_quote *outer = find_quote(d, "He told me");

@@ -26,7 +26,8 @@ START_TEST(abbreviations_keep_their_period) {
 END_TEST
 
 START_TEST(sentences_split_at_terminals) {
-  attrib_doc *d = analyze("Dr. Jones arrived at 10.30 a.m. on Monday. She spoke first! Was it late? \"Yes.\" Then silence.");
+  attrib_doc *d = analyze(
+      "Dr. Jones arrived at 10.30 a.m. on Monday. She spoke first! Was it late? \"Yes.\" Then silence.");
   ck_assert_uint_eq(attrib_doc_sentence_count(d), 5);
   attrib_doc_free(d);
 }
@@ -75,7 +76,8 @@ START_TEST(handles_and_numbers) {
 END_TEST
 
 START_TEST(headline_detection) {
-  attrib_doc *d = analyze("European Parliament Votes to Ban Security Products\n\nThe parliament voted on Tuesday.");
+  attrib_doc *d =
+      analyze("European Parliament Votes to Ban Security Products\n\nThe parliament voted on Tuesday.");
   ck_assert(VEC_AT(d->paras, paragraph, 0).headline);
   ck_assert(!VEC_AT(d->paras, paragraph, 1).headline);
   attrib_doc_free(d);

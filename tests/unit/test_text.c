@@ -14,13 +14,13 @@ START_TEST(invalid_utf8_reports_offset) {
     const char *bytes;
     size_t len, offset;
   } cases[] = {
-      {"ab\xC0\x80", 4, 2},         /* overlong NUL */
-      {"abc\xE0\x80\xAF", 6, 3},    /* overlong 3-byte */
-      {"x\xED\xA0\x80y", 5, 1},     /* surrogate */
-      {"hello \xE2\x82", 8, 6},     /* truncated */
-      {"\xF5\x80\x80\x80", 4, 0},   /* above U+10FFFF */
+      {"ab\xC0\x80", 4, 2},          /* overlong NUL */
+      {"abc\xE0\x80\xAF", 6, 3},     /* overlong 3-byte */
+      {"x\xED\xA0\x80y", 5, 1},      /* surrogate */
+      {"hello \xE2\x82", 8, 6},      /* truncated */
+      {"\xF5\x80\x80\x80", 4, 0},    /* above U+10FFFF */
       {"ok \xF4\x90\x80\x80", 7, 3}, /* above U+10FFFF */
-      {"a\x80", 2, 1},              /* lone continuation */
+      {"a\x80", 2, 1},               /* lone continuation */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     attrib_error err;

@@ -44,8 +44,7 @@ typedef struct threshold {
 
 static const char *const GOLD_ROWS[] = {"quote",   "indirect", "PERSON", "ORG",
                                         "COUNTRY", "LOCATION", "attrib", NULL};
-static const char *const BRAT_ROWS[] = {"all.content", "all.attrib", "quoted.content",
-                                        "quoted.attrib", NULL};
+static const char *const BRAT_ROWS[] = {"all.content", "all.attrib", "quoted.content", "quoted.attrib", NULL};
 
 static void usage_error(const char *msg) {
   fprintf(stderr, "attrib-eval: %s (try attrib-eval --help)\n", msg);
@@ -58,32 +57,39 @@ static int metric_known(const char *const *rows, const char *m) {
   if (!dot || (strcmp(dot, ".p") != 0 && strcmp(dot, ".r") != 0 && strcmp(dot, ".f1") != 0))
     return 0;
   for (; *rows; rows++)
-    if (strlen(*rows) == (size_t)(dot - m) && memcmp(*rows, m, (size_t)(dot - m)) == 0) return 1;
+    if (strlen(*rows) == (size_t)(dot - m) && memcmp(*rows, m, (size_t)(dot - m)) == 0)
+      return 1;
   return 0;
 }
 
 static threshold *read_thresholds(const char *path, const char *const *rows, size_t *n) {
   size_t len;
   char *buf = ae_read_file(path, &len);
-  if (!buf) ae_die("cannot read thresholds file %s: %s", path, strerror(errno));
+  if (!buf)
+    ae_die("cannot read thresholds file %s: %s", path, strerror(errno));
   threshold *t = NULL;
   *n = 0;
   unsigned lineno = 0;
   for (char *line = buf, *next; line; line = next) {
     next = strchr(line, '\n');
-    if (next) *next++ = '\0';
+    if (next)
+      *next++ = '\0';
     lineno++;
     char *hash = strchr(line, '#');
-    if (hash) *hash = '\0';
+    if (hash)
+      *hash = '\0';
     char *save = NULL;
     char *m = strtok_r(line, " \t\r", &save);
-    if (!m) continue;
+    if (!m)
+      continue;
     char *v = strtok_r(NULL, " \t\r", &save);
     char *extra = strtok_r(NULL, " \t\r", &save);
     char *end = NULL;
     double val = v ? strtod(v, &end) : 0;
-    if (!v || extra || end == v || *end) ae_die("%s:%u: expected 'metric min_value'", path, lineno);
-    if (!metric_known(rows, m)) ae_die("%s:%u: unknown metric '%s'", path, lineno, m);
+    if (!v || extra || end == v || *end)
+      ae_die("%s:%u: expected 'metric min_value'", path, lineno);
+    if (!metric_known(rows, m))
+      ae_die("%s:%u: unknown metric '%s'", path, lineno, m);
     t = ae_xrealloc(t, (*n + 1) * sizeof *t);
     t[*n].metric = ae_xstrdup(m);
     t[*n].min = val;
@@ -96,8 +102,7 @@ static threshold *read_thresholds(const char *path, const char *const *rows, siz
 static double metric_value(const row *rows, size_t nrows, const char *m) {
   const char *dot = strrchr(m, '.');
   for (size_t i = 0; i < nrows; i++) {
-    if (strlen(rows[i].name) != (size_t)(dot - m) ||
-        memcmp(rows[i].name, m, (size_t)(dot - m)) != 0)
+    if (strlen(rows[i].name) != (size_t)(dot - m) || memcmp(rows[i].name, m, (size_t)(dot - m)) != 0)
       continue;
     double p, r, f;
     ae_prf(rows[i].c, &p, &r, &f);
@@ -133,7 +138,8 @@ static const char *first_ann(const strlist *anns, const char *name) {
   size_t n = strlen(name);
   for (size_t i = 0; i < anns->n; i++) {
     const char *a = anns->v[i];
-    if (strlen(a) >= n + 5 && strncmp(a, name, n) == 0 && a[n] == '_') return a;
+    if (strlen(a) >= n + 5 && strncmp(a, name, n) == 0 && a[n] == '_')
+      return a;
   }
   return NULL;
 }
@@ -158,12 +164,13 @@ static cJSON *json_row(counts c) {
 }
 
 /* One document's prediction; an unreadable one is scored empty, like the scripts do. */
-static cJSON *get_pred(predictor *pr, const char *name, const char *src, const char *text,
-                       size_t len, const char *label, strlist *errors) {
+static cJSON *get_pred(predictor *pr, const char *name, const char *src, const char *text, size_t len,
+                       const char *label, strlist *errors) {
   char *why = NULL;
   cJSON *p = ae_predictor_get(pr, name, src, text, len, &why);
   if (!p) {
-    if (errors) ae_sl_push(errors, ae_xasprintf("%s: no readable output (%s)", label, why));
+    if (errors)
+      ae_sl_push(errors, ae_xasprintf("%s: no readable output (%s)", label, why));
     free(why);
     p = cJSON_CreateObject();
   }
@@ -184,7 +191,8 @@ static void run_gold(const char *art_dir, const char *gold_dir, predictor *pr, g
     char *apath = ae_path_join(art_dir, article);
     size_t alen;
     char *art = ae_read_file(apath, &alen);
-    if (!art) ae_die("cannot read article %s (named by %s): %s", apath, gf, strerror(errno));
+    if (!art)
+      ae_die("cannot read article %s (named by %s): %s", apath, gf, strerror(errno));
     free(apath);
     char *name = ae_xstrndup(gf, strlen(gf) - 5);
     cJSON *pred = get_pred(pr, name, article, art, alen, gf, errors);
@@ -214,7 +222,8 @@ static void run_brat(const char *split, predictor *pr, brat_scores *S, strlist *
     char *tpath = ae_path_join(tdir, texts.v[i]), *apath = ae_path_join(adir, ann);
     size_t len;
     char *text = ae_read_file(tpath, &len);
-    if (!text) ae_die("cannot read %s: %s", tpath, strerror(errno));
+    if (!text)
+      ae_die("cannot read %s: %s", tpath, strerror(errno));
     brat_doc *g = ae_brat_load(tpath, text, len, apath);
     cJSON *pred = get_pred(pr, name, texts.v[i], text, len, name, errors);
     ae_brat_score_doc(S, g, pred, name, errors);
@@ -274,16 +283,20 @@ int main(int argc, char **argv) {
       }
       continue;
     }
-    if (npos == 3) usage_error("too many arguments");
+    if (npos == 3)
+      usage_error("too many arguments");
     pos[npos++] = a;
   }
   int brat = strcmp(format, "brat") == 0;
-  if (!brat && strcmp(format, "gold") != 0) usage_error("--format must be gold or brat");
+  if (!brat && strcmp(format, "gold") != 0)
+    usage_error("--format must be gold or brat");
 
   const char *art_dir = NULL, *gold_dir = NULL, *pred_dir = NULL;
-  if (npos < 1) usage_error("missing ARTICLES_DIR");
+  if (npos < 1)
+    usage_error("missing ARTICLES_DIR");
   art_dir = pos[0];
-  if (!ae_is_dir(art_dir)) ae_die("cannot read directory %s", art_dir);
+  if (!ae_is_dir(art_dir))
+    ae_die("cannot read directory %s", art_dir);
   if (brat) {
     /* GOLD_DIR is the split itself; a second directory that is not the split is PRED_DIR */
     if (npos == 3) {
@@ -294,13 +307,18 @@ int main(int argc, char **argv) {
       pred_dir = pos[1];
     }
   } else {
-    if (npos < 2) usage_error("missing GOLD_DIR");
+    if (npos < 2)
+      usage_error("missing GOLD_DIR");
     gold_dir = pos[1];
-    if (!ae_is_dir(gold_dir)) ae_die("cannot read directory %s", gold_dir);
-    if (npos == 3) pred_dir = pos[2];
+    if (!ae_is_dir(gold_dir))
+      ae_die("cannot read directory %s", gold_dir);
+    if (npos == 3)
+      pred_dir = pos[2];
   }
-  if (pred_dir && !ae_is_dir(pred_dir)) ae_die("cannot read directory %s", pred_dir);
-  if (pred_dir && model) usage_error("--model applies only when the engine runs (no PRED_DIR)");
+  if (pred_dir && !ae_is_dir(pred_dir))
+    ae_die("cannot read directory %s", pred_dir);
+  if (pred_dir && model)
+    usage_error("--model applies only when the engine runs (no PRED_DIR)");
 
   const char *const *rownames = brat ? BRAT_ROWS : GOLD_ROWS;
   size_t nthr = 0;
@@ -336,7 +354,8 @@ int main(int argc, char **argv) {
   cJSON *jfail = cJSON_CreateArray();
   for (size_t i = 0; i < nthr; i++) {
     double v = metric_value(rows, nrows, thr[i].metric);
-    if (v >= thr[i].min - EPS) continue;
+    if (v >= thr[i].min - EPS)
+      continue;
     failed = 1;
     fprintf(stderr, "attrib-eval: %s = %.3f is below %g\n", thr[i].metric, v, thr[i].min);
     cJSON *f = cJSON_CreateObject();
@@ -381,7 +400,8 @@ int main(int argc, char **argv) {
         cJSON_AddItemToArray(e, cJSON_CreateString(errors.v[i]));
     }
     char *s = cJSON_Print(o);
-    if (!s) ae_die("out of memory");
+    if (!s)
+      ae_die("out of memory");
     puts(s);
     free(s);
     cJSON_Delete(o);
@@ -395,10 +415,9 @@ int main(int argc, char **argv) {
         double p, r, f;
         counts c = B.content[s];
         ae_prf(c, &p, &r, &f);
-        printf(
-            "%-7s content P=%.3f R=%.3f F1=%.3f (tp=%ld fp=%ld fn=%ld); source right on matched: "
-            "%ld/%ld\n",
-            sub, p, r, f, c.tp, c.fp, c.fn, B.srcok[s], B.withsrc[s]);
+        printf("%-7s content P=%.3f R=%.3f F1=%.3f (tp=%ld fp=%ld fn=%ld); source right on matched: "
+               "%ld/%ld\n",
+               sub, p, r, f, c.tp, c.fp, c.fn, B.srcok[s], B.withsrc[s]);
         ae_prf(B.attrib[s], &p, &r, &f);
         printf("%-7s attribution P=%.3f R=%.3f F1=%.3f\n", sub, p, r, f);
       }
@@ -419,6 +438,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < nthr; i++)
     free(thr[i].metric);
   free(thr);
-  if (fflush(stdout) != 0) ae_die("cannot write output");
+  if (fflush(stdout) != 0)
+    ae_die("cannot write output");
   return failed ? 1 : 0;
 }

@@ -111,8 +111,8 @@ typedef struct brat_scores {
 /* Loads and checks one gold file; dies (exit 2) on anything score.py would crash on. */
 cJSON *ae_gold_load(const char *path);
 /* Scores one document into S; appends error lines to errors (NULL: none kept). */
-void ae_gold_score_doc(gold_scores *S, const char *gf, const cJSON *gold, const char *art,
-                       size_t art_len, const cJSON *pred, strlist *errors);
+void ae_gold_score_doc(gold_scores *S, const char *gf, const cJSON *gold, const char *art, size_t art_len,
+                       const cJSON *pred, strlist *errors);
 counts ae_gold_attrib(const gold_scores *S);
 
 /* ---- score_brat.c ------------------------------------------------------- */
@@ -131,8 +131,8 @@ typedef struct predictor predictor;
 predictor *ae_predictor_new(const char *pred_dir, const char *model_dir);
 /* The prediction for article NAME (file name src_name, bytes text[0,len)); NULL with *why
  * (owned, free it) when there is none, which the caller scores as an empty prediction. */
-cJSON *ae_predictor_get(predictor *pr, const char *name, const char *src_name, const char *text,
-                        size_t len, char **why);
+cJSON *ae_predictor_get(predictor *pr, const char *name, const char *src_name, const char *text, size_t len,
+                        char **why);
 void ae_predictor_free(predictor *pr);
 
 #endif

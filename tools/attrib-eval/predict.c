@@ -76,8 +76,7 @@ static cJSON *from_engine(const predictor *pr, const char *src_name, const char 
   attrib_doc *doc = NULL;
   attrib_status st = attrib_analyze(pr->model, text, len, &opts, &doc, &err);
   if (st != ATTRIB_OK) {
-    *why =
-        ae_xasprintf("analysis failed: %s", err.message[0] ? err.message : attrib_status_str(st));
+    *why = ae_xasprintf("analysis failed: %s", err.message[0] ? err.message : attrib_status_str(st));
     return NULL;
   }
   char *out = NULL;
@@ -86,8 +85,7 @@ static cJSON *from_engine(const predictor *pr, const char *src_name, const char 
   st = attrib_doc_to_json(doc, src_name, 0, &out, &out_len, &err);
   attrib_doc_free(doc);
   if (st != ATTRIB_OK) {
-    *why = ae_xasprintf("JSON output failed: %s",
-                        err.message[0] ? err.message : attrib_status_str(st));
+    *why = ae_xasprintf("JSON output failed: %s", err.message[0] ? err.message : attrib_status_str(st));
     return NULL;
   }
   const char *w = NULL;
@@ -96,14 +94,15 @@ static cJSON *from_engine(const predictor *pr, const char *src_name, const char 
   return object_or_why(j, w, "engine output", why);
 }
 
-cJSON *ae_predictor_get(predictor *pr, const char *name, const char *src_name, const char *text,
-                        size_t len, char **why) {
+cJSON *ae_predictor_get(predictor *pr, const char *name, const char *src_name, const char *text, size_t len,
+                        char **why) {
   *why = NULL;
   return pr->dir ? from_file(pr, name, why) : from_engine(pr, src_name, text, len, why);
 }
 
 void ae_predictor_free(predictor *pr) {
-  if (!pr) return;
+  if (!pr)
+    return;
   attrib_model_free(pr->model);
   free(pr->dir);
   free(pr);

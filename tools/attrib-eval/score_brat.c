@@ -45,7 +45,8 @@ static size_t translate_newlines(uint32_t *cp, size_t n) {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     if (cp[i] == '\r') {
-      if (i + 1 < n && cp[i + 1] == '\n') i++;
+      if (i + 1 < n && cp[i + 1] == '\n')
+        i++;
       cp[k++] = '\n';
     } else {
       cp[k++] = cp[i];
@@ -68,7 +69,8 @@ static int read_num(const uint32_t *l, size_t n, size_t *i, unsigned long long *
   size_t s = *i;
   *v = 0;
   while (*i < n && ae_py_decimal(l[*i]) >= 0) {
-    if (*v < (1ULL << 60)) *v = *v * 10 + (unsigned long long)ae_py_decimal(l[*i]);
+    if (*v < (1ULL << 60))
+      *v = *v * 10 + (unsigned long long)ae_py_decimal(l[*i]);
     (*i)++;
   }
   return *i > s ? 0 : -1;
@@ -76,17 +78,19 @@ static int read_num(const uint32_t *l, size_t n, size_t *i, unsigned long long *
 
 /* The T line regex of load_ann(): ^(T\d+)\t([\w-]+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)
  * Offsets go through b[] (code point -> byte); an offset past the text dies like b[i] would. */
-static int parse_t(const uint32_t *l, size_t n, const size_t *b, size_t nb, const char *path,
-                   tann *t) {
+static int parse_t(const uint32_t *l, size_t n, const size_t *b, size_t nb, const char *path, tann *t) {
   size_t i = 1;
   unsigned long long v;
-  if (n < 1 || l[0] != 'T' || read_num(l, n, &i, &v) != 0) return 0;
+  if (n < 1 || l[0] != 'T' || read_num(l, n, &i, &v) != 0)
+    return 0;
   size_t id_end = i;
-  if (i >= n || l[i++] != '\t') return 0;
+  if (i >= n || l[i++] != '\t')
+    return 0;
   size_t lab = i;
   while (i < n && (ae_py_isword(l[i]) || l[i] == '-'))
     i++;
-  if (i == lab || i >= n || l[i++] != ' ') return 0;
+  if (i == lab || i >= n || l[i++] != ' ')
+    return 0;
   bspan *sp = NULL;
   size_t ns = 0;
   for (;;) {
@@ -95,7 +99,8 @@ static int parse_t(const uint32_t *l, size_t n, const size_t *b, size_t nb, cons
       free(sp);
       return 0;
     }
-    if (a >= nb || z >= nb) ae_die("bad gold file %s: offset past the end of the text", path);
+    if (a >= nb || z >= nb)
+      ae_die("bad gold file %s: offset past the end of the text", path);
     sp = ae_xrealloc(sp, (ns + 1) * sizeof *sp);
     sp[ns].s = (double)b[a], sp[ns].e = (double)b[z];
     ns++;
@@ -125,9 +130,11 @@ typedef struct roles {
 static roles parse_e(const char *line, const char *path) {
   roles r = {0};
   const char *tab = strchr(line, '\t');
-  if (!tab) ae_die("bad gold file %s: E line without a tab", path);
+  if (!tab)
+    ae_die("bad gold file %s: E line without a tab", path);
   const char *f = tab + 1, *fe = strchr(f, '\t');
-  if (!fe) fe = f + strlen(f);
+  if (!fe)
+    fe = f + strlen(f);
   while (f <= fe) {
     const char *sp = memchr(f, ' ', (size_t)(fe - f));
     const char *we = sp ? sp : fe;
@@ -155,7 +162,8 @@ static roles parse_e(const char *line, const char *path) {
 
 static const tann *t_get(const tann *T, size_t nt, const char *id) {
   for (size_t i = nt; id && i-- > 0;) /* the last definition wins, as in a dict */
-    if (strcmp(T[i].id, id) == 0) return &T[i];
+    if (strcmp(T[i].id, id) == 0)
+      return &T[i];
   return NULL;
 }
 
@@ -170,7 +178,8 @@ static bspan *dup_spans(const bspan *s, size_t n) {
 brat_doc *ae_brat_load(const char *txt_path, const char *text, size_t len, const char *ann_path) {
   uint32_t *cp;
   size_t n;
-  if (ae_utf8_decode(text, len, &cp, &n) != 0) ae_die("bad article %s: invalid UTF-8", txt_path);
+  if (ae_utf8_decode(text, len, &cp, &n) != 0)
+    ae_die("bad article %s: invalid UTF-8", txt_path);
   n = translate_newlines(cp, n);
   size_t *b = ae_xmalloc((n + 1) * sizeof *b);
   b[0] = 0;
@@ -181,7 +190,8 @@ brat_doc *ae_brat_load(const char *txt_path, const char *text, size_t len, const
 
   size_t alen;
   char *ann = ae_read_file(ann_path, &alen);
-  if (!ann) ae_die("cannot read %s", ann_path);
+  if (!ann)
+    ae_die("cannot read %s", ann_path);
   uint32_t *acp;
   size_t an;
   if (ae_utf8_decode(ann, alen, &acp, &an) != 0)
@@ -223,11 +233,13 @@ brat_doc *ae_brat_load(const char *txt_path, const char *text, size_t len, const
       g->ctext = ae_xstrdup(c->text);
       uint32_t *tc;
       size_t tn;
-      if (ae_utf8_decode(c->text, strlen(c->text), &tc, &tn) != 0) ae_die("internal: bad UTF-8");
+      if (ae_utf8_decode(c->text, strlen(c->text), &tc, &tn) != 0)
+        ae_die("internal: bad UTF-8");
       size_t first = 0, last = 0, nm = 0;
       for (size_t i = 0; i < tn; i++)
         if (is_qm(tc[i])) {
-          if (!nm++) first = i;
+          if (!nm++)
+            first = i;
           last = i;
         }
       free(tc);
@@ -258,7 +270,8 @@ brat_doc *ae_brat_load(const char *txt_path, const char *text, size_t len, const
 }
 
 void ae_brat_free(brat_doc *d) {
-  if (!d) return;
+  if (!d)
+    return;
   for (size_t i = 0; i < d->n; i++) {
     free(d->a[i].content);
     free(d->a[i].ctext);
@@ -283,7 +296,8 @@ static bspan pspan(const cJSON *o) {
  * missing id equals null. Returns the last entity with that key. */
 static int same_key(const cJSON *a, const cJSON *b) {
   int an = !a || cJSON_IsNull(a), bn = !b || cJSON_IsNull(b);
-  if (an || bn) return an && bn;
+  if (an || bn)
+    return an && bn;
   if (cJSON_IsString(a) || cJSON_IsString(b))
     return cJSON_IsString(a) && cJSON_IsString(b) && strcmp(a->valuestring, b->valuestring) == 0;
   if ((cJSON_IsNumber(a) || cJSON_IsBool(a)) && (cJSON_IsNumber(b) || cJSON_IsBool(b))) {
@@ -297,7 +311,8 @@ static int same_key(const cJSON *a, const cJSON *b) {
 static const cJSON *ent_lookup(const cJSON *pred, const cJSON *key) {
   const cJSON *hit = NULL, *es = ae_jget(pred, "entities");
   for (const cJSON *e = cJSON_IsArray(es) ? es->child : NULL; e; e = e->next)
-    if (cJSON_IsObject(e) && same_key(ae_jget(e, "id"), key)) hit = e;
+    if (cJSON_IsObject(e) && same_key(ae_jget(e, "id"), key))
+      hit = e;
   return hit;
 }
 
@@ -306,7 +321,8 @@ static const cJSON *ent_lookup(const cJSON *pred, const cJSON *key) {
  * gold source text (not a pronoun) and speaker name contain one another as whole words. */
 static int source_right(const gattr *g, const cJSON *q, const cJSON *pred) {
   const cJSON *sp = ae_jget(q, "speaker");
-  if (!ae_jtruthy(sp) || !cJSON_IsObject(sp)) sp = NULL;
+  if (!ae_jtruthy(sp) || !cJSON_IsObject(sp))
+    sp = NULL;
   bspan *spans = NULL;
   size_t n = 0;
   const cJSON *m = sp ? ae_jget(sp, "mention") : NULL;
@@ -318,7 +334,8 @@ static int source_right(const gattr *g, const cJSON *q, const cJSON *pred) {
   const cJSON *e = ent_lookup(pred, sp ? ae_jget(sp, "entity") : NULL);
   const cJSON *ms = ae_jtruthy(e) ? ae_jget(e, "mentions") : NULL;
   for (const cJSON *x = cJSON_IsArray(ms) ? ms->child : NULL; x; x = x->next) {
-    if (!cJSON_IsObject(x)) continue;
+    if (!cJSON_IsObject(x))
+      continue;
     spans = ae_xrealloc(spans, (n + 1) * sizeof *spans);
     spans[n++] = pspan(x);
   }
@@ -349,18 +366,21 @@ static int source_right(const gattr *g, const cJSON *q, const cJSON *pred) {
 static int overlaps_any_gold(const brat_doc *d, bspan ps) {
   for (size_t i = 0; i < d->n; i++)
     for (size_t k = 0; k < d->a[i].nc; k++)
-      if (ov(d->a[i].content[k], ps) != 0) return 1;
+      if (ov(d->a[i].content[k], ps) != 0)
+        return 1;
   return 0;
 }
 
-static void err_line(strlist *errors, const char *name, const char *sub, const char *what,
-                     const char *text, const char *tail) {
-  if (!errors) return;
+static void err_line(strlist *errors, const char *name, const char *sub, const char *what, const char *text,
+                     const char *tail) {
+  if (!errors)
+    return;
   sbuf b = {0};
   ae_sb_printf(&b, "%s: %s: %s \xC2\xAB", name, sub, what);
   ae_sb_add(&b, text ? text : "None", text ? ae_utf8_prefix(text, 60) : 4);
   ae_sb_puts(&b, "\xC2\xBB");
-  if (tail) ae_sb_puts(&b, tail);
+  if (tail)
+    ae_sb_puts(&b, tail);
   ae_sl_push(errors, ae_sb_take(&b));
 }
 
@@ -376,7 +396,8 @@ void ae_brat_score_doc(brat_scores *S, const brat_doc *d, const cJSON *pred, con
   const cJSON **pq = ae_xmalloc(((size_t)cJSON_GetArraySize(qs) + 1) * sizeof *pq);
   for (const cJSON *q = cJSON_IsArray(qs) ? qs->child : NULL; q; q = q->next) {
     const char *k = ae_jstr(q, "kind");
-    if (cJSON_IsObject(q) && !(k && strcmp(k, "scare") == 0)) pq[np++] = q;
+    if (cJSON_IsObject(q) && !(k && strcmp(k, "scare") == 0))
+      pq[np++] = q;
   }
   char *used = ae_xmalloc(np + 1);
   for (int sub = 0; sub < 2; sub++) {
@@ -385,22 +406,24 @@ void ae_brat_score_doc(brat_scores *S, const brat_doc *d, const cJSON *pred, con
     long tp = 0, srcok = 0, withsrc = 0, nsub = 0, gws = 0;
     for (size_t gi = 0; gi < d->n; gi++) {
       const gattr *g = &d->a[gi];
-      if (sub && !g->quoted) continue;
+      if (sub && !g->quoted)
+        continue;
       nsub++;
       gws += g->source != NULL;
       double best = 0;
       long bi = -1;
       for (size_t i = 0; i < np; i++) {
-        if (used[i]) continue;
+        if (used[i])
+          continue;
         bspan ps = pspan(pq[i]);
         for (size_t k = 0; k < g->nc; k++) {
           bspan piece = g->content[k];
           double o = ov(piece, ps);
-          if (o == 0 || o < 0.5 * (ps.e - ps.s) || o <= best) continue;
+          if (o == 0 || o < 0.5 * (ps.e - ps.s) || o <= best)
+            continue;
           int qp = sub && g->has_qpart;
           if (o >= 0.5 * (piece.e - piece.s) ||
-              (qp && g->qpart.e > g->qpart.s &&
-               ov(g->qpart, ps) >= 0.5 * (g->qpart.e - g->qpart.s)))
+              (qp && g->qpart.e > g->qpart.s && ov(g->qpart, ps) >= 0.5 * (g->qpart.e - g->qpart.s)))
             best = o, bi = (long)i;
         }
       }
@@ -410,7 +433,8 @@ void ae_brat_score_doc(brat_scores *S, const brat_doc *d, const cJSON *pred, con
       }
       used[bi] = 1;
       tp++;
-      if (!g->source) continue;
+      if (!g->source)
+        continue;
       withsrc++;
       if (source_right(g, pq[bi], pred)) {
         srcok++;
@@ -434,7 +458,8 @@ void ae_brat_score_doc(brat_scores *S, const brat_doc *d, const cJSON *pred, con
         const cJSON *t = ae_jget(pq[i], "text");
         err_line(errors, name, subn, "extra", cJSON_IsString(t) ? t->valuestring : NULL, NULL);
       }
-      if (ae_jtruthy(ae_jget(pq[i], "speaker")) && (used[i] || free_pred)) pws++;
+      if (ae_jtruthy(ae_jget(pq[i], "speaker")) && (used[i] || free_pred))
+        pws++;
     }
     S->content[sub].tp += tp;
     S->content[sub].fp += fp;

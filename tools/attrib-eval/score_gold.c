@@ -29,20 +29,27 @@ static int str_or_null(const cJSON *v) {
 }
 
 static int list_of_str(const cJSON *v, int nulls_ok) {
-  if (!v) return 1;
-  if (!cJSON_IsArray(v)) return 0;
+  if (!v)
+    return 1;
+  if (!cJSON_IsArray(v))
+    return 0;
   for (const cJSON *c = v->child; c; c = c->next)
-    if (!(cJSON_IsString(c) || (nulls_ok && cJSON_IsNull(c)))) return 0;
+    if (!(cJSON_IsString(c) || (nulls_ok && cJSON_IsNull(c))))
+      return 0;
   return 1;
 }
 
 static const char *check_named(const cJSON *arr, int need_type) {
-  if (!cJSON_IsArray(arr)) return "is not a list";
+  if (!cJSON_IsArray(arr))
+    return "is not a list";
   for (const cJSON *e = arr->child; e; e = e->next) {
-    if (!cJSON_IsObject(e)) return "has an entry that is not an object";
+    if (!cJSON_IsObject(e))
+      return "has an entry that is not an object";
     const cJSON *nm = ae_jget(e, "name");
-    if (!nm || !str_or_null(nm)) return "has an entry without a string \"name\"";
-    if (need_type && !ae_jget(e, "type")) return "has an entry without \"type\"";
+    if (!nm || !str_or_null(nm))
+      return "has an entry without a string \"name\"";
+    if (need_type && !ae_jget(e, "type"))
+      return "has an entry without \"type\"";
     if (!list_of_str(ae_jget(e, "aliases"), 1))
       return "has \"aliases\" that are not a list of strings";
   }
@@ -52,11 +59,13 @@ static const char *check_named(const cJSON *arr, int need_type) {
 cJSON *ae_gold_load(const char *path) {
   size_t len;
   char *buf = ae_read_file(path, &len);
-  if (!buf) ae_die("cannot read gold file %s", path);
+  if (!buf)
+    ae_die("cannot read gold file %s", path);
   const char *why = NULL;
   cJSON *g = ae_json_parse_strict(buf, len, &why);
   free(buf);
-  if (!g) ae_die("bad gold file %s: %s", path, why);
+  if (!g)
+    ae_die("bad gold file %s: %s", path, why);
   const char *bad = NULL, *what = NULL;
   if (!cJSON_IsObject(g)) {
     bad = "is not a JSON object";
@@ -75,8 +84,7 @@ cJSON *ae_gold_load(const char *path) {
   } else if (ae_jget(g, "not_speech") && !cJSON_IsArray(ae_jget(g, "not_speech"))) {
     bad = "has \"not_speech\" that is not a list";
   } else {
-    for (const cJSON *t = ae_jget(g, "not_speech") ? ae_jget(g, "not_speech")->child : NULL; t;
-         t = t->next)
+    for (const cJSON *t = ae_jget(g, "not_speech") ? ae_jget(g, "not_speech")->child : NULL; t; t = t->next)
       if (ae_jtruthy(t) && !cJSON_IsString(t))
         bad = "has a \"not_speech\" entry that is not a string";
     for (const cJSON *q = ae_jget(g, "quotes")->child; q && !bad; q = q->next) {
@@ -108,7 +116,8 @@ typedef struct amap {
 
 static strlist *amap_get(const amap *m, const char *k) {
   for (size_t i = 0; i < m->n; i++)
-    if (strcmp(m->key[i], k) == 0) return &m->set[i];
+    if (strcmp(m->key[i], k) == 0)
+      return &m->set[i];
   return NULL;
 }
 
@@ -163,7 +172,8 @@ static void add_speaker_names(strlist *names, const amap *al, const char *n) {
  * predicted speaker name or its mention text unless that text is a bare pronoun. */
 static int same_speaker(const amap *al, const char *gname, const cJSON *alts, const cJSON *pq) {
   const cJSON *sp = ae_jget(pq, "speaker");
-  if (!ae_jtruthy(sp) || !gname || !*gname || !cJSON_IsObject(sp)) return 0;
+  if (!ae_jtruthy(sp) || !gname || !*gname || !cJSON_IsObject(sp))
+    return 0;
   strlist names = {0}, cands = {0};
   add_speaker_names(&names, al, gname);
   for (const cJSON *a = alts ? alts->child : NULL; a; a = a->next)
@@ -244,7 +254,8 @@ static void add_err(strlist *errors, sbuf *b) {
 static int kind_in(const cJSON *q, const char *const *kinds) {
   const char *k = ae_jstr(q, "kind");
   for (; k && *kinds; kinds++)
-    if (strcmp(k, *kinds) == 0) return 1;
+    if (strcmp(k, *kinds) == 0)
+      return 1;
   return 0;
 }
 
@@ -252,9 +263,8 @@ static int kind_in(const cJSON *q, const char *const *kinds) {
  * greedy one-to-one matching in gold order, each gold taking the unused prediction of the
  * largest overlap that covers >= 50% of both spans; unmatched predictions overlapping a gold
  * quote of another kind or a not_speech string are ignored, the rest are false alarms. */
-static void score_group(gold_scores *S, int is_quote, const char *gf, const cJSON *gold,
-                        const amap *al, const char *art, size_t alen, const cJSON **preds,
-                        size_t np, strlist *errors) {
+static void score_group(gold_scores *S, int is_quote, const char *gf, const cJSON *gold, const amap *al,
+                        const char *art, size_t alen, const cJSON **preds, size_t np, strlist *errors) {
   static const char *const qk[] = {"direct", "partial", NULL};
   static const char *const ik[] = {"indirect", NULL};
   const char *const *kinds = is_quote ? qk : ik;
@@ -263,29 +273,34 @@ static void score_group(gold_scores *S, int is_quote, const char *gf, const cJSO
   const cJSON **pq = ae_xmalloc((np + 1) * sizeof *pq);
   size_t n = 0;
   for (size_t i = 0; i < np; i++)
-    if (kind_in(preds[i], kinds)) pq[n++] = preds[i];
+    if (kind_in(preds[i], kinds))
+      pq[n++] = preds[i];
   char *used = calloc(n + 1, 1);
-  span *ls =
-      ae_xmalloc((nq + (size_t)cJSON_GetArraySize(ae_jget(gold, "not_speech")) + 1) * sizeof *ls);
-  if (!used) ae_die("out of memory");
+  span *ls = ae_xmalloc((nq + (size_t)cJSON_GetArraySize(ae_jget(gold, "not_speech")) + 1) * sizeof *ls);
+  if (!used)
+    ae_die("out of memory");
   size_t nl = 0;
   for (const cJSON *g = quotes->child; g; g = g->next)
-    if (!kind_in(g, kinds)) ls[nl++] = find_span(art, alen, ae_jstr(g, "text"));
+    if (!kind_in(g, kinds))
+      ls[nl++] = find_span(art, alen, ae_jstr(g, "text"));
   const cJSON *ns = ae_jget(gold, "not_speech");
   for (const cJSON *t = ns ? ns->child : NULL; t; t = t->next)
-    if (ae_jtruthy(t)) ls[nl++] = find_span(art, alen, t->valuestring);
+    if (ae_jtruthy(t))
+      ls[nl++] = find_span(art, alen, t->valuestring);
 
   long tp = 0, ngold = 0;
   counts *attrib = &S->attrib_raw;
   for (const cJSON *g = quotes->child; g; g = g->next) {
-    if (!kind_in(g, kinds)) continue;
+    if (!kind_in(g, kinds))
+      continue;
     ngold++;
     const char *text = ae_jstr(g, "text");
     span s = find_span(art, alen, text);
     double best = 0;
     long bi = -1;
     for (size_t i = 0; i < n && s.ok; i++) {
-      if (used[i]) continue;
+      if (used[i])
+        continue;
       double p0 = ae_jnum(pq[i], "start", -1), p1 = ae_jnum(pq[i], "end", -1);
       double o = overlap(s.s, s.e, p0, p1);
       if (o != 0 && o >= 0.5 * (s.e - s.s) && o >= 0.5 * (p1 - p0) && o > best)
@@ -332,17 +347,20 @@ static void score_group(gold_scores *S, int is_quote, const char *gf, const cJSO
       ae_sb_add(&b, text, ae_utf8_prefix(text, 60));
       ae_sb_puts(&b, "\xC2\xBB");
       add_err(errors, &b);
-      if (is_quote && gspk) attrib->fn++;
+      if (is_quote && gspk)
+        attrib->fn++;
     }
   }
   long fp = 0;
   for (size_t i = 0; i < n; i++) {
-    if (used[i]) continue;
+    if (used[i])
+      continue;
     double p0 = ae_jnum(pq[i], "start", -1), p1 = ae_jnum(pq[i], "end", -1);
     int lenient = 0;
     for (size_t k = 0; k < nl && !lenient; k++)
       lenient = ls[k].ok && overlap(ls[k].s, ls[k].e, p0, p1) != 0;
-    if (lenient) continue; /* a scare quote / other kind: neither right nor wrong here */
+    if (lenient)
+      continue; /* a scare quote / other kind: neither right nor wrong here */
     fp++;
     sbuf b = {0};
     ae_sb_printf(&b, "%s: extra ", gf);
@@ -351,7 +369,8 @@ static void score_group(gold_scores *S, int is_quote, const char *gf, const cJSO
     py_show(&b, ae_jget(pq[i], "text"), 0, 60);
     ae_sb_puts(&b, "\xC2\xBB");
     add_err(errors, &b);
-    if (is_quote && ae_jtruthy(ae_jget(pq[i], "speaker"))) attrib->fp++;
+    if (is_quote && ae_jtruthy(ae_jget(pq[i], "speaker")))
+      attrib->fp++;
   }
   counts *c = is_quote ? &S->quote : &S->indirect;
   c->tp += tp, c->fp += fp, c->fn += ngold - tp;
@@ -371,22 +390,26 @@ static void score_entities(gold_scores *S, int t, const char *gf, const cJSON *g
   const cJSON **ge = ae_xmalloc(((size_t)cJSON_GetArraySize(gents) + 1) * sizeof *ge);
   for (const cJSON *e = gents->child; e; e = e->next) {
     const char *ty = ae_jstr(e, "type");
-    if (ty && strcmp(ty, tn) == 0) ge[ng++] = e;
+    if (ty && strcmp(ty, tn) == 0)
+      ge[ng++] = e;
   }
   char *found = calloc(ng + 1, 1);
-  if (!found) ae_die("out of memory");
+  if (!found)
+    ae_die("out of memory");
   long fp = 0;
   const cJSON *pents = ae_jget(pred, "entities");
   for (const cJSON *e = cJSON_IsArray(pents) ? pents->child : NULL; e; e = e->next) {
     const char *ty = ae_jstr(e, "type");
-    if (!cJSON_IsObject(e) || !ty || strcmp(ty, tn) != 0) continue;
+    if (!cJSON_IsObject(e) || !ty || strcmp(ty, tn) != 0)
+      continue;
     char *nm = ae_norm_gold(ae_jstr(e, "name"));
     int hit = 0;
     for (size_t i = 0; i < ng; i++) {
       char *k = ae_norm_gold(ae_jstr(ge[i], "name"));
       const strlist *s = amap_get(al, k);
       free(k);
-      if (s && ae_sl_has(s, nm)) found[i] = 1, hit = 1;
+      if (s && ae_sl_has(s, nm))
+        found[i] = 1, hit = 1;
     }
     int known = ae_sl_has(opt, nm);
     for (size_t i = 0; i < al->n && !known; i++)
@@ -416,8 +439,8 @@ static void score_entities(gold_scores *S, int t, const char *gf, const cJSON *g
   free(ge);
 }
 
-void ae_gold_score_doc(gold_scores *S, const char *gf, const cJSON *gold, const char *art,
-                       size_t art_len, const cJSON *pred, strlist *errors) {
+void ae_gold_score_doc(gold_scores *S, const char *gf, const cJSON *gold, const char *art, size_t art_len,
+                       const cJSON *pred, strlist *errors) {
   amap al = {0};
   amap_add_entities(&al, ae_jget(gold, "entities"));
   amap_add_entities(&al, ae_jget(gold, "speakers"));
@@ -425,7 +448,8 @@ void ae_gold_score_doc(gold_scores *S, const char *gf, const cJSON *gold, const 
   size_t np = 0;
   const cJSON **preds = ae_xmalloc(((size_t)cJSON_GetArraySize(qs) + 1) * sizeof *preds);
   for (const cJSON *q = cJSON_IsArray(qs) ? qs->child : NULL; q; q = q->next)
-    if (cJSON_IsObject(q)) preds[np++] = q;
+    if (cJSON_IsObject(q))
+      preds[np++] = q;
   score_group(S, 1, gf, gold, &al, art, art_len, preds, np, errors);
   score_group(S, 0, gf, gold, &al, art, art_len, preds, np, errors);
   strlist opt = {0};

@@ -12,29 +12,34 @@
 
 /* Python's str.isspace() / re \s (unicodeobject.c's _Py_ascii_whitespace and friends). */
 int ae_py_isspace(uint32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 /* re's \w on str patterns: str.isalnum() (letters, and Numeric_Type Decimal/Digit/Numeric) or '_'.
  */
 int ae_py_isword(uint32_t c) {
-  if (c == '_') return 1;
-  if (u_isalpha((UChar32)c)) return 1;
+  if (c == '_')
+    return 1;
+  if (u_isalpha((UChar32)c))
+    return 1;
   return u_getIntPropertyValue((UChar32)c, UCHAR_NUMERIC_TYPE) != U_NT_NONE;
 }
 
 int ae_py_decimal(uint32_t c) {
-  if (c >= '0' && c <= '9') return (int)(c - '0');
-  if (u_charType((UChar32)c) != U_DECIMAL_DIGIT_NUMBER) return -1;
+  if (c >= '0' && c <= '9')
+    return (int)(c - '0');
+  if (u_charType((UChar32)c) != U_DECIMAL_DIGIT_NUMBER)
+    return -1;
   return u_charDigitValue((UChar32)c);
 }
 
 void ae_textnorm_check(void) {
   UErrorCode e = U_ZERO_ERROR;
   unorm2_getNFKCInstance(&e);
-  if (U_FAILURE(e)) ae_die("ICU NFKC normaliser unavailable: %s", u_errorName(e));
+  if (U_FAILURE(e))
+    ae_die("ICU NFKC normaliser unavailable: %s", u_errorName(e));
 }
 
 static UChar *to_u16(const uint32_t *cp, size_t n, int32_t *len) {
@@ -87,7 +92,8 @@ static uint32_t *casefold(uint32_t *cp, size_t *n) {
   e = U_ZERO_ERROR;
   UChar *f = ae_xmalloc(((size_t)need + 1) * sizeof *f);
   u_strFoldCase(f, need + 1, u, len, U_FOLD_CASE_DEFAULT, &e);
-  if (U_FAILURE(e)) ae_die("ICU case folding failed: %s", u_errorName(e));
+  if (U_FAILURE(e))
+    ae_die("ICU case folding failed: %s", u_errorName(e));
   free(u);
   free(cp);
   cp = from_u16(f, need, n);
@@ -98,14 +104,16 @@ static uint32_t *casefold(uint32_t *cp, size_t *n) {
 static uint32_t *nfkc(uint32_t *cp, size_t *n) {
   UErrorCode e = U_ZERO_ERROR;
   const UNormalizer2 *nf = unorm2_getNFKCInstance(&e);
-  if (U_FAILURE(e)) ae_die("ICU NFKC normaliser unavailable: %s", u_errorName(e));
+  if (U_FAILURE(e))
+    ae_die("ICU NFKC normaliser unavailable: %s", u_errorName(e));
   int32_t len;
   UChar *u = to_u16(cp, *n, &len);
   int32_t need = unorm2_normalize(nf, u, len, NULL, 0, &e);
   e = U_ZERO_ERROR;
   UChar *d = ae_xmalloc(((size_t)need + 1) * sizeof *d);
   unorm2_normalize(nf, u, len, d, need + 1, &e);
-  if (U_FAILURE(e)) ae_die("ICU NFKC failed: %s", u_errorName(e));
+  if (U_FAILURE(e))
+    ae_die("ICU NFKC failed: %s", u_errorName(e));
   free(u);
   free(cp);
   cp = from_u16(d, need, n);
@@ -124,7 +132,8 @@ char *ae_norm_gold(const char *s) {
   size_t n;
   uint32_t *cp = nfkc(utf8_to_cps(s ? s : "", &n), &n);
   for (size_t i = 0; i < n; i++)
-    if (cp[i] == 0x2019 || cp[i] == 0x2018) cp[i] = '\'';
+    if (cp[i] == 0x2019 || cp[i] == 0x2018)
+      cp[i] = '\'';
   size_t a = 0, z = n;
   while (a < z && ae_py_isspace(cp[a]))
     a++;
@@ -137,8 +146,7 @@ char *ae_norm_gold(const char *s) {
     w = 3;
   else if (z - a >= 2 && lower_is(cp[a], 'a') && ae_py_isspace(cp[a + 1]))
     w = 1;
-  else if (z - a >= 3 && lower_is(cp[a], 'a') && lower_is(cp[a + 1], 'n') &&
-           ae_py_isspace(cp[a + 2]))
+  else if (z - a >= 3 && lower_is(cp[a], 'a') && lower_is(cp[a + 1], 'n') && ae_py_isspace(cp[a + 2]))
     w = 2;
   if (w) {
     a += w;
@@ -146,7 +154,8 @@ char *ae_norm_gold(const char *s) {
       a++;
   }
   /* '$' also matches before a final newline, but the string ends stripped here */
-  if (z - a >= 2 && cp[z - 2] == '\'' && cp[z - 1] == 's') z -= 2;
+  if (z - a >= 2 && cp[z - 2] == '\'' && cp[z - 1] == 's')
+    z -= 2;
   size_t k = 0;
   for (size_t i = a; i < z; i++) {
     if (ae_py_isspace(cp[i])) {
@@ -175,7 +184,8 @@ char *ae_norm_polnear(const char *s) {
   size_t n;
   uint32_t *cp = utf8_to_cps(s ? s : "", &n);
   for (size_t i = 0; i < n; i++)
-    if (cp[i] == 0x2019) cp[i] = '\'';
+    if (cp[i] == 0x2019)
+      cp[i] = '\'';
   cp = casefold(cp, &n);
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
@@ -199,7 +209,8 @@ char *ae_norm_polnear(const char *s) {
 
 /* Python's str.isprintable() per character: everything but Cc Cf Cs Co Cn Zl Zp Zs, space kept. */
 static int py_isprintable(uint32_t c) {
-  if (c == ' ') return 1;
+  if (c == ' ')
+    return 1;
   switch (u_charType((UChar32)c)) {
   case U_CONTROL_CHAR:
   case U_FORMAT_CHAR:

@@ -21,13 +21,15 @@ _Noreturn void ae_die(const char *fmt, ...) {
 
 void *ae_xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
-  if (!p) ae_die("out of memory");
+  if (!p)
+    ae_die("out of memory");
   return p;
 }
 
 void *ae_xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
-  if (!q) ae_die("out of memory");
+  if (!q)
+    ae_die("out of memory");
   return q;
 }
 
@@ -47,7 +49,8 @@ static char *xvasprintf(const char *fmt, va_list ap) {
   va_copy(ap2, ap);
   int n = vsnprintf(NULL, 0, fmt, ap2);
   va_end(ap2);
-  if (n < 0) ae_die("bad format");
+  if (n < 0)
+    ae_die("bad format");
   char *s = ae_xmalloc((size_t)n + 1);
   vsnprintf(s, (size_t)n + 1, fmt, ap);
   return s;
@@ -69,7 +72,8 @@ void ae_sb_add(sbuf *b, const char *s, size_t n) {
     b->s = ae_xrealloc(b->s, cap);
     b->cap = cap;
   }
-  if (n) memcpy(b->s + b->len, s, n);
+  if (n)
+    memcpy(b->s + b->len, s, n);
   b->len += n;
   b->s[b->len] = '\0';
 }
@@ -104,7 +108,8 @@ void ae_sl_push(strlist *l, char *owned) {
 
 int ae_sl_has(const strlist *l, const char *s) {
   for (size_t i = 0; i < l->n; i++)
-    if (strcmp(l->v[i], s) == 0) return 1;
+    if (strcmp(l->v[i], s) == 0)
+      return 1;
   return 0;
 }
 
@@ -120,7 +125,8 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 void ae_sl_sort(strlist *l) {
-  if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, cmp_str);
+  if (l->n > 1)
+    qsort(l->v, l->n, sizeof *l->v, cmp_str);
 }
 
 void ae_sl_free(strlist *l) {
@@ -133,7 +139,8 @@ void ae_sl_free(strlist *l) {
 
 char *ae_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   sbuf b = {0};
   char chunk[65536];
   size_t k;
@@ -165,14 +172,16 @@ int ae_same_dir(const char *a, const char *b) {
   return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-int ae_list_dir(const char *dir, int (*keep)(const char *, const void *), const void *arg,
-                strlist *out) {
+int ae_list_dir(const char *dir, int (*keep)(const char *, const void *), const void *arg, strlist *out) {
   DIR *d = opendir(dir);
-  if (!d) return -1;
+  if (!d)
+    return -1;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    if (keep(e->d_name, arg)) ae_sl_push(out, ae_xstrdup(e->d_name));
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (keep(e->d_name, arg))
+      ae_sl_push(out, ae_xstrdup(e->d_name));
   }
   closedir(d);
   ae_sl_sort(out);
@@ -198,19 +207,25 @@ int ae_utf8_decode(const char *s, size_t len, uint32_t **cps, size_t *n) {
       need = 1, cp = c & 0x1F;
     } else if (c >= 0xE0 && c <= 0xEF) {
       need = 2, cp = c & 0x0F;
-      if (c == 0xE0) lo = 0xA0; /* overlong */
-      if (c == 0xED) hi = 0x9F; /* surrogates */
+      if (c == 0xE0)
+        lo = 0xA0; /* overlong */
+      if (c == 0xED)
+        hi = 0x9F; /* surrogates */
     } else if (c >= 0xF0 && c <= 0xF4) {
       need = 3, cp = c & 0x07;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F; /* > U+10FFFF */
+      if (c == 0xF0)
+        lo = 0x90;
+      if (c == 0xF4)
+        hi = 0x8F; /* > U+10FFFF */
     } else {
       goto bad;
     }
-    if (i + need >= len) goto bad; /* truncated sequence */
+    if (i + need >= len)
+      goto bad; /* truncated sequence */
     for (size_t j = 1; j <= need; j++) {
       unsigned cc = u[i + j];
-      if (j == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xBF)) goto bad;
+      if (j == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xBF))
+        goto bad;
       cp = (cp << 6) | (cc & 0x3F);
     }
     out[k++] = cp;
@@ -272,7 +287,8 @@ static void jv_ws(jv *v) {
 
 static int jv_lit(jv *v, const char *lit) {
   size_t n = strlen(lit);
-  if ((size_t)(v->end - v->p) < n || memcmp(v->p, lit, n) != 0) return 0;
+  if ((size_t)(v->end - v->p) < n || memcmp(v->p, lit, n) != 0)
+    return 0;
   v->p += n;
   return 1;
 }
@@ -287,14 +303,18 @@ static int jv_string(jv *v) {
   v->p++; /* opening quote */
   while (v->p < v->end) {
     unsigned char c = (unsigned char)*v->p++;
-    if (c == '"') return 1;
-    if (c < 0x20) return 0;
+    if (c == '"')
+      return 1;
+    if (c < 0x20)
+      return 0;
     if (c == '\\') {
-      if (v->p >= v->end) return 0;
+      if (v->p >= v->end)
+        return 0;
       c = (unsigned char)*v->p++;
       if (c == 'u') {
         for (int i = 0; i < 4; i++, v->p++)
-          if (v->p >= v->end || !strchr("0123456789abcdefABCDEF", *v->p) || !*v->p) return 0;
+          if (v->p >= v->end || !strchr("0123456789abcdefABCDEF", *v->p) || !*v->p)
+            return 0;
       } else if (!strchr("\"\\/bfnrt", c) || !c) {
         return 0;
       }
@@ -304,9 +324,12 @@ static int jv_string(jv *v) {
 }
 
 static int jv_number(jv *v) {
-  if (jv_lit(v, "-Infinity")) return 1;
-  if (v->p < v->end && *v->p == '-') v->p++;
-  if (!jv_digit(v)) return 0;
+  if (jv_lit(v, "-Infinity"))
+    return 1;
+  if (v->p < v->end && *v->p == '-')
+    v->p++;
+  if (!jv_digit(v))
+    return 0;
   if (*v->p == '0')
     v->p++;
   else
@@ -319,7 +342,8 @@ static int jv_number(jv *v) {
   }
   if (v->p < v->end && (*v->p == 'e' || *v->p == 'E')) {
     const char *save = v->p++;
-    if (v->p < v->end && (*v->p == '+' || *v->p == '-')) v->p++;
+    if (v->p < v->end && (*v->p == '+' || *v->p == '-'))
+      v->p++;
     if (!jv_digit(v)) {
       v->p = save; /* Python leaves a bare 'e' unconsumed, then fails on it */
       return 1;
@@ -331,7 +355,8 @@ static int jv_number(jv *v) {
 }
 
 static int jv_container(jv *v, char close, int object) {
-  if (++v->depth > 900) return 0;
+  if (++v->depth > 900)
+    return 0;
   v->p++;
   jv_ws(v);
   if (v->p < v->end && *v->p == close) {
@@ -342,24 +367,31 @@ static int jv_container(jv *v, char close, int object) {
   for (;;) {
     jv_ws(v);
     if (object) {
-      if (v->p >= v->end || *v->p != '"' || !jv_string(v)) return 0;
+      if (v->p >= v->end || *v->p != '"' || !jv_string(v))
+        return 0;
       jv_ws(v);
-      if (v->p >= v->end || *v->p++ != ':') return 0;
+      if (v->p >= v->end || *v->p++ != ':')
+        return 0;
       jv_ws(v);
     }
-    if (!jv_value(v)) return 0;
+    if (!jv_value(v))
+      return 0;
     jv_ws(v);
-    if (v->p >= v->end) return 0;
+    if (v->p >= v->end)
+      return 0;
     char c = *v->p++;
-    if (c == close) break;
-    if (c != ',') return 0;
+    if (c == close)
+      break;
+    if (c != ',')
+      return 0;
   }
   v->depth--;
   return 1;
 }
 
 static int jv_value(jv *v) {
-  if (v->p >= v->end) return 0;
+  if (v->p >= v->end)
+    return 0;
   switch (*v->p) {
   case '"':
     return jv_string(v);
@@ -404,23 +436,30 @@ cJSON *ae_json_parse_strict(const char *buf, size_t len, const char **why) {
   }
   /* buf is NUL-terminated, so cJSON may check there is nothing after the value */
   cJSON *j = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-  if (!j) *why = "JSON that cJSON cannot represent (NaN, Infinity, lone surrogate or NUL)";
+  if (!j)
+    *why = "JSON that cJSON cannot represent (NaN, Infinity, lone surrogate or NUL)";
   return j;
 }
 
 const cJSON *ae_jget(const cJSON *obj, const char *key) {
   const cJSON *hit = NULL;
-  if (!cJSON_IsObject(obj)) return NULL;
+  if (!cJSON_IsObject(obj))
+    return NULL;
   for (const cJSON *c = obj->child; c; c = c->next)
-    if (c->string && strcmp(c->string, key) == 0) hit = c;
+    if (c->string && strcmp(c->string, key) == 0)
+      hit = c;
   return hit;
 }
 
 int ae_jtruthy(const cJSON *v) {
-  if (!v || cJSON_IsNull(v) || cJSON_IsFalse(v)) return 0;
-  if (cJSON_IsNumber(v)) return v->valuedouble != 0;
-  if (cJSON_IsString(v)) return v->valuestring && v->valuestring[0];
-  if (cJSON_IsArray(v) || cJSON_IsObject(v)) return v->child != NULL;
+  if (!v || cJSON_IsNull(v) || cJSON_IsFalse(v))
+    return 0;
+  if (cJSON_IsNumber(v))
+    return v->valuedouble != 0;
+  if (cJSON_IsString(v))
+    return v->valuestring && v->valuestring[0];
+  if (cJSON_IsArray(v) || cJSON_IsObject(v))
+    return v->child != NULL;
   return 1;
 }
 
@@ -431,8 +470,11 @@ const char *ae_jstr(const cJSON *obj, const char *key) {
 
 double ae_jnum(const cJSON *obj, const char *key, double dflt) {
   const cJSON *v = ae_jget(obj, key);
-  if (cJSON_IsNumber(v)) return v->valuedouble;
-  if (cJSON_IsTrue(v)) return 1; /* Python's True is 1 in arithmetic */
-  if (cJSON_IsFalse(v)) return 0;
+  if (cJSON_IsNumber(v))
+    return v->valuedouble;
+  if (cJSON_IsTrue(v))
+    return 1; /* Python's True is 1 in arithmetic */
+  if (cJSON_IsFalse(v))
+    return 0;
   return dflt; /* absent; a null or string would crash the scripts */
 }
