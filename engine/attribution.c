@@ -7,6 +7,7 @@
  * (spk, cue, adr, content) point back to the units. Quotes no rule
  * attributes inherit the speaker of their multi-paragraph run, or of the
  * quote before them when no other speaker came in between. */
+#include <stdio.h>
 #include <string.h>
 
 #include "doc.h"
@@ -393,6 +394,13 @@ static void inherit(attrib_doc *d, uint32_t nquotes) {
     q->confidence = o->confidence * 0.8;
     q->rule = "floating";
   }
+}
+
+void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
+  para_syms ps;
+  out[0] = '\0';
+  if (cap && symbolise(d, p, &ps) == 0)
+    snprintf(out, cap, "%s", ps.s);
 }
 
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {

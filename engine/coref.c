@@ -53,14 +53,33 @@ static int subject_of_cue(attrib_doc *d, const mention *m) {
 
 /* Nearest entity of one of the wanted types before token i, looking back
  * over at most `paras` paragraphs, outside quotations. gender 0 = any. */
+/* Is mention m the first thing its sentence names (its likely subject)? */
+static int sentence_subject(attrib_doc *d, const mention *m) {
+  uint32_t s = TOK(d, m->tok_first).sent;
+  for (uint32_t k = m->tok_first; k > 0; k--) {
+    token *t = &TOK(d, k - 1);
+    if (t->sent != s)
+      return 1;
+    if (t->kind == TK_WORD && !(t->words & (W_DET | W_NOT_NAME | W_PREP)) && t->mention < 0)
+      return 0;
+    if (t->mention >= 0 && t->mention != (int32_t)(m - (mention *)d->mentions.data))
+      return 0;
+  }
+  return 1;
+}
+
+/* Best entity of one of the wanted types before token i, within `paras`
+ * paragraphs, outside quotations. Nearer is better, counted in sentences;
+ * the subject of a reporting verb or of its sentence is worth getting
+ * closer: "it said" means the body that was speaking. gender 0 = any. */
 static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
-  uint32_t p0 = TOK(d, i).para;
+  uint32_t p0 = TOK(d, i).para, s0 = TOK(d, i).sent;
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
-  int32_t nearest = -1, subject = -1;
-  int32_t last_m = -1;
+  int32_t best = -1, last_m = -1;
+  double best_score = 1e9;
   for (uint32_t k = i; k > 0; k--) {
     token *t = &TOK(d, k - 1);
-    if (t->para < lo_para)
+    if (t->para < lo_para || (double)(s0 - t->sent) > best_score + 2)
       break;
     if (t->mention < 0 || t->mention == last_m || t->quote >= 0)
       continue;
@@ -71,14 +90,17 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     entity *e = &ENTITY(d, m->entity);
     if (gender && e->gender && !(e->gender & gender))
       continue;
-    if (nearest < 0)
-      nearest = m->entity;
-    if (subject < 0 && subject_of_cue(d, m)) {
-      subject = m->entity;
-      break;
+    double score = (double)(s0 - t->sent);
+    if (subject_of_cue(d, m))
+      score -= 1.5;
+    else if (sentence_subject(d, m))
+      score -= 0.5;
+    if (score < best_score) {
+      best_score = score;
+      best = m->entity;
     }
   }
-  return subject >= 0 ? subject : nearest;
+  return best;
 }
 
 static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,

@@ -139,6 +139,10 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err);
 attrib_status coref_stage(attrib_doc *d, attrib_error *err);
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err);
 
+/* The symbol string of paragraph p as the rules see it (attribution.c),
+ * for the trace tool; NUL-terminated in out. */
+void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap);
+
 /* Shared helpers. */
 int tok_is(const token *t, const char *word);       /* exact key match */
 int tok_is_lower(const token *t, const char *word); /* ASCII case-insensitive */

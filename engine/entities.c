@@ -90,6 +90,11 @@ static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
 
 static int first_name_gender(attrib_doc *d, const token *t) {
   int32_t v = strmap_get(&d->model->first_names, t->key, t->key_len);
+  if (v < 0) { /* Marc-André, Anne-Marie: the first part decides */
+    const char *h = memchr(t->key, '-', t->key_len);
+    if (h && h > t->key)
+      v = strmap_get(&d->model->first_names, t->key, (size_t)(h - t->key));
+  }
   return v < 0 ? -1 : v;
 }
 
@@ -269,8 +274,20 @@ static int apposition_role(attrib_doc *d, uint32_t b, uint32_t end) {
   return 0;
 }
 
-/* Followed by a reporting verb (optionally after auxiliaries)? */
+/* Followed by a reporting verb (optionally after auxiliaries, or after a
+ * parenthetical ", who runs a cafe in the town,")? */
 static int followed_by_cue(attrib_doc *d, uint32_t b, uint32_t end) {
+  if (b < end && TOK(d, b).kind == TK_PUNCT && TOK(d, b).key[0] == ',') {
+    for (uint32_t k = b + 1; k < end && k < b + 24; k++) {
+      token *t = &TOK(d, k);
+      if (t->kind == TK_PUNCT && t->key[0] == ',') {
+        b = k + 1;
+        break;
+      }
+      if (t->kind == TK_PUNCT && t->key[0] != '-' && t->key[0] != '\'')
+        return 0;
+    }
+  }
   for (uint32_t i = b; i < end && i < b + 3; i++) {
     token *t = &TOK(d, i);
     if (t->cue >= 0)
@@ -317,6 +334,17 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   }
   if (n >= 2 && n <= 4 && (apposition_role(d, b, pa->tok_end) || followed_by_cue(d, b, pa->tok_end)))
     return ATTRIB_PERSON;
+  /* "The party's finance critic, Marc Thibault," */
+  if (n >= 2 && n <= 4 && a >= pa->tok_first + 2 && TOK(d, a - 1).key[0] == ',' && b < pa->tok_end &&
+      (TOK(d, b).key[0] == ',' || TOK(d, b).cue >= 0 || TOK(d, b).key[0] == '.')) {
+    for (uint32_t k = a - 1; k > pa->tok_first && k + 6 > a; k--) {
+      token *p = &TOK(d, k - 1);
+      if (p->kind == TK_PUNCT)
+        break;
+      if ((p->flags & T_LOWER) && (p->words & (W_ROLE | W_PERSON_NOUN | W_TITLE_WORD)))
+        return ATTRIB_PERSON;
+    }
+  }
   return -1;
 }
 
@@ -382,6 +410,42 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
   return (t->words & W_STOPCAP) && (t->flags & (T_CAP | T_ALLCAP));
 }
 
+/* A run of capitalised words ending in an organisation head or suffix,
+ * read as one name even across place names and demonyms the gazetteer
+ * knows: "Dutch Competition Board", "Riverside Medical Center",
+ * "Footballers' Welfare Union", "Office of the Budget Officer". Returns
+ * its end (exclusive), or 0. */
+static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
+  token *t = &TOK(d, i);
+  if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE))
+    return 0;
+  uint32_t last_head = 0, k = i + 1;
+  while (k < end) {
+    token *u = &TOK(d, k);
+    if (is_name_tok(u)) {
+      if (u->words & (W_ORG_HEAD | W_ORG_SUFFIX))
+        last_head = k + 1;
+      k++;
+      continue;
+    }
+    int next_cap = k + 1 < end && is_name_tok(&TOK(d, k + 1));
+    if (u->kind == TK_QUOTE && u->qm == QM_APOS && next_cap && TOK(d, k - 1).key[TOK(d, k - 1).key_len - 1] == 's') {
+      k++; /* Workers' Union */
+      continue;
+    }
+    if ((tok_is(u, "of") || tok_is(u, "for") || tok_is(u, "on")) && (next_cap ||
+        (k + 2 < end && tok_is(&TOK(d, k + 1), "the") && is_name_tok(&TOK(d, k + 2))))) {
+      k += next_cap ? 1 : 2;
+      continue;
+    }
+    break;
+  }
+  if (!last_head || last_head - i < 2)
+    return 0;
+  /* a title ends it: "Velder Shipping chief executive" is not in the run anyway */
+  return last_head;
+}
+
 static int collect(ctx *c) {
   attrib_doc *d = c->d;
   for (uint32_t p = 0; p < d->paras.len; p++) {
@@ -392,8 +456,20 @@ static int collect(ctx *c) {
     uint32_t i = pa->tok_first;
     while (i < pa->tok_end) {
       token *t = &TOK(d, i);
-      uint32_t n;
+      uint32_t n = 0;
       const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
+      uint32_t run = org_run(d, i, pa->tok_end);
+      if (run && (!g || i + n < run)) {
+        chunk *ch = vec_push(&c->chunks, &d->mem);
+        if (!ch)
+          return -1;
+        ch->a = i;
+        ch->b = run;
+        ch->link_only = pa->headline || pa->boilerplate;
+        i = run;
+        pending_title = 0;
+        continue;
+      }
       if (g && !(n == 1 && (t->words & W_NOT_NAME) && (t->flags & T_INITIAL))) {
         int32_t ent = gaz_entity(d, g, i, i + n);
         if (ent < 0 || add_mention(d, i, i + n, ent, M_NAME) != 0)
@@ -438,6 +514,11 @@ static int collect(ctx *c) {
           continue;
         }
         /* "Ministry of Defence", "Commission for Data Protection", "van Dijk" */
+        if ((tok_is(u, "of") || tok_is(u, "for")) && i + 2 < pa->tok_end && tok_is(&TOK(d, i + 1), "the") &&
+            is_name_tok(&TOK(d, i + 2)) && (TOK(d, i - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
+          i += 2; /* "Office of the Budget Officer" */
+          continue;
+        }
         if ((u->words & W_CONNECT) && i + 1 < pa->tok_end && is_name_tok(&TOK(d, i + 1))) {
           int org = (TOK(d, i - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
           int particle = !tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&");
@@ -515,6 +596,22 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     int type = chunk_type(&c, ch, &g);
     if (type < 0)
       continue;
+    /* "boss O'Brien" first, "Declan O'Brien" later: one person, the fuller name */
+    if (type == ATTRIB_PERSON && ch->b - ch->a >= 2) {
+      token *last = &TOK(d, ch->b - 1);
+      int32_t e = strmap_get(&d->ent_names, last->key, last->key_len);
+      if (e >= 0 && ENTITY(d, e).type == ATTRIB_PERSON && ENTITY(d, e).name_ntok == 1 && !ENTITY(d, e).gaz) {
+        ENTITY(d, e).name = span_text(d, ch->a, ch->b);
+        ENTITY(d, e).name_ntok = ch->b - ch->a;
+        if (!ENTITY(d, e).name || register_aliases(d, e, ch->a, ch->b, 0) != 0 ||
+            add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, e, M_NAME) != 0) {
+          st = oom(err);
+          goto done;
+        }
+        ch->a = ch->b;
+        continue;
+      }
+    }
     const char *name = span_text(d, ch->a, ch->b);
     int32_t ent = name ? new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL, ch->a) : -1;
     if (ent < 0 || register_aliases(d, ent, ch->a, ch->b, 0) != 0) {
@@ -541,9 +638,25 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   /* Pass 2: the rest may only name what pass 1 established. */
   for (size_t k = 0; k < c.chunks.len; k++) {
     chunk *ch = &VEC_AT(c.chunks, chunk, k);
-    if (ch->a < ch->b && link_known(d, ch->a, ch->b) != 0) {
+    if (ch->a >= ch->b)
+      continue;
+    size_t before = d->mentions.len;
+    if (link_known(d, ch->a, ch->b) != 0) {
       st = oom(err);
       goto done;
+    }
+    /* "Okafor said" with no other clue: a person */
+    paragraph *cpa = &VEC_AT(d->paras, paragraph, TOK(d, ch->a).para);
+    token *t = &TOK(d, ch->a);
+    if (d->mentions.len == before && ch->b - ch->a == 1 && !ch->link_only && !(t->flags & T_ALLCAP) &&
+        !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE)) &&
+        !seen(&c.lower, t, 1) && followed_by_cue(d, ch->b, cpa->tok_end)) {
+      int32_t ent = new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL, ch->a);
+      if (ent < 0 || !ENTITY(d, ent).name || register_aliases(d, ent, ch->a, ch->b, 0) != 0 ||
+          add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {
+        st = oom(err);
+        goto done;
+      }
     }
   }
 done:
