@@ -420,12 +420,17 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
   if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE))
     return 0;
   uint32_t last_head = 0, k = i + 1;
+  int tail = 0; /* "Commission for Data Protection": what follows of/for is its name too */
+  if (t->words & (W_ORG_HEAD | W_ORG_SUFFIX))
+    last_head = i + 1;
   while (k < end) {
     token *u = &TOK(d, k);
     if (is_name_tok(u)) {
       if (u->words & (W_ORG_HEAD | W_ORG_SUFFIX))
         last_head = k + 1;
       k++;
+      if (tail)
+        last_head = k;
       continue;
     }
     int next_cap = k + 1 < end && is_name_tok(&TOK(d, k + 1));
@@ -435,6 +440,7 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
     }
     if ((tok_is(u, "of") || tok_is(u, "for") || tok_is(u, "on")) && (next_cap ||
         (k + 2 < end && tok_is(&TOK(d, k + 1), "the") && is_name_tok(&TOK(d, k + 2))))) {
+      tail = tail || last_head == k;
       k += next_cap ? 1 : 2;
       continue;
     }
