@@ -21,7 +21,21 @@ typedef struct chunk {
 } chunk;
 
 static int is_name_tok(const token *t) {
-  return t->kind == TK_WORD && (t->flags & (T_CAP | T_ALLCAP)) && !(t->flags & T_POSSESSIVE);
+  if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->flags & T_POSSESSIVE))
+    return 0;
+  const char *k = t->key;
+  uint32_t n = t->key_len;
+  /* You've, We'll, Don't: contractions are never names */
+  if (n > 2 && (k[n - 2] == '\'' || k[n - 3] == '\'' || (n > 3 && memcmp(k + n - 3, "n't", 3) == 0)))
+    return 0;
+  /* Dakar-based, EU-wide: a lower-case part after a hyphen makes an adjective */
+  const char *h = memchr(k, '-', n);
+  while (h && h + 1 < k + n) {
+    if (h[1] >= 'a' && h[1] <= 'z')
+      return 0;
+    h = memchr(h + 1, '-', (size_t)(k + n - h - 1));
+  }
+  return 1;
 }
 
 static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap) {
@@ -247,7 +261,8 @@ static void strip(ctx *c, chunk *ch) {
     }
     if ((t->flags & T_INITIAL) && !ch->after_title && first_name_gender(d, t) < 0 &&
         !seen(&c->cap_mid, t, 0) &&
-        (seen(&c->lower, t, 1) || ends_with(t, "ing") || ends_with(t, "ed") || ends_with(t, "ly"))) {
+        ((t->words & W_COMMON) || seen(&c->lower, t, 1) || ends_with(t, "ing") || ends_with(t, "ed") ||
+         ends_with(t, "ly"))) {
       ch->a++;
       continue;
     }
@@ -290,8 +305,8 @@ static int followed_by_cue(attrib_doc *d, uint32_t b, uint32_t end) {
   }
   for (uint32_t i = b; i < end && i < b + 3; i++) {
     token *t = &TOK(d, i);
-    if (t->cue >= 0)
-      return 1;
+    if (t->cue >= 0) /* said, told; not "the survey shows" */
+      return (VEC_AT(d->cues, cue, t->cue).entry->flags & CUE_SPEECH) != 0;
     if (!(t->words & W_AUX) && !ends_with(t, "ly"))
       return 0;
   }
@@ -350,6 +365,31 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
 
 static const char *span_text(attrib_doc *d, uint32_t a, uint32_t b) {
   return arena_strndup(&d->mem, d->copy + TOK(d, a).start, TOK(d, b - 1).end - TOK(d, a).start);
+}
+
+/* An existing person that tokens [a, b) name again: same surname, and the
+ * same first name or none known. -1 when there is none. */
+static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
+  token *first = &TOK(d, a), *last = &TOK(d, b - 1);
+  int32_t e = strmap_get(&d->ent_names, last->key, last->key_len);
+  if (e == -2) { /* ambiguous surname: look for the one with this first name */
+    for (size_t k = d->entities.len; k > 0; k--) {
+      entity *x = &ENTITY(d, k - 1);
+      size_t fl = first->key_len, nl = strlen(x->name);
+      if (x->type == ATTRIB_PERSON && !x->gaz && nl > fl && strncmp(x->name, first->key, fl) == 0 &&
+          x->name[fl] == ' ' && nl >= last->key_len &&
+          memcmp(x->name + nl - last->key_len, last->key, last->key_len) == 0)
+        return (int32_t)(k - 1);
+    }
+    return -1;
+  }
+  if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).gaz)
+    return -1;
+  entity *x = &ENTITY(d, e);
+  if (x->name_ntok == 1)
+    return e;
+  size_t fl = first->key_len;
+  return strncmp(x->name, first->key, fl) == 0 && x->name[fl] == ' ' ? e : -1;
 }
 
 /* Links the longest sub-span of [a, b) naming a known entity, repeatedly. */
@@ -417,7 +457,9 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * its end (exclusive), or 0. */
 static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
   token *t = &TOK(d, i);
-  if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE))
+  uint8_t g;
+  if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE) ||
+      title_at(d, i, end, &g))
     return 0;
   uint32_t last_head = 0, k = i + 1;
   int tail = 0; /* "Commission for Data Protection": what follows of/for is its name too */
@@ -438,10 +480,18 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
       k++; /* Workers' Union */
       continue;
     }
-    if ((tok_is(u, "of") || tok_is(u, "for") || tok_is(u, "on")) && (next_cap ||
-        (k + 2 < end && tok_is(&TOK(d, k + 1), "the") && is_name_tok(&TOK(d, k + 2))))) {
-      tail = tail || last_head == k;
+    /* of/for right after a head: "Ministry of Defence", "Office of the Budget Officer" */
+    if ((tok_is(u, "of") || tok_is(u, "for") || tok_is(u, "on")) && (last_head == k || tail) &&
+        (next_cap || (k + 2 < end && tok_is(&TOK(d, k + 1), "the") && is_name_tok(&TOK(d, k + 2))))) {
+      tail = 1;
       k += next_cap ? 1 : 2;
+      continue;
+    }
+    /* "Ellwood & Partners", "Department for Work and Pensions", "Van der Linde" */
+    if (next_cap && (tok_is(u, "&") || (tail && (tok_is(u, "and") || u->key[0] == ',')) ||
+                     ((u->words & W_CONNECT) && (u->flags & T_LOWER) && !tok_is(u, "and") &&
+                      !tok_is(u, "of") && !tok_is(u, "for")))) {
+      k++;
       continue;
     }
     break;
@@ -602,13 +652,15 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     int type = chunk_type(&c, ch, &g);
     if (type < 0)
       continue;
-    /* "boss O'Brien" first, "Declan O'Brien" later: one person, the fuller name */
+    /* "boss O'Brien" or "Loretta Lynch" first, "Declan O'Brien" or
+     * "Loretta E. Lynch" later: one person, under the fuller name */
     if (type == ATTRIB_PERSON && ch->b - ch->a >= 2) {
-      token *last = &TOK(d, ch->b - 1);
-      int32_t e = strmap_get(&d->ent_names, last->key, last->key_len);
-      if (e >= 0 && ENTITY(d, e).type == ATTRIB_PERSON && ENTITY(d, e).name_ntok == 1 && !ENTITY(d, e).gaz) {
-        ENTITY(d, e).name = span_text(d, ch->a, ch->b);
-        ENTITY(d, e).name_ntok = ch->b - ch->a;
+      int32_t e = same_person(d, ch->a, ch->b);
+      if (e >= 0) {
+        if (ch->b - ch->a > ENTITY(d, e).name_ntok) {
+          ENTITY(d, e).name = span_text(d, ch->a, ch->b);
+          ENTITY(d, e).name_ntok = ch->b - ch->a;
+        }
         if (!ENTITY(d, e).name || register_aliases(d, e, ch->a, ch->b, 0) != 0 ||
             add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, e, M_NAME) != 0) {
           st = oom(err);
@@ -655,7 +707,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     paragraph *cpa = &VEC_AT(d->paras, paragraph, TOK(d, ch->a).para);
     token *t = &TOK(d, ch->a);
     if (d->mentions.len == before && ch->b - ch->a == 1 && !ch->link_only && !(t->flags & T_ALLCAP) &&
-        !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE)) &&
+        !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE | W_COMMON)) &&
         !seen(&c.lower, t, 1) && followed_by_cue(d, ch->b, cpa->tok_end)) {
       int32_t ent = new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL, ch->a);
       if (ent < 0 || !ENTITY(d, ent).name || register_aliases(d, ent, ch->a, ch->b, 0) != 0 ||

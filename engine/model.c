@@ -204,6 +204,19 @@ static attrib_status name_line(loader *L, char *line, void *ctx) {
   return ATTRIB_OK;
 }
 
+/* common words: one a line */
+static attrib_status common_line(loader *L, char *line, void *ctx) {
+  (void)ctx;
+  size_t n = strlen(line);
+  int32_t prev = strmap_get(&L->m->words, line, n);
+  if (strchr(line, '|'))
+    return lerr(L, ATTRIB_ERR_MODEL, "bad word '%s'", line);
+  if (strmap_put(&L->m->words, &L->m->mem, line, n, (int32_t)((prev > 0 ? (uint32_t)prev : 0) | W_COMMON),
+                 NULL) != 0)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  return ATTRIB_OK;
+}
+
 /* titles: Title|m, Title|f, Title| */
 static attrib_status title_line(loader *L, char *line, void *ctx) {
   (void)ctx;
@@ -450,6 +463,7 @@ typedef struct model_file {
  * tokenised; gazetteers from most to least specific. */
 static const model_file files[] = {
     {"lexicon.txt", word_line, 0},
+    {"common-words.txt", common_line, 0},
     {"titles.txt", title_line, 0},
     {"names-male.txt", name_line, G_MALE},
     {"names-female.txt", name_line, G_FEMALE},

@@ -46,7 +46,8 @@ enum {
   W_ABBREV = 1u << 18,      /* abbreviations whose period does not end a sentence */
   W_TITLE_WORD = 1u << 19,  /* a role that may precede a name: CEO, MEP, founder */
   W_PREP = 1u << 20,        /* prepositions and time words: "said in a statement" */
-  W_ORG_KIND = 1u << 21     /* agency, union: "the agency" names an organisation called so */
+  W_ORG_KIND = 1u << 21,    /* agency, union: "the agency" names an organisation called so */
+  W_COMMON = 1u << 22       /* a common lower-case English word (common-words.txt) */
 };
 
 typedef struct cue_entry {

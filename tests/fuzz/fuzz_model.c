@@ -8,6 +8,7 @@
  * The models directory: $ATTRIB_FUZZ_MODELS, else the ATTRIB_MODELS_DIR
  * compile definition. The copy lives under $TMPDIR (else /dev/shm or /tmp)
  * and is removed at exit. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>

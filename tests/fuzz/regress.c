@@ -4,6 +4,7 @@
  * names starting with '.' and README files are skipped).
  * Links with one of fuzz_analyze.c / fuzz_model.c. Exit status 0 when every
  * input ran; a bug shows as a crash or a sanitizer report. */
+#define _POSIX_C_SOURCE 200809L
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
