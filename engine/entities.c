@@ -156,11 +156,19 @@ static int32_t new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_
 
 /* Registers key -> entity; a key claimed by two entities becomes ambiguous
  * (-2) unless strong, which overrides weak claims. */
-static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int strong) {
+/* Alias strengths: a full name beats a surname, which beats a first name
+ * or the first word of a company ("Trump" is Donald Trump before it is
+ * Trump University). Equal claims by two entities make the key ambiguous. */
+enum { CLAIM_WEAK = 1, CLAIM_SURNAME = 2, CLAIM_FULL = 3 };
+
+static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int prio) {
   int32_t cur = strmap_get(&d->ent_names, key, kl);
-  if (cur == ent)
-    return 0;
-  if (cur == -1 || strong)
+  int32_t cp = strmap_get(&d->ent_prio, key, kl);
+  if (cur == ent || (cur != -1 && prio < cp))
+    return prio > cp ? strmap_put(&d->ent_prio, &d->mem, key, kl, prio, NULL) : 0;
+  if (strmap_put(&d->ent_prio, &d->mem, key, kl, prio > cp ? prio : cp, NULL) != 0)
+    return -1;
+  if (cur == -1 || prio > cp)
     return strmap_put(&d->ent_names, &d->mem, key, kl, ent, NULL);
   return strmap_put(&d->ent_names, &d->mem, key, kl, -2, NULL);
 }
@@ -193,21 +201,22 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
   entity *e = &ENTITY(d, ent);
   char key[1024];
   size_t kl = join_keys(d, a, b, key, sizeof key);
-  if (kl && name_key(d, key, kl, ent, 1) != 0)
+  if (kl && name_key(d, key, kl, ent, CLAIM_FULL) != 0)
     return -1;
   if (b - a < 2)
     return 0;
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
   if (e->type == ATTRIB_PERSON) {
-    if (name_key(d, last->key, last->key_len, ent, 0) != 0)
+    if (name_key(d, last->key, last->key_len, ent, CLAIM_SURNAME) != 0)
       return -1;
-    if (first_name_gender(d, first) >= 0 && name_key(d, first->key, first->key_len, ent, 0) != 0)
+    if (first_name_gender(d, first) >= 0 && name_key(d, first->key, first->key_len, ent, CLAIM_WEAK) != 0)
       return -1;
   } else if (e->type == ATTRIB_ORG) {
     if (!from_gaz && !(first->words & (W_NOT_NAME | W_DET)) && !(TOK(d, a + 1).words & W_CONNECT) &&
-        name_key(d, first->key, first->key_len, ent, 0) != 0)
+        name_key(d, first->key, first->key_len, ent, CLAIM_WEAK) != 0)
       return -1;
-    if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) && name_key(d, last->key, last->key_len, ent, 0) != 0)
+    if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) &&
+        name_key(d, last->key, last->key_len, ent, CLAIM_WEAK) != 0)
       return -1;
     /* initials: National Security Agency -> NSA */
     char ini[16];
@@ -215,7 +224,7 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
     for (uint32_t i = a; i < b && n + 1 < sizeof ini; i++)
       if (TOK(d, i).flags & T_CAP)
         ini[n++] = TOK(d, i).key[0];
-    if (n >= 3 && name_key(d, ini, n, ent, 0) != 0)
+    if (n >= 3 && name_key(d, ini, n, ent, CLAIM_WEAK) != 0)
       return -1;
   }
   return 0;
@@ -231,7 +240,7 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
   if (ent >= 0)
     return ent;
   ent = new_entity(d, g->type, g->canonical, 0, g, a);
-  if (ent < 0 || strmap_put(&d->ent_names, &d->mem, key, (size_t)kl, ent, NULL) != 0)
+  if (ent < 0 || name_key(d, key, (size_t)kl, ent, CLAIM_FULL) != 0)
     return -1;
   /* the canonical's own words name it too: "Commission" for European Commission */
   if (register_aliases(d, ent, a, b, 1) != 0)
@@ -392,6 +401,27 @@ static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   return strncmp(x->name, first->key, fl) == 0 && x->name[fl] == ' ' ? e : -1;
 }
 
+/* The entity most recently mentioned before token i whose name holds the
+ * words key: "Ashcombe" after "Patricia Ashcombe" was last named. */
+static int32_t recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl) {
+  for (uint32_t k = i; k > 0; k--) {
+    token *t = &TOK(d, k - 1);
+    if (t->mention < 0)
+      continue;
+    mention *m = &MENTION(d, t->mention);
+    if (m->entity >= 0 && m->kind == M_NAME) {
+      const char *name = ENTITY(d, m->entity).name;
+      size_t nl = strlen(name);
+      for (size_t p = 0; p + kl <= nl; p++)
+        if ((p == 0 || name[p - 1] == ' ') && (p + kl == nl || name[p + kl] == ' ') &&
+            memcmp(name + p, key, kl) == 0)
+          return m->entity;
+    }
+    k = m->tok_first + 1;
+  }
+  return -1;
+}
+
 /* Links the longest sub-span of [a, b) naming a known entity, repeatedly. */
 static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
   for (uint32_t i = a; i < b;) {
@@ -403,6 +433,8 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
       if (!kl)
         continue;
       int32_t e = strmap_get(&d->ent_names, key, kl);
+      if (e == -2)
+        e = recent_named(d, i, key, kl);
       if (e >= 0) {
         best = j;
         ent = e;
@@ -686,7 +718,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     if (ch->b + 2 < NTOK(d) && TOK(d, ch->b).key[0] == '(' && (TOK(d, ch->b + 1).flags & T_ALLCAP) &&
         TOK(d, ch->b + 2).key[0] == ')') {
       token *ac = &TOK(d, ch->b + 1);
-      if (name_key(d, ac->key, ac->key_len, ent, 1) != 0) {
+      if (name_key(d, ac->key, ac->key_len, ent, CLAIM_FULL) != 0) {
         st = oom(err);
         goto done;
       }

@@ -890,7 +890,7 @@ int main(int argc, char **argv) {
     }
     printf("\"targets\":{\"mb_per_s\":50,\"model_load_ms\":20,\"single_rss_mb\":64,\"scaling_ratio\":25}}\n");
   } else {
-    printf("attrib %s: %zu documents, %.2f MB, %zu words; best of %u repetitions; end to end incl. JSON\n\n",
+    printf("attrib %s: %zu documents, %.3f MB, %zu words; best of %u repetitions; end to end incl. JSON\n\n",
            attrib_version(), c.n, mb(c.bytes), c.words, reps);
     printf("model load (median of %u)   %8.2f ms  (min %.2f, max %.2f)   target <= 20 ms\n\n", loads,
            load_med * 1e3, load_min * 1e3, load_max * 1e3);
