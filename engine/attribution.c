@@ -211,6 +211,18 @@ static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t n, size_
   return rc;
 }
 
+/* Cue and addressee of a matched rule. */
+static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, const PCRE2_SIZE *ov, int rc) {
+  size_t a, b;
+  if (rule_group(ru, GRP_CUE, ov, rc, &a, &b))
+    set_cue(d, q, ps, (uint32_t)a);
+  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b)) {
+    int32_t am = ps->u[a].ref;
+    if (am >= 0 && MENTION(d, am).entity >= 0)
+      q->addressee_mention = am;
+  }
+}
+
 static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   const attrib_model *m = d->model;
   quote *q = &QUOTE(d, ps->u[k].ref);
@@ -225,10 +237,10 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     if (rc <= 0)
       continue;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-    if (!ru->grp_spk || (int)ru->grp_spk >= rc || ov[2 * ru->grp_spk] == PCRE2_UNSET)
+    size_t sk, se;
+    if (!rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
       continue;
-    uint32_t sk = (uint32_t)ov[2 * ru->grp_spk];
-    int32_t mi = speaker_of(d, ps, sk);
+    int32_t mi = speaker_of(d, ps, (uint32_t)sk);
     if (mi == -2) {
       ps->s[k] = saved;
       return -1;
@@ -236,13 +248,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     q->speaker_mention = mi;
     q->confidence = mi >= 0 && MENTION(d, mi).entity >= 0 ? ru->confidence : 0;
     q->rule = ru->name;
-    if (ru->grp_cue && (int)ru->grp_cue < rc && ov[2 * ru->grp_cue] != PCRE2_UNSET)
-      set_cue(d, q, ps, (uint32_t)ov[2 * ru->grp_cue]);
-    if (ru->grp_adr && (int)ru->grp_adr < rc && ov[2 * ru->grp_adr] != PCRE2_UNSET) {
-      int32_t am = ps->u[ov[2 * ru->grp_adr]].ref;
-      if (am >= 0 && MENTION(d, am).entity >= 0)
-        q->addressee_mention = am;
-    }
+    set_cue_adr(d, q, ps, ru, ov, rc);
     found = 1;
   }
   ps->s[k] = saved;
@@ -250,8 +256,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
 }
 
 static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc, uint32_t para) {
-  uint32_t c0 = (uint32_t)ov[2 * ru->grp_content], c1 = (uint32_t)ov[2 * ru->grp_content + 1];
-  if (c1 <= c0)
+  size_t c0, c1, sk, se;
+  if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0 || !rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
     return 0;
   uint32_t a = ps->u[c0].tok_first, b = ps->u[c1 - 1].tok_end;
   /* trim "that" and trailing punctuation */
@@ -266,7 +272,7 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
     words += TOK(d, i).kind == TK_WORD;
   if (words < 3)
     return 0;
-  int32_t mi = speaker_of(d, ps, (uint32_t)ov[2 * ru->grp_spk]);
+  int32_t mi = speaker_of(d, ps, (uint32_t)sk);
   if (mi == -2)
     return -1;
   quote *q = vec_push(&d->quotes, &d->mem);
@@ -286,13 +292,7 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   q->cue_tok_first = q->cue_tok_end = -1;
   q->confidence = mi >= 0 && MENTION(d, mi).entity >= 0 ? ru->confidence : 0;
   q->rule = ru->name;
-  if (ru->grp_cue && (int)ru->grp_cue < rc && ov[2 * ru->grp_cue] != PCRE2_UNSET)
-    set_cue(d, q, ps, (uint32_t)ov[2 * ru->grp_cue]);
-  if (ru->grp_adr && (int)ru->grp_adr < rc && ov[2 * ru->grp_adr] != PCRE2_UNSET) {
-    int32_t am = ps->u[ov[2 * ru->grp_adr]].ref;
-    if (am >= 0 && MENTION(d, am).entity >= 0)
-      q->addressee_mention = am;
-  }
+  set_cue_adr(d, q, ps, ru, ov, rc);
   return 0;
 }
 
@@ -323,8 +323,6 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
             ov[2 * g] += s0;
             ov[2 * g + 1] += s0;
           }
-        if (!ru->grp_spk || ov[2 * ru->grp_spk] == PCRE2_UNSET)
-          continue;
         if (add_indirect(d, ps, ru, ov, rc, para) != 0)
           return -1;
         /* more reported clauses may follow in the same sentence */
@@ -377,12 +375,15 @@ static void inherit(attrib_doc *d, uint32_t nquotes) {
     if (o->speaker_mention < 0 || q->para > o->para + 2)
       continue;
     int32_t ent = MENTION(d, o->speaker_mention).entity;
-    /* someone else named outside quotes in between ends the run */
+    /* someone else named outside quotes in between ends the run; the rest
+     * of the sentence that framed the previous quote does not count
+     * (", said Alan Cobb, a senior Trump adviser.") */
     uint32_t from = o->close_tok == UINT32_MAX ? o->tok_end : o->close_tok + 1;
+    uint32_t frame = from < NTOK(d) ? TOK(d, from).sent : UINT32_MAX;
     int other = 0;
     for (uint32_t i = from; i < q->open_tok && !other; i++) {
       token *t = &TOK(d, i);
-      if (t->quote >= 0 || t->mention < 0)
+      if (t->quote >= 0 || t->mention < 0 || t->sent == frame)
         continue;
       mention *mm = &MENTION(d, t->mention);
       if (mm->entity != ent && (mm->type == ATTRIB_PERSON || mm->kind == M_PRONOUN) && mm->kind != M_DESC)

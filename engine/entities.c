@@ -322,6 +322,15 @@ static int followed_by_cue(attrib_doc *d, uint32_t b, uint32_t end) {
   return 0;
 }
 
+/* "..., said Baron." : the name right after a speech verb, closing its clause. */
+static int after_cue(attrib_doc *d, uint32_t a, uint32_t b, uint32_t end) {
+  if (a == 0 || TOK(d, a - 1).cue < 0 || TOK(d, a - 1).para != TOK(d, a).para)
+    return 0;
+  if (!(VEC_AT(d->cues, cue, TOK(d, a - 1).cue).entry->flags & CUE_SPEECH))
+    return 0;
+  return b >= end || (TOK(d, b).kind == TK_PUNCT && (TOK(d, b).key[0] == '.' || TOK(d, b).key[0] == ','));
+}
+
 /* Type of a chunk from its context, or -1 when the context says nothing. */
 static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   attrib_doc *d = c->d;
@@ -735,12 +744,13 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       st = oom(err);
       goto done;
     }
-    /* "Okafor said" with no other clue: a person */
+    /* "Okafor said" or "said Baron." with no other clue: a person */
     paragraph *cpa = &VEC_AT(d->paras, paragraph, TOK(d, ch->a).para);
     token *t = &TOK(d, ch->a);
     if (d->mentions.len == before && ch->b - ch->a == 1 && !ch->link_only && !(t->flags & T_ALLCAP) &&
-        !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE | W_COMMON)) &&
-        !seen(&c.lower, t, 1) && followed_by_cue(d, ch->b, cpa->tok_end)) {
+        !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE)) &&
+        !((t->words & W_COMMON) && (t->flags & T_INITIAL)) && !seen(&c.lower, t, 1) &&
+        (followed_by_cue(d, ch->b, cpa->tok_end) || after_cue(d, ch->a, ch->b, cpa->tok_end))) {
       int32_t ent = new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL, ch->a);
       if (ent < 0 || !ENTITY(d, ent).name || register_aliases(d, ent, ch->a, ch->b, 0) != 0 ||
           add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {

@@ -417,7 +417,8 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
     return lerr(L, ATTRIB_ERR_MODEL, "pattern too long", NULL);
   int ec;
   PCRE2_SIZE eo;
-  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_EXTENDED, &ec, &eo, NULL);
+  pcre2_code *code =
+      pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_EXTENDED | PCRE2_DUPNAMES, &ec, &eo, NULL);
   if (!code) {
     char msg[160];
     pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
@@ -434,21 +435,52 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
   r->name = arena_strndup(&m->mem, name, strlen(name));
   r->confidence = conf;
   r->kind = rk;
-  int g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "spk");
-  r->grp_spk = g > 0 ? (uint32_t)g : 0;
-  g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "cue");
-  r->grp_cue = g > 0 ? (uint32_t)g : 0;
-  g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "adr");
-  r->grp_adr = g > 0 ? (uint32_t)g : 0;
-  g = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "content");
-  r->grp_content = g > 0 ? (uint32_t)g : 0;
+  /* role names -> group numbers, from the name table (duplicates allowed) */
+  static const char *roles[4] = {"spk", "cue", "adr", "content"};
+  uint32_t count = 0, size = 0;
+  PCRE2_SPTR table = NULL;
+  pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+  pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
+  for (uint32_t e = 0; e < count; e++) {
+    PCRE2_SPTR ent = table + (size_t)e * size;
+    uint16_t num = (uint16_t)((ent[0] << 8) | ent[1]);
+    int role = -1;
+    for (int k = 0; k < 4; k++)
+      if (strcmp((const char *)ent + 2, roles[k]) == 0)
+        role = k;
+    if (role < 0) {
+      snprintf(name, sizeof name, "%s", (const char *)ent + 2);
+      return lerr(L, ATTRIB_ERR_MODEL, "unknown group name '%s' (spk, cue, adr, content)", name);
+    }
+    int slot = 0;
+    while (slot < GRP_ALTS - 1 && r->groups[role][slot])
+      slot++;
+    if (r->groups[role][slot])
+      return lerr(L, ATTRIB_ERR_MODEL, "too many groups named '%s'", roles[role]);
+    r->groups[role][slot] = num;
+  }
   r->file = "attribution.rules";
   r->line = L->line;
   if (!r->name)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
-  if (rk == RULE_INDIRECT && !r->grp_content)
+  if (!r->groups[GRP_SPK][0])
+    return lerr(L, ATTRIB_ERR_MODEL, "a rule needs a (?<spk>...) group", NULL);
+  if (rk == RULE_INDIRECT && !r->groups[GRP_CONTENT][0])
     return lerr(L, ATTRIB_ERR_MODEL, "indirect rule needs a (?<content>...) group", NULL);
   return ATTRIB_OK;
+}
+
+int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start, size_t *end) {
+  for (int k = 0; k < GRP_ALTS && r->groups[role][k]; k++) {
+    int g = r->groups[role][k];
+    if (g < rc && ov[2 * g] != PCRE2_UNSET) {
+      *start = ov[2 * g];
+      *end = ov[2 * g + 1];
+      return 1;
+    }
+  }
+  return 0;
 }
 
 /* ---- files ------------------------------------------------------------ */

@@ -68,12 +68,19 @@ typedef struct rule {
   double confidence;
   pcre2_code *code;
   unsigned kind;                                   /* RULE_QUOTE or RULE_INDIRECT */
-  uint32_t grp_spk, grp_cue, grp_adr, grp_content; /* capture group numbers, 0 if absent */
+  /* capture groups of each role (GRP_*); a name may be used by several
+   * alternatives of a pattern, so up to GRP_ALTS groups each, 0-terminated */
+  uint16_t groups[4][4];
   const char *file;
   unsigned line;
 } rule;
 
 enum { RULE_QUOTE = 1, RULE_INDIRECT = 2 };
+enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
+
+/* The span [*start, *end) in the subject of the first set group of role
+ * (GRP_*) after a match with rc pairs in ov; 0 when none is set. */
+int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start, size_t *end);
 
 struct attrib_model {
   arena mem;  /* every string and array of the model */
