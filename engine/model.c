@@ -304,8 +304,17 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
     if (strncmp(line, "@flags", 6) != 0)
       return lerr(L, ATTRIB_ERR_MODEL, "unknown directive '%s'", line);
     *flags = 0;
-    char *tok = strtok(line + 6, " \t");
-    for (; tok; tok = strtok(NULL, " \t")) {
+    /* words separated by blanks (no strtok: loading must be thread-safe) */
+    for (char *p = line + 6; *p;) {
+      while (*p == ' ' || *p == '\t')
+        p++;
+      char *tok = p;
+      while (*p && *p != ' ' && *p != '\t')
+        p++;
+      if (*p)
+        *p++ = '\0';
+      if (!*tok)
+        break;
       if (strcmp(tok, "speech") == 0)
         *flags |= CUE_SPEECH;
       else if (strcmp(tok, "clause") == 0)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages attrib needs to build and test, when missing.
 set -eu
-pkgs="build-essential cmake pkg-config libpcre2-dev libicu-dev libcjson-dev check python3 valgrind clang"
+pkgs="build-essential cmake pkg-config libpcre2-dev libicu-dev libcjson-dev check python3 python3-pytest valgrind clang"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

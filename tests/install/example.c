@@ -33,8 +33,8 @@ int main(void) {
     if (q->span.end > sizeof text - 1 || q->span.start > q->span.end ||
         memcmp(text + q->span.start, q->span.text, q->span.end - q->span.start) != 0 ||
         strlen(q->span.text) != q->span.end - q->span.start) {
-      fprintf(stderr, "example: quote %s: span [%zu, %zu) does not match its text\n", q->id,
-              q->span.start, q->span.end);
+      fprintf(stderr, "example: quote %s: span [%zu, %zu) does not match its text\n", q->id, q->span.start,
+              q->span.end);
       failures++;
     }
     if (strcmp(q->span.text, "This is a fair deal and our members can live with it,") == 0) {
