@@ -404,8 +404,30 @@ void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
     snprintf(out, cap, "%s", ps.s);
 }
 
+/* "Cruz continued:" closing one paragraph, the quotation opening the
+ * next: the rules see the lead-in and the quote as one string. */
+static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
+  if (!prev->n || prev->s[prev->n - 1] != ':' || !ps->n || (ps->s[0] != 'q' && ps->s[0] != 'p'))
+    return 0;
+  if (QUOTE(d, ps->u[0].ref).speaker_mention >= 0)
+    return 0;
+  para_syms both;
+  both.n = prev->n + 1;
+  both.s = arena_alloc(&d->mem, both.n + 1);
+  both.u = arena_array(&d->mem, both.n, sizeof(unit));
+  if (!both.s || !both.u)
+    return -1;
+  memcpy(both.s, prev->s, prev->n);
+  memcpy(both.u, prev->u, prev->n * sizeof(unit));
+  both.s[prev->n] = ps->s[0];
+  both.u[prev->n] = ps->u[0];
+  both.s[both.n] = '\0';
+  return apply_quote_rules(d, &both, prev->n);
+}
+
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   uint32_t nquotes = (uint32_t)d->quotes.len;
+  para_syms prev = {0};
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->tok_first == pa->tok_end)
@@ -420,6 +442,9 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       if (apply_quote_rules(d, &ps, k) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     }
+    if (lead_in(d, &prev, &ps) != 0)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    prev = ps;
     if (d->opts.indirect && !pa->headline && !pa->boilerplate && apply_indirect_rules(d, &ps, p) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }

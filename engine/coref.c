@@ -294,12 +294,18 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
           continue;
         int32_t e = -1;
         uint8_t type = ATTRIB_PERSON, gender = 0, plural = 0;
+        /* he/she look back four paragraphs, then further for the last
+         * person of that gender: features often name someone once */
         if (w & W_PRONOUN_M) {
           gender = G_MALE;
           e = antecedent(d, i, 1u << ATTRIB_PERSON, G_MALE, 4);
+          if (e < 0)
+            e = antecedent(d, i, 1u << ATTRIB_PERSON, G_MALE, 12);
         } else if (w & W_PRONOUN_F) {
           gender = G_FEMALE;
           e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 4);
+          if (e < 0)
+            e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 12);
         } else if (w & W_PRONOUN_N) {
           type = ATTRIB_ORG;
           e = antecedent(d, i, 1u << ATTRIB_ORG, 0, 3);
