@@ -145,6 +145,10 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
       c = 'x';
     } else if (tok_is_lower(t, "that") && (t->flags & T_LOWER)) {
       c = 'T';
+    } else if ((tok_is(t, "and") || tok_is(t, "but") || tok_is(t, "though") || tok_is(t, "although") ||
+                tok_is(t, "while") || tok_is(t, "whereas")) &&
+               (t->flags & T_LOWER)) {
+      c = '+';
     } else if ((t->words & W_PREP) && (t->flags & T_LOWER)) {
       c = 'i';
     } else if ((t->words & W_AUX) || is_adverb(t)) {

@@ -39,6 +39,12 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
       int32_t e = strmap_get(&m->cues, key, kl);
       if (e < 0)
         continue;
+      /* "the state party chairman", "Trump's claims": after a determiner or
+       * a possessive the word is a noun, not a reporting verb */
+      if (i > 0 && TOK(d, i - 1).para == t->para &&
+          ((TOK(d, i - 1).words & W_DET) || (TOK(d, i - 1).flags & T_POSSESSIVE)) &&
+          !(m->cue_entries[e].flags & CUE_NOUN))
+        break;
       cue *c = vec_push(&d->cues, &d->mem);
       if (!c)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
