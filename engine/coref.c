@@ -156,33 +156,85 @@ static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
 
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials"): its end and entity. */
+#define HEAD_NOUNS (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)
+
+/* Past a head noun: compound heads ("party chairwoman", "veteran
+ * diplomat") and the post-modifiers of anonymous sources ("familiar with
+ * the matter", "close to the campaign", "briefed on the talks"). */
+static uint32_t head_end(attrib_doc *d, uint32_t k, uint32_t end) {
+  uint32_t e = k + 1;
+  while (e < end && is_word(&TOK(d, e)) && (TOK(d, e).flags & T_LOWER) && (TOK(d, e).words & HEAD_NOUNS) &&
+         TOK(d, e).cue < 0)
+    e++;
+  if (e < end && (tok_is(&TOK(d, e), "familiar") || tok_is(&TOK(d, e), "close") || tok_is(&TOK(d, e), "briefed") ||
+                  tok_is(&TOK(d, e), "knowledgeable") || tok_is(&TOK(d, e), "involved") ||
+                  tok_is(&TOK(d, e), "speaking"))) {
+    uint32_t x = e + 1;
+    while (x < end && x < e + 9 && TOK(d, x).cue < 0 && TOK(d, x).kind != TK_PUNCT && TOK(d, x).kind != TK_QUOTE)
+      x++;
+    if (x < end && TOK(d, x).cue >= 0)
+      e = x;
+  }
+  return e;
+}
+
+/* "X's [adj] spokesman", "Trump's campaign", "Clinton's aides": the
+ * description speaks for X. j is the token after X. */
+static int possessive_head(attrib_doc *d, uint32_t j, uint32_t end, uint32_t *out_end) {
+  if (j + 1 >= end || !(TOK(d, j).flags & T_POSSESSIVE))
+    return 0;
+  uint32_t k = j + 1, mods = 0;
+  while (k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
+         !(TOK(d, k).words & HEAD_NOUNS) && TOK(d, k).cue < 0 && TOK(d, k).mention < 0) {
+    k++;
+    mods++;
+  }
+  if (k >= end || !(TOK(d, k).flags & T_LOWER) || !(TOK(d, k).words & HEAD_NOUNS) || TOK(d, k).mention >= 0)
+    return 0;
+  *out_end = head_end(d, k, end);
+  return 1;
+}
+
+/* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
+ * "X's spokesman", "the company", "officials", "74 percent of voters"):
+ * its end and entity. */
 static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, int32_t *ent, uint8_t *type,
                     uint8_t *plural) {
   uint32_t k = i;
   token *t = &TOK(d, k);
   *ent = -1;
   *plural = 0;
-  /* X's spokesman / X's statement */
+  /* X's spokesman / X's statement / X's campaign */
   if (t->mention >= 0 && MENTION(d, t->mention).kind == M_NAME) {
     mention *m = &MENTION(d, t->mention);
-    uint32_t j = m->tok_end;
-    if (j + 1 < end && (TOK(d, j).flags & T_POSSESSIVE) && (TOK(d, j + 1).words & (W_ROLE | W_DOC_NOUN))) {
-      *out_end = j + 2;
+    if (m->entity >= 0 && possessive_head(d, m->tok_end, end, out_end)) {
       *ent = m->entity;
       *type = m->type;
       return 1;
     }
     return 0;
   }
+  /* "74 percent (of Democratic voters)": poll figures report what people said */
+  if (t->kind == TK_NUM && i + 1 < end && (tok_is(&TOK(d, i + 1), "percent") || tok_is(&TOK(d, i + 1), "%"))) {
+    uint32_t e = i + 2;
+    if (e + 1 < end && tok_is(&TOK(d, e), "of")) {
+      uint32_t x = e + 1;
+      while (x < end && x < e + 6 && TOK(d, x).cue < 0 && TOK(d, x).kind == TK_WORD)
+        x++;
+      e = x;
+    }
+    *out_end = e;
+    *type = ATTRIB_PERSON;
+    *plural = 1;
+    return 1;
+  }
   int det = (t->words & W_DET) != 0;
   if (det)
     k++;
   /* up to two modifiers: "a senior State Department official" is left to names */
   uint32_t mods = 0;
-  while (
-      k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
-      !(TOK(d, k).words & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)) &&
-      TOK(d, k).cue < 0 && TOK(d, k).mention < 0 && det) {
+  while (k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
+         !(TOK(d, k).words & HEAD_NOUNS) && TOK(d, k).cue < 0 && TOK(d, k).mention < 0 && det) {
     k++;
     mods++;
   }
@@ -190,12 +242,18 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 0;
   token *h = &TOK(d, k);
   uint32_t hw = h->words;
-  if (!(hw & (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)))
+  if (!(hw & HEAD_NOUNS))
     return 0;
   if (!det && !(hw & W_GROUP_NOUN))
     return 0; /* bare "officials", "sources" only */
   *plural = (hw & W_GROUP_NOUN) != 0;
-  uint32_t e = k + 1;
+  /* "the authority's regional manager": the organisation's person */
+  if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && tok_is_lower(t, "the") && possessive_head(d, k + 1, end, out_end)) {
+    *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, 1u << ATTRIB_ORG, 0, 3) : named_like(d, i, h);
+    *type = ATTRIB_ORG;
+    return 1;
+  }
+  uint32_t e = head_end(d, k, end);
   /* for|of|at|from|with [the] X */
   if (e + 1 < end && is_word(&TOK(d, e)) &&
       (tok_is(&TOK(d, e), "for") || tok_is(&TOK(d, e), "of") || tok_is(&TOK(d, e), "at") ||
@@ -273,7 +331,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       continue;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
-      if (t->quote >= 0 || !is_word(t))
+      if (t->quote >= 0 || (!is_word(t) && t->kind != TK_NUM))
         continue;
       /* "the Commission" */
       if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&
