@@ -309,10 +309,21 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
     if (k < ps->n && ps->s[k] != '.')
       continue;
     uint32_t s1 = k < ps->n ? k + 1 : k;
-    /* a sentence holding a direct quotation is that quotation's frame */
-    int framed = memchr(ps->s + s0, 'q', s1 - s0) != NULL;
+    /* a sentence holding a direct quotation is that quotation's frame:
+     * reported speech may only follow the frame's own verb ("Q," Trump
+     * said, after Quick said the billionaire had ...) */
     size_t from = 0;
-    while (s1 > s0 && !framed && from < s1 - s0) {
+    const char *lastq = NULL;
+    for (const char *c = ps->s + s0; c < ps->s + s1; c++)
+      if (*c == 'q')
+        lastq = c;
+    if (lastq) {
+      const char *v = lastq;
+      while (v < ps->s + s1 && *v != 'V' && *v != 'v')
+        v++;
+      from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : s1 - s0;
+    }
+    while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
       for (size_t r = 0; r < m->n_rules; r++) {
         const rule *ru = &m->rules[r];
