@@ -170,7 +170,10 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
 
 /* Speaker mention of unit k, creating an entity for an unnamed description
  * that speaks ("a source", "officials"). -1 when it names no one. */
-static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k) {
+static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend) {
+  /* a source span ("the latest Quinnipiac University poll"): its first mention speaks */
+  while (k + 1 < kend && !strchr("NOGPD", ps->s[k]))
+    k++;
   /* "its leader, Ruth Ekwueme," / "the company's spokesman, Jon Ek,": the name speaks */
   if (ps->s[k] == 'D' && k + 3 < ps->n && ps->s[k + 1] == ',' && ps->s[k + 2] == 'N' && ps->s[k + 3] == ',')
     k += 2;
@@ -244,7 +247,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     size_t sk, se;
     if (!rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
       continue;
-    int32_t mi = speaker_of(d, ps, (uint32_t)sk);
+    int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se);
     if (mi == -2) {
       ps->s[k] = saved;
       return -1;
@@ -276,7 +279,7 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
     words += TOK(d, i).kind == TK_WORD;
   if (words < 3)
     return 0;
-  int32_t mi = speaker_of(d, ps, (uint32_t)sk);
+  int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se);
   if (mi == -2)
     return -1;
   quote *q = vec_push(&d->quotes, &d->mem);
