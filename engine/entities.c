@@ -28,12 +28,19 @@ static int is_name_tok(const token *t) {
   /* You've, We'll, Don't: contractions are never names */
   if (n > 2 && (k[n - 2] == '\'' || k[n - 3] == '\'' || (n > 3 && memcmp(k + n - 3, "n't", 3) == 0)))
     return 0;
-  /* Dakar-based, EU-wide: a lower-case part after a hyphen makes an adjective */
-  const char *h = memchr(k, '-', n);
-  while (h && h + 1 < k + n) {
-    if (h[1] >= 'a' && h[1] <= 'z')
-      return 0;
-    h = memchr(h + 1, '-', (size_t)(k + n - h - 1));
+  /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
+  static const char *const adj[] = {"based", "wide", "led", "backed", "owned", "born", "run", "style", "like",
+                                    "era", "made", "funded", "controlled", "linked", "affiliated", "friendly",
+                                    "bound", "leaning", "sponsored", "centric", "specific", "level", "era",
+                                    "listed", "registered", "headquartered", "allied", "aligned", "supporting"};
+  const char *h = k + n;
+  while (h > k && h[-1] != '-')
+    h--;
+  if (h > k) {
+    size_t rest = (size_t)(k + n - h);
+    for (size_t a = 0; a < sizeof adj / sizeof adj[0]; a++)
+      if (strlen(adj[a]) == rest && memcmp(h, adj[a], rest) == 0)
+        return 0;
   }
   return 1;
 }
@@ -264,7 +271,8 @@ static void strip(ctx *c, chunk *ch) {
   attrib_doc *d = c->d;
   while (ch->a < ch->b) {
     token *t = &TOK(d, ch->a);
-    if (t->words & (W_NOT_NAME | W_STOPCAP | W_DET | W_CONNECT)) {
+    /* "Van der Linde" keeps its capitalised particle; "of", "and" never lead */
+    if ((t->words & (W_NOT_NAME | W_STOPCAP | W_DET)) || ((t->words & W_CONNECT) && (t->flags & T_LOWER))) {
       ch->a++;
       continue;
     }
@@ -358,7 +366,8 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
     return ATTRIB_PERSON;
   }
   token *t = &TOK(d, a);
-  if (n == 1 && (t->flags & T_ALLCAP) && t->key_len >= 2 && t->key_len <= 6 && !(t->words & W_STOPCAP))
+  if (n == 1 && (t->flags & T_ALLCAP) && t->key_len >= 2 && t->key_len <= 6 &&
+      !(t->words & (W_STOPCAP | W_COMMON)))
     return ATTRIB_ORG;
   if (a > pa->tok_first) {
     token *p = &TOK(d, a - 1);
@@ -472,16 +481,17 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
 /* ---- chunking ------------------------------------------------------------ */
 
 static int byline_before(attrib_doc *d, paragraph *pa, uint32_t a) {
-  /* "By X", "Written by X", "More from X", "Reporting by X" at the start of a paragraph */
+  /* "By X" opening a paragraph; "Written by X", "More from X", "(Reporting by X;
+   * Editing by Y)" anywhere */
   uint32_t k = a - pa->tok_first;
-  if (k == 0 || k > 2)
+  if (k == 0)
     return 0;
   token *p = &TOK(d, a - 1);
   if (!(tok_is_lower(p, "by") || tok_is_lower(p, "from")))
     return 0;
   if (k == 1)
     return tok_is_lower(p, "by");
-  return (TOK(d, pa->tok_first).words & W_BYLINE) != 0;
+  return (TOK(d, a - 2).words & W_BYLINE) && (TOK(d, a - 2).flags & T_CAP);
 }
 
 static int is_boilerplate(attrib_doc *d, paragraph *pa) {
@@ -529,7 +539,7 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
       continue;
     }
     /* "Ellwood & Partners", "Department for Work and Pensions", "Van der Linde" */
-    if (next_cap && (tok_is(u, "&") || (tail && (tok_is(u, "and") || u->key[0] == ',')) ||
+    if (next_cap && (tok_is(u, "&") || (tail && tok_is(u, "and")) ||
                      ((u->words & W_CONNECT) && (u->flags & T_LOWER) && !tok_is(u, "and") &&
                       !tok_is(u, "of") && !tok_is(u, "for")))) {
       k++;
@@ -587,6 +597,11 @@ static int collect(ctx *c) {
       }
       if (!is_name_tok(t)) {
         pending_title = (t->kind == TK_PUNCT && t->key[0] == '.' && pending_title); /* "Dr ." */
+        i++;
+        continue;
+      }
+      /* "The", "Related": never the start of a name, and a name may follow */
+      if (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) {
         i++;
         continue;
       }
