@@ -376,7 +376,7 @@ static void inherit(attrib_doc *d, uint32_t nquotes) {
   }
   for (uint32_t k = 0; k < nquotes; k++) {
     quote *q = &QUOTE(d, k);
-    if (q->speaker_mention >= 0 || q->parent >= 0 || q->kind == ATTRIB_SCARE)
+    if (q->speaker_mention >= 0 || q->parent >= 0 || q->kind == ATTRIB_SCARE || q->transcript)
       continue;
     /* the previous root quote, within two paragraphs */
     int32_t prev = -1;
@@ -443,6 +443,116 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
   return apply_quote_rules(d, &both, prev->n);
 }
 
+/* The entity a transcript label names: "Q" the author, "A" the person the
+ * article is about, "HOLMBERG" the person of that surname. -1 if none. */
+static int32_t label_entity(attrib_doc *d, uint32_t a, uint32_t b) {
+  token *t = &TOK(d, a);
+  int question = b == a + 1 && (tok_is(t, "Q") || tok_is(t, "Question"));
+  int answer = b == a + 1 && (tok_is(t, "A") || tok_is(t, "Answer"));
+  int32_t best = -1;
+  size_t best_n = 0;
+  for (size_t e = 0; e < d->entities.len; e++) {
+    entity *x = &ENTITY(d, e);
+    if (x->type != ATTRIB_PERSON)
+      continue;
+    if (question && x->byline)
+      return (int32_t)e;
+    if (answer && !x->byline && x->mentions.len > best_n) {
+      best = (int32_t)e;
+      best_n = x->mentions.len;
+    }
+    if (!question && !answer && (best < 0 || x->name_ntok > ENTITY(d, best).name_ntok)) {
+      /* the label is the surname or the full name, in any case; the
+       * fullest name wins */
+      const char *lab = d->copy + t->start;
+      size_t ll = TOK(d, b - 1).end - t->start, nl = strlen(x->name);
+      if (ll <= nl && (ll == nl || x->name[nl - ll - 1] == ' ')) {
+        size_t k = 0;
+        while (k < ll && ((lab[k] | 0x20) == (x->name[nl - ll + k] | 0x20)))
+          k++;
+        if (k == ll)
+          best = (int32_t)e;
+      }
+    }
+  }
+  if (question || answer || best >= 0)
+    return best;
+  /* "KAMAU-LINDQVIST:" with nobody of that name yet: the person the text
+   * names so, "Wanjiru Kamau-Lindqvist", is the speaker */
+  token *last = &TOK(d, b - 1);
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    token *u = &TOK(d, i);
+    if (u->kind != TK_WORD || !(u->flags & T_CAP) || (u->flags & T_ALLCAP) || u->key_len != last->key_len ||
+        u->para == last->para)
+      continue;
+    size_t k = 0;
+    while (k < u->key_len && (u->key[k] | 0x20) == (last->key[k] | 0x20))
+      k++;
+    if (k != u->key_len)
+      continue;
+    uint32_t s = i;
+    while (s > 0 && s + 3 > i && TOK(d, s - 1).kind == TK_WORD && (TOK(d, s - 1).flags & T_CAP) &&
+           !(TOK(d, s - 1).words & (W_NOT_NAME | W_STOPCAP | W_DET)) && TOK(d, s - 1).para == u->para)
+      s--;
+    const char *name = arena_strndup(&d->mem, d->copy + TOK(d, s).start, u->end - TOK(d, s).start);
+    entity *x = name ? vec_push(&d->entities, &d->mem) : NULL;
+    mention *m = x ? vec_push(&d->mentions, &d->mem) : NULL;
+    if (!m)
+      return -2;
+    int32_t ent = (int32_t)(d->entities.len - 1);
+    x->type = ATTRIB_PERSON;
+    x->name = name;
+    x->name_ntok = i + 1 - s;
+    x->first_tok = s;
+    vec_init(&x->mentions, sizeof(int32_t));
+    int32_t *slot = vec_push(&x->mentions, &d->mem);
+    if (!slot)
+      return -2;
+    *slot = (int32_t)(d->mentions.len - 1);
+    m->tok_first = s;
+    m->tok_end = i + 1;
+    m->start = TOK(d, s).start;
+    m->end = u->end;
+    m->entity = ent;
+    m->kind = M_NAME;
+    m->type = ATTRIB_PERSON;
+    return ent;
+  }
+  return -1;
+}
+
+/* Speakers of interview transcripts, from their labels. */
+static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
+  for (uint32_t k = 0; k < nquotes; k++) {
+    quote *q = &QUOTE(d, k);
+    if (!q->transcript || q->speaker_mention >= 0)
+      continue;
+    paragraph *pa = &VEC_AT(d->paras, paragraph, q->para);
+    int32_t ent = label_entity(d, pa->tok_first, q->open_tok);
+    if (ent == -2)
+      return -1;
+    if (ent < 0)
+      continue;
+    /* the label is a mention of its speaker */
+    mention *m = vec_push(&d->mentions, &d->mem);
+    int32_t *slot = m ? vec_push(&ENTITY(d, ent).mentions, &d->mem) : NULL;
+    if (!slot)
+      return -1;
+    m->tok_first = pa->tok_first;
+    m->tok_end = q->open_tok;
+    m->start = TOK(d, pa->tok_first).start;
+    m->end = TOK(d, q->open_tok - 1).end;
+    m->entity = ent;
+    m->kind = M_DESC;
+    m->type = ATTRIB_PERSON;
+    *slot = (int32_t)(d->mentions.len - 1);
+    q->speaker_mention = *slot;
+    q->confidence = 0.9;
+    q->rule = "transcript-label";
+  }
+  return 0;
+}
+
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   uint32_t nquotes = (uint32_t)d->quotes.len;
   para_syms prev = {0};
@@ -455,7 +565,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     for (uint32_t k = 0; k < ps.n; k++) {
       char c = ps.s[k];
-      if (c != 'q' && c != 'p')
+      if ((c != 'q' && c != 'p') || QUOTE(d, ps.u[k].ref).transcript)
         continue;
       if (apply_quote_rules(d, &ps, k) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
@@ -466,6 +576,8 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     if (d->opts.indirect && !pa->headline && !pa->boilerplate && apply_indirect_rules(d, &ps, p) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
+  if (attribute_transcript(d, nquotes) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   inherit(d, nquotes);
   return ATTRIB_OK;
 }

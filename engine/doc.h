@@ -16,6 +16,7 @@ typedef struct paragraph {
   uint32_t tok_first, tok_end; /* tokens [first, end) */
   uint8_t headline;            /* title-case line without final punctuation */
   uint8_t boilerplate;         /* web furniture: Related, Latest News, Copyright */
+  uint32_t label_end;          /* interview transcripts: the token after "Q:" or "SMITH:", else 0 */
 } paragraph;
 
 typedef struct sentence {
@@ -65,6 +66,7 @@ typedef struct quote {
   int32_t group;     /* first quote of a multi-paragraph run, or its own index */
   uint8_t kind;      /* attrib_quote_kind */
   uint8_t continued; /* the next paragraph continues it */
+  uint8_t transcript; /* an answer or question of an interview transcript */
   /* attribution */
   int32_t speaker_mention; /* -1 when unknown */
   int32_t addressee_mention;
@@ -95,6 +97,7 @@ typedef struct entity {
   vec mentions; /* int32_t mention indices, text order */
   uint32_t first_tok;
   uint32_t speaker_score;
+  uint8_t byline; /* named as the article's author */
 } entity;
 
 typedef struct cue {

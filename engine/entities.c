@@ -612,7 +612,8 @@ static int collect(ctx *c) {
       ch->after_title = pending_title;
       ch->title = title_start;
       ch->title_gender = pending_g;
-      ch->link_only = pa->headline || pa->boilerplate;
+      /* headlines, furniture and transcript labels ("SORVIK:") only name known entities */
+      ch->link_only = pa->headline || pa->boilerplate || i < pa->label_end;
       pending_title = 0;
       i++;
       while (i < pa->tok_end) {
@@ -733,6 +734,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       goto done;
     }
     ENTITY(d, ent).gender = g;
+    ENTITY(d, ent).byline = ch->byline;
     /* the mention keeps its title: "Chief Executive Lotte Brandt said" */
     if (add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, ent, M_NAME) != 0) {
       st = oom(err);

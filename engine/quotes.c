@@ -270,6 +270,10 @@ static int is_terminal_tok(const token *t) {
 }
 
 static void classify(attrib_doc *d, quote *q) {
+  if (q->transcript) {
+    q->kind = ATTRIB_DIRECT;
+    return;
+  }
   int inner_sentences;
   int words = count_words(d, q->tok_first, q->tok_end, &inner_sentences);
   token *first = NULL;
@@ -308,14 +312,73 @@ static void classify(attrib_doc *d, quote *q) {
     q->kind = ATTRIB_SCARE;
 }
 
+/* The label of a transcript paragraph ("Q:", "A:", "HOLMBERG:", "Jane
+ * Doe:"): its colon's token index, or 0. */
+static uint32_t label_colon(attrib_doc *d, const paragraph *pa) {
+  for (uint32_t i = pa->tok_first; i < pa->tok_end && i < pa->tok_first + 4; i++) {
+    token *t = &TOK(d, i);
+    if (t->kind == TK_PUNCT && t->key[0] == ':')
+      return i > pa->tok_first && i + 1 < pa->tok_end ? i : 0;
+    if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->words & W_STOPCAP))
+      return 0;
+  }
+  return 0;
+}
+
+/* Interview transcripts: paragraphs opened by labels that recur (at least
+ * two labels, each at least twice) are the labelled person's words. */
+static int find_transcript(attrib_doc *d) {
+  strmap counts;
+  strmap_init(&counts);
+  int rc = 0;
+  for (int pass = 0; pass < 2 && rc == 0; pass++) {
+    size_t labels = 0;
+    for (uint32_t p = 0; p < d->paras.len; p++) {
+      paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+      uint32_t c = label_colon(d, pa);
+      if (!c)
+        continue;
+      token *a = &TOK(d, pa->tok_first), *b = &TOK(d, c - 1);
+      const char *key = d->copy + a->start;
+      size_t kl = b->end - a->start;
+      int32_t n = strmap_get(&counts, key, kl);
+      if (pass == 0) {
+        if (strmap_put(&counts, &d->mem, key, kl, n < 0 ? 1 : n + 1, NULL) != 0)
+          rc = -1;
+      } else if (n >= 2) {
+        pa->label_end = c + 1;
+        labels++;
+      }
+    }
+    if (pass == 1) {
+      size_t distinct = 0;
+      for (size_t k = 0; k < counts.cap; k++)
+        distinct += counts.slots[k].key && counts.slots[k].value >= 2;
+      if (distinct < 2) /* "Update:" twice is not an interview */
+        for (uint32_t p = 0; p < d->paras.len; p++)
+          VEC_AT(d->paras, paragraph, p).label_end = 0;
+      (void)labels;
+    }
+  }
+  strmap_free(&counts);
+  return rc;
+}
+
 attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
+  if (find_transcript(d) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   vec raw;
   vec_init(&raw, sizeof(raw_quote));
   enum { STACK = 64 };
   open_mark stack[STACK];
-  for (uint32_t p = 0; p < d->paras.len; p++)
+  for (uint32_t p = 0; p < d->paras.len; p++) {
     if (pair_paragraph(d, p, &raw, stack, STACK) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    /* a transcript paragraph: everything after its label, marks and all */
+    if (pa->label_end && push_raw(&raw, &d->mem, pa->label_end - 1, UINT32_MAX, p, 0) != 0)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  }
   if (raw.len > 1)
     qsort(raw.data, raw.len, sizeof(raw_quote), cmp_raw);
   int32_t prev_continued = -1;
@@ -338,6 +401,7 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
     q->start = TOK(d, a).start;
     q->end = TOK(d, b - 1).end;
     q->continued = r->continued;
+    q->transcript = TOK(d, r->open_tok).kind == TK_PUNCT;
     q->parent = -1;
     q->speaker_mention = q->addressee_mention = -1;
     q->cue_tok_first = q->cue_tok_end = -1;

@@ -126,6 +126,25 @@ START_TEST(indirect_speech) {
 }
 END_TEST
 
+START_TEST(interview_transcripts) {
+  const char *text = "By Inga Sorvik\n\nTomas Berglund-Ruiz has sailed alone around the world twice.\n\n"
+                     "SORVIK: Why go a second time?\n\nBERGLUND-RUIZ: Because the first time I was too scared "
+                     "to look around.\n\nSORVIK: And now?\n\nBERGLUND-RUIZ: Now I only miss the silence.\n";
+  expect_speaker(text, "Why go", "Inga Sorvik", "transcript-label");
+  expect_speaker(text, "Because the first", "Tomas Berglund-Ruiz", "transcript-label");
+  expect_speaker(text, "Now I only", "Tomas Berglund-Ruiz", "transcript-label");
+  const char *qa = "By Inga Sorvik\n\nThe chemist Halima Osei-Tutu left her lab last year. Osei-Tutu now "
+                   "plays in a band.\n\nQ: Do you miss the lab?\n\nA: Every day, a little.\n\n"
+                   "Q: Would you go back?\n\nA: Never.\n";
+  expect_speaker(qa, "Do you miss", "Inga Sorvik", "transcript-label");
+  expect_speaker(qa, "Every day", "Halima Osei-Tutu", "transcript-label");
+  /* one "Update:" is no interview */
+  attrib_doc *d = analyze("Update: the road has reopened.\n\nPolice said the crash was minor.\n");
+  ck_assert_ptr_null(find_quote(d, "the road has"));
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(no_indirect_option) {
   attrib_options o;
   attrib_options_init(&o);
@@ -153,6 +172,7 @@ int main(void) {
   tcase_add_test(tc, scare_quotes_have_no_speaker);
   tcase_add_test(tc, indirect_speech);
   tcase_add_test(tc, no_indirect_option);
+  tcase_add_test(tc, interview_transcripts);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
