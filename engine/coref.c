@@ -85,11 +85,13 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       continue;
     last_m = t->mention;
     mention *m = &MENTION(d, t->mention);
-    if (m->entity < 0 || !((1u << m->type) & types))
+    int person_desc = m->kind == M_DESC && m->person && (types & (1u << ATTRIB_PERSON));
+    if (m->entity < 0 || (!((1u << m->type) & types) && !person_desc))
       continue;
     entity *e = &ENTITY(d, m->entity);
-    if (gender && e->gender && !(e->gender & gender))
-      continue;
+    uint8_t g = person_desc ? m->gender : e->gender;
+    if ((gender && g && !(g & gender)) || e->byline)
+      continue; /* the author is not "he" in the story */
     double score = (double)(s0 - t->sent);
     if (subject_of_cue(d, m))
       score -= 1.5;
@@ -231,6 +233,20 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   int det = (t->words & W_DET) != 0;
   if (det)
     k++;
+  /* "a Kremlin spokesman", "a State Department official": a name, then the role */
+  if (det && k < end && TOK(d, k).mention >= 0 && MENTION(d, TOK(d, k).mention).kind == M_NAME) {
+    mention *m = &MENTION(d, TOK(d, k).mention);
+    uint32_t r = m->tok_end;
+    if (m->entity >= 0 && r < end && is_word(&TOK(d, r)) && (TOK(d, r).flags & T_LOWER) &&
+        (TOK(d, r).words & (W_ROLE | W_GROUP_NOUN)) && TOK(d, r).cue < 0) {
+      *out_end = head_end(d, r, end);
+      *ent = m->entity;
+      *type = m->type;
+      *plural = (TOK(d, r).words & W_GROUP_NOUN) != 0;
+      return 1;
+    }
+    return 0;
+  }
   /* up to two modifiers: "a senior State Department official" is left to names */
   uint32_t mods = 0;
   while (k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
@@ -385,8 +401,22 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
           describe(d, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
         if (e_end > n)
           e_end = n;
-        if (new_mention(d, i, e_end, ent, M_DESC, type, 0, plural) == -2)
+        int32_t mi = new_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
+        if (mi == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+        /* "a spokeswoman for the ministry" is a woman: later "she" may be her */
+        for (uint32_t k = i; k < e_end; k++) {
+          token *h = &TOK(d, k);
+          if ((h->words & (W_ROLE | W_PERSON_NOUN)) && (h->flags & T_LOWER) && !(h->words & W_DOC_NOUN)) {
+            mention *m = &MENTION(d, mi);
+            m->person = 1;
+            if (h->key_len > 5 && memcmp(h->key + h->key_len - 5, "woman", 5) == 0)
+              m->gender = G_FEMALE;
+            else if (h->key_len > 3 && memcmp(h->key + h->key_len - 3, "man", 3) == 0)
+              m->gender = G_MALE;
+            break;
+          }
+        }
         i = e_end - 1;
       }
     }

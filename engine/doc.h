@@ -86,6 +86,7 @@ typedef struct mention {
   uint8_t type;   /* attrib_entity_type guess */
   uint8_t gender; /* G_* */
   uint8_t plural;
+  uint8_t person; /* a description of a person ("a spokeswoman for X"): he/she may refer to it */
 } mention;
 
 typedef struct entity {

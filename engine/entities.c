@@ -272,7 +272,8 @@ static void strip(ctx *c, chunk *ch) {
   while (ch->a < ch->b) {
     token *t = &TOK(d, ch->a);
     /* "Van der Linde" keeps its capitalised particle; "of", "and" never lead */
-    if ((t->words & (W_NOT_NAME | W_STOPCAP | W_DET)) || ((t->words & W_CONNECT) && (t->flags & T_LOWER))) {
+    if ((t->words & (W_NOT_NAME | W_STOPCAP | W_DET)) || ((t->words & W_CONNECT) && (t->flags & T_LOWER)) ||
+        ((t->words & W_TITLE_WORD) && ch->b - ch->a > 1 && first_name_gender(d, t) < 0)) {
       ch->a++;
       continue;
     }
@@ -339,6 +340,19 @@ static int after_cue(attrib_doc *d, uint32_t a, uint32_t b, uint32_t end) {
   return b >= end || (TOK(d, b).kind == TK_PUNCT && (TOK(d, b).key[0] == '.' || TOK(d, b).key[0] == ','));
 }
 
+/* "LONDON (Reuters) -", "KELDERHAVEN —": a capitalised place opening a
+ * paragraph before a dash or a bracket is a dateline, not a name. */
+static int dateline(attrib_doc *d, const paragraph *pa, uint32_t a, uint32_t b) {
+  if (a != pa->tok_first || b >= pa->tok_end)
+    return 0;
+  for (uint32_t i = a; i < b; i++)
+    if (!(TOK(d, i).flags & T_ALLCAP))
+      return 0;
+  token *n = &TOK(d, b);
+  return n->kind == TK_PUNCT && (n->key[0] == '-' || n->key[0] == '(' || n->key[0] == ',' ||
+                                 (unsigned char)n->key[0] == 0xE2);
+}
+
 /* Type of a chunk from its context, or -1 when the context says nothing. */
 static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   attrib_doc *d = c->d;
@@ -366,6 +380,8 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
     return ATTRIB_PERSON;
   }
   token *t = &TOK(d, a);
+  if (dateline(d, pa, a, b))
+    return -1;
   if (n == 1 && (t->flags & T_ALLCAP) && t->key_len >= 2 && t->key_len <= 6 &&
       !(t->words & (W_STOPCAP | W_COMMON)))
     return ATTRIB_ORG;
@@ -732,6 +748,11 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     if (ent < 0 || register_aliases(d, ent, ch->a, ch->b, 0) != 0) {
       st = oom(err);
       goto done;
+    }
+    if (!g && type == ATTRIB_PERSON) {
+      int fg = first_name_gender(d, &TOK(d, ch->a));
+      if (fg == G_MALE || fg == G_FEMALE)
+        g = (uint8_t)fg;
     }
     ENTITY(d, ent).gender = g;
     ENTITY(d, ent).byline = ch->byline;
