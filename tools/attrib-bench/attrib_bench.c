@@ -106,6 +106,13 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of the whole process (every thread), seconds. */
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -156,6 +163,20 @@ static long proc_status_kb(const char *field) {
   }
   fclose(f);
   return v;
+}
+
+/* s as a JSON string literal on stdout. */
+static void print_json_str(const char *s) {
+  putchar('"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      printf("\\%c", *p);
+    else if (*p < 0x20)
+      printf("\\u%04x", *p);
+    else
+      putchar(*p);
+  }
+  putchar('"');
 }
 
 static double mb(size_t bytes) { return (double)bytes / 1e6; }
@@ -328,13 +349,16 @@ static void *worker(void *arg) {
 }
 
 /* Runs the whole corpus once with nthreads threads (each document goes to
- * exactly one thread, taken from a shared counter); returns the wall time. */
-static double run_corpus(const attrib_model *model, const corpus *c, unsigned nthreads, doc_cost *costs) {
+ * exactly one thread, taken from a shared counter); returns the wall time and
+ * sets *cpu to the CPU time all threads used. */
+static double run_corpus(const attrib_model *model, const corpus *c, unsigned nthreads, doc_cost *costs,
+                         double *cpu) {
   run_ctx r;
   r.model = model;
   r.c = c;
   r.costs = costs;
   atomic_init(&r.next, 0);
+  double c0 = cpu_s();
   double t0 = now_s();
   if (nthreads <= 1) {
     worker(&r);
@@ -347,12 +371,15 @@ static double run_corpus(const attrib_model *model, const corpus *c, unsigned nt
       pthread_join(th[i], NULL);
     free(th);
   }
-  return now_s() - t0;
+  double wall = now_s() - t0;
+  *cpu = cpu_s() - c0;
+  return wall;
 }
 
 typedef struct corpus_result {
   unsigned threads;
   double wall;               /* best repetition */
+  double cpu;                /* CPU seconds of the repetition with the least CPU */
   double mbps, wps, docs_ps; /* from the best wall time */
   double p50, p99, max;      /* per-document latency, seconds */
   double analyze_s, json_s;  /* sums over documents (best per document) */
@@ -366,12 +393,16 @@ static corpus_result bench_corpus(const attrib_model *model, const corpus *c, un
   res.threads = nthreads;
   doc_cost *costs = xmalloc(c->n * sizeof *costs);
   doc_cost *best = xmalloc(c->n * sizeof *best);
-  double best_wall = 0;
+  double best_wall = 0, best_cpu = 0;
   for (unsigned rep = 0; rep < reps; rep++) {
-    double wall = run_corpus(model, c, nthreads, costs);
-    progress("%u thread%s, repetition %u/%u: %.3f s", nthreads, nthreads == 1 ? "" : "s", rep + 1, reps, wall);
+    double cpu;
+    double wall = run_corpus(model, c, nthreads, costs, &cpu);
+    progress("%u thread%s, repetition %u/%u: %.3f s wall, %.3f s CPU", nthreads, nthreads == 1 ? "" : "s", rep + 1,
+             reps, wall, cpu);
     if (rep == 0 || wall < best_wall)
       best_wall = wall;
+    if (rep == 0 || cpu < best_cpu)
+      best_cpu = cpu;
     for (size_t i = 0; i < c->n; i++)
       if (rep == 0 || costs[i].total < best[i].total)
         best[i] = costs[i];
@@ -392,6 +423,7 @@ static corpus_result bench_corpus(const attrib_model *model, const corpus *c, un
   }
   qsort(lat, nl, sizeof *lat, cmp_double);
   res.wall = best_wall;
+  res.cpu = best_cpu;
   res.mbps = mb(c->bytes) / best_wall;
   res.wps = (double)c->words / best_wall;
   res.docs_ps = (double)c->n / best_wall;
@@ -577,7 +609,7 @@ static char *make_synthetic(const corpus *c, size_t target) {
 typedef struct peer_result {
   int ok;
   char version[64];
-  double load_s, wall, mbps, wps, p50, p99, max;
+  double load_s, wall, cpu, mbps, wps, p50, p99, max;
   long maxrss_kb;
   double docs;
 } peer_result;
@@ -642,6 +674,7 @@ static peer_result run_peer(const corpus *c, const char *node, const char *scrip
   json_str(js, "version", pr.version, sizeof pr.version);
   pr.load_s = json_num(js, "load_s");
   pr.wall = json_num(js, "wall_s");
+  pr.cpu = json_num(js, "cpu_s");
   pr.mbps = json_num(js, "mb_per_s");
   pr.wps = json_num(js, "words_per_s");
   pr.p50 = json_num(js, "p50_s");
@@ -859,20 +892,23 @@ int main(int argc, char **argv) {
     printf("\"runs\":[");
     for (int k = 0; k < (threads > 1 ? 2 : 1); k++) {
       const corpus_result *r = rs[k];
-      printf("%s{\"threads\":%u,\"wall_s\":%.6f,\"mb_per_s\":%.4f,\"words_per_s\":%.1f,\"docs_per_s\":%.2f,"
+      printf("%s{\"threads\":%u,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"mb_per_s\":%.4f,\"words_per_s\":%.1f,\"docs_per_s\":%.2f,"
              "\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"max_ms\":%.4f,\"analyze_share\":%.4f,\"json_share\":%.4f,"
              "\"json_bytes\":%zu,\"failed\":%zu}",
-             k ? "," : "", r->threads, r->wall, r->mbps, r->wps, r->docs_ps, r->p50 * 1e3, r->p99 * 1e3, r->max * 1e3,
+             k ? "," : "", r->threads, r->wall, r->cpu, r->mbps, r->wps, r->docs_ps, r->p50 * 1e3, r->p99 * 1e3, r->max * 1e3,
              r->analyze_s / (r->analyze_s + r->json_s + 1e-12), r->json_s / (r->analyze_s + r->json_s + 1e-12),
              r->json_bytes, r->failed);
     }
     printf("],\"thread_scaling\":%.4f,", scal);
     printf("\"peak_rss_kb\":{\"after_1_thread\":%ld,\"after_n_threads\":%ld},", rss_after_1, rss_after_n);
-    if (single_path && !no_single)
-      printf("\"single\":{\"file\":\"%s\",\"ok\":%d,\"bytes\":%zu,\"ms\":%.4f,\"rss_start_kb\":%ld,"
+    if (single_path && !no_single) {
+      printf("\"single\":{\"file\":");
+      print_json_str(single_path);
+      printf(",\"ok\":%d,\"bytes\":%zu,\"ms\":%.4f,\"rss_start_kb\":%ld,"
              "\"rss_model_kb\":%ld,\"peak_rss_kb\":%ld,\"growth_kb\":%ld},",
-             single_path, sr.ok, sr.bytes, sr.best_s * 1e3, sr.rss_start_kb, sr.rss_model_kb, sr.hwm_kb,
+             sr.ok, sr.bytes, sr.best_s * 1e3, sr.rss_start_kb, sr.rss_model_kb, sr.hwm_kb,
              sr.hwm_kb - sr.rss_model_kb);
+    }
     if (scaling) {
       printf("\"scaling\":{\"sizes\":[");
       for (size_t k = 0; k < n_sizes; k++)
@@ -882,10 +918,12 @@ int main(int argc, char **argv) {
       printf("],\"time_ratio\":%.4f,\"size_ratio\":%.4f},", tratio, sratio);
     }
     if (peer) {
-      printf("\"peer\":{\"name\":\"compromise\",\"version\":\"%s\",\"ok\":%d,\"load_ms\":%.3f,\"wall_s\":%.6f,"
+      printf("\"peer\":{\"name\":\"compromise\",\"version\":");
+      print_json_str(pr.version);
+      printf(",\"ok\":%d,\"load_ms\":%.3f,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
              "\"mb_per_s\":%.4f,\"words_per_s\":%.1f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"max_ms\":%.4f,"
              "\"peak_rss_kb\":%ld,\"throughput_ratio\":%.4f},",
-             pr.version, pr.ok, pr.load_s * 1e3, pr.wall, pr.mbps, pr.wps, pr.p50 * 1e3, pr.p99 * 1e3, pr.max * 1e3,
+             pr.ok, pr.load_s * 1e3, pr.wall, pr.cpu, pr.mbps, pr.wps, pr.p50 * 1e3, pr.p99 * 1e3, pr.max * 1e3,
              pr.maxrss_kb, pr.ok && pr.mbps > 0 ? r1.mbps / pr.mbps : 0);
     }
     printf("\"targets\":{\"mb_per_s\":50,\"model_load_ms\":20,\"single_rss_mb\":64,\"scaling_ratio\":25}}\n");
@@ -913,12 +951,17 @@ int main(int argc, char **argv) {
     printf("1 thread: analyse %.0f%%, JSON %.0f%% of document time; %zu failed; slowest %s; target >= 50 MB/s\n",
            100 * r1.analyze_s / (r1.analyze_s + r1.json_s + 1e-12), 100 * r1.json_s / (r1.analyze_s + r1.json_s + 1e-12),
            r1.failed, r1.slowest);
+    printf("1 thread by CPU time: %.2f MB/s (%.3f s CPU for %.3f s wall; far apart means a busy machine)\n",
+           r1.cpu > 0 ? mb(c.bytes) / r1.cpu : 0, r1.cpu, r1.wall);
     if (threads > 1)
-      printf("threads: %u threads give %.2fx the 1-thread throughput (%.0f%% efficiency; %ld CPUs online)\n", threads,
-             scal, 100 * scal / threads, sysconf(_SC_NPROCESSORS_ONLN));
+      printf("threads: %u threads give %.2fx the 1-thread throughput (%.0f%% efficiency; %ld CPUs online); CPU time "
+             "%.3f s at %u threads vs %.3f s at 1 (more means contention; wall >> CPU/%u means busy CPUs)\n",
+             threads, scal, 100 * scal / threads, sysconf(_SC_NPROCESSORS_ONLN), rn.cpu, threads, r1.cpu, threads);
     if (peer && pr.ok)
-      printf("attrib/compromise: throughput %.1fx, p50 latency %.3fx, model load %.2f ms vs %.1f ms\n",
-             r1.mbps / pr.mbps, pr.p50 > 0 ? r1.p50 / pr.p50 : 0, load_med * 1e3, pr.load_s * 1e3);
+      printf("attrib/compromise: throughput %.1fx (by CPU time %.1fx), p50 latency %.3fx, model load %.2f ms vs %.1f "
+             "ms\n",
+             r1.mbps / pr.mbps, pr.cpu > 0 && r1.cpu > 0 ? pr.cpu / r1.cpu : 0, pr.p50 > 0 ? r1.p50 / pr.p50 : 0,
+             load_med * 1e3, pr.load_s * 1e3);
     printf("peak RSS of this process (corpus of %.1f MB held in memory): %.1f MB\n", mb(c.bytes),
            (double)rss_after_n / 1024);
     if (single_path && !no_single) {
