@@ -8,6 +8,7 @@
  * attributes inherit the speaker of their multi-paragraph run, or of the
  * quote before them when no other speaker came in between. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
@@ -358,45 +359,71 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
 
 /* Quotes with no rule: the speaker of their run, else of the previous
  * quote when no other name came in between. */
-static void inherit(attrib_doc *d, uint32_t nquotes) {
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Does a reporting verb stand outside quotations in the sentences the
+ * quote spans? Then the quote has an attribution of its own, found or not. */
+static int framed_by_cue(attrib_doc *d, const quote *q) {
+  uint32_t s0 = TOK(d, q->open_tok).sent;
+  uint32_t last = q->close_tok == UINT32_MAX ? q->tok_end - 1 : q->close_tok;
+  uint32_t s1 = TOK(d, last).sent;
+  sentence *a = &VEC_AT(d->sents, sentence, s0), *b = &VEC_AT(d->sents, sentence, s1);
+  for (uint32_t i = a->tok_first; i < b->tok_end; i++)
+    if (TOK(d, i).cue >= 0 && TOK(d, i).quote < 0 && (i < q->open_tok || i > last))
+      return 1;
+  return 0;
+}
+
+/* Quotes with no rule: the speaker of their multi-paragraph run, else of
+ * the statement just before them (a quote or a reported clause) when the
+ * quote stands as a sentence of its own and no one else was named in
+ * between. */
+static int inherit(attrib_doc *d, uint32_t nquotes) {
+  size_t n = d->quotes.len;
+  int32_t *group_speaker = arena_array(&d->mem, n + 1, sizeof(int32_t));
+  uint64_t *order = arena_array(&d->mem, n + 1, sizeof(uint64_t));
+  if (!group_speaker || !order)
+    return -1;
+  for (size_t k = 0; k < n; k++)
+    group_speaker[k] = -1;
   for (uint32_t k = 0; k < nquotes; k++) {
     quote *q = &QUOTE(d, k);
-    if (q->speaker_mention >= 0 || q->parent >= 0 || q->kind == ATTRIB_SCARE)
-      continue;
-    /* multi-paragraph run: any part's speaker is the whole's */
-    for (uint32_t j = 0; j < nquotes; j++) {
-      quote *o = &QUOTE(d, j);
-      if (j != k && o->group == q->group && o->speaker_mention >= 0) {
-        q->speaker_mention = o->speaker_mention;
-        q->confidence = o->confidence * 0.95;
-        q->rule = "multi-paragraph";
-        break;
-      }
-    }
+    if (q->speaker_mention >= 0 && group_speaker[q->group] < 0)
+      group_speaker[q->group] = (int32_t)k;
   }
   for (uint32_t k = 0; k < nquotes; k++) {
     quote *q = &QUOTE(d, k);
-    if (q->speaker_mention >= 0 || q->parent >= 0 || q->kind == ATTRIB_SCARE || q->transcript)
+    int32_t g = group_speaker[q->group];
+    if (q->speaker_mention >= 0 || q->parent >= 0 || q->kind == ATTRIB_SCARE || g < 0)
       continue;
-    /* the previous root quote, within two paragraphs */
-    int32_t prev = -1;
-    for (int32_t j = (int32_t)k - 1; j >= 0; j--) {
-      quote *o = &QUOTE(d, j);
-      if (o->parent >= 0 || o->kind == ATTRIB_SCARE)
-        continue;
-      prev = j;
-      break;
-    }
-    if (prev < 0)
+    q->speaker_mention = QUOTE(d, g).speaker_mention;
+    q->confidence = QUOTE(d, g).confidence * 0.95;
+    q->rule = "multi-paragraph";
+  }
+  /* statements in text order */
+  size_t m = 0;
+  for (size_t k = 0; k < n; k++) {
+    quote *q = &QUOTE(d, k);
+    if (q->parent < 0 && q->kind != ATTRIB_SCARE)
+      order[m++] = ((uint64_t)q->start << 32) | k;
+  }
+  qsort(order, m, sizeof *order, cmp_u64);
+  for (size_t j = 1; j < m; j++) {
+    quote *q = &QUOTE(d, (uint32_t)order[j]);
+    quote *o = &QUOTE(d, (uint32_t)order[j - 1]);
+    if (q->speaker_mention >= 0 || q->kind != ATTRIB_DIRECT || q->transcript || o->speaker_mention < 0 ||
+        q->para > o->para + 2 || (uint32_t)order[j] >= nquotes)
       continue;
-    quote *o = &QUOTE(d, prev);
-    if (o->speaker_mention < 0 || q->para > o->para + 2)
+    if (framed_by_cue(d, q))
       continue;
     int32_t ent = MENTION(d, o->speaker_mention).entity;
     /* someone else named outside quotes in between ends the run; the rest
      * of the sentence that framed the previous quote does not count
      * (", said Alan Cobb, a senior Trump adviser.") */
-    uint32_t from = o->close_tok == UINT32_MAX ? o->tok_end : o->close_tok + 1;
+    uint32_t from = o->close_tok != UINT32_MAX ? o->close_tok + 1 : o->tok_end;
     uint32_t frame = from < NTOK(d) ? TOK(d, from).sent : UINT32_MAX;
     int other = 0;
     for (uint32_t i = from; i < q->open_tok && !other; i++) {
@@ -413,6 +440,7 @@ static void inherit(attrib_doc *d, uint32_t nquotes) {
     q->confidence = o->confidence * 0.8;
     q->rule = "floating";
   }
+  return 0;
 }
 
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
@@ -578,6 +606,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   }
   if (attribute_transcript(d, nquotes) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  inherit(d, nquotes);
+  if (inherit(d, nquotes) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   return ATTRIB_OK;
 }

@@ -156,6 +156,23 @@ static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
   return -1;
 }
 
+/* The author of an earlier description with the same document noun
+ * ("the response from the Commission"), within ten paragraphs, or -1. */
+static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
+  uint32_t p0 = TOK(d, i).para;
+  for (uint32_t k = i; k > 0; k--) {
+    token *t = &TOK(d, k - 1);
+    if (t->para + 10 < p0)
+      break;
+    if (t->mention < 0 || t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
+      continue;
+    mention *m = &MENTION(d, t->mention);
+    if (m->kind == M_DESC && m->entity >= 0)
+      return m->entity;
+  }
+  return -1;
+}
+
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials"): its end and entity. */
 #define HEAD_NOUNS (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)
@@ -311,6 +328,15 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   }
   if (hw & (W_ROLE | W_GROUP_NOUN | W_PERSON_NOUN)) {
     *type = ATTRIB_PERSON; /* an unnamed speaker: becomes its own entity if it speaks */
+    return 1;
+  }
+  if ((hw & W_DOC_NOUN) && det) {
+    /* "the response" after "the response from the Commission": the same
+     * document, so the same author */
+    *ent = same_document(d, i, h);
+    if (*ent < 0)
+      return 0; /* no author: not a speaker of its own */
+    *type = ENTITY(d, *ent).type;
     return 1;
   }
   return 0;
