@@ -29,7 +29,10 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
     token *t = &TOK(d, i);
     if (t->kind != TK_WORD || (t->flags & T_ALLCAP))
       continue;
-    for (uint32_t len = m->cue_max_tok; len >= 1; len--) {
+    char first[128];
+    size_t fl = joined_lower(d, i, 1, first, sizeof first);
+    int32_t longest = fl ? strmap_get(&m->cue_first, first, fl) : -1;
+    for (uint32_t len = longest < 0 ? 0 : (uint32_t)longest; len >= 1; len--) {
       if (i + len > n || TOK(d, i + len - 1).para != t->para)
         continue;
       char key[256];

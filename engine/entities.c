@@ -73,7 +73,8 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  for (uint32_t n = m->gaz_max_tok; n >= 1; n--) {
+  int32_t longest = strmap_get(&m->gaz_first, t->key, t->key_len);
+  for (uint32_t n = longest < 0 ? 0 : (uint32_t)longest; n >= 1; n--) {
     if (i + n > end)
       continue;
     char key[1024];
@@ -93,7 +94,8 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
  * its gender in *g. 0 when none. */
 static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   const attrib_model *m = d->model;
-  for (uint32_t n = m->title_max_tok; n >= 1; n--) {
+  int32_t longest = strmap_get(&m->title_first, TOK(d, i).key, TOK(d, i).key_len);
+  for (uint32_t n = longest < 0 ? 0 : (uint32_t)longest; n >= 1; n--) {
     if (i + n > end)
       continue;
     char key[256];

@@ -15,6 +15,16 @@
 /* ---- key normalisation ------------------------------------------------ */
 
 size_t model_norm_key(const char *s, size_t n, char *buf, size_t cap) {
+  size_t a = 0;
+  while (a < n && (unsigned char)s[a] < 0x80)
+    a++;
+  if (a == n) { /* ASCII is its own NFKC form */
+    if (n >= cap)
+      return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return n;
+  }
   UChar src[256], dst[512];
   int32_t sl = 0, dl;
   UErrorCode ec = U_ZERO_ERROR;
@@ -70,8 +80,8 @@ static attrib_status lerr(loader *L, attrib_status code, const char *fmt, const 
 }
 
 /* Key of a surface form: its tokens' keys joined by single spaces. */
-static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf, size_t cap,
-                       unsigned *ntok) {
+static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf, size_t cap, unsigned *ntok,
+                       size_t *first_len) {
   arena tmp;
   arena_init(&tmp);
   vec toks;
@@ -94,12 +104,22 @@ static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf
       buf[out++] = ' ';
     memcpy(buf + out, kb, kl);
     out += kl;
+    if (i == 0 && first_len)
+      *first_len = kl;
   }
   *ntok = (unsigned)toks.len;
   arena_release(&tmp);
   if (out < cap)
     buf[out] = '\0';
   return out;
+}
+
+/* Records that an entry of ntok words starts with key[0, n). */
+static int first_word(attrib_model *m, strmap *map, const char *key, size_t n, unsigned ntok) {
+  int32_t cur = strmap_get(map, key, n);
+  if (cur >= (int32_t)ntok)
+    return 0;
+  return strmap_put(map, &m->mem, key, n, (int32_t)ntok, NULL);
 }
 
 /* Splits line at '|' into at most max fields (trimmed, in place). */
@@ -172,9 +192,12 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
       continue;
     char key[1024];
     unsigned ntok;
-    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok);
+    size_t fl = 0;
+    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
     if (!kl || ntok > 255)
       return lerr(L, ATTRIB_ERR_MODEL, "cannot use surface form '%s'", f[k]);
+    if (first_word(m, &m->gaz_first, key, fl, ntok) != 0)
+      return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     if (strmap_get(&m->gaz, key, kl) >= 0)
       continue; /* first listing wins: files load from most to least specific */
     gaz_entry *e = vec_push(&L->gaz, &m->mem);
@@ -231,9 +254,12 @@ static attrib_status title_line(loader *L, char *line, void *ctx) {
     return lerr(L, ATTRIB_ERR_MODEL, "title gender must be m, f or empty, not '%s'", f[1]);
   char key[512];
   unsigned ntok;
-  size_t kl = form_key(L->m, f[0], strlen(f[0]), key, sizeof key, &ntok);
+  size_t fl = 0;
+  size_t kl = form_key(L->m, f[0], strlen(f[0]), key, sizeof key, &ntok, &fl);
   if (!kl)
     return lerr(L, ATTRIB_ERR_MODEL, "bad title '%s'", f[0]);
+  if (first_word(L->m, &L->m->title_first, key, fl, ntok) != 0)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   if (strmap_put(&L->m->titles, &L->m->mem, key, kl, g | 0x100, NULL) != 0)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   if (ntok > L->m->title_max_tok)
@@ -342,9 +368,12 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
   for (int k = 0; k < n; k++) {
     char key[512];
     unsigned ntok;
-    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok);
+    size_t fl = 0;
+    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
     if (!kl)
       return lerr(L, ATTRIB_ERR_MODEL, "bad cue form '%s'", f[k]);
+    if (first_word(m, &m->cue_first, key, fl, ntok) != 0)
+      return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     if (strmap_put(&m->cues, &m->mem, key, kl, idx, NULL) != 0)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     if (ntok > m->cue_max_tok)
@@ -562,6 +591,9 @@ void attrib_model_free(attrib_model *m) {
   strmap_free(&m->titles);
   strmap_free(&m->words);
   strmap_free(&m->cues);
+  strmap_free(&m->gaz_first);
+  strmap_free(&m->title_first);
+  strmap_free(&m->cue_first);
   arena_release(&m->mem);
   free(m);
 }

@@ -88,6 +88,9 @@ struct attrib_model {
   gaz_entry *gaz_entries;
   size_t n_gaz;
   unsigned gaz_max_tok;
+  /* first word of a multiword entry -> the most words an entry starting
+   * with it has: lookups skip every other word at once */
+  strmap gaz_first, title_first, cue_first;
   strmap first_names; /* name -> G_* bits */
   strmap titles;      /* title key -> index into title_gender (value = gender | 0x100) */
   unsigned title_max_tok;
