@@ -210,12 +210,18 @@ static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
 
 /* Runs rule r on subject s[0, n); fills ov (pairs). Returns the number of
  * pairs, 0 for no match, -1 when a limit stopped it. */
-static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t n, size_t start) {
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, start, 0, d->md, d->model->mctx);
-  if (rc == PCRE2_ERROR_NOMATCH)
-    return 0;
-  if (rc < 0)
-    return -1;
+/* Runs rule r on s[w0, w1) and shifts the match offsets back into s.
+ * Returns the number of pairs, 0 for no match or a limit reached. */
+static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size_t w1) {
+  int rc = pcre2_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, 0, 0, d->md, d->model->mctx);
+  if (rc <= 0)
+    return 0; /* no match, or the match limit: a rule that cannot decide quickly does not decide */
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+  for (int g = 0; g < rc; g++)
+    if (ov[2 * g] != PCRE2_UNSET) {
+      ov[2 * g] += w0;
+      ov[2 * g + 1] += w0;
+    }
   return rc;
 }
 
@@ -236,12 +242,20 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   quote *q = &QUOTE(d, ps->u[k].ref);
   char saved = ps->s[k];
   ps->s[k] = 'Q';
+  /* the rules look at the quote's own sentence (at most QUOTE_REACH units
+   * each way), so a paragraph of many quotes costs linear time */
+  enum { QUOTE_REACH = 60 };
+  size_t w0 = k, w1 = k + 1;
+  while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
+    w0--;
+  while (w1 < ps->n && w1 - k < QUOTE_REACH && ps->s[w1 - 1] != '.')
+    w1++;
   int found = 0;
   for (size_t r = 0; r < m->n_rules && !found; r++) {
     const rule *ru = &m->rules[r];
     if (ru->kind != RULE_QUOTE)
       continue;
-    int rc = run_rule(d, ru, ps->s, ps->n, 0);
+    int rc = run_rule(d, ru, ps->s, w0, w1);
     if (rc <= 0)
       continue;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
@@ -310,7 +324,8 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
   const attrib_model *m = d->model;
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
-    if (k < ps->n && ps->s[k] != '.')
+    /* sentences end at '.'; an endless one is cut so that work stays linear */
+    if (k < ps->n && ps->s[k] != '.' && k - s0 < 400)
       continue;
     uint32_t s1 = k < ps->n ? k + 1 : k;
     /* a sentence holding a direct quotation is that quotation's frame:

@@ -13,6 +13,10 @@ static int is_word(const token *t) {
   return t->kind == TK_WORD;
 }
 
+/* How far back (in tokens) a reference looks for what it refers to: a few
+ * pages of text, so that a long document costs linear time. */
+enum { MAX_BACK = 3000 };
+
 int tok_is(const token *t, const char *w) {
   size_t n = strlen(w);
   return t->key_len == n && memcmp(t->key, w, n) == 0;
@@ -77,7 +81,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1;
   double best_score = 1e9;
-  for (uint32_t k = i; k > 0; k--) {
+  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
     if (t->para < lo_para || (double)(s0 - t->sent) > best_score + 2)
       break;
@@ -133,7 +137,7 @@ static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, u
 
 /* Nearest earlier organisation whose name holds the word of token h. */
 static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
-  for (uint32_t k = i; k > 0; k--) {
+  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
     if (t->mention < 0)
       continue;
@@ -160,7 +164,7 @@ static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
  * ("the response from the Commission"), within ten paragraphs, or -1. */
 static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   uint32_t p0 = TOK(d, i).para;
-  for (uint32_t k = i; k > 0; k--) {
+  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
     if (t->para + 10 < p0)
       break;
@@ -346,7 +350,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
  * latest organisation ending in that word. */
 static int32_t head_reference(attrib_doc *d, uint32_t i) {
   token *h = &TOK(d, i);
-  for (uint32_t k = i; k > 0; k--) {
+  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
     if (t->mention < 0)
       continue;

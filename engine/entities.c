@@ -440,7 +440,7 @@ static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
 /* The entity most recently mentioned before token i whose name holds the
  * words key: "Ashcombe" after "Patricia Ashcombe" was last named. */
 static int32_t recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl) {
-  for (uint32_t k = i; k > 0; k--) {
+  for (uint32_t k = i; k > 0 && k + 3000 > i; k--) { /* a few pages back: linear time */
     token *t = &TOK(d, k - 1);
     if (t->mention < 0)
       continue;

@@ -382,6 +382,8 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
   if (raw.len > 1)
     qsort(raw.data, raw.len, sizeof(raw_quote), cmp_raw);
   int32_t prev_continued = -1;
+  int32_t open_q[STACK];
+  size_t open_n = 0;
   for (size_t k = 0; k < raw.len; k++) {
     raw_quote *r = &VEC_AT(raw, raw_quote, k);
     paragraph *pa = &VEC_AT(d->paras, paragraph, r->para);
@@ -412,16 +414,18 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
       q->group = QUOTE(d, prev_continued).group;
     if (q->group != qi || r->continued)
       prev_continued = r->continued ? qi : -1;
-    /* parent: the latest earlier quote that encloses it */
-    for (int32_t j = qi - 1; j >= 0; j--) {
-      quote *o = &QUOTE(d, j);
-      if (o->para != q->para)
+    /* parent: the innermost quote still open here (quotes come in order of
+     * their opening marks, so the open ones form a stack) */
+    while (open_n > 0) {
+      quote *o = &QUOTE(d, open_q[open_n - 1]);
+      if (o->para == q->para && o->tok_end >= q->tok_end)
         break;
-      if (o->tok_first <= q->open_tok && o->tok_end >= q->tok_end) {
-        q->parent = j;
-        break;
-      }
+      open_n--;
     }
+    if (open_n > 0)
+      q->parent = open_q[open_n - 1];
+    if (open_n < STACK)
+      open_q[open_n++] = qi;
   }
   /* innermost quote of each token: outer quotes come first */
   for (size_t k = 0; k < d->quotes.len; k++) {

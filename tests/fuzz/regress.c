@@ -94,7 +94,8 @@ static int replay(const char *path, size_t *count) {
     n++;
   }
   closedir(dp);
-  qsort(names, n, sizeof *names, cmp_str);
+  if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+    qsort(names, n, sizeof *names, cmp_str);
   int rc = 0;
   for (size_t i = 0; i < n; i++) {
     rc |= replay(names[i], count);

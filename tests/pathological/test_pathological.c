@@ -585,6 +585,29 @@ START_TEST(two_hundred_k_paragraphs) {
 }
 END_TEST
 
+/* 100,000 one-paragraph quotations that no rule attributes (3.4 MB): each
+ * may only look a bounded way back for a speaker. */
+START_TEST(hundred_k_unattributed_quotes) {
+  enum { N = 100000 };
+  buf b = {0};
+  for (int i = 0; i < N; i++)
+    buf_str(&b, "\"We will win this fight tonight.\"\n\n");
+  size_t marked;
+  attrib_doc *d = analyze_ok(b.p, b.len, &marked);
+  ck_assert_uint_eq(attrib_doc_paragraph_count(d), N);
+  ck_assert_uint_eq(marked, N);
+  for (size_t i = 0; i < N; i++) {
+    const attrib_quote *q = attrib_doc_quote(d, i);
+    ck_assert_uint_eq(q->kind, ATTRIB_DIRECT);
+    ck_assert_int_eq(q->speaker, -1);
+    ck_assert_str_eq(q->rule, "none");
+  }
+  check_json(d, 0);
+  attrib_doc_free(d);
+  buf_free(&b);
+}
+END_TEST
+
 /* A 5 MB article of ten times the paragraphs of a 0.5 MB one: both must
  * complete (the test timeout guards against quadratic work), with ten
  * times the quotes. */
@@ -641,6 +664,7 @@ int main(void) {
   tcase_add_test(large, hundred_k_quote_marks);
   tcase_add_test(large, one_mb_without_spaces);
   tcase_add_test(large, two_hundred_k_paragraphs);
+  tcase_add_test(large, hundred_k_unattributed_quotes);
   tcase_add_test(large, five_mb_article);
   suite_add_tcase(s, large);
   return run_suite(s);
