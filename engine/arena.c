@@ -29,7 +29,8 @@ void arena_release(arena *a) {
   a->used_total = 0;
 }
 
-void *arena_alloc(arena *a, size_t n) {
+/* Uninitialised memory: for storage about to be overwritten anyway. */
+static void *alloc_raw(arena *a, size_t n) {
   if (n == 0)
     n = 1;
   if (n > SIZE_MAX / 2)
@@ -54,7 +55,13 @@ void *arena_alloc(arena *a, size_t n) {
   void *p = (char *)b->data + b->used;
   b->used += n;
   a->used_total += n;
-  memset(p, 0, n);
+  return p;
+}
+
+void *arena_alloc(arena *a, size_t n) {
+  void *p = alloc_raw(a, n);
+  if (p)
+    memset(p, 0, n);
   return p;
 }
 
@@ -65,7 +72,7 @@ void *arena_array(arena *a, size_t n, size_t sz) {
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n) {
-  char *p = arena_alloc(a, n + 1);
+  char *p = alloc_raw(a, n + 1);
   if (!p)
     return NULL;
   if (n)
@@ -80,10 +87,28 @@ void vec_init(vec *v, size_t elem) {
   v->elem = elem;
 }
 
+int vec_reserve(vec *v, arena *a, size_t cap) {
+  if (cap <= v->cap)
+    return 0;
+  if (cap > SIZE_MAX / v->elem)
+    return -1;
+  void *d = alloc_raw(a, cap * v->elem);
+  if (!d)
+    return -1;
+  if (v->len)
+    memcpy(d, v->data, v->len * v->elem);
+  v->data = d;
+  v->cap = cap;
+  return 0;
+}
+
 void *vec_push(vec *v, arena *a) {
   if (v->len == v->cap) {
+    /* the old storage stays in the arena until the document is freed */
     size_t cap = v->cap ? v->cap * 2 : 16;
-    void *d = arena_array(a, cap, v->elem);
+    if (cap > SIZE_MAX / v->elem)
+      return NULL;
+    void *d = alloc_raw(a, cap * v->elem);
     if (!d)
       return NULL;
     if (v->len)

@@ -28,6 +28,8 @@ typedef struct vec {
 } vec;
 
 void vec_init(vec *v, size_t elem);
+/* Makes room for cap elements at once (no copy on later growth). 0 or -1. */
+int vec_reserve(vec *v, arena *a, size_t cap);
 /* Appends one zeroed element and returns it, or NULL when out of memory. */
 void *vec_push(vec *v, arena *a);
 #define VEC_AT(v, T, i) (((T *)(v).data)[i])

@@ -208,7 +208,24 @@ static int finish_token(attrib_doc *d, token *t, uint32_t idx) {
       t->key_len = (uint32_t)n;
     }
   }
-  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
+  if ((t->kind == TK_WORD || t->kind == TK_HANDLE) && ascii) {
+    unsigned letters = 0, upper = 0;
+    int first = 1;
+    for (uint32_t i = t->start; i < t->end; i++) {
+      char c = s[i];
+      int up = c >= 'A' && c <= 'Z', low = c >= 'a' && c <= 'z';
+      if (!up && !low)
+        continue;
+      letters++;
+      upper += (unsigned)up;
+      if (first) {
+        first = 0;
+        t->flags |= up ? T_CAP : T_LOWER;
+      }
+    }
+    if (letters >= 2 && upper == letters)
+      t->flags |= T_ALLCAP;
+  } else if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     unsigned letters = 0, upper = 0;
     uint32_t i = t->start, first = 1;
     while (i < t->end) {
@@ -230,6 +247,8 @@ static int finish_token(attrib_doc *d, token *t, uint32_t idx) {
     }
     if (letters >= 2 && upper == letters)
       t->flags |= T_ALLCAP;
+  }
+  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     int32_t w = strmap_get(&d->model->words, t->key, t->key_len);
     if (w > 0)
       t->words |= (uint32_t)w;
@@ -297,6 +316,10 @@ static int is_headline(attrib_doc *d, paragraph *p) {
 
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
+  /* news runs at about one token per five bytes: one allocation, no regrowth */
+  if (vec_reserve(&d->toks, &d->mem, d->len / 5 + 64) != 0 ||
+      vec_reserve(&d->sents, &d->mem, d->len / 100 + 16) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_first = NTOK(d);
