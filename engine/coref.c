@@ -320,7 +320,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
        * whose name holds the word, else an unnamed one of its own */
       *ent = named_like(d, i, h);
       if (*ent < 0 && !(hw & W_ROLE))
-        return 1;
+        return 0; /* "the agency" with no agency named: no speaker of its own */
     }
     if (*ent >= 0 || !(hw & W_ROLE))
       return 1;

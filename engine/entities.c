@@ -312,6 +312,9 @@ static int apposition_role(attrib_doc *d, uint32_t b, uint32_t end) {
 /* Followed by a reporting verb (optionally after auxiliaries, or after a
  * parenthetical ", who runs a cafe in the town,")? */
 static int followed_by_cue(attrib_doc *d, uint32_t b, uint32_t end) {
+  /* "..., Taniela Fusitu'a, said" */
+  if (b + 1 < end && TOK(d, b).key[0] == ',' && TOK(d, b + 1).cue >= 0)
+    return (VEC_AT(d->cues, cue, TOK(d, b + 1).cue).entry->flags & CUE_SPEECH) != 0;
   if (b < end && TOK(d, b).kind == TK_PUNCT && TOK(d, b).key[0] == ',') {
     for (uint32_t k = b + 1; k < end && k < b + 24; k++) {
       token *t = &TOK(d, k);
@@ -362,9 +365,8 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, TOK(d, a).para);
   *gender = 0;
   for (uint32_t i = a; i < b; i++)
-    if (TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD))
-      if (n >= 2 || (TOK(d, i).words & W_ORG_SUFFIX))
-        return ATTRIB_ORG;
+    if ((TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD)) && n >= 2)
+      return ATTRIB_ORG;
   /* "the Honourable Member": a title before a common noun names no one */
   if (n == 1 && ch->after_title && !ch->byline &&
       ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) ||
@@ -545,6 +547,13 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
       continue;
     }
     int next_cap = k + 1 < end && is_name_tok(&TOK(d, k + 1));
+    /* "U.S. Attorney's Office": a possessive inside the name, not after a place */
+    uint32_t pn;
+    if ((u->flags & T_POSSESSIVE) && next_cap && (TOK(d, k + 1).words & (W_ORG_HEAD | W_ORG_SUFFIX)) &&
+        !gaz_at(d, k - 1, end, &pn)) {
+      k++;
+      continue;
+    }
     if (u->kind == TK_QUOTE && u->qm == QM_APOS && next_cap && TOK(d, k - 1).key[TOK(d, k - 1).key_len - 1] == 's') {
       k++; /* Workers' Union */
       continue;
@@ -639,7 +648,16 @@ static int collect(ctx *c) {
         uint32_t gn;
         uint8_t g2;
         if (is_name_tok(u)) {
-          if (gaz_at(d, i, pa->tok_end, &gn) || title_at(d, i, pa->tok_end, &g2))
+          const gaz_entry *ge = gaz_at(d, i, pa->tok_end, &gn);
+          /* "Sarah Bellingham", "Lucía Montenegro": a first name, then a
+           * place name for a surname */
+          if (ge && gn == 1 && i == ch->a + 1 && ge->type != ATTRIB_ORG &&
+              first_name_gender(d, &TOK(d, ch->a)) >= 0 && !(TOK(d, ch->a).words & W_COMMON) &&
+              !gaz_at(d, ch->a, pa->tok_end, &gn)) {
+            i++;
+            continue;
+          }
+          if (ge || title_at(d, i, pa->tok_end, &g2))
             break;
           i++;
           continue;
