@@ -114,6 +114,29 @@ static const char *make_id(attrib_doc *d, char prefix, size_t n) {
   return arena_strndup(&d->mem, buf, (size_t)k);
 }
 
+/* An organisation known to the gazetteer goes by the fullest name the text
+ * uses ("NHS" stays "NHS" unless "National Health Service" is written). */
+static int shown_name(attrib_doc *d, const entity *e, const char **name) {
+  size_t cl = strlen(e->name), best = 0;
+  const mention *longest = NULL;
+  for (size_t k = 0; k < e->mentions.len; k++) {
+    const mention *m = &MENTION(d, VEC_AT(e->mentions, int32_t, k));
+    if (m->kind != M_NAME)
+      continue;
+    size_t n = m->end - m->start;
+    if (n == cl && memcmp(d->copy + m->start, e->name, n) == 0)
+      return 0; /* the canonical name itself is written */
+    if (n > best) {
+      best = n;
+      longest = m;
+    }
+  }
+  if (!longest)
+    return 0;
+  *name = arena_strndup(&d->mem, d->copy + longest->start, best);
+  return *name ? 0 : -1;
+}
+
 static int build_views(attrib_doc *d) {
   size_t ne = d->entities.len, nq = d->quotes.len;
   /* An entity is reported when named, or when it speaks or is spoken to. */
@@ -162,6 +185,8 @@ static int build_views(attrib_doc *d) {
     pe->id = make_id(d, 'e', j + 1);
     pe->type = (attrib_entity_type)e->type;
     pe->name = e->name;
+    if (e->gaz && e->type == ATTRIB_ORG && shown_name(d, e, &pe->name) != 0)
+      return -1;
     size_t nm = e->mentions.len;
     order *mo = arena_array(&d->mem, nm + 1, sizeof(order));
     attrib_span *ms = arena_array(&d->mem, nm + 1, sizeof(attrib_span));

@@ -529,8 +529,12 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
 static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
   token *t = &TOK(d, i);
   uint8_t g;
-  if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE) ||
-      title_at(d, i, end, &g))
+  uint32_t tn = 0;
+  if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE))
+    return 0;
+  /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
+  if ((tn = title_at(d, i, end, &g)) > 0 && (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) ||
+                                             !is_name_tok(&TOK(d, i + tn + 1))))
     return 0;
   uint32_t last_head = 0, k = i + 1;
   int tail = 0; /* "Commission for Data Protection": what follows of/for is its name too */
@@ -554,13 +558,15 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
       k++;
       continue;
     }
-    if (u->kind == TK_QUOTE && u->qm == QM_APOS && next_cap && TOK(d, k - 1).key[TOK(d, k - 1).key_len - 1] == 's') {
-      k++; /* Workers' Union */
+    if (u->kind == TK_QUOTE && u->qm == QM_APOS && next_cap && TOK(d, k - 1).key[TOK(d, k - 1).key_len - 1] == 's' &&
+        !(TOK(d, k - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
+      k++; /* Workers' Union; but "Human Services' Office" is two organisations */
       continue;
     }
     /* of/for right after a head: "Ministry of Defence", "Office of the Budget Officer" */
     if ((tok_is(u, "of") || tok_is(u, "for") || tok_is(u, "on")) && (last_head == k || tail) &&
-        (next_cap || (k + 2 < end && tok_is(&TOK(d, k + 1), "the") && is_name_tok(&TOK(d, k + 2))))) {
+        (next_cap || (k + 2 < end && tok_is(&TOK(d, k + 1), "the") && is_name_tok(&TOK(d, k + 2)))) &&
+        !(next_cap && (TOK(d, k + 1).words & W_NOT_NAME))) { /* not "Department for Transport on Tuesday" */
       tail = 1;
       k += next_cap ? 1 : 2;
       continue;
@@ -574,7 +580,7 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
     }
     break;
   }
-  if (!last_head || last_head - i < 2)
+  if (!last_head || last_head - i < 2 || (tn && last_head - i < tn + 2))
     return 0;
   /* a title ends it: "Velder Shipping chief executive" is not in the run anyway */
   return last_head;
@@ -726,7 +732,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
     /* headlines and furniture name only known entities, or companies by
      * their legal suffix ("Copyright Acme Limited") */
-    if (ch->link_only && !(ch->b - ch->a >= 2 && (TOK(d, ch->b - 1).words & W_ORG_SUFFIX)))
+    if (ch->link_only && !(ch->b - ch->a >= 2 && (TOK(d, ch->b - 1).words & W_ORG_LEGAL)))
       continue;
     char key[1024];
     size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key);

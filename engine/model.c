@@ -293,6 +293,7 @@ static const struct {
     {"title-word", W_TITLE_WORD},
     {"prep", W_PREP},
     {"org-kind", W_ORG_KIND},
+    {"org-legal", W_ORG_LEGAL},
 };
 
 /* lexicon: class|word|word */

@@ -47,7 +47,8 @@ enum {
   W_TITLE_WORD = 1u << 19,  /* a role that may precede a name: CEO, MEP, founder */
   W_PREP = 1u << 20,        /* prepositions and time words: "said in a statement" */
   W_ORG_KIND = 1u << 21,    /* agency, union: "the agency" names an organisation called so */
-  W_COMMON = 1u << 22       /* a common lower-case English word (common-words.txt) */
+  W_COMMON = 1u << 22,      /* a common lower-case English word (common-words.txt) */
+  W_ORG_LEGAL = 1u << 23    /* a legal form: Inc., Ltd, GmbH (evidence even in headlines) */
 };
 
 typedef struct cue_entry {
