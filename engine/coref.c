@@ -391,7 +391,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       }
       uint32_t w = t->words;
       if (t->mention < 0 && (w & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P)) &&
-          !(t->flags & T_POSSESSIVE)) {
+          !(t->flags & (T_POSSESSIVE | T_ALLCAP))) { /* "IT" is information technology */
         /* only subject and object forms: he, she, it, they */
         if (!(tok_is_lower(t, "he") || tok_is_lower(t, "she") || tok_is_lower(t, "it") ||
               tok_is_lower(t, "they")))
