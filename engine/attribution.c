@@ -184,20 +184,7 @@ static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t ken
   mention *m = &MENTION(d, mi);
   if (m->entity >= 0 || m->kind != M_DESC)
     return mi;
-  const char *name = arena_strndup(&d->mem, d->copy + m->start, m->end - m->start);
-  entity *e = name ? vec_push(&d->entities, &d->mem) : NULL;
-  if (!e)
-    return -2;
-  e->type = m->type;
-  e->name = name;
-  e->first_tok = m->tok_first;
-  vec_init(&e->mentions, sizeof(int32_t));
-  int32_t *slot = vec_push(&e->mentions, &d->mem);
-  if (!slot)
-    return -2;
-  *slot = mi;
-  m->entity = (int32_t)(d->entities.len - 1);
-  return mi;
+  return mention_own_entity(d, mi) == -2 ? -2 : mi;
 }
 
 /* Index of the unit holding byte offset off of the symbol string. */

@@ -57,6 +57,47 @@ static int subject_of_cue(attrib_doc *d, const mention *m) {
 
 /* Nearest entity of one of the wanted types before token i, looking back
  * over at most `paras` paragraphs, outside quotations. gender 0 = any. */
+int32_t mention_own_entity(attrib_doc *d, int32_t mi) {
+  mention *m = &MENTION(d, mi);
+  if (m->entity >= 0)
+    return m->entity;
+  const char *name = arena_strndup(&d->mem, d->copy + m->start, m->end - m->start);
+  entity *e = name ? vec_push(&d->entities, &d->mem) : NULL;
+  if (!e)
+    return -2;
+  e->type = m->type;
+  e->gender = m->gender;
+  e->name = name;
+  e->first_tok = m->tok_first;
+  vec_init(&e->mentions, sizeof(int32_t));
+  int32_t *slot = vec_push(&e->mentions, &d->mem);
+  if (!slot)
+    return -2;
+  *slot = mi;
+  m = &MENTION(d, mi);
+  m->entity = (int32_t)(d->entities.len - 1);
+  return m->entity;
+}
+
+/* Gender a person noun implies: spokeswoman, wife; spokesman, husband. */
+static uint8_t noun_gender(const token *h) {
+  static const char *const f[] = {"wife", "mother", "daughter", "sister", "girl", "widow", "grandmother",
+                                  "aunt", "niece", "actress", "queen", "woman", "girlfriend"};
+  static const char *const m[] = {"husband", "father", "son", "brother", "boy", "widower", "grandfather",
+                                  "uncle", "nephew", "actor", "king", "man", "boyfriend"};
+  if (h->key_len > 5 && memcmp(h->key + h->key_len - 5, "woman", 5) == 0)
+    return G_FEMALE;
+  if (h->key_len > 3 && memcmp(h->key + h->key_len - 3, "man", 3) == 0)
+    return G_MALE;
+  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+    if (tok_is(h, f[i]))
+      return G_FEMALE;
+  for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+    if (tok_is(h, m[i]))
+      return G_MALE;
+  return 0;
+}
+
 /* Is mention m the first thing its sentence names (its likely subject)? */
 static int sentence_subject(attrib_doc *d, const mention *m) {
   uint32_t s = TOK(d, m->tok_first).sent;
@@ -72,6 +113,30 @@ static int sentence_subject(attrib_doc *d, const mention *m) {
   return 1;
 }
 
+/* The person named in apposition right after a description: "the
+ * institute's director, Dr Emeka Nwosu,". NULL when there is none. */
+static mention *appositive_name(attrib_doc *d, const mention *m) {
+  uint32_t e = m->tok_end, n = NTOK(d);
+  if (m->kind != M_DESC || e + 2 >= n || TOK(d, e).key[0] != ',' || TOK(d, e + 1).mention < 0)
+    return NULL;
+  mention *x = &MENTION(d, TOK(d, e + 1).mention);
+  if (x->kind != M_NAME || x->type != ATTRIB_PERSON || x->tok_end >= n || TOK(d, x->tok_end).key[0] != ',')
+    return NULL;
+  return x;
+}
+
+/* Does a description speak for its body ("a spokeswoman for the
+ * ministry")? Other roles ("Fiji's prime minister") are people of their own. */
+static int spokes(attrib_doc *d, const mention *m) {
+  for (uint32_t k = m->tok_first; k < m->tok_end; k++) {
+    token *t = &TOK(d, k);
+    if ((t->key_len > 6 && memcmp(t->key, "spokes", 6) == 0) || tok_is(t, "representative") ||
+        tok_is(t, "representatives"))
+      return 1;
+  }
+  return 0;
+}
+
 /* Best entity of one of the wanted types before token i, within `paras`
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
@@ -79,7 +144,7 @@ static int sentence_subject(attrib_doc *d, const mention *m) {
 static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
   uint32_t p0 = TOK(d, i).para, s0 = TOK(d, i).sent;
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
-  int32_t best = -1, last_m = -1;
+  int32_t best = -1, last_m = -1, best_m = -1;
   double best_score = 1e9;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
@@ -89,12 +154,17 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       continue;
     last_m = t->mention;
     mention *m = &MENTION(d, t->mention);
-    int person_desc = m->kind == M_DESC && m->person && (types & (1u << ATTRIB_PERSON));
-    if (m->entity < 0 || (!((1u << m->type) & types) && !person_desc))
+    /* "England's head coach, Gavin Rourke," : the name is who "he" means */
+    mention *named = appositive_name(d, m);
+    if (named)
+      m = named;
+    /* a spokeswoman for a body, or a person only described ("Scott's wife") */
+    int unnamed = m->kind == M_DESC && m->person && m->entity < 0;
+    int person_desc = m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
+    if ((m->entity < 0 && !person_desc) || (!person_desc && !((1u << m->type) & types)))
       continue;
-    entity *e = &ENTITY(d, m->entity);
-    uint8_t g = person_desc ? m->gender : e->gender;
-    if ((gender && g && !(g & gender)) || e->byline)
+    uint8_t g = person_desc ? m->gender : ENTITY(d, m->entity).gender;
+    if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
       continue; /* the author is not "he" in the story */
     double score = (double)(s0 - t->sent);
     if (subject_of_cue(d, m))
@@ -104,9 +174,12 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     if (score < best_score) {
       best_score = score;
       best = m->entity;
+      best_m = (int32_t)(m - (mention *)d->mentions.data);
     }
   }
-  return best;
+  if (best < 0 && best_m >= 0) /* the described person becomes an entity of its own */
+    best = mention_own_entity(d, best_m);
+  return best < 0 ? -1 : best;
 }
 
 static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
@@ -227,10 +300,16 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   token *t = &TOK(d, k);
   *ent = -1;
   *plural = 0;
-  /* X's spokesman / X's statement / X's campaign */
+  /* X's spokesman / X's statement / X's campaign speak for X; X's wife is
+   * someone of her own */
   if (t->mention >= 0 && MENTION(d, t->mention).kind == M_NAME) {
     mention *m = &MENTION(d, t->mention);
     if (m->entity >= 0 && possessive_head(d, m->tok_end, end, out_end)) {
+      token *head = &TOK(d, *out_end - 1);
+      if ((head->words & W_PERSON_NOUN) && !(head->words & (W_ROLE | W_GROUP_NOUN))) {
+        *type = ATTRIB_PERSON;
+        return 1;
+      }
       *ent = m->entity;
       *type = m->type;
       return 1;
@@ -254,6 +333,21 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   int det = (t->words & W_DET) != 0;
   if (det)
     k++;
+  /* "Health economists", "Security researchers": a bare plural keeps its modifiers */
+  if (!det) {
+    uint32_t x = k, mods0 = 0;
+    while (x < end && mods0 < 2 && is_word(&TOK(d, x)) && TOK(d, x).mention < 0 && TOK(d, x).cue < 0 &&
+           !(TOK(d, x).words & (HEAD_NOUNS | W_NOT_NAME | W_DET | W_PREP | W_CONNECT | W_AUX | W_STOPCAP)) &&
+           !(TOK(d, x).flags & T_POSSESSIVE) && !tok_is_lower(&TOK(d, x), "that") &&
+           !tok_is_lower(&TOK(d, x), "which") && !tok_is_lower(&TOK(d, x), "who") &&
+           !tok_is_lower(&TOK(d, x), "as") && !tok_is_lower(&TOK(d, x), "when") &&
+           !tok_is_lower(&TOK(d, x), "if") && !tok_is_lower(&TOK(d, x), "than")) {
+      x++;
+      mods0++;
+    }
+    if (mods0 && x < end && (TOK(d, x).words & W_GROUP_NOUN) && (TOK(d, x).flags & T_LOWER) && TOK(d, x).mention < 0)
+      k = x;
+  }
   /* "a Kremlin spokesman", "a State Department official": a name, then the role */
   if (det && k < end && TOK(d, k).mention >= 0 && MENTION(d, TOK(d, k).mention).kind == M_NAME) {
     mention *m = &MENTION(d, TOK(d, k).mention);
@@ -440,10 +534,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
           if ((h->words & (W_ROLE | W_PERSON_NOUN)) && (h->flags & T_LOWER) && !(h->words & W_DOC_NOUN)) {
             mention *m = &MENTION(d, mi);
             m->person = 1;
-            if (h->key_len > 5 && memcmp(h->key + h->key_len - 5, "woman", 5) == 0)
-              m->gender = G_FEMALE;
-            else if (h->key_len > 3 && memcmp(h->key + h->key_len - 3, "man", 3) == 0)
-              m->gender = G_MALE;
+            m->gender = noun_gender(h);
             break;
           }
         }

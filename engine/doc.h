@@ -148,6 +148,10 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err);
  * for the trace tool; NUL-terminated in out. */
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap);
 
+/* The entity of mention mi, made for it when it had none ("Scott's wife"
+ * speaking): its description becomes its name. -2 when out of memory. */
+int32_t mention_own_entity(attrib_doc *d, int32_t mi);
+
 /* Shared helpers. */
 int tok_is(const token *t, const char *word);       /* exact key match */
 int tok_is_lower(const token *t, const char *word); /* ASCII case-insensitive */
