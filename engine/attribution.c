@@ -452,6 +452,23 @@ void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
     snprintf(out, cap, "%s", ps.s);
 }
 
+/* A term named, not words spoken: "labelled as 'malicious'", "called it
+ * 'fantasy arithmetic'" (a scare quote's few words after "as" or a naming verb). */
+static int naming_term(attrib_doc *d, const quote *q) {
+  static const char *const naming[] = {"call", "label", "dub", "name", "brand", "term", "describe"};
+  unsigned words = 0;
+  for (uint32_t i = q->tok_first; i < q->tok_end; i++)
+    words += TOK(d, i).kind == TK_WORD;
+  if (words > 3)
+    return 0;
+  if (q->open_tok > 0 && tok_is_lower(&TOK(d, q->open_tok - 1), "as"))
+    return 1;
+  for (size_t k = 0; k < sizeof naming / sizeof naming[0]; k++)
+    if (q->cue_lemma && strcmp(q->cue_lemma, naming[k]) == 0)
+      return 1;
+  return 0;
+}
+
 /* "Cruz continued:" closing one paragraph, the quotation opening the
  * next: the rules see the lead-in and the quote as one string. */
 static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
@@ -595,10 +612,19 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     for (uint32_t k = 0; k < ps.n; k++) {
       char c = ps.s[k];
-      if ((c != 'q' && c != 'p') || QUOTE(d, ps.u[k].ref).transcript)
+      if ((c != 'q' && c != 'p' && c != 's') || QUOTE(d, ps.u[k].ref).transcript)
         continue;
       if (apply_quote_rules(d, &ps, k) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+      /* a few quoted words a reporting sentence gives to a speaker are
+       * their words ("called the plan 'reckless'"): a partial quote */
+      quote *q = &QUOTE(d, ps.u[k].ref);
+      if (c == 's' && q->speaker_mention >= 0 && q->cue_tok_first >= 0 && !naming_term(d, q))
+        q->kind = ATTRIB_PARTIAL;
+      else if (c == 's') {
+        q->speaker_mention = -1;
+        q->rule = "none";
+      }
     }
     if (lead_in(d, &prev, &ps) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
