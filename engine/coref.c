@@ -371,6 +371,11 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   }
   if (k >= end || TOK(d, k).mention >= 0)
     return 0;
+  /* a compound head is classed by its last word: "agency official" is a person */
+  while (k + 1 < end && (TOK(d, k).words & HEAD_NOUNS) && is_word(&TOK(d, k + 1)) &&
+         (TOK(d, k + 1).flags & T_LOWER) && (TOK(d, k + 1).words & HEAD_NOUNS) && TOK(d, k + 1).cue < 0 &&
+         TOK(d, k + 1).mention < 0)
+    k++;
   token *h = &TOK(d, k);
   uint32_t hw = h->words;
   if (!(hw & HEAD_NOUNS))
