@@ -27,6 +27,8 @@ static const char USAGE[] =
     "  --errors            list each miss, false alarm and wrong speaker\n"
     "  --json              print the scores as one JSON object\n"
     "  --thresholds FILE   lines 'metric min_value'; exit 1 if any metric is below its minimum\n"
+    "  --calibration       gold format: speaker accuracy by confidence (>= 0.9, >= 0.75, below);\n"
+    "                      exit 1 unless a higher confidence is at least as often right\n"
     "  -h, --help          this help\n"
     "Metrics: gold: quote indirect PERSON ORG COUNTRY LOCATION attrib; brat: all.content\n"
     "all.attrib quoted.content quoted.attrib; each with .p .r .f1\n"
@@ -242,7 +244,7 @@ static void run_brat(const char *split, predictor *pr, brat_scores *S, strlist *
 
 int main(int argc, char **argv) {
   const char *format = "gold", *model = NULL, *thr_path = NULL;
-  int want_errors = 0, want_json = 0;
+  int want_errors = 0, want_json = 0, want_calibration = 0;
   const char *pos[4];
   int npos = 0, opts_done = 0;
   for (int i = 1; i < argc; i++) {
@@ -271,6 +273,8 @@ int main(int argc, char **argv) {
         want_errors = 1;
       else if (strcmp(a, "--json") == 0)
         want_json = 1;
+      else if (strcmp(a, "--calibration") == 0)
+        want_calibration = 1;
       else if (takes && a[2] == 'f')
         format = val;
       else if (takes && a[2] == 'm')
@@ -351,6 +355,23 @@ int main(int argc, char **argv) {
   ae_predictor_free(pr);
 
   int failed = 0;
+  if (want_calibration && !brat) {
+    /* bins of at least ten statements must not get more accurate as confidence falls */
+    static const char *const bins[3] = {">= 0.90", "0.75-0.90", "< 0.75"};
+    double prev = 2;
+    for (int k = 0; k < 3; k++) {
+      double acc = G.cal_n[k] ? (double)G.cal_right[k] / (double)G.cal_n[k] : 0;
+      printf("confidence %-9s right %ld/%ld = %.3f\n", bins[k], G.cal_right[k], G.cal_n[k], acc);
+      if (G.cal_n[k] < 10)
+        continue;
+      if (acc > prev + EPS) {
+        fprintf(stderr, "attrib-eval: confidence %s is more often right (%.3f) than the bin above it\n",
+                bins[k], acc);
+        failed = 1;
+      }
+      prev = acc;
+    }
+  }
   cJSON *jfail = cJSON_CreateArray();
   for (size_t i = 0; i < nthr; i++) {
     double v = metric_value(rows, nrows, thr[i].metric);

@@ -98,6 +98,9 @@ typedef struct gold_scores {
   counts quote, indirect, ent[ENT_N];
   counts attrib_raw; /* before the wrong-speaker correction, as C["attrib"] in score.py */
   long spk_ok, spk_n;
+  /* found statements with a gold and a predicted speaker, by confidence:
+   * [0] >= 0.9, [1] >= 0.75, [2] below */
+  long cal_right[3], cal_n[3];
 } gold_scores;
 
 typedef struct brat_scores {

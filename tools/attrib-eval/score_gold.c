@@ -312,6 +312,13 @@ static void score_group(gold_scores *S, int is_quote, const char *gf, const cJSO
     if (bi >= 0) {
       used[bi] = 1;
       tp++;
+      const cJSON *psp = ae_jget(pq[bi], "speaker");
+      if (gspk && ae_jtruthy(psp)) { /* calibration: is a higher confidence more often right? */
+        double conf = ae_jnum(pq[bi], "confidence", 0);
+        int bin = conf >= 0.9 ? 0 : conf >= 0.75 ? 1 : 2;
+        S->cal_n[bin]++;
+        S->cal_right[bin] += same_speaker(al, gspk, alts, pq[bi]) != 0;
+      }
       if (is_quote && gspk) {
         S->spk_n++;
         if (same_speaker(al, gspk, alts, pq[bi])) {
