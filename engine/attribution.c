@@ -453,21 +453,13 @@ void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
     snprintf(out, cap, "%s", ps.s);
 }
 
-/* A term named, not words spoken: "labelled as 'malicious'", "called it
- * 'fantasy arithmetic'" (a scare quote's few words after "as" or a naming verb). */
+/* A term named, not words spoken: "labelled as 'malicious'" (a scare
+ * quote's few words right after "as"). */
 static int naming_term(attrib_doc *d, const quote *q) {
-  static const char *const naming[] = {"call", "label", "dub", "name", "brand", "term", "describe"};
   unsigned words = 0;
   for (uint32_t i = q->tok_first; i < q->tok_end; i++)
     words += TOK(d, i).kind == TK_WORD;
-  if (words > 3)
-    return 0;
-  if (q->open_tok > 0 && tok_is_lower(&TOK(d, q->open_tok - 1), "as"))
-    return 1;
-  for (size_t k = 0; k < sizeof naming / sizeof naming[0]; k++)
-    if (q->cue_lemma && strcmp(q->cue_lemma, naming[k]) == 0)
-      return 1;
-  return 0;
+  return words <= 3 && q->open_tok > 0 && tok_is_lower(&TOK(d, q->open_tok - 1), "as");
 }
 
 /* "Cruz continued:" closing one paragraph, the quotation opening the

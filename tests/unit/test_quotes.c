@@ -87,7 +87,7 @@ START_TEST(unbalanced_straight_quotes) {
 END_TEST
 
 START_TEST(classification) {
-  attrib_doc *d = analyze("“The plan is sound,” he said. She called it “fantasy arithmetic” and asked "
+  attrib_doc *d = analyze("“The plan is sound,” he said. She described it as “fantasy arithmetic” and asked "
                           "whether the ministry had “any evidence of a funding gap at all”.");
   ck_assert_int_eq(find_quote(d, "The plan")->kind, ATTRIB_DIRECT);
   ck_assert_int_eq(find_quote(d, "fantasy")->kind, ATTRIB_SCARE);
