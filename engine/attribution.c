@@ -197,6 +197,14 @@ static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
 
 /* Runs rule r on subject s[0, n); fills ov (pairs). Returns the number of
  * pairs, 0 for no match, -1 when a limit stopped it. */
+/* Is there a reporting cue among n symbols? Rules with a cue need one. */
+static int has_cue_symbol(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == 'V' || s[i] == 'v' || s[i] == 'b' || s[i] == 'A')
+      return 1;
+  return 0;
+}
+
 /* Runs rule r on s[w0, w1) and shifts the match offsets back into s.
  * Returns the number of pairs, 0 for no match or a limit reached. */
 static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size_t w1) {
@@ -238,9 +246,10 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   while (w1 < ps->n && w1 - k < QUOTE_REACH && ps->s[w1 - 1] != '.')
     w1++;
   int found = 0;
+  int cue_near = has_cue_symbol(ps->s + w0, w1 - w0);
   for (size_t r = 0; r < m->n_rules && !found; r++) {
     const rule *ru = &m->rules[r];
-    if (ru->kind != RULE_QUOTE)
+    if (ru->kind != RULE_QUOTE || (ru->needs_cue && !cue_near))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1);
     if (rc <= 0)
@@ -329,11 +338,12 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
         v++;
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : s1 - s0;
     }
+    int cue_in = has_cue_symbol(ps->s + s0, s1 - s0); /* else only cue-less rules can match */
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
       for (size_t r = 0; r < m->n_rules; r++) {
         const rule *ru = &m->rules[r];
-        if (ru->kind != RULE_INDIRECT)
+        if (ru->kind != RULE_INDIRECT || (ru->needs_cue && !cue_in))
           continue;
         int rc = pcre2_match(ru->code, (PCRE2_SPTR)(ps->s + s0), s1 - s0, from, 0, d->md, m->mctx);
         if (rc <= 0)

@@ -503,6 +503,7 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
   r->line = L->line;
   if (!r->name)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  r->needs_cue = r->groups[GRP_CUE][0] != 0;
   if (!r->groups[GRP_SPK][0])
     return lerr(L, ATTRIB_ERR_MODEL, "a rule needs a (?<spk>...) group", NULL);
   if (rk == RULE_INDIRECT && !r->groups[GRP_CONTENT][0])

@@ -10,6 +10,11 @@
 #include "doc.h"
 
 static UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
+  unsigned char b = (unsigned char)s[i];
+  if (b < 0x80) { /* most of the text: no decoding */
+    *next = i + 1;
+    return b;
+  }
   UChar32 c;
   int32_t k = (int32_t)i;
   U8_NEXT((const uint8_t *)s, k, (int32_t)end, c);
@@ -50,6 +55,7 @@ static int is_word_cp(UChar32 c) {
     return 0;
   if (c < 0x80)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  /* fall through to ICU for the rest of Unicode */
   int8_t t = u_charType(c);
   return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
 }
@@ -89,7 +95,8 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
   while (i < end) {
     uint32_t nx;
     UChar32 c = cp_at(s, i, end, &nx);
-    if (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+        (c >= 0x80 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B))) {
       i = nx;
       continue;
     }

@@ -56,6 +56,10 @@ static attrib_status validate(attrib_doc *d, attrib_error *err) {
   size_t n = d->len, controls = 0;
   for (size_t i = 0; i < n;) {
     unsigned char c = s[i];
+    if (c >= 0x20 && c < 0x80) { /* printable ASCII: nothing to check */
+      i++;
+      continue;
+    }
     if (c == 0)
       return doc_error(err, ATTRIB_ERR_BINARY, i, "binary data (NUL byte) at byte %zu", i);
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') {
