@@ -159,7 +159,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     if (named)
       m = named;
     /* a spokeswoman for a body, or a person only described ("Scott's wife") */
-    int unnamed = m->kind == M_DESC && m->person && m->entity < 0;
+    /* "he"/"she" is one person: plural descriptions ("doctors") never */
+    int unnamed = m->kind == M_DESC && m->person && m->entity < 0 && !(gender && m->plural);
     int person_desc = m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
     if ((m->entity < 0 && !person_desc) || (!person_desc && !((1u << m->type) & types)))
       continue;

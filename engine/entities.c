@@ -312,9 +312,6 @@ static int apposition_role(attrib_doc *d, uint32_t b, uint32_t end) {
 /* Followed by a reporting verb (optionally after auxiliaries, or after a
  * parenthetical ", who runs a cafe in the town,")? */
 static int followed_by_cue(attrib_doc *d, uint32_t b, uint32_t end) {
-  /* "..., Taniela Fusitu'a, said" */
-  if (b + 1 < end && TOK(d, b).key[0] == ',' && TOK(d, b + 1).cue >= 0)
-    return (VEC_AT(d->cues, cue, TOK(d, b + 1).cue).entry->flags & CUE_SPEECH) != 0;
   if (b < end && TOK(d, b).kind == TK_PUNCT && TOK(d, b).key[0] == ',') {
     for (uint32_t k = b + 1; k < end && k < b + 24; k++) {
       token *t = &TOK(d, k);
@@ -395,6 +392,12 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
       return ATTRIB_PERSON;
   }
   if (n >= 2 && n <= 4 && (apposition_role(d, b, pa->tok_end) || followed_by_cue(d, b, pa->tok_end)))
+    return ATTRIB_PERSON;
+  /* "The Secretary General of the Forum, Taniela Fusitu'a, said": a name in
+   * apposition right before the verb (not "in the Upper East Region, said") */
+  if (n >= 2 && n <= 4 && a > pa->tok_first && TOK(d, a - 1).key[0] == ',' && b + 1 < pa->tok_end &&
+      TOK(d, b).key[0] == ',' && TOK(d, b + 1).cue >= 0 &&
+      (VEC_AT(d->cues, cue, TOK(d, b + 1).cue).entry->flags & CUE_SPEECH) && !(TOK(d, b - 1).words & W_ORG_HEAD))
     return ATTRIB_PERSON;
   /* "The party's finance critic, Marc Thibault," */
   if (n >= 2 && n <= 4 && a >= pa->tok_first + 2 && TOK(d, a - 1).key[0] == ',' && b < pa->tok_end &&
