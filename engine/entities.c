@@ -18,6 +18,7 @@ typedef struct chunk {
   uint8_t title_gender;
   uint8_t byline;
   uint8_t link_only; /* headline or boilerplate: may only name known entities */
+  uint8_t org;       /* an organisation run (org_run): its words are all its name */
 } chunk;
 
 static int is_name_tok(const token *t) {
@@ -288,7 +289,7 @@ static void strip(ctx *c, chunk *ch) {
     }
     break;
   }
-  while (ch->b > ch->a && (TOK(d, ch->b - 1).words & (W_CONNECT | W_STOPCAP)))
+  while (!ch->org && ch->b > ch->a && (TOK(d, ch->b - 1).words & (W_CONNECT | W_STOPCAP)))
     ch->b--;
 }
 
@@ -574,6 +575,16 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
       k += next_cap ? 1 : 2;
       continue;
     }
+    /* "Union of Shop, Distributive and Retail Staff": a list inside the name */
+    if (tail && u->key[0] == ',' && next_cap) {
+      uint32_t x = k + 1;
+      while (x < end && x < k + 5 && is_name_tok(&TOK(d, x)))
+        x++;
+      if (x + 1 < end && tok_is(&TOK(d, x), "and") && is_name_tok(&TOK(d, x + 1))) {
+        k++;
+        continue;
+      }
+    }
     /* "Ellwood & Partners", "Department for Work and Pensions", "Van der Linde" */
     if (next_cap && (tok_is(u, "&") || (tail && tok_is(u, "and")) ||
                      ((u->words & W_CONNECT) && (u->flags & T_LOWER) && !tok_is(u, "and") &&
@@ -608,6 +619,7 @@ static int collect(ctx *c) {
           return -1;
         ch->a = i;
         ch->b = run;
+        ch->org = 1;
         ch->link_only = pa->headline || pa->boilerplate;
         i = run;
         pending_title = 0;
