@@ -707,15 +707,18 @@ static int collect(ctx *c) {
 
 static int build_sets(ctx *c) {
   attrib_doc *d = c->d;
+  /* token keys live as long as the document: the sets borrow them */
+  if (strmap_reserve(&c->cap_mid, NTOK(d) / 8 + 16) != 0 || strmap_reserve(&c->lower, NTOK(d) / 3 + 16) != 0)
+    return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
     if (t->kind != TK_WORD || t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
-      if (strmap_put(&c->cap_mid, &d->mem, t->key, t->key_len, 1, NULL) != 0)
+      if (strmap_put_borrowed(&c->cap_mid, t->key, t->key_len, 1) != 0)
         return -1;
     } else if (t->flags & T_LOWER) {
-      if (strmap_put(&c->lower, &d->mem, t->key, t->key_len, 1, NULL) != 0)
+      if (strmap_put_borrowed(&c->lower, t->key, t->key_len, 1) != 0)
         return -1;
     }
   }

@@ -73,6 +73,28 @@ int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, in
   return 0;
 }
 
+int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value) {
+  if ((m->count + 1) * 4 >= m->cap * 3 && grow(m) != 0)
+    return -1;
+  uint32_t h = strmap_hash(key, n);
+  strmap_slot *s = find(m->slots, m->cap, key, n, h);
+  if (!s->key) {
+    s->key = key;
+    s->len = (uint32_t)n;
+    s->hash = h;
+    m->count++;
+  }
+  s->value = value;
+  return 0;
+}
+
+int strmap_reserve(strmap *m, size_t n) {
+  while ((n + 1) * 4 >= m->cap * 3)
+    if (grow(m) != 0)
+      return -1;
+  return 0;
+}
+
 int32_t strmap_get(const strmap *m, const char *key, size_t n) {
   if (!m->cap)
     return -1;

@@ -26,6 +26,10 @@ void strmap_free(strmap *m);
 /* Inserts or replaces; the key is copied into a. Returns 0, or -1 when out
  * of memory. *old (may be NULL) gets the previous value or -1. */
 int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, int32_t *old);
+/* As strmap_put, but the key is not copied: it must outlive the map. */
+int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value);
+/* Makes room for n keys at once (no rehash while they are added). 0 or -1. */
+int strmap_reserve(strmap *m, size_t n);
 /* The value for key, or -1 when absent. */
 int32_t strmap_get(const strmap *m, const char *key, size_t n);
 
