@@ -314,6 +314,40 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   return 0;
 }
 
+/* Another reported clause of the statement at index prev: cue unit c,
+ * content units [a, b). */
+static int continue_clause(attrib_doc *d, para_syms *ps, size_t prev, size_t c, size_t a, size_t b, uint32_t para) {
+  if (b <= a + 1)
+    return 0;
+  uint32_t ta = ps->u[a].tok_first, tb = ps->u[b - 1].tok_end;
+  while (tb > ta && TOK(d, tb - 1).kind == TK_PUNCT)
+    tb--;
+  unsigned words = 0;
+  for (uint32_t i = ta; i < tb; i++)
+    words += TOK(d, i).kind == TK_WORD;
+  if (words < 3)
+    return 0;
+  quote *q = vec_push(&d->quotes, &d->mem);
+  if (!q)
+    return -1;
+  quote *o = &QUOTE(d, prev);
+  q->kind = ATTRIB_INDIRECT;
+  q->tok_first = ta;
+  q->tok_end = tb;
+  q->start = TOK(d, ta).start;
+  q->end = TOK(d, tb - 1).end;
+  q->open_tok = q->close_tok = UINT32_MAX;
+  q->para = para;
+  q->parent = -1;
+  q->group = (int32_t)(d->quotes.len - 1);
+  q->speaker_mention = o->speaker_mention;
+  q->addressee_mention = -1;
+  q->confidence = o->confidence * 0.95;
+  q->rule = "and-cue-clause";
+  set_cue(d, q, ps, (uint32_t)c);
+  return 0;
+}
+
 /* Reported speech: rules run on each sentence of the paragraph, where a
  * sentence is the run of symbols up to a '.' outside quotations. */
 static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
@@ -354,10 +388,33 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
             ov[2 * g] += s0;
             ov[2 * g + 1] += s0;
           }
+        size_t nq = d->quotes.len;
         if (add_indirect(d, ps, ru, ov, rc, para) != 0)
           return -1;
         /* more reported clauses may follow in the same sentence */
         from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
+        /* "X said A and said B": the same speaker's next clause */
+        if (d->quotes.len > nq) {
+          size_t at = s0 + from;
+          while (at + 2 < s1 && ps->s[at] == '+') {
+            size_t c = at + 1;
+            while (c < s1 && ps->s[c] == 'a')
+              c++;
+            if (c + 2 >= s1 || (ps->s[c] != 'V' && ps->s[c] != 'b'))
+              break;
+            size_t e = c + 1;
+            if (ps->s[e] == 'T')
+              e++;
+            size_t x = e;
+            while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
+                   !(ps->s[x] == '+' && x + 1 < s1 && (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
+              x++;
+            if (continue_clause(d, ps, nq, c, e, x, para) != 0)
+              return -1;
+            from = x - s0;
+            at = x;
+          }
+        }
         matched = 1;
         break;
       }
