@@ -178,6 +178,9 @@ static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t ken
   /* "its leader, Ruth Ekwueme," / "the company's spokesman, Jon Ek,": the name speaks */
   if (ps->s[k] == 'D' && k + 3 < ps->n && ps->s[k + 1] == ',' && ps->s[k + 2] == 'N' && ps->s[k + 3] == ',')
     k += 2;
+  /* only mention units refer to mentions (quotes and cues refer to their own tables) */
+  if (!ps->s[k] || !strchr("NOGPD", ps->s[k]))
+    return -1;
   int32_t mi = ps->u[k].ref;
   if (mi < 0)
     return -1;
@@ -225,7 +228,7 @@ static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, 
   size_t a, b;
   if (rule_group(ru, GRP_CUE, ov, rc, &a, &b))
     set_cue(d, q, ps, (uint32_t)a);
-  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b)) {
+  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && ps->s[a] && strchr("NOGD", ps->s[a])) {
     int32_t am = ps->u[a].ref;
     if (am >= 0 && MENTION(d, am).entity >= 0)
       q->addressee_mention = am;
