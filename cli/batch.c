@@ -140,21 +140,26 @@ static const char *base_name(const char *p) {
   return s ? s + 1 : p;
 }
 
-/* Writes data to dir/name.json through a temporary file and a rename, so
- * an interrupted run never leaves a truncated result. Only the writer
- * thread calls it, so the temporary name needs no more than the pid. */
-static int write_result(const char *dir, const char *input, const char *data, size_t len) {
+/* Writes data to dir/NAME.json (.tsv, .html) through a temporary file and a
+ * rename, so an interrupted run never leaves a truncated result. A TSV file
+ * starts with its own header. Only the writer thread calls it, so the
+ * temporary name needs no more than the pid. */
+static int write_result(const cli_cfg *c, const char *input, const char *data, size_t len) {
+  const char *ext = c->format == CLI_FORMAT_TSV ? "tsv" : c->format == CLI_FORMAT_HTML ? "html" : "json";
   char name[4096], tmp[4200], path[4200];
   snprintf(name, sizeof name, "%s", strcmp(input, "-") == 0 ? "stdin" : base_name(input));
   size_t nl = strlen(name);
   if (nl > 4 && strcmp(name + nl - 4, ".txt") == 0)
     name[nl - 4] = '\0';
-  snprintf(path, sizeof path, "%s/%s.json", dir, name);
-  snprintf(tmp, sizeof tmp, "%s/.%s.json.%ld.tmp", dir, name, (long)getpid());
+  snprintf(path, sizeof path, "%s/%s.%s", c->out_dir, name, ext);
+  snprintf(tmp, sizeof tmp, "%s/.%s.%s.%ld.tmp", c->out_dir, name, ext, (long)getpid());
   FILE *f = fopen(tmp, "wb");
   if (!f)
     return errno;
-  int ok = fwrite(data, 1, len, f) == len && fputc('\n', f) != EOF;
+  int ok = c->format != CLI_FORMAT_TSV || fputs(cli_tsv_header, f) != EOF;
+  ok = ok && fwrite(data, 1, len, f) == len;
+  if (c->format == CLI_FORMAT_JSON) /* TSV and HTML end in their own newline */
+    ok = ok && fputc('\n', f) != EOF;
   ok = (fclose(f) == 0) && ok;
   if (!ok || rename(tmp, path) != 0) {
     int e = errno ? errno : EIO;
@@ -182,14 +187,15 @@ static void emit(batch *b, cli_item *it) {
     fprintf(stderr, "%s\n", it->err);
   if (it->out) {
     if (b->c->out_dir && it->path) {
-      int e = write_result(b->c->out_dir, it->path, it->out, it->out_len);
+      int e = write_result(b->c, it->path, it->out, it->out_len);
       if (e) {
         progress_erase(b);
         fprintf(stderr, "attrib: %s: cannot write result: %s\n",
                 strcmp(it->path, "-") == 0 ? "<stdin>" : it->path, strerror(e));
         b->failed = 1;
       }
-    } else if (fwrite(it->out, 1, it->out_len, stdout) != it->out_len || fputc('\n', stdout) == EOF) {
+    } else if (fwrite(it->out, 1, it->out_len, stdout) != it->out_len ||
+               (b->c->format == CLI_FORMAT_JSON && fputc('\n', stdout) == EOF)) {
       progress_erase(b);
       fprintf(stderr, "attrib: cannot write output: %s\n", strerror(errno));
       b->failed = 1;

@@ -2,6 +2,9 @@
  *   main.c   options, the list of input files (directories expanded), file inputs
  *   batch.c  worker threads, the in-order writer, progress
  *   jsonl.c  JSON Lines on standard input (--jsonl)
+ *   tsv.c    --format tsv: one line per quote
+ *   html.c   --format html: one self-contained page per article
+ *   buf.c    the growable buffer both build their output in
  */
 #ifndef ATTRIB_CLI_H
 #define ATTRIB_CLI_H
@@ -11,12 +14,16 @@
 
 #include "attrib.h"
 
+/* --format */
+typedef enum cli_format { CLI_FORMAT_JSON = 0, CLI_FORMAT_TSV, CLI_FORMAT_HTML } cli_format;
+
 /* Settings shared read-only by every thread. */
 typedef struct cli_cfg {
   const attrib_model *model;
   attrib_options opts;
   unsigned json_flags;
-  const char *out_dir; /* -o: write DIR/NAME.json per input instead of stdout */
+  cli_format format;
+  const char *out_dir; /* -o: write DIR/NAME.json (.tsv, .html) per input instead of stdout */
   unsigned jobs;       /* worker threads, >= 1 */
   int quiet;           /* --quiet: no progress line */
 } cli_cfg;
@@ -36,7 +43,8 @@ typedef struct cli_item {
   char *msg;        /* ... and its message */
   size_t bytes;     /* input size, for the progress line */
   /* worker */
-  char *out; /* the JSON to write (result or JSONL error record) */
+  char *out; /* what to write: JSON (result or JSONL error record) without
+              * its final newline, or TSV/HTML text ending in one */
   size_t out_len;
   char *err; /* the one stderr line for a failure, without newline */
   int failed;
@@ -75,5 +83,42 @@ int cli_read_all(FILE *f, size_t max, char **data, size_t *len, int *too_large);
 
 /* Runs --jsonl: records on standard input, results on standard output. */
 int cli_jsonl_run(const cli_cfg *c);
+
+/* ---- renderers (tsv.c, html.c) ----------------------------------------- */
+
+/* A growable string; oom is set (and stays set) when an append fails. */
+typedef struct cli_buf {
+  char *s;
+  size_t len, cap;
+  int oom;
+} cli_buf;
+
+void cli_buf_add(cli_buf *b, const char *s, size_t n);
+void cli_buf_puts(cli_buf *b, const char *s);
+void cli_buf_printf(cli_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Hands the NUL-terminated contents to the caller (0), or frees them and
+ * returns -1 when any append ran out of memory. */
+int cli_buf_finish(cli_buf *b, char **out, size_t *len);
+
+/* A confidence as the JSON writes it: "0", "0.9", "0.95", "1". */
+void cli_confidence(char out[8], double c);
+
+/* The TSV header line, with its newline: printed once per run (once per
+ * file with -o). */
+extern const char cli_tsv_header[];
+
+/* One TSV line per quote of doc, each ending in a newline ("" when there
+ * are none). source: the file column ("-" when NULL). On success (0) *out
+ * is the caller's to free(); -1 when out of memory. Thread-safe. */
+int cli_render_tsv(const attrib_doc *doc, const char *source, char **out, size_t *out_len);
+
+/* The HTML page of doc, which was analysed from text[0, len). source: the
+ * name in the title. Ownership and return as cli_render_tsv(). */
+int cli_render_html(const attrib_doc *doc, const char *text, size_t len, const char *source, char **out,
+                    size_t *out_len);
 
 #endif

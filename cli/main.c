@@ -1,6 +1,7 @@
 /* attrib: command line front end of the library.
  * Reads articles (files, directories of .txt files, stdin, or JSON Lines
- * records), prints the JSON of each in input order, with N worker threads
+ * records), prints the JSON (or TSV, or an HTML page) of each in input
+ * order, with N worker threads
  * sharing the one model. Every input is processed even when others fail;
  * the exit status is then non-zero. */
 #define _DEFAULT_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */
@@ -18,13 +19,20 @@ static const char usage[] =
     "usage: attrib [OPTIONS] FILE|DIR...\n"
     "       attrib [OPTIONS] --jsonl < records.jsonl\n"
     "Finds quotations, reported speech, their speakers and the people,\n"
-    "organisations, countries and places of English news articles; prints JSON.\n"
+    "organisations, countries and places of English news articles; prints JSON,\n"
+    "TSV or HTML.\n"
     "\n"
     "  FILE               an article (UTF-8 text); '-' reads standard input\n"
     "  DIR                every *.txt file in DIR, in name order\n"
+    "      --format F     json (default): one JSON object per article;\n"
+    "                     tsv: a header line, then one line per quote (file, id,\n"
+    "                     kind, speaker, cue, confidence, rule, text);\n"
+    "                     html: a page per article with the quotes highlighted in\n"
+    "                     their speakers' colours (more than one input needs -o)\n"
     "  -p, --pretty       indented JSON (default: one line per article)\n"
     "  -m, --model DIR    load rules and word lists from DIR (default: built in)\n"
-    "  -o, --output-dir DIR  write DIR/NAME.json for each input instead of stdout\n"
+    "  -o, --output-dir DIR  write DIR/NAME.json (.tsv, .html) for each input\n"
+    "                     instead of stdout\n"
     "  -j, --jobs N       analyse with N threads (0: 1; 'auto': one per CPU);\n"
     "                     results still come in input order\n"
     "      --jsonl        read {\"id\": ..., \"text\": \"...\"} lines on stdin and write\n"
@@ -257,12 +265,20 @@ static void work_file(void *ctx, cli_item *it) {
   attrib_doc *doc = NULL;
   attrib_error err;
   attrib_status st = attrib_analyze(c->model, it->text, it->text_len, &c->opts, &doc, &err);
-  free(it->text);
-  it->text = NULL;
   if (st == ATTRIB_OK) {
-    st = attrib_doc_to_json(doc, is_stdin ? "-" : it->path, c->json_flags, &it->out, &it->out_len, &err);
+    const char *source = is_stdin ? "-" : it->path;
+    if (c->format == CLI_FORMAT_JSON) {
+      st = attrib_doc_to_json(doc, source, c->json_flags, &it->out, &it->out_len, &err);
+    } else if ((c->format == CLI_FORMAT_TSV ? cli_render_tsv(doc, source, &it->out, &it->out_len)
+                                            : cli_render_html(doc, it->text, it->text_len, source, &it->out,
+                                                              &it->out_len)) != 0) {
+      st = ATTRIB_ERR_NOMEM;
+      snprintf(err.message, sizeof err.message, "out of memory");
+    }
     attrib_doc_free(doc);
   }
+  free(it->text); /* the HTML page quotes the article around the quotes */
+  it->text = NULL;
   if (st != ATTRIB_OK) {
     msg = cli_strf("%s", err.message);
     goto fail;
@@ -291,6 +307,9 @@ static int parse_jobs(const char *v, unsigned *out) {
   *out = n == 0 ? 1 : (unsigned)n;
   return 0;
 }
+
+static const char html_one_page[] =
+    "--format html writes one page per input: with more than one, use -o DIR (DIR/NAME.html each)";
 
 static int usage_error(char **files, const char *fmt, const char *arg) {
   fputs("attrib: ", stderr);
@@ -339,11 +358,20 @@ int main(int argc, char **argv) {
         return usage_error(files, "-j needs a number from 0 to 1024 or 'auto', not '%s'", a + 2);
     } else if ((strcmp(a, "-m") == 0 || strcmp(a, "--model") == 0 || strcmp(a, "-o") == 0 ||
                 strcmp(a, "--output-dir") == 0 || strcmp(a, "--max-bytes") == 0 || strcmp(a, "-j") == 0 ||
-                strcmp(a, "--jobs") == 0)) {
+                strcmp(a, "--jobs") == 0 || strcmp(a, "--format") == 0)) {
       if (i + 1 >= argc)
         return usage_error(files, "%s needs a value", a);
       const char *v = argv[++i];
-      if (a[1] == 'm' || strcmp(a, "--model") == 0) {
+      if (strcmp(a, "--format") == 0) {
+        if (strcmp(v, "json") == 0)
+          c.format = CLI_FORMAT_JSON;
+        else if (strcmp(v, "tsv") == 0)
+          c.format = CLI_FORMAT_TSV;
+        else if (strcmp(v, "html") == 0)
+          c.format = CLI_FORMAT_HTML;
+        else
+          return usage_error(files, "--format is json, tsv or html, not '%s'", v);
+      } else if (a[1] == 'm' || strcmp(a, "--model") == 0) {
         model_dir = v;
       } else if (a[1] == 'o' || strcmp(a, "--output-dir") == 0) {
         c.out_dir = v;
@@ -370,9 +398,15 @@ int main(int argc, char **argv) {
       return usage_error(files, "%s", "--jsonl writes to standard output; -o does not apply");
     if (c.json_flags & ATTRIB_JSON_PRETTY)
       return usage_error(files, "%s", "--jsonl writes one line per record; --pretty does not apply");
+    if (c.format != CLI_FORMAT_JSON)
+      return usage_error(files, "%s", "--jsonl writes JSON records; only --format json applies");
   } else if (nfiles == 0) {
     return usage_error(files, "%s", "no input files (use '-' for standard input)");
   }
+  if (c.format != CLI_FORMAT_JSON && (c.json_flags & ATTRIB_JSON_PRETTY))
+    return usage_error(files, "%s", "--pretty indents JSON; it does not apply to --format tsv or html");
+  if (c.format == CLI_FORMAT_HTML && !c.out_dir && nfiles > 1)
+    return usage_error(files, "%s", html_one_page);
   attrib_model *model = NULL;
   attrib_error err;
   if (attrib_model_load(model_dir, &model, &err) != ATTRIB_OK) {
@@ -396,6 +430,14 @@ int main(int argc, char **argv) {
         failed = -1;
       }
     }
+    if (failed == 0 && c.format == CLI_FORMAT_HTML && !c.out_dir && in.n > 1) {
+      /* a directory argument holding several files */
+      inputs_free(&in);
+      attrib_model_free(model);
+      return usage_error(files, "%s", html_one_page);
+    }
+    if (failed == 0 && c.format == CLI_FORMAT_TSV && !c.out_dir)
+      fputs(cli_tsv_header, stdout); /* once per run: the records of every input follow */
     if (failed == 0)
       failed = cli_batch_run(&c, next_file, work_file, &in, in.n, 0, "files");
     inputs_free(&in);

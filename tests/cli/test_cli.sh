@@ -138,6 +138,129 @@ else
   echo "SKIP: progress on a terminal (no script(1))"
 fi
 
+# ---- --format tsv -------------------------------------------------------------
+"$bin" --format tsv "$example" >"$tmp/tsv" 2>"$tmp/err"; expect tsv 0 $?
+[ "$(head -1 "$tmp/tsv")" = "$(printf 'file\tid\tkind\tspeaker\tcue\tconfidence\trule\ttext')" ] && ok ||
+  bad "tsv header: $(head -1 "$tmp/tsv")"
+"$bin" "$example" >"$tmp/json" 2>/dev/null
+python3 - "$tmp/tsv" "$tmp/json" "$example" <<'PY' && ok || bad "tsv records differ from the JSON quotes"
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert lines[-1] == "", "no final newline"
+recs = [l.split("\t") for l in lines[1:-1]]
+q = json.load(open(sys.argv[2], encoding="utf-8"))["quotes"]
+assert len(recs) == len(q), (len(recs), len(q))
+for r, j in zip(recs, q):
+    assert len(r) == 8, r
+    def num(x): return ("%.2f" % x).rstrip("0").rstrip(".") if x not in (0, 1) else str(int(x))
+    want = [sys.argv[3], j["id"], j["kind"], j["speaker"]["name"] if j["speaker"] else "",
+            j["cue"]["text"] if j["cue"] else "", num(j["confidence"]), j["rule"], j["text"]]
+    assert r == want, (r, want)
+PY
+# escaping: a tab, a backslash and a line break inside a quote stay on one line
+printf '"Tabs\there, a back\\\\slash and\na break," said Maria Lindqvist.\n\n"Fine," she added.\n' >"$tmp/esc.txt"
+"$bin" --format tsv "$tmp/esc.txt" >"$tmp/tsv" 2>"$tmp/err"; expect tsv-escape 0 $?
+"$bin" "$tmp/esc.txt" >"$tmp/json" 2>/dev/null
+python3 - "$tmp/tsv" "$tmp/json" <<'PY' && ok || bad "tsv escaping: $(cat "$tmp/tsv")"
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[1:-1]
+q = json.load(open(sys.argv[2], encoding="utf-8"))["quotes"]
+assert len(lines) == len(q) and q, (lines, q)
+def unesc(f):
+    out, i = [], 0
+    while i < len(f):
+        if f[i] == "\\":
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}[f[i + 1]]); i += 2
+        else:
+            out.append(f[i]); i += 1
+    return "".join(out)
+texts = [l.split("\t")[7] for l in lines]
+assert all(len(l.split("\t")) == 8 for l in lines)
+assert [unesc(t) for t in texts] == [x["text"] for x in q], (texts, q)
+assert any("\\t" in t and "\\\\" in t for t in texts), texts
+PY
+# several files, -j: one header, records in input order, as with one thread
+"$bin" --format tsv "${files[@]}" >"$tmp/tsv1" 2>/dev/null; expect tsv-batch 0 $?
+"$bin" --format tsv -j 3 "${files[@]}" >"$tmp/tsv3" 2>/dev/null; expect tsv-j3 0 $?
+cmp -s "$tmp/tsv1" "$tmp/tsv3" && ok || bad "tsv -j 3 differs from -j 1"
+[ "$(grep -c '^file	id	' "$tmp/tsv1")" = 1 ] && ok || bad "tsv: want one header line"
+python3 - "$tmp/tsv1" "$tmp/j1" "${files[@]}" <<'PY' && ok || bad "tsv batch: records or order differ from JSON"
+import json, sys
+recs = [l.split("\t") for l in open(sys.argv[1], encoding="utf-8").read().split("\n")[1:-1]]
+want = [(json.loads(l)["document"]["source"], q["id"]) for l in open(sys.argv[2]) for q in json.loads(l)["quotes"]]
+assert [(r[0], r[1]) for r in recs] == want, (recs[:3], want[:3])
+PY
+"$bin" --format tsv - <"$example" 2>/dev/null | sed -n 2p | grep -q "^-	q1	" && ok || bad "tsv: '-' for standard input"
+mkdir "$tmp/tsvout"
+"$bin" --format tsv -j 2 -o "$tmp/tsvout" "$tmp/corpus" 2>/dev/null; expect tsv-outdir 0 $?
+[ "$(ls "$tmp/tsvout" | grep -c '\.tsv$')" = 6 ] && ok || bad "tsv -o: $(ls -A "$tmp/tsvout")"
+[ "$(head -1 "$tmp/tsvout/b-union.tsv")" = "$(head -1 "$tmp/tsv1")" ] && ok || bad "tsv -o: each file has a header"
+for f in "$tmp"/tsvout/*.tsv; do sed 1d "$f"; done | sed "s#^[^	]*/corpus/#corpus/#" >"$tmp/a"
+sed 1d "$tmp/tsv1" | sed "s#^[^	]*/corpus/#corpus/#" | cmp -s - "$tmp/a" && ok || bad "tsv -o files differ from stdout"
+"$bin" --format tsv --pretty "$example" >/dev/null 2>"$tmp/err"; expect tsv-pretty 2 $?
+grep_err tsv-pretty "does not apply"
+"$bin" --format xml "$example" >/dev/null 2>"$tmp/err"; expect format-bad 2 $?
+grep_err format-bad "json, tsv or html"
+"$bin" --format >/dev/null 2>&1; expect format-no-value 2 $?
+"$bin" --format json "$example" >"$tmp/a" 2>/dev/null; "$bin" "$example" | cmp -s - "$tmp/a" && ok || bad "--format json differs from the default"
+"$bin" --jsonl --format tsv </dev/null >/dev/null 2>&1; expect jsonl-tsv 2 $?
+
+# ---- --format html ------------------------------------------------------------
+printf '%s\n\n%s\n\n%s\n' \
+  '"We will not <give> up & go home," said Maria Lindqvist, the union leader.' \
+  'The <script>alert(1)</script> plan, which critics call a "Trojan horse", was shelved.' \
+  'The minister said the plan would go ahead. "It is fair," he added.' >"$tmp/html.txt"
+"$bin" --format html "$tmp/html.txt" >"$tmp/page.html" 2>"$tmp/err"; expect html 0 $?
+"$bin" "$tmp/html.txt" >"$tmp/json" 2>/dev/null
+python3 - "$tmp/page.html" "$tmp/json" <<'PY' && ok || bad "html page"
+import json, re, sys
+from html.parser import HTMLParser
+page = open(sys.argv[1], encoding="utf-8").read()
+doc = json.load(open(sys.argv[2], encoding="utf-8"))
+assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+assert "<give>" not in page and "<script>alert" not in page and "& go" not in page, "raw article markup"
+assert "&lt;give&gt;" in page and "&amp; go" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+assert not re.search(r'(src|href)="(https?:)?//', page), "external resource"
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.marks = []; self.stack = []; self.paras = 0
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("br", "meta"):
+            self.stack.append(tag)
+        if tag == "mark": self.marks.append(dict(attrs))
+        if tag == "p": self.paras += 1
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+        self.stack.pop()
+p = P(); p.feed(page); p.close()
+assert not p.stack, p.stack
+ents = {e["id"]: e["name"] for e in doc["entities"]}
+spoken = {q["id"]: q for q in doc["quotes"] if q["speaker"]}
+first = [m for m in p.marks if "id" in m]
+# one mark with the quote's id per quote; each carries its speaker and title
+assert sorted(m["id"] for m in first) == sorted(q["id"] for q in doc["quotes"]), first
+assert sorted(m["id"] for m in first if "data-speaker" in m) == sorted(spoken), first
+for m in p.marks:
+    q = next(q for q in doc["quotes"] if q["id"] == m["data-quote"])
+    if q["speaker"]:
+        assert m["data-speaker"] == q["speaker"]["entity"], m
+        assert m["title"].startswith("speaker: " + q["speaker"]["name"] + ";"), m
+    assert ("kind: %s;" % q["kind"]) in m["title"] and ("rule: %s;" % q["rule"]) in m["title"], m
+assert any(m.get("data-speaker") and "Maria Lindqvist" in m["title"] for m in p.marks), p.marks
+assert p.paras >= 3 + 1, p.paras   # three article paragraphs (+ the header's)
+PY
+"$bin" --format html "$example" "$example" >/dev/null 2>"$tmp/err"; expect html-two-inputs 2 $?
+grep_err html-two-inputs "use -o DIR"
+"$bin" --format html "$tmp/corpus" >/dev/null 2>"$tmp/err"; expect html-dir 2 $?
+grep_err html-dir "use -o DIR"
+mkdir "$tmp/htmlout"
+"$bin" --format html -j 2 -o "$tmp/htmlout" "$tmp/corpus" - <"$tmp/html.txt" 2>/dev/null; expect html-outdir 0 $?
+[ "$(ls "$tmp/htmlout" | grep -c '\.html$')" = 7 ] && [ -s "$tmp/htmlout/stdin.html" ] && ok ||
+  bad "html -o: $(ls -A "$tmp/htmlout")"
+cmp -s "$tmp/htmlout/stdin.html" "$tmp/page.html" && bad "html -o: stdin page should be titled 'standard input'" || ok
+grep -q "<title>attrib: standard input</title>" "$tmp/htmlout/stdin.html" && ok || bad "html stdin title"
+"$bin" --format html --pretty "$example" >/dev/null 2>&1; expect html-pretty 2 $?
+
 # ---- --jsonl ------------------------------------------------------------------
 python3 - "$example" >"$tmp/in.jsonl" <<'PY'
 import json, sys
