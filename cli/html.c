@@ -9,8 +9,8 @@
  * wins. Each byte of the article belongs to the shortest quote covering it,
  * so an outer quote is drawn as the pieces around the inner one; every
  * piece carries the outer quote's attributes and only the first has its
- * id. The inner quote is underlined, as its colour may be the outer's. Paragraphs are the blocks between blank lines; a single line break
- * inside a block is kept as <br>. */
+ * id. The inner quote is underlined, as its colour may be the outer's. Paragraphs are the blocks between
+ * blank lines; a single line break inside a block is kept as <br>. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,25 +289,25 @@ static const char style[] =
     "li.speaker ol a:hover{text-decoration:underline}\n";
 
 /* Hovering a speaker in the list dims every other highlight. */
-static const char script[] =
-    "<script>\n"
-    "(function () {\n"
-    "  var marks = document.querySelectorAll('mark.q');\n"
-    "  function focus(id) {\n"
-    "    for (var i = 0; i < marks.length; i++)\n"
-    "      marks[i].classList.toggle('dim', id !== null && (marks[i].getAttribute('data-speaker') || '') !== id);\n"
-    "  }\n"
-    "  var items = document.querySelectorAll('li.speaker');\n"
-    "  for (var i = 0; i < items.length; i++) {\n"
-    "    (function (li) {\n"
-    "      var id = li.getAttribute('data-speaker') || '';\n"
-    "      li.addEventListener('mouseenter', function () { focus(id); });\n"
-    "      li.addEventListener('mouseleave', function () { focus(null); });\n"
-    "    })(items[i]);\n"
-    "  }\n"
-    "  document.body.setAttribute('data-ready', '1');\n"
-    "})();\n"
-    "</script>\n";
+static const char script[] = "<script>\n"
+                             "(function () {\n"
+                             "  var marks = document.querySelectorAll('mark.q');\n"
+                             "  function focus(id) {\n"
+                             "    for (var i = 0; i < marks.length; i++)\n"
+                             "      marks[i].classList.toggle('dim', id !== null && "
+                             "(marks[i].getAttribute('data-speaker') || '') !== id);\n"
+                             "  }\n"
+                             "  var items = document.querySelectorAll('li.speaker');\n"
+                             "  for (var i = 0; i < items.length; i++) {\n"
+                             "    (function (li) {\n"
+                             "      var id = li.getAttribute('data-speaker') || '';\n"
+                             "      li.addEventListener('mouseenter', function () { focus(id); });\n"
+                             "      li.addEventListener('mouseleave', function () { focus(null); });\n"
+                             "    })(items[i]);\n"
+                             "  }\n"
+                             "  document.body.setAttribute('data-ready', '1');\n"
+                             "})();\n"
+                             "</script>\n";
 
 /* The quotes of one speaker (entity ent, or -1: those without one). */
 static void speaker_entry(html *h, long ent, size_t count) {
@@ -397,8 +397,9 @@ int cli_render_html(const attrib_doc *doc, const char *text, size_t len, const c
     cli_buf_printf(b, "mark.s%ld,.swatch.s%ld{background:hsl(%lu,80%%,80%%)}\n", k, k, hue(k));
   cli_buf_puts(b, "</style>\n</head>\n<body>\n<header><h1>");
   esc_str(b, name);
-  cli_buf_printf(b, "</h1><p>%zu quote%s, %ld speaker%s. Hover a highlight for its speaker, kind, rule and "
-                    "confidence.</p></header>\n<article>\n",
+  cli_buf_printf(b,
+                 "</h1><p>%zu quote%s, %ld speaker%s. Hover a highlight for its speaker, kind, rule and "
+                 "confidence.</p></header>\n<article>\n",
                  nq, nq == 1 ? "" : "s", nspk, nspk == 1 ? "" : "s");
   article(&h);
   cli_buf_puts(b, "</article>\n<section id=\"speakers\">\n<h2>Speakers</h2>\n<ul class=\"speakers\">\n");

@@ -269,9 +269,9 @@ static void work_file(void *ctx, cli_item *it) {
     const char *source = is_stdin ? "-" : it->path;
     if (c->format == CLI_FORMAT_JSON) {
       st = attrib_doc_to_json(doc, source, c->json_flags, &it->out, &it->out_len, &err);
-    } else if ((c->format == CLI_FORMAT_TSV ? cli_render_tsv(doc, source, &it->out, &it->out_len)
-                                            : cli_render_html(doc, it->text, it->text_len, source, &it->out,
-                                                              &it->out_len)) != 0) {
+    } else if ((c->format == CLI_FORMAT_TSV
+                    ? cli_render_tsv(doc, source, &it->out, &it->out_len)
+                    : cli_render_html(doc, it->text, it->text_len, source, &it->out, &it->out_len)) != 0) {
       st = ATTRIB_ERR_NOMEM;
       snprintf(err.message, sizeof err.message, "out of memory");
     }

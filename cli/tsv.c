@@ -12,7 +12,11 @@ static void field(cli_buf *b, const char *s) {
     return;
   const char *run = s;
   for (; *s; s++) {
-    const char *esc = *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : *s == '\\' ? "\\\\" : NULL;
+    const char *esc = *s == '\t'   ? "\\t"
+                      : *s == '\n' ? "\\n"
+                      : *s == '\r' ? "\\r"
+                      : *s == '\\' ? "\\\\"
+                                   : NULL;
     if (!esc)
       continue;
     cli_buf_add(b, run, (size_t)(s - run));

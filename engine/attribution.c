@@ -224,7 +224,8 @@ static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size
 }
 
 /* Cue and addressee of a matched rule. */
-static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, const PCRE2_SIZE *ov, int rc) {
+static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, const PCRE2_SIZE *ov,
+                        int rc) {
   size_t a, b;
   if (rule_group(ru, GRP_CUE, ov, rc, &a, &b))
     set_cue(d, q, ps, (uint32_t)a);
@@ -278,7 +279,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
 
 static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc, uint32_t para) {
   size_t c0, c1, sk, se;
-  if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0 || !rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
+  if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0 ||
+      !rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
     return 0;
   uint32_t a = ps->u[c0].tok_first, b = ps->u[c1 - 1].tok_end;
   /* trim "that" and trailing punctuation */
@@ -319,7 +321,8 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
 
 /* Another reported clause of the statement at index prev: cue unit c,
  * content units [a, b). */
-static int continue_clause(attrib_doc *d, para_syms *ps, size_t prev, size_t c, size_t a, size_t b, uint32_t para) {
+static int continue_clause(attrib_doc *d, para_syms *ps, size_t prev, size_t c, size_t a, size_t b,
+                           uint32_t para) {
   if (b <= a + 1)
     return 0;
   uint32_t ta = ps->u[a].tok_first, tb = ps->u[b - 1].tok_end;
@@ -410,7 +413,8 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
               e++;
             size_t x = e;
             while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
-                   !(ps->s[x] == '+' && x + 1 < s1 && (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
+                   !(ps->s[x] == '+' && x + 1 < s1 &&
+                     (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
               x++;
             if (continue_clause(d, ps, nq, c, e, x, para) != 0)
               return -1;

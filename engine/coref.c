@@ -81,10 +81,10 @@ int32_t mention_own_entity(attrib_doc *d, int32_t mi) {
 
 /* Gender a person noun implies: spokeswoman, wife; spokesman, husband. */
 static uint8_t noun_gender(const token *h) {
-  static const char *const f[] = {"wife", "mother", "daughter", "sister", "girl", "widow", "grandmother",
-                                  "aunt", "niece", "actress", "queen", "woman", "girlfriend"};
-  static const char *const m[] = {"husband", "father", "son", "brother", "boy", "widower", "grandfather",
-                                  "uncle", "nephew", "actor", "king", "man", "boyfriend"};
+  static const char *const f[] = {"wife", "mother", "daughter", "sister", "girl",  "widow",     "grandmother",
+                                  "aunt", "niece",  "actress",  "queen",  "woman", "girlfriend"};
+  static const char *const m[] = {"husband", "father", "son",   "brother", "boy", "widower",  "grandfather",
+                                  "uncle",   "nephew", "actor", "king",    "man", "boyfriend"};
   if (h->key_len > 5 && memcmp(h->key + h->key_len - 5, "woman", 5) == 0)
     return G_FEMALE;
   if (h->key_len > 3 && memcmp(h->key + h->key_len - 3, "man", 3) == 0)
@@ -161,7 +161,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     /* a spokeswoman for a body, or a person only described ("Scott's wife") */
     /* "he"/"she" is one person: plural descriptions ("doctors") never */
     int unnamed = m->kind == M_DESC && m->person && m->entity < 0 && !(gender && m->plural);
-    int person_desc = m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
+    int person_desc =
+        m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
     if ((m->entity < 0 && !person_desc) || (!person_desc && !((1u << m->type) & types)))
       continue;
     uint8_t g = person_desc ? m->gender : ENTITY(d, m->entity).gender;
@@ -263,11 +264,12 @@ static uint32_t head_end(attrib_doc *d, uint32_t k, uint32_t end) {
   while (e < end && is_word(&TOK(d, e)) && (TOK(d, e).flags & T_LOWER) && (TOK(d, e).words & HEAD_NOUNS) &&
          TOK(d, e).cue < 0)
     e++;
-  if (e < end && (tok_is(&TOK(d, e), "familiar") || tok_is(&TOK(d, e), "close") || tok_is(&TOK(d, e), "briefed") ||
-                  tok_is(&TOK(d, e), "knowledgeable") || tok_is(&TOK(d, e), "involved") ||
-                  tok_is(&TOK(d, e), "speaking"))) {
+  if (e < end && (tok_is(&TOK(d, e), "familiar") || tok_is(&TOK(d, e), "close") ||
+                  tok_is(&TOK(d, e), "briefed") || tok_is(&TOK(d, e), "knowledgeable") ||
+                  tok_is(&TOK(d, e), "involved") || tok_is(&TOK(d, e), "speaking"))) {
     uint32_t x = e + 1;
-    while (x < end && x < e + 9 && TOK(d, x).cue < 0 && TOK(d, x).kind != TK_PUNCT && TOK(d, x).kind != TK_QUOTE)
+    while (x < end && x < e + 9 && TOK(d, x).cue < 0 && TOK(d, x).kind != TK_PUNCT &&
+           TOK(d, x).kind != TK_QUOTE)
       x++;
     if (x < end && TOK(d, x).cue >= 0)
       e = x;
@@ -318,7 +320,8 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 0;
   }
   /* "74 percent (of Democratic voters)": poll figures report what people said */
-  if (t->kind == TK_NUM && i + 1 < end && (tok_is(&TOK(d, i + 1), "percent") || tok_is(&TOK(d, i + 1), "%"))) {
+  if (t->kind == TK_NUM && i + 1 < end &&
+      (tok_is(&TOK(d, i + 1), "percent") || tok_is(&TOK(d, i + 1), "%"))) {
     uint32_t e = i + 2;
     if (e + 1 < end && tok_is(&TOK(d, e), "of")) {
       uint32_t x = e + 1;
@@ -346,7 +349,8 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       x++;
       mods0++;
     }
-    if (mods0 && x < end && (TOK(d, x).words & W_GROUP_NOUN) && (TOK(d, x).flags & T_LOWER) && TOK(d, x).mention < 0)
+    if (mods0 && x < end && (TOK(d, x).words & W_GROUP_NOUN) && (TOK(d, x).flags & T_LOWER) &&
+        TOK(d, x).mention < 0)
       k = x;
   }
   /* "a Kremlin spokesman", "a State Department official": a name, then the role */

@@ -62,10 +62,10 @@ typedef struct quote {
   uint32_t open_tok, close_tok; /* marks; close_tok == UINT32_MAX when the paragraph left it open */
   uint32_t tok_first, tok_end;  /* content tokens */
   uint32_t para;
-  int32_t parent;    /* enclosing quote, or -1 */
-  int32_t group;     /* first quote of a multi-paragraph run, or its own index */
-  uint8_t kind;      /* attrib_quote_kind */
-  uint8_t continued; /* the next paragraph continues it */
+  int32_t parent;     /* enclosing quote, or -1 */
+  int32_t group;      /* first quote of a multi-paragraph run, or its own index */
+  uint8_t kind;       /* attrib_quote_kind */
+  uint8_t continued;  /* the next paragraph continues it */
   uint8_t transcript; /* an answer or question of an interview transcript */
   /* attribution */
   int32_t speaker_mention; /* -1 when unknown */

@@ -30,10 +30,11 @@ static int is_name_tok(const token *t) {
   if (n > 2 && (k[n - 2] == '\'' || k[n - 3] == '\'' || (n > 3 && memcmp(k + n - 3, "n't", 3) == 0)))
     return 0;
   /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
-  static const char *const adj[] = {"based", "wide", "led", "backed", "owned", "born", "run", "style", "like",
-                                    "era", "made", "funded", "controlled", "linked", "affiliated", "friendly",
-                                    "bound", "leaning", "sponsored", "centric", "specific", "level", "era",
-                                    "listed", "registered", "headquartered", "allied", "aligned", "supporting"};
+  static const char *const adj[] = {
+      "based",      "wide",          "led",       "backed",  "owned",      "born",   "run",        "style",
+      "like",       "era",           "made",      "funded",  "controlled", "linked", "affiliated", "friendly",
+      "bound",      "leaning",       "sponsored", "centric", "specific",   "level",  "era",        "listed",
+      "registered", "headquartered", "allied",    "aligned", "supporting"};
   const char *h = k + n;
   while (h > k && h[-1] != '-')
     h--;
@@ -352,8 +353,8 @@ static int dateline(attrib_doc *d, const paragraph *pa, uint32_t a, uint32_t b) 
     if (!(TOK(d, i).flags & T_ALLCAP))
       return 0;
   token *n = &TOK(d, b);
-  return n->kind == TK_PUNCT && (n->key[0] == '-' || n->key[0] == '(' || n->key[0] == ',' ||
-                                 (unsigned char)n->key[0] == 0xE2);
+  return n->kind == TK_PUNCT &&
+         (n->key[0] == '-' || n->key[0] == '(' || n->key[0] == ',' || (unsigned char)n->key[0] == 0xE2);
 }
 
 /* Type of a chunk from its context, or -1 when the context says nothing. */
@@ -398,7 +399,8 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
    * apposition right before the verb (not "in the Upper East Region, said") */
   if (n >= 2 && n <= 4 && a > pa->tok_first && TOK(d, a - 1).key[0] == ',' && b + 1 < pa->tok_end &&
       TOK(d, b).key[0] == ',' && TOK(d, b + 1).cue >= 0 &&
-      (VEC_AT(d->cues, cue, TOK(d, b + 1).cue).entry->flags & CUE_SPEECH) && !(TOK(d, b - 1).words & W_ORG_HEAD))
+      (VEC_AT(d->cues, cue, TOK(d, b + 1).cue).entry->flags & CUE_SPEECH) &&
+      !(TOK(d, b - 1).words & W_ORG_HEAD))
     return ATTRIB_PERSON;
   /* "The party's finance critic, Marc Thibault," */
   if (n >= 2 && n <= 4 && a >= pa->tok_first + 2 && TOK(d, a - 1).key[0] == ',' && b < pa->tok_end &&
@@ -537,8 +539,8 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
   if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE))
     return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
-  if ((tn = title_at(d, i, end, &g)) > 0 && (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) ||
-                                             !is_name_tok(&TOK(d, i + tn + 1))))
+  if ((tn = title_at(d, i, end, &g)) > 0 &&
+      (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) || !is_name_tok(&TOK(d, i + tn + 1))))
     return 0;
   uint32_t last_head = 0, k = i + 1;
   int tail = 0; /* "Commission for Data Protection": what follows of/for is its name too */
@@ -562,7 +564,8 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
       k++;
       continue;
     }
-    if (u->kind == TK_QUOTE && u->qm == QM_APOS && next_cap && TOK(d, k - 1).key[TOK(d, k - 1).key_len - 1] == 's' &&
+    if (u->kind == TK_QUOTE && u->qm == QM_APOS && next_cap &&
+        TOK(d, k - 1).key[TOK(d, k - 1).key_len - 1] == 's' &&
         !(TOK(d, k - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
       k++; /* Workers' Union; but "Human Services' Office" is two organisations */
       continue;

@@ -68,8 +68,8 @@ typedef struct rule {
   const char *name;
   double confidence;
   pcre2_code *code;
-  unsigned kind;  /* RULE_QUOTE or RULE_INDIRECT */
-  int needs_cue;  /* has a cue group: cannot match where no cue symbol is */
+  unsigned kind; /* RULE_QUOTE or RULE_INDIRECT */
+  int needs_cue; /* has a cue group: cannot match where no cue symbol is */
   /* capture groups of each role (GRP_*); a name may be used by several
    * alternatives of a pattern, so up to GRP_ALTS groups each, 0-terminated */
   uint16_t groups[4][4];

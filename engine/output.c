@@ -44,7 +44,9 @@ static void put(writer *w, const char *s, size_t n) {
   w->len += n;
 }
 
-static void putc_(writer *w, char c) { put(w, &c, 1); }
+static void putc_(writer *w, char c) {
+  put(w, &c, 1);
+}
 
 static void put_u64(writer *w, uint64_t v) {
   char tmp[24];
@@ -95,7 +97,9 @@ static void put_str(writer *w, const char *s, size_t n) {
   putc_(w, '"');
 }
 
-static void put_cstr(writer *w, const char *s) { put_str(w, s, strlen(s)); }
+static void put_cstr(writer *w, const char *s) {
+  put_str(w, s, strlen(s));
+}
 
 static void newline(writer *w) {
   if (!w->pretty)

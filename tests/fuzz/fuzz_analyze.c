@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (st != ATTRIB_OK) {
     if (doc || err.code != st || strlen(err.message) == 0 ||
         ((st == ATTRIB_ERR_UTF8 || st == ATTRIB_ERR_BINARY) && err.offset >= size)) {
-      fprintf(stderr, "fuzz_analyze: inconsistent failure %d (offset %zu of %zu)\n", (int)st, err.offset, size);
+      fprintf(stderr, "fuzz_analyze: inconsistent failure %d (offset %zu of %zu)\n", (int)st, err.offset,
+              size);
       abort();
     }
     return 0;

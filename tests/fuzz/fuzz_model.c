@@ -109,7 +109,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   struct stat st;
   if (!base || !*base)
     base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-                                                                                                : "/tmp";
+                                                                                              : "/tmp";
   snprintf(tmpdir, sizeof tmpdir, "%s/attrib-fuzz-model.XXXXXX", base);
   if (!mkdtemp(tmpdir))
     die("cannot create a directory like", tmpdir);

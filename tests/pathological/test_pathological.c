@@ -213,8 +213,8 @@ START_TEST(one_byte_inputs) {
   static const struct {
     char c;
     size_t paras;
-  } ok[] = {{'a', 1}, {'Z', 1}, {'"', 1}, {'\'', 1}, {'.', 1}, {'@', 1}, {'#', 1}, {'-', 1}, {' ', 0},
-            {'\n', 0}, {'\r', 0}, {'\t', 0}, {'\f', 0}, {'\v', 0}, {'\x01', 1}, {'\x1b', 1}};
+  } ok[] = {{'a', 1}, {'Z', 1},  {'"', 1},  {'\'', 1}, {'.', 1},  {'@', 1},  {'#', 1},    {'-', 1},
+            {' ', 0}, {'\n', 0}, {'\r', 0}, {'\t', 0}, {'\f', 0}, {'\v', 0}, {'\x01', 1}, {'\x1b', 1}};
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     attrib_doc *d = analyze_ok(&ok[i].c, 1, NULL);
     ck_assert_msg(attrib_doc_paragraph_count(d) == ok[i].paras, "byte 0x%02x: %zu paragraphs, want %zu",
@@ -261,9 +261,18 @@ START_TEST(invalid_utf8_every_kind) {
       {"lone continuation 80", "\x80", 1},
       {"lone continuation BF", "\xBF", 1},
       {"two continuations", "\x80\x80", 2},
-      {"2-byte lead then ASCII", "\xC3" "A", 2},
-      {"3-byte lead, one continuation, ASCII", "\xE2\x82" "A", 3},
-      {"4-byte lead, two continuations, ASCII", "\xF0\x9F\x98" "A", 4},
+      {"2-byte lead then ASCII",
+       "\xC3"
+       "A",
+       2},
+      {"3-byte lead, one continuation, ASCII",
+       "\xE2\x82"
+       "A",
+       3},
+      {"4-byte lead, two continuations, ASCII",
+       "\xF0\x9F\x98"
+       "A",
+       4},
       {"F5", "\xF5\x80\x80\x80", 4},
       {"F7", "\xF7\xBF\xBF\xBF", 4},
       {"F8 (5-byte form)", "\xF8\x88\x80\x80\x80", 5},
@@ -297,8 +306,8 @@ START_TEST(invalid_utf8_every_kind) {
     expect_fail(in, pl + cut[i].len, ATTRIB_ERR_UTF8, pl);
   }
   /* the boundaries themselves are valid */
-  static const char *valid[] = {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
-                                "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"};
+  static const char *valid[] = {"\xC2\x80",     "\xDF\xBF",     "\xE0\xA0\x80",     "\xED\x9F\xBF",
+                                "\xEE\x80\x80", "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"};
   for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++) {
     attrib_doc *d = analyze_ok(valid[i], strlen(valid[i]), NULL);
     attrib_doc_free(d);
@@ -367,7 +376,8 @@ START_TEST(line_ends_crlf_and_cr) {
   ck_assert_uint_eq(attrib_doc_entity_count(c), attrib_doc_entity_count(a));
   /* the same quotes, with the same text and the same speakers */
   for (size_t i = 0; i < attrib_doc_quote_count(a); i++) {
-    const attrib_quote *qa = attrib_doc_quote(a, i), *qb = attrib_doc_quote(b, i), *qc = attrib_doc_quote(c, i);
+    const attrib_quote *qa = attrib_doc_quote(a, i), *qb = attrib_doc_quote(b, i),
+                       *qc = attrib_doc_quote(c, i);
     ck_assert_str_eq(qb->span.text, qa->span.text);
     ck_assert_str_eq(qc->span.text, qa->span.text);
     ck_assert_msg(!strchr(qb->span.text, '\r') && !strchr(qc->span.text, '\r'), "CR inside quote %zu", i);
@@ -474,7 +484,8 @@ START_TEST(ten_mb_single_line) {
   enum { SIZE = 10 << 20 };
   const char *unit = "The minister said on Tuesday that the budget would be cut by 4.5 per cent. "
                      "\"We have no choice,\" said Jonas Abara, the finance chief of Kelder. "
-                     "Critics called it a \xE2\x80\x9C" "betrayal of the poor\xE2\x80\x9D and vowed to fight. ";
+                     "Critics called it a \xE2\x80\x9C"
+                     "betrayal of the poor\xE2\x80\x9D and vowed to fight. ";
   buf b = {0};
   buf_fill(&b, unit, SIZE);
   size_t reps = b.len / strlen(unit), marked;
@@ -490,9 +501,14 @@ START_TEST(ten_mb_single_line) {
 END_TEST
 
 START_TEST(hundred_k_quote_marks) {
-  static const char *const marks[] = {"\"", "'", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98", "\xE2\x80\x99",
-                                      "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9E", "\xE2\x80\x9A", "\xE2\x80\xB9",
-                                      "\xE2\x80\xBA", "\xE2\x80\x9F", "\xE2\x80\x9B", "\xE2\x80\xB2", "\xE2\x80\xB3"};
+  static const char *const marks[] = {"\"",           "'",
+                                      "\xE2\x80\x9C", "\xE2\x80\x9D",
+                                      "\xE2\x80\x98", "\xE2\x80\x99",
+                                      "\xC2\xAB",     "\xC2\xBB",
+                                      "\xE2\x80\x9E", "\xE2\x80\x9A",
+                                      "\xE2\x80\xB9", "\xE2\x80\xBA",
+                                      "\xE2\x80\x9F", "\xE2\x80\x9B",
+                                      "\xE2\x80\xB2", "\xE2\x80\xB3"};
   enum { NMARKS = sizeof marks / sizeof marks[0], COUNT = 100000 };
   /* 1: marks alone, glued; 2: marks between words, spaced at random */
   for (int variant = 0; variant < 2; variant++) {
@@ -542,16 +558,16 @@ END_TEST
 
 START_TEST(one_mb_without_spaces) {
   static const char *const units[] = {
-      "abcdefghij",                       /* one ASCII word of 1 MB */
-      "Word,word.word;",                  /* punctuation, no spaces */
-      "\xC3\xA9t\xC3\xA9\xC3\xA0",        /* one non-ASCII word */
-      "\xE2\x80\x9Cq\xE2\x80\x9D",        /* glued quotation marks */
-      "U.K.",                             /* abbreviations */
-      "@handle#tag",                      /* handles and tags */
-      "12.5,",                            /* numbers */
-      "O'Neil-Smith's",                   /* apostrophes and hyphens inside words */
-      "\xE4\xB8\xAD\xE6\x96\x87",         /* CJK */
-      "\xE2\x80\x94",                     /* dashes */
+      "abcdefghij",                /* one ASCII word of 1 MB */
+      "Word,word.word;",           /* punctuation, no spaces */
+      "\xC3\xA9t\xC3\xA9\xC3\xA0", /* one non-ASCII word */
+      "\xE2\x80\x9Cq\xE2\x80\x9D", /* glued quotation marks */
+      "U.K.",                      /* abbreviations */
+      "@handle#tag",               /* handles and tags */
+      "12.5,",                     /* numbers */
+      "O'Neil-Smith's",            /* apostrophes and hyphens inside words */
+      "\xE4\xB8\xAD\xE6\x96\x87",  /* CJK */
+      "\xE2\x80\x94",              /* dashes */
   };
   for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
     buf b = {0};

@@ -156,8 +156,8 @@ static void *worker(void *arg) {
             size_t i = 0, m = len < a->json_len[flags] ? len : a->json_len[flags];
             while (i < m && json[i] == a->json[flags][i])
               i++;
-            snprintf(why, sizeof why, "%s (%s): %zu bytes, want %zu; first difference at byte %zu",
-                     a->name, flags ? "pretty" : "compact", len, a->json_len[flags], i);
+            snprintf(why, sizeof why, "%s (%s): %zu bytes, want %zu; first difference at byte %zu", a->name,
+                     flags ? "pretty" : "compact", len, a->json_len[flags], i);
           }
           snprintf(w->first_error, sizeof w->first_error, "thread %d, round %d: %s", w->id, r, why);
         }
@@ -250,7 +250,8 @@ int main(int argc, char **argv) {
             analysed);
     return 1;
   }
-  printf("threads: %d threads x %d rounds x %zu articles: all %zu outputs identical to the single-threaded run\n",
+  printf("threads: %d threads x %d rounds x %zu articles: all %zu outputs identical to the single-threaded "
+         "run\n",
          THREADS, rounds, n_articles, analysed);
   return 0;
 }

@@ -130,9 +130,10 @@ START_TEST(indirect_speech) {
 END_TEST
 
 START_TEST(interview_transcripts) {
-  const char *text = "By Inga Sorvik\n\nTomas Berglund-Ruiz has sailed alone around the world twice.\n\n"
-                     "SORVIK: Why go a second time?\n\nBERGLUND-RUIZ: Because the first time I was too scared "
-                     "to look around.\n\nSORVIK: And now?\n\nBERGLUND-RUIZ: Now I only miss the silence.\n";
+  const char *text =
+      "By Inga Sorvik\n\nTomas Berglund-Ruiz has sailed alone around the world twice.\n\n"
+      "SORVIK: Why go a second time?\n\nBERGLUND-RUIZ: Because the first time I was too scared "
+      "to look around.\n\nSORVIK: And now?\n\nBERGLUND-RUIZ: Now I only miss the silence.\n";
   expect_speaker(text, "Why go", "Inga Sorvik", "transcript-label");
   expect_speaker(text, "Because the first", "Tomas Berglund-Ruiz", "transcript-label");
   expect_speaker(text, "Now I only", "Tomas Berglund-Ruiz", "transcript-label");
