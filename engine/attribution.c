@@ -277,30 +277,24 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   return 0;
 }
 
-static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc, uint32_t para) {
-  size_t c0, c1, sk, se;
-  if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0 ||
-      !rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
-    return 0;
-  uint32_t a = ps->u[c0].tok_first, b = ps->u[c1 - 1].tok_end;
-  /* trim "that" and trailing punctuation */
+/* The reported clause in tokens [a, b) with "that" and punctuation trimmed;
+ * NULL when it is too short to be a statement (fewer than three words). */
+static quote *new_statement(attrib_doc *d, uint32_t a, uint32_t b, uint32_t para, int *oom) {
+  *oom = 0;
   while (a < b && (tok_is_lower(&TOK(d, a), "that") || TOK(d, a).kind == TK_PUNCT))
     a++;
-  while (b > a && (TOK(d, b - 1).kind == TK_PUNCT))
+  while (b > a && TOK(d, b - 1).kind == TK_PUNCT)
     b--;
-  if (b <= a)
-    return 0;
   unsigned words = 0;
   for (uint32_t i = a; i < b; i++)
     words += TOK(d, i).kind == TK_WORD;
   if (words < 3)
-    return 0;
-  int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se);
-  if (mi == -2)
-    return -1;
+    return NULL;
   quote *q = vec_push(&d->quotes, &d->mem);
-  if (!q)
-    return -1;
+  if (!q) {
+    *oom = 1;
+    return NULL;
+  }
   q->kind = ATTRIB_INDIRECT;
   q->tok_first = a;
   q->tok_end = b;
@@ -310,9 +304,24 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   q->para = para;
   q->parent = -1;
   q->group = (int32_t)(d->quotes.len - 1);
-  q->speaker_mention = mi;
-  q->addressee_mention = -1;
+  q->speaker_mention = q->addressee_mention = -1;
   q->cue_tok_first = q->cue_tok_end = -1;
+  return q;
+}
+
+static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc, uint32_t para) {
+  size_t c0, c1, sk, se;
+  if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0 ||
+      !rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
+    return 0;
+  int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se);
+  if (mi == -2)
+    return -1;
+  int oom;
+  quote *q = new_statement(d, ps->u[c0].tok_first, ps->u[c1 - 1].tok_end, para, &oom);
+  if (!q)
+    return oom ? -1 : 0;
+  q->speaker_mention = mi;
   q->confidence = mi >= 0 && MENTION(d, mi).entity >= 0 ? ru->confidence : 0;
   q->rule = ru->name;
   set_cue_adr(d, q, ps, ru, ov, rc);
@@ -325,29 +334,12 @@ static int continue_clause(attrib_doc *d, para_syms *ps, size_t prev, size_t c, 
                            uint32_t para) {
   if (b <= a + 1)
     return 0;
-  uint32_t ta = ps->u[a].tok_first, tb = ps->u[b - 1].tok_end;
-  while (tb > ta && TOK(d, tb - 1).kind == TK_PUNCT)
-    tb--;
-  unsigned words = 0;
-  for (uint32_t i = ta; i < tb; i++)
-    words += TOK(d, i).kind == TK_WORD;
-  if (words < 3)
-    return 0;
-  quote *q = vec_push(&d->quotes, &d->mem);
+  int oom;
+  quote *q = new_statement(d, ps->u[a].tok_first, ps->u[b - 1].tok_end, para, &oom);
   if (!q)
-    return -1;
-  quote *o = &QUOTE(d, prev);
-  q->kind = ATTRIB_INDIRECT;
-  q->tok_first = ta;
-  q->tok_end = tb;
-  q->start = TOK(d, ta).start;
-  q->end = TOK(d, tb - 1).end;
-  q->open_tok = q->close_tok = UINT32_MAX;
-  q->para = para;
-  q->parent = -1;
-  q->group = (int32_t)(d->quotes.len - 1);
+    return oom ? -1 : 0;
+  quote *o = &QUOTE(d, prev); /* after the push: the vector may have moved */
   q->speaker_mention = o->speaker_mention;
-  q->addressee_mention = -1;
   q->confidence = o->confidence * 0.95;
   q->rule = "and-cue-clause";
   set_cue(d, q, ps, (uint32_t)c);
