@@ -4,7 +4,7 @@
 # suite; a release without libclang-rt-14-dev skips it (the fuzz phase of
 # tools/test.sh then says it was skipped).
 set -eu
-pkgs="build-essential cmake pkg-config libpcre2-dev libicu-dev libcjson-dev check python3 python3-pytest valgrind chromium clang libclang-rt-14-dev"
+pkgs="build-essential cmake pkg-config libpcre2-dev libicu-dev libcjson-dev check python3 python3-pytest python3-distributed valgrind chromium clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
