@@ -208,10 +208,11 @@ static int has_cue_symbol(const char *s, size_t n) {
   return 0;
 }
 
-/* Runs rule r on s[w0, w1) and shifts the match offsets back into s.
- * Returns the number of pairs, 0 for no match or a limit reached. */
-static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size_t w1) {
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, 0, 0, d->md, d->model->mctx);
+/* Runs rule r on s[w0, w1) from offset from (relative to w0) and shifts
+ * the match offsets back into s. Returns the number of pairs, 0 for no
+ * match or a limit reached. */
+static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size_t w1, size_t from) {
+  int rc = pcre2_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, from, 0, d->md, d->model->mctx);
   if (rc <= 0)
     return 0; /* no match, or the match limit: a rule that cannot decide quickly does not decide */
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
@@ -255,7 +256,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     const rule *ru = &m->rules[r];
     if (ru->kind != RULE_QUOTE || (ru->needs_cue && !cue_near))
       continue;
-    int rc = run_rule(d, ru, ps->s, w0, w1);
+    int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
       continue;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
@@ -377,15 +378,10 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
         const rule *ru = &m->rules[r];
         if (ru->kind != RULE_INDIRECT || (ru->needs_cue && !cue_in))
           continue;
-        int rc = pcre2_match(ru->code, (PCRE2_SPTR)(ps->s + s0), s1 - s0, from, 0, d->md, m->mctx);
+        int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)
           continue;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-        for (int g = 0; g < rc; g++)
-          if (ov[2 * g] != PCRE2_UNSET) {
-            ov[2 * g] += s0;
-            ov[2 * g + 1] += s0;
-          }
         size_t nq = d->quotes.len;
         if (add_indirect(d, ps, ru, ov, rc, para) != 0)
           return -1;
@@ -601,27 +597,9 @@ static int32_t label_entity(attrib_doc *d, uint32_t a, uint32_t b) {
            !(TOK(d, s - 1).words & (W_NOT_NAME | W_STOPCAP | W_DET)) && TOK(d, s - 1).para == u->para)
       s--;
     const char *name = arena_strndup(&d->mem, d->copy + TOK(d, s).start, u->end - TOK(d, s).start);
-    entity *x = name ? vec_push(&d->entities, &d->mem) : NULL;
-    mention *m = x ? vec_push(&d->mentions, &d->mem) : NULL;
-    if (!m)
+    int32_t ent = name ? doc_new_entity(d, ATTRIB_PERSON, name, i + 1 - s, NULL) : -1;
+    if (ent < 0 || doc_new_mention(d, s, i + 1, ent, M_NAME, ATTRIB_PERSON, 0, 0) < 0)
       return -2;
-    int32_t ent = (int32_t)(d->entities.len - 1);
-    x->type = ATTRIB_PERSON;
-    x->name = name;
-    x->name_ntok = i + 1 - s;
-    x->first_tok = s;
-    vec_init(&x->mentions, sizeof(int32_t));
-    int32_t *slot = vec_push(&x->mentions, &d->mem);
-    if (!slot)
-      return -2;
-    *slot = (int32_t)(d->mentions.len - 1);
-    m->tok_first = s;
-    m->tok_end = i + 1;
-    m->start = TOK(d, s).start;
-    m->end = u->end;
-    m->entity = ent;
-    m->kind = M_NAME;
-    m->type = ATTRIB_PERSON;
     return ent;
   }
   return -1;
@@ -640,19 +618,11 @@ static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
     if (ent < 0)
       continue;
     /* the label is a mention of its speaker */
-    mention *m = vec_push(&d->mentions, &d->mem);
-    int32_t *slot = m ? vec_push(&ENTITY(d, ent).mentions, &d->mem) : NULL;
-    if (!slot)
+    int32_t mi = doc_new_mention(d, pa->tok_first, q->open_tok, ent, M_DESC, ATTRIB_PERSON, 0, 0);
+    if (mi < 0)
       return -1;
-    m->tok_first = pa->tok_first;
-    m->tok_end = q->open_tok;
-    m->start = TOK(d, pa->tok_first).start;
-    m->end = TOK(d, q->open_tok - 1).end;
-    m->entity = ent;
-    m->kind = M_DESC;
-    m->type = ATTRIB_PERSON;
-    *slot = (int32_t)(d->mentions.len - 1);
-    q->speaker_mention = *slot;
+    q = &QUOTE(d, k);
+    q->speaker_mention = mi;
     q->confidence = 0.8;
     q->rule = "transcript-label";
   }

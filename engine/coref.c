@@ -62,21 +62,14 @@ int32_t mention_own_entity(attrib_doc *d, int32_t mi) {
   if (m->entity >= 0)
     return m->entity;
   const char *name = arena_strndup(&d->mem, d->copy + m->start, m->end - m->start);
-  entity *e = name ? vec_push(&d->entities, &d->mem) : NULL;
-  if (!e)
-    return -2;
-  e->type = m->type;
-  e->gender = m->gender;
-  e->name = name;
-  e->first_tok = m->tok_first;
-  vec_init(&e->mentions, sizeof(int32_t));
-  int32_t *slot = vec_push(&e->mentions, &d->mem);
+  int32_t ent = name ? doc_new_entity(d, m->type, name, m->tok_end - m->tok_first, NULL) : -1;
+  int32_t *slot = ent >= 0 ? vec_push(&ENTITY(d, ent).mentions, &d->mem) : NULL;
   if (!slot)
     return -2;
   *slot = mi;
-  m = &MENTION(d, mi);
-  m->entity = (int32_t)(d->entities.len - 1);
-  return m->entity;
+  ENTITY(d, ent).gender = MENTION(d, mi).gender;
+  MENTION(d, mi).entity = ent;
+  return ent;
 }
 
 /* Gender a person noun implies: spokeswoman, wife; spokesman, husband. */
@@ -182,32 +175,6 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   if (best < 0 && best_m >= 0) /* the described person becomes an entity of its own */
     best = mention_own_entity(d, best_m);
   return best < 0 ? -1 : best;
-}
-
-static int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
-                           uint8_t gender, uint8_t plural) {
-  mention *m = vec_push(&d->mentions, &d->mem);
-  if (!m)
-    return -2;
-  int32_t mi = (int32_t)(d->mentions.len - 1);
-  m->tok_first = a;
-  m->tok_end = b;
-  m->start = TOK(d, a).start;
-  m->end = TOK(d, b - 1).end;
-  m->entity = ent;
-  m->kind = kind;
-  m->type = type;
-  m->gender = gender;
-  m->plural = plural;
-  for (uint32_t k = a; k < b; k++)
-    TOK(d, k).mention = mi;
-  if (ent >= 0) {
-    int32_t *slot = vec_push(&ENTITY(d, ent).mentions, &d->mem);
-    if (!slot)
-      return -2;
-    *slot = mi;
-  }
-  return mi;
 }
 
 /* Nearest earlier organisation whose name holds the word of token h. */
@@ -474,7 +441,6 @@ static int32_t head_reference(attrib_doc *d, uint32_t i) {
 }
 
 attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
-  uint32_t n = NTOK(d);
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
@@ -488,7 +454,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
           tok_is_lower(&TOK(d, i - 1), "the")) {
         int32_t e = head_reference(d, i);
         if (e >= 0) {
-          if (new_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
+          if (doc_new_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
             return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
           continue;
         }
@@ -524,7 +490,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
         }
         if (e >= 0 && gender && !ENTITY(d, e).gender)
           ENTITY(d, e).gender = gender; /* "he" fixes the gender for later */
-        if (new_mention(d, i, i + 1, e, M_PRONOUN, type, gender, plural) == -2)
+        if (doc_new_mention(d, i, i + 1, e, M_PRONOUN, type, gender, plural) == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
         continue;
       }
@@ -533,9 +499,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       uint8_t type, plural;
       if ((t->mention < 0 || MENTION(d, t->mention).kind == M_NAME) &&
           describe(d, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
-        if (e_end > n)
-          e_end = n;
-        int32_t mi = new_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
+        int32_t mi = doc_new_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
         if (mi == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
         /* "a spokeswoman for the ministry" is a woman: later "she" may be her */

@@ -95,9 +95,7 @@ typedef struct entity {
   const char *name; /* canonical */
   uint32_t name_ntok;
   const gaz_entry *gaz;
-  vec mentions; /* int32_t mention indices, text order */
-  uint32_t first_tok;
-  uint32_t speaker_score;
+  vec mentions;   /* int32_t mention indices, text order */
   uint8_t byline; /* named as the article's author */
 } entity;
 
@@ -147,6 +145,13 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err);
 /* The symbol string of paragraph p as the rules see it (attribution.c),
  * for the trace tool; NUL-terminated in out. */
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap);
+
+/* A new entity (entities.c): its index, or -1 when out of memory. */
+int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t name_ntok, const gaz_entry *g);
+/* A new mention of tokens [a, b) (ent -1: of no entity yet), recorded on its
+ * tokens and in its entity (entities.c): its index, or -2 when out of memory. */
+int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
+                        uint8_t gender, uint8_t plural);
 
 /* The entity of mention mi, made for it when it had none ("Scott's wife"
  * speaking): its description becomes its name. -2 when out of memory. */

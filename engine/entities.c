@@ -31,10 +31,10 @@ static int is_name_tok(const token *t) {
     return 0;
   /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
   static const char *const adj[] = {
-      "based",      "wide",          "led",       "backed",  "owned",      "born",   "run",        "style",
-      "like",       "era",           "made",      "funded",  "controlled", "linked", "affiliated", "friendly",
-      "bound",      "leaning",       "sponsored", "centric", "specific",   "level",  "era",        "listed",
-      "registered", "headquartered", "allied",    "aligned", "supporting"};
+      "based",      "wide",     "led",        "backed",        "owned",     "born",       "run",
+      "style",      "like",     "era",        "made",          "funded",    "controlled", "linked",
+      "affiliated", "friendly", "bound",      "leaning",       "sponsored", "centric",    "specific",
+      "level",      "listed",   "registered", "headquartered", "allied",    "aligned",    "supporting"};
   const char *h = k + n;
   while (h > k && h[-1] != '-')
     h--;
@@ -151,18 +151,43 @@ static attrib_status oom(attrib_error *err) {
 
 /* ---- entities and mentions ------------------------------------------- */
 
-static int32_t new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t ntok, const gaz_entry *g,
-                          uint32_t tok) {
+int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t name_ntok,
+                       const gaz_entry *g) {
   entity *e = vec_push(&d->entities, &d->mem);
   if (!e)
     return -1;
   e->type = type;
   e->name = name;
-  e->name_ntok = ntok;
+  e->name_ntok = name_ntok;
   e->gaz = g;
-  e->first_tok = tok;
   vec_init(&e->mentions, sizeof(int32_t));
   return (int32_t)(d->entities.len - 1);
+}
+
+int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
+                        uint8_t gender, uint8_t plural) {
+  mention *m = vec_push(&d->mentions, &d->mem);
+  if (!m)
+    return -2;
+  int32_t mi = (int32_t)(d->mentions.len - 1);
+  m->tok_first = a;
+  m->tok_end = b;
+  m->start = TOK(d, a).start;
+  m->end = TOK(d, b - 1).end;
+  m->entity = ent;
+  m->kind = kind;
+  m->type = type;
+  m->gender = gender;
+  m->plural = plural;
+  for (uint32_t k = a; k < b; k++)
+    TOK(d, k).mention = mi;
+  if (ent >= 0) {
+    int32_t *slot = vec_push(&ENTITY(d, ent).mentions, &d->mem);
+    if (!slot)
+      return -2;
+    *slot = mi;
+  }
+  return mi;
 }
 
 /* Registers key -> entity; a key claimed by two entities becomes ambiguous
@@ -185,26 +210,8 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int 
 }
 
 static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
-  mention *mm = vec_push(&d->mentions, &d->mem);
-  if (!mm)
-    return -1;
-  int32_t mi = (int32_t)(d->mentions.len - 1);
-  mm->tok_first = a;
-  mm->tok_end = b;
-  mm->start = TOK(d, a).start;
-  mm->end = TOK(d, b - 1).end;
-  mm->entity = ent;
-  mm->kind = kind;
   entity *e = &ENTITY(d, ent);
-  mm->type = e->type;
-  mm->gender = e->gender;
-  int32_t *slot = vec_push(&e->mentions, &d->mem);
-  if (!slot)
-    return -1;
-  *slot = mi;
-  for (uint32_t i = a; i < b; i++)
-    TOK(d, i).mention = mi;
-  return 0;
+  return doc_new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
 }
 
 /* Aliases by which later text refers to an entity named by tokens [a, b). */
@@ -250,7 +257,7 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
   int32_t ent = strmap_get(&d->ent_names, key, (size_t)kl);
   if (ent >= 0)
     return ent;
-  ent = new_entity(d, g->type, g->canonical, 0, g, a);
+  ent = doc_new_entity(d, g->type, g->canonical, 0, g);
   if (ent < 0 || name_key(d, key, (size_t)kl, ent, CLAIM_FULL) != 0)
     return -1;
   /* the canonical's own words name it too: "Commission" for European Commission */
@@ -791,7 +798,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       }
     }
     const char *name = span_text(d, ch->a, ch->b);
-    int32_t ent = name ? new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL, ch->a) : -1;
+    int32_t ent = name ? doc_new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL) : -1;
     if (ent < 0 || register_aliases(d, ent, ch->a, ch->b, 0) != 0) {
       st = oom(err);
       goto done;
@@ -836,7 +843,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
         !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE)) &&
         !((t->words & W_COMMON) && (t->flags & T_INITIAL)) && !seen(&c.lower, t, 1) &&
         (followed_by_cue(d, ch->b, cpa->tok_end) || after_cue(d, ch->a, ch->b, cpa->tok_end))) {
-      int32_t ent = new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL, ch->a);
+      int32_t ent = doc_new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL);
       if (ent < 0 || !ENTITY(d, ent).name || register_aliases(d, ent, ch->a, ch->b, 0) != 0 ||
           add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {
         st = oom(err);

@@ -332,7 +332,6 @@ static int find_transcript(attrib_doc *d) {
   strmap_init(&counts);
   int rc = 0;
   for (int pass = 0; pass < 2 && rc == 0; pass++) {
-    size_t labels = 0;
     for (uint32_t p = 0; p < d->paras.len; p++) {
       paragraph *pa = &VEC_AT(d->paras, paragraph, p);
       uint32_t c = label_colon(d, pa);
@@ -347,7 +346,6 @@ static int find_transcript(attrib_doc *d) {
           rc = -1;
       } else if (n >= 2) {
         pa->label_end = c + 1;
-        labels++;
       }
     }
     if (pass == 1) {
@@ -357,7 +355,6 @@ static int find_transcript(attrib_doc *d) {
       if (distinct < 2) /* "Update:" twice is not an interview */
         for (uint32_t p = 0; p < d->paras.len; p++)
           VEC_AT(d->paras, paragraph, p).label_end = 0;
-      (void)labels;
     }
   }
   strmap_free(&counts);

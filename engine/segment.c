@@ -190,7 +190,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
 }
 
 /* Case flags and normalised key of one token. */
-static int finish_token(attrib_doc *d, token *t, uint32_t idx) {
+static int finish_token(attrib_doc *d, token *t) {
   const char *s = d->copy;
   int ascii = 1;
   for (uint32_t k = t->start; k < t->end; k++)
@@ -272,7 +272,6 @@ static int finish_token(attrib_doc *d, token *t, uint32_t idx) {
       }
     }
   }
-  (void)idx;
   return 0;
 }
 
@@ -336,7 +335,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->tok_end = NTOK(d);
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
-      if (finish_token(d, t, i) != 0)
+      if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
       if (i > pa->tok_first && TOK(d, i - 1).end < t->start)
         t->flags |= T_SPACE_BEFORE;
@@ -360,12 +359,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
         token *n = &TOK(d, i + 1);
-        char key[64];
-        int title = 0;
-        if (t->key_len < sizeof key) {
-          memcpy(key, t->key, t->key_len);
-          title = strmap_get(&m->titles, key, t->key_len) >= 0;
-        }
+        int title = strmap_get(&m->titles, t->key, t->key_len) >= 0;
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
       if (end_here || last + 1 >= pa->tok_end) {

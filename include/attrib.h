@@ -50,7 +50,8 @@ typedef enum attrib_status {
   ATTRIB_ERR_TOO_LARGE = 5, /* input exceeds the configured maximum size */
   ATTRIB_ERR_MODEL = 6,     /* a model file is malformed; file and line say where */
   ATTRIB_ERR_IO = 7,        /* a model file or directory could not be read */
-  ATTRIB_ERR_LIMIT = 8      /* a processing limit was hit (rule match limit) */
+  ATTRIB_ERR_LIMIT = 8      /* reserved: a processing limit; today a rule that reaches the PCRE2
+                               match or depth limit simply does not match, and analysis goes on */
 } attrib_status;
 
 /* Details of a failure. Filled when a non-NULL pointer is passed. */
