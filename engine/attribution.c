@@ -113,14 +113,13 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
     uint32_t next = i + 1;
     int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
     if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
-      /* the opening mark of a root quote: find it */
-      for (uint32_t k = i + 1; k < pa->tok_end; k++)
-        if (TOK(d, k).quote >= 0) {
-          int32_t r = root_quote(d, TOK(d, k).quote);
-          if (QUOTE(d, r).open_tok == i)
-            rq = r;
-          break;
-        }
+      /* the opening mark of a root quote: its content starts right after
+       * it (an empty "" opens nothing, and looking further would be quadratic) */
+      if (i + 1 < pa->tok_end && TOK(d, i + 1).quote >= 0) {
+        int32_t r = root_quote(d, TOK(d, i + 1).quote);
+        if (QUOTE(d, r).open_tok == i)
+          rq = r;
+      }
     }
     if (rq >= 0) {
       quote *q = &QUOTE(d, rq);

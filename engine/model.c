@@ -504,6 +504,10 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
   if (!r->name)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   r->needs_cue = r->groups[GRP_CUE][0] != 0;
+  uint32_t captures = 0;
+  pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &captures);
+  if (captures >= 32) /* documents bring match data for 32 pairs */
+    return lerr(L, ATTRIB_ERR_MODEL, "too many capture groups (31 at most)", NULL);
   if (!r->groups[GRP_SPK][0])
     return lerr(L, ATTRIB_ERR_MODEL, "a rule needs a (?<spk>...) group", NULL);
   if (rk == RULE_INDIRECT && !r->groups[GRP_CONTENT][0])

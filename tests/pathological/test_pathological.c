@@ -423,6 +423,25 @@ START_TEST(only_apostrophes) {
 }
 END_TEST
 
+/* Regression: an empty "" opens no quote, and finding what an opening mark
+ * opens once scanned to the end of the paragraph: 200,000 of them in one
+ * paragraph took quadratic time. Now linear (the Check timeout guards it). */
+START_TEST(many_empty_quotes) {
+  buf b = {0};
+  buf_fill(&b, "\"\" ", 200000 * 3);
+  buf_str(&b, "\n\n\"We are fine,\" said Maria Lindqvist.\n");
+  attrib_doc *d = analyze_ok(b.p, b.len, NULL);
+  ck_assert_uint_eq(attrib_doc_paragraph_count(d), 2);
+  ck_assert_uint_eq(attrib_doc_quote_count(d), 1);
+  const attrib_quote *q = attrib_doc_quote(d, 0);
+  ck_assert_str_eq(q->span.text, "We are fine,");
+  ck_assert_int_ge(q->speaker, 0);
+  ck_assert_str_eq(attrib_doc_entity(d, (size_t)q->speaker)->name, "Maria Lindqvist");
+  attrib_doc_free(d);
+  buf_free(&b);
+}
+END_TEST
+
 /* 10,000-deep “‘“‘ … ’”’” with words at the bottom. Only so many levels
  * are tracked; beyond them the marks must still give a bounded, consistent
  * result, and the next paragraph must not suffer. */
@@ -665,6 +684,7 @@ int main(void) {
   tcase_add_unchecked_fixture(small, test_model_setup, test_model_teardown);
   tcase_set_timeout(small, 60);
   tcase_add_test(small, empty_input);
+  tcase_add_test(small, many_empty_quotes);
   tcase_add_test(small, one_byte_inputs);
   tcase_add_test(small, nul_bytes);
   tcase_add_test(small, invalid_utf8_every_kind);
