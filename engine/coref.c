@@ -324,12 +324,18 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   if (det && k < end && TOK(d, k).mention >= 0 && MENTION(d, TOK(d, k).mention).kind == M_NAME) {
     mention *m = &MENTION(d, TOK(d, k).mention);
     uint32_t r = m->tok_end;
-    if (m->entity >= 0 && r < end && is_word(&TOK(d, r)) && (TOK(d, r).flags & T_LOWER) &&
+    /* "a Nevada Democrat": the role may be capitalised when it is no name */
+    if (m->entity >= 0 && r < end && is_word(&TOK(d, r)) &&
+        ((TOK(d, r).flags & T_LOWER) || TOK(d, r).mention < 0) &&
         (TOK(d, r).words & (W_ROLE | W_GROUP_NOUN)) && TOK(d, r).cue < 0) {
       *out_end = head_end(d, r, end);
-      *ent = m->entity;
-      *type = m->type;
       *plural = (TOK(d, r).words & W_GROUP_NOUN) != 0;
+      if (m->type == ATTRIB_ORG) { /* an official of the body speaks for it */
+        *ent = m->entity;
+        *type = m->type;
+      } else { /* a place's resident or party member is a person of their own */
+        *type = ATTRIB_PERSON;
+      }
       return 1;
     }
     return 0;
