@@ -13,10 +13,6 @@ static int is_word(const token *t) {
   return t->kind == TK_WORD;
 }
 
-/* How far back (in tokens) a reference looks for what it refers to: a few
- * pages of text, so that a long document costs linear time. */
-enum { MAX_BACK = 3000 };
-
 int tok_is(const token *t, const char *w) {
   size_t n = strlen(w);
   return t->key_len == n && memcmp(t->key, w, n) == 0;
@@ -179,27 +175,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
 
 /* Nearest earlier organisation whose name holds the word of token h. */
 static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->mention < 0)
-      continue;
-    mention *m = &MENTION(d, t->mention);
-    if (m->entity < 0 || m->type != ATTRIB_ORG)
-      continue;
-    const char *name = ENTITY(d, m->entity).name;
-    size_t nl = strlen(name);
-    for (size_t p = 0; p + h->key_len <= nl; p++) {
-      if ((p == 0 || name[p - 1] == ' ') && (p + h->key_len == nl || name[p + h->key_len] == ' ')) {
-        size_t q = 0;
-        while (q < h->key_len && (name[p + q] | 0x20) == (h->key[q] | 0x20))
-          q++;
-        if (q == h->key_len)
-          return m->entity;
-      }
-    }
-    k = m->tok_first + 1;
-  }
-  return -1;
+  return doc_recent_named(d, i, h->key, h->key_len, ~0u, 1u << ATTRIB_ORG, 1);
 }
 
 /* The author of an earlier description with the same document noun

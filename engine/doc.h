@@ -146,6 +146,17 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err);
  * for the trace tool; NUL-terminated in out. */
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap);
 
+/* How far back (in tokens) a reference looks for what it refers to: a few
+ * pages of text, so that a long document costs linear time. */
+enum { MAX_BACK = 3000 };
+
+/* The entity of the latest mention before token i (at most MAX_BACK tokens
+ * back) whose entity name holds the words key[0, kl), among mentions of the
+ * kinds (1 << M_*) and types (1 << attrib_entity_type) asked for; ASCII
+ * letters compared without case when icase. -1 when none (entities.c). */
+int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
+                         unsigned types, int icase);
+
 /* A new entity (entities.c): its index, or -1 when out of memory. */
 int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t name_ntok, const gaz_entry *g);
 /* A new mention of tokens [a, b) (ent -1: of no entity yet), recorded on its

@@ -452,22 +452,32 @@ static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   return strncmp(x->name, first->key, fl) == 0 && x->name[fl] == ' ' ? e : -1;
 }
 
-/* The entity most recently mentioned before token i whose name holds the
- * words key: "Ashcombe" after "Patricia Ashcombe" was last named. */
-static int32_t recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl) {
-  for (uint32_t k = i; k > 0 && k + 3000 > i; k--) { /* a few pages back: linear time */
+/* Does name hold the words key[0, kl) (on word boundaries; ASCII letters
+ * compared without case when icase)? */
+static int name_has_words(const char *name, const char *key, size_t kl, int icase) {
+  size_t nl = strlen(name);
+  for (size_t p = 0; p + kl <= nl; p++) {
+    if ((p > 0 && name[p - 1] != ' ') || (p + kl < nl && name[p + kl] != ' '))
+      continue;
+    size_t q = 0;
+    while (q < kl && (icase ? (name[p + q] | 0x20) == (key[q] | 0x20) : name[p + q] == key[q]))
+      q++;
+    if (q == kl)
+      return 1;
+  }
+  return 0;
+}
+
+int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
+                         unsigned types, int icase) {
+  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
     if (t->mention < 0)
       continue;
     mention *m = &MENTION(d, t->mention);
-    if (m->entity >= 0 && m->kind == M_NAME) {
-      const char *name = ENTITY(d, m->entity).name;
-      size_t nl = strlen(name);
-      for (size_t p = 0; p + kl <= nl; p++)
-        if ((p == 0 || name[p - 1] == ' ') && (p + kl == nl || name[p + kl] == ' ') &&
-            memcmp(name + p, key, kl) == 0)
-          return m->entity;
-    }
+    if (m->entity >= 0 && ((1u << m->kind) & kinds) && ((1u << m->type) & types) &&
+        name_has_words(ENTITY(d, m->entity).name, key, kl, icase))
+      return m->entity;
     k = m->tok_first + 1;
   }
   return -1;
@@ -485,7 +495,7 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
         continue;
       int32_t e = strmap_get(&d->ent_names, key, kl);
       if (e == -2)
-        e = recent_named(d, i, key, kl);
+        e = doc_recent_named(d, i, key, kl, 1u << M_NAME, ~0u, 0);
       if (e >= 0) {
         best = j;
         ent = e;
