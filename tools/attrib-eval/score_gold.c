@@ -244,6 +244,17 @@ static void py_show(sbuf *b, const cJSON *v, int repr, size_t max_cp) {
   }
 }
 
+/* "NAME: speaker of [WHAT]«text» is 'got', gold 'want'", as score.py prints it. */
+static void wrong_speaker(sbuf *b, const char *gf, const char *what, const char *text, const cJSON *sp,
+                          const char *gspk) {
+  ae_sb_printf(b, "%s: speaker of %s\xC2\xAB", gf, what);
+  ae_sb_add(b, text, ae_utf8_prefix(text, 50));
+  ae_sb_puts(b, "\xC2\xBB is ");
+  py_show(b, ae_jtruthy(sp) ? ae_jget(sp, "name") : NULL, 1, 0);
+  ae_sb_puts(b, ", gold ");
+  ae_py_repr(b, gspk);
+}
+
 static void add_err(strlist *errors, sbuf *b) {
   if (errors)
     ae_sl_push(errors, ae_sb_take(b));
@@ -313,38 +324,27 @@ static void score_group(gold_scores *S, int is_quote, const char *gf, const cJSO
       used[bi] = 1;
       tp++;
       const cJSON *psp = ae_jget(pq[bi], "speaker");
+      int right = gspk && same_speaker(al, gspk, alts, pq[bi]);
       if (gspk && ae_jtruthy(psp)) { /* calibration: is a higher confidence more often right? */
         double conf = ae_jnum(pq[bi], "confidence", 0);
         int bin = conf >= 0.9 ? 0 : conf >= 0.75 ? 1 : 2;
         S->cal_n[bin]++;
-        S->cal_right[bin] += same_speaker(al, gspk, alts, pq[bi]) != 0;
+        S->cal_right[bin] += right;
       }
       if (is_quote && gspk) {
         S->spk_n++;
-        if (same_speaker(al, gspk, alts, pq[bi])) {
+        if (right) {
           S->spk_ok++;
           attrib->tp++;
         } else {
-          const cJSON *sp = ae_jget(pq[bi], "speaker");
-          ae_sb_printf(&b, "%s: speaker of \xC2\xAB", gf);
-          ae_sb_add(&b, text, ae_utf8_prefix(text, 50));
-          ae_sb_puts(&b, "\xC2\xBB is ");
-          py_show(&b, ae_jtruthy(sp) ? ae_jget(sp, "name") : NULL, 1, 0);
-          ae_sb_puts(&b, ", gold ");
-          ae_py_repr(&b, gspk);
+          wrong_speaker(&b, gf, "", text, psp, gspk);
           add_err(errors, &b);
         }
       }
-      if (!is_quote && gspk && !same_speaker(al, gspk, alts, pq[bi])) {
+      if (!is_quote && gspk && !right) {
         tp--; /* a found indirect with the wrong speaker counts as missed */
         /* score.py lists nothing here; this line is attrib-eval's own */
-        const cJSON *sp = ae_jget(pq[bi], "speaker");
-        ae_sb_printf(&b, "%s: speaker of indirect \xC2\xAB", gf);
-        ae_sb_add(&b, text, ae_utf8_prefix(text, 50));
-        ae_sb_puts(&b, "\xC2\xBB is ");
-        py_show(&b, ae_jtruthy(sp) ? ae_jget(sp, "name") : NULL, 1, 0);
-        ae_sb_puts(&b, ", gold ");
-        ae_py_repr(&b, gspk);
+        wrong_speaker(&b, gf, "indirect ", text, psp, gspk);
         add_err(errors, &b);
       }
     } else {
