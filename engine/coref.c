@@ -68,6 +68,11 @@ int32_t mention_own_entity(attrib_doc *d, int32_t mi) {
   return ent;
 }
 
+/* "43-year-old": an age that can head a description. */
+static int age_word(const token *t) {
+  return t->key_len > 9 && memcmp(t->key + t->key_len - 9, "-year-old", 9) == 0;
+}
+
 /* Gender a person noun implies: spokeswoman, wife; spokesman, husband. */
 static uint8_t noun_gender(const token *h) {
   static const char *const f[] = {"wife", "mother", "daughter", "sister", "girl",  "widow",     "grandmother",
@@ -314,14 +319,50 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       }
       return 1;
     }
-    return 0;
   }
-  /* up to two modifiers: "a senior State Department official" is left to names */
+  /* modifiers, at most one of them a name: "the former Florida governor",
+   * "the Republican presidential candidate", "a Clinton campaign official",
+   * "the 71-year-old diplomat" */
   uint32_t mods = 0;
-  while (k < end && mods < 2 && is_word(&TOK(d, k)) && (TOK(d, k).flags & T_LOWER) &&
-         !(TOK(d, k).words & HEAD_NOUNS) && TOK(d, k).cue < 0 && TOK(d, k).mention < 0 && det) {
+  int32_t mod_ent = -1;
+  uint8_t mod_type = 0;
+  while (det && k < end && mods < 5) {
+    token *x = &TOK(d, k);
+    if (x->cue >= 0 || x->quote >= 0)
+      break;
+    if (x->mention >= 0) {
+      mention *mm = &MENTION(d, x->mention);
+      if (mm->kind != M_NAME || mm->entity < 0 || mod_ent >= 0 || mm->tok_first != k)
+        break;
+      mod_ent = mm->entity;
+      mod_type = mm->type;
+      k = mm->tok_end;
+      mods++;
+      continue;
+    }
+    if (x->kind == TK_NUM || age_word(x))
+      break; /* "the 43-year-old" is its own head */
+    if (!is_word(x) || (x->flags & T_POSSESSIVE))
+      break;
+    if ((x->flags & T_LOWER)
+            ? (x->words & (HEAD_NOUNS | W_PREP | W_CONNECT | W_AUX | W_DET | W_PRONOUN_M | W_PRONOUN_F |
+                           W_PRONOUN_N | W_PRONOUN_P | W_FIRST_PERSON)) ||
+                  tok_is(x, "who") || tok_is(x, "that") || tok_is(x, "which")
+            : !(x->flags & T_CAP) || (x->words & (W_NOT_NAME | W_STOPCAP)) ||
+                  ((x->words & HEAD_NOUNS) && !(k + 1 < end && is_word(&TOK(d, k + 1)) &&
+                                                (TOK(d, k + 1).flags & T_LOWER) && TOK(d, k + 1).cue < 0)))
+      break; /* "the Republican presidential candidate", but "the Republican said" */
     k++;
     mods++;
+  }
+  if (k < end && mods < 5 && det && (age_word(&TOK(d, k)) || TOK(d, k).kind == TK_NUM) &&
+      TOK(d, k).mention < 0 && age_word(&TOK(d, k))) {
+    /* "the 43-year-old said": an age names a person */
+    *out_end = k + 1;
+    *type = ATTRIB_PERSON;
+    if (tok_is_lower(t, "the"))
+      *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+    return 1;
   }
   if (k >= end || TOK(d, k).mention >= 0)
     return 0;
@@ -337,6 +378,26 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   if (!det && !(hw & W_GROUP_NOUN))
     return 0; /* bare "officials", "sources" only */
   *plural = (hw & W_GROUP_NOUN) != 0;
+  if (mod_ent >= 0) {
+    /* "the Clinton campaign", "the French government", "a Kremlin aide",
+     * "the Fox News statement": the body, or its person, speaks for the
+     * name; "the Florida senator" is a person of their own */
+    *out_end = head_end(d, k, end);
+    int body = (hw & (W_ORG_NOUN | W_ORG_KIND | W_DOC_NOUN)) || mod_type == ATTRIB_ORG;
+    for (uint32_t x = i; x < k && !body; x++)
+      body = (TOK(d, x).words & (W_ORG_NOUN | W_ORG_KIND)) && (TOK(d, x).flags & T_LOWER);
+    if (body && !((hw & W_PERSON_NOUN) && !(hw & (W_ROLE | W_GROUP_NOUN)))) {
+      *ent = mod_ent;
+      *type = ENTITY(d, mod_ent).type;
+      return 1;
+    }
+    if (!(hw & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN)))
+      return 0;
+    *type = ATTRIB_PERSON;
+    if (tok_is_lower(t, "the") && !*plural)
+      *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+    return 1;
+  }
   /* "the authority's regional manager": the organisation's person */
   if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && tok_is_lower(t, "the") && possessive_head(d, k + 1, end, out_end)) {
     *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, 1u << ATTRIB_ORG, 0, 3) : named_like(d, i, h);
@@ -397,6 +458,32 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 1;
   }
   return 0;
+}
+
+/* The person a description is in apposition with: "the former captain
+ * Nomvula Dube", "the commissioner for oceans, Henrik Lindqvist,",
+ * "Comfort Adjei, a community health nurse". -1 when none. */
+static int32_t apposed_person(attrib_doc *d, uint32_t i, uint32_t e, uint32_t first, uint32_t end) {
+  const mention *x = NULL;
+  /* a short tail: "the commissioner for oceans, Henrik Lindqvist," */
+  if (e < end && (TOK(d, e).words & W_PREP) && (TOK(d, e).flags & T_LOWER)) {
+    uint32_t y = e + 1;
+    while (y < end && y < e + 5 && TOK(d, y).kind == TK_WORD && TOK(d, y).mention < 0 && TOK(d, y).cue < 0)
+      y++;
+    if (y < end && TOK(d, y).key[0] == ',')
+      e = y;
+  }
+  if (e < end && TOK(d, e).mention >= 0)
+    x = &MENTION(d, TOK(d, e).mention);
+  else if (e + 1 < end && TOK(d, e).key[0] == ',' && TOK(d, e + 1).mention >= 0) {
+    x = &MENTION(d, TOK(d, e + 1).mention);
+    if (x->tok_end < end && TOK(d, x->tok_end).key[0] != ',' && !(TOK(d, x->tok_end).flags & T_SENT_END))
+      x = NULL;
+  } else if (i >= first + 2 && TOK(d, i - 1).key[0] == ',' && TOK(d, i - 2).mention >= 0)
+    x = &MENTION(d, TOK(d, i - 2).mention);
+  if (!x || x->kind != M_NAME || x->type != ATTRIB_PERSON || x->entity < 0)
+    return -1;
+  return x->entity;
 }
 
 /* "the Commission": a capitalised organisation head after "the" names the
@@ -481,6 +568,11 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       uint8_t type, plural;
       if ((t->mention < 0 || MENTION(d, t->mention).kind == M_NAME) &&
           describe(d, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
+        if (type == ATTRIB_PERSON && !plural) {
+          int32_t named = apposed_person(d, i, e_end, pa->tok_first, pa->tok_end);
+          if (named >= 0)
+            ent = named;
+        }
         int32_t mi = doc_new_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
         if (mi == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");

@@ -698,7 +698,16 @@ static int collect(ctx *c) {
             i++;
             continue;
           }
-          if (ge || title_at(d, i, pa->tok_end, &g2))
+          /* "Amy Pope said", "Howard Dean, the governor": after a first name, a
+           * one-word title that opens no name of its own is the surname */
+          uint32_t tn2 = ge ? 0 : title_at(d, i, pa->tok_end, &g2);
+          if (tn2 == 1 && i == ch->a + 1 && !ch->after_title && first_name_gender(d, &TOK(d, ch->a)) >= 0 &&
+              !(TOK(d, ch->a).words & W_COMMON) && (u->flags & T_CAP) && !(u->flags & T_ALLCAP) &&
+              (i + 1 >= pa->tok_end || !is_name_tok(&TOK(d, i + 1)))) {
+            i++;
+            continue;
+          }
+          if (ge || tn2)
             break;
           i++;
           continue;
