@@ -197,6 +197,34 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
     if (m->kind == M_DESC && m->entity >= 0)
       return m->entity;
   }
+  /* "Fox News said in a statement ... the statement said": the subject of
+   * the sentence that brought the document up, or "a letter from X" */
+  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
+    token *t = &TOK(d, k - 1);
+    if (t->para + 10 < p0)
+      break;
+    if (t->mention >= 0 || t->quote >= 0 || t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
+      continue;
+    uint32_t n = NTOK(d);
+    for (uint32_t x = k; x < n && x < k + 4 && TOK(d, x).sent == t->sent; x++)
+      if ((tok_is(&TOK(d, x), "by") || tok_is(&TOK(d, x), "from")) && x + 1 < n) {
+        uint32_t y = x + 1 + ((TOK(d, x + 1).words & W_DET) != 0);
+        if (y < n && TOK(d, y).mention >= 0 && MENTION(d, TOK(d, y).mention).entity >= 0)
+          return MENTION(d, TOK(d, y).mention).entity;
+        break;
+      }
+    int32_t subj = -1;
+    for (uint32_t x = k - 1; x > 0 && TOK(d, x - 1).sent == t->sent; x--) {
+      token *u = &TOK(d, x - 1);
+      if (u->mention < 0 || u->quote >= 0)
+        continue;
+      mention *m = &MENTION(d, u->mention);
+      if (m->entity >= 0 && (m->type == ATTRIB_PERSON || m->type == ATTRIB_ORG))
+        subj = m->entity;
+      x = m->tok_first + 1;
+    }
+    return subj;
+  }
   return -1;
 }
 
@@ -448,7 +476,8 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     *type = ATTRIB_PERSON; /* an unnamed speaker: becomes its own entity if it speaks */
     return 1;
   }
-  if ((hw & W_DOC_NOUN) && det) {
+  /* "welcomed the verdict", "released a statement": an object, not a speaker */
+  if ((hw & W_DOC_NOUN) && det && !(i > 0 && TOK(d, i - 1).cue >= 0)) {
     /* "the response" after "the response from the Commission": the same
      * document, so the same author */
     *ent = same_document(d, i, h);
