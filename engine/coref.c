@@ -203,7 +203,8 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
     token *t = &TOK(d, k - 1);
     if (t->para + 10 < p0)
       break;
-    if (t->mention >= 0 || t->quote >= 0 || t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
+    if (t->mention >= 0 || t->quote >= 0 || t->key_len != h->key_len ||
+        memcmp(t->key, h->key, h->key_len) != 0)
       continue;
     uint32_t n = NTOK(d);
     for (uint32_t x = k; x < n && x < k + 4 && TOK(d, x).sent == t->sent; x++)
@@ -553,6 +554,16 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
         int32_t e = head_reference(d, i);
         if (e >= 0) {
           if (doc_new_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
+            return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+          continue;
+        }
+      }
+      /* "Jones, who added that ...": the relative pronoun is Jones speaking */
+      if (t->mention < 0 && tok_is(t, "who") && i >= pa->tok_first + 2 && TOK(d, i - 1).key[0] == ',' &&
+          TOK(d, i - 2).mention >= 0) {
+        mention *a = &MENTION(d, TOK(d, i - 2).mention);
+        if (a->entity >= 0 && a->type == ATTRIB_PERSON && !a->plural) {
+          if (doc_new_mention(d, i, i + 1, a->entity, M_PRONOUN, ATTRIB_PERSON, a->gender, 0) == -2)
             return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
           continue;
         }

@@ -355,6 +355,10 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         while (last + 1 < pa->tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
           last++;
         end_here = last + 1 >= pa->tok_end || starts_sentence(&TOK(d, last + 1));
+        /* "D-N.Y.", "e.g.": a point with a letter right after it is inside a word */
+        if (last == i && !(t->flags & T_SPACE_AFTER) && last + 1 < pa->tok_end &&
+            TOK(d, last + 1).kind == TK_WORD)
+          end_here = 0;
       } else if ((t->flags & T_ABBREV) && i + 1 < pa->tok_end) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
