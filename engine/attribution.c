@@ -249,6 +249,10 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w0--;
   while (w1 < ps->n && w1 - k < QUOTE_REACH && ps->s[w1 - 1] != '.')
     w1++;
+  /* a partial quote ending in a full stop ends its sentence: the next
+   * sentence's "X said" is about something else */
+  if (q->kind == ATTRIB_PARTIAL && q->end > q->start && d->copy[q->end - 1] == '.')
+    w1 = k + 1;
   int found = 0;
   int cue_near = has_cue_symbol(ps->s + w0, w1 - w0);
   for (size_t r = 0; r < m->n_rules && !found; r++) {
