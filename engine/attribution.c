@@ -170,7 +170,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
 
 /* Speaker mention of unit k, creating an entity for an unnamed description
  * that speaks ("a source", "officials"). -1 when it names no one. */
-static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend) {
+static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend, int indirect) {
   /* a source span ("the latest Quinnipiac University poll"): its first mention speaks */
   while (k + 1 < kend && !strchr("NOGPD", ps->s[k]))
     k++;
@@ -186,6 +186,10 @@ static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t ken
   mention *m = &MENTION(d, mi);
   if (m->entity >= 0 || m->kind != M_DESC)
     return mi;
+  /* a document with no author quotes ("the lawsuit says"), but what it
+   * reports in its own words ("the study found") is left unattributed */
+  if (indirect && !m->person && m->type == ATTRIB_ORG)
+    return -3;
   return mention_own_entity(d, mi) == -2 ? -2 : mi;
 }
 
@@ -266,7 +270,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     size_t sk, se;
     if (!rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
       continue;
-    int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se);
+    int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se, 0);
     if (mi == -2) {
       ps->s[k] = saved;
       return -1;
@@ -318,9 +322,11 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0 ||
       !rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
     return 0;
-  int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se);
+  int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se, 1);
   if (mi == -2)
     return -1;
+  if (mi == -3)
+    mi = -1;
   int oom;
   quote *q = new_statement(d, ps->u[c0].tok_first, ps->u[c1 - 1].tok_end, para, &oom);
   if (!q)

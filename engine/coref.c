@@ -478,13 +478,12 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 1;
   }
   /* "welcomed the verdict", "released a statement": an object, not a speaker */
-  if ((hw & W_DOC_NOUN) && det && !(i > 0 && TOK(d, i - 1).cue >= 0)) {
+  if ((hw & W_DOC_NOUN) && det && !(i > 0 && (TOK(d, i - 1).cue >= 0 || (TOK(d, i - 1).words & W_PREP)))) {
     /* "the response" after "the response from the Commission": the same
      * document, so the same author */
     *ent = same_document(d, i, h);
-    if (*ent < 0)
-      return 0; /* no author: not a speaker of its own */
-    *type = ENTITY(d, *ent).type;
+    /* no author: "the lawsuit says" makes the document a speaker of its own */
+    *type = *ent >= 0 ? ENTITY(d, *ent).type : ATTRIB_ORG;
     return 1;
   }
   return 0;
