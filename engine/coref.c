@@ -482,7 +482,10 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     /* "the response" after "the response from the Commission": the same
      * document, so the same author */
     *ent = same_document(d, i, h);
-    /* no author: "the lawsuit says" makes the document a speaker of its own */
+    /* no author: "the lawsuit says" makes the document a speaker of its
+     * own, but "the study found" reports no one's words */
+    if (*ent < 0 && (hw & W_FINDING))
+      return 0;
     *type = *ent >= 0 ? ENTITY(d, *ent).type : ATTRIB_ORG;
     return 1;
   }

@@ -294,6 +294,7 @@ static const struct {
     {"prep", W_PREP},
     {"org-kind", W_ORG_KIND},
     {"org-legal", W_ORG_LEGAL},
+    {"finding-noun", W_FINDING},
 };
 
 /* lexicon: class|word|word */
