@@ -407,6 +407,11 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   if (!det && !(hw & W_GROUP_NOUN))
     return 0; /* bare "officials", "sources" only */
   *plural = (hw & W_GROUP_NOUN) != 0;
+  /* "welcomed the verdict", "in an AP interview": an object, not a speaker */
+  int object = i > 0 && (TOK(d, i - 1).cue >= 0 || (TOK(d, i - 1).words & W_PREP));
+  if ((hw & W_DOC_NOUN) && !(hw & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN | W_ORG_KIND)) &&
+      object)
+    return 0;
   if (mod_ent >= 0) {
     /* "the Clinton campaign", "the French government", "a Kremlin aide",
      * "the Fox News statement": the body, or its person, speaks for the
@@ -477,8 +482,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     *type = ATTRIB_PERSON; /* an unnamed speaker: becomes its own entity if it speaks */
     return 1;
   }
-  /* "welcomed the verdict", "released a statement": an object, not a speaker */
-  if ((hw & W_DOC_NOUN) && det && !(i > 0 && (TOK(d, i - 1).cue >= 0 || (TOK(d, i - 1).words & W_PREP)))) {
+  if ((hw & W_DOC_NOUN) && det && !object) {
     /* "the response" after "the response from the Commission": the same
      * document, so the same author */
     *ent = same_document(d, i, h);
