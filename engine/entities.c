@@ -276,9 +276,31 @@ static int seen(const strmap *m, const token *t, int lower) {
   return n && strmap_get(m, buf, n) >= 0;
 }
 
+/* Words that head descriptions ("Police", "Officials") are no first names. */
+#define HEAD_NOUNS_E                                                                                         \
+  (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_HEAD)
+
+static int apposition_role(attrib_doc *d, uint32_t b, uint32_t end);
+static int followed_by_cue(attrib_doc *d, uint32_t b, uint32_t end);
+
+/* "Comfort Adjei, a nurse," / "Mere Hohaia, who runs a daycare, said": a
+ * sentence-initial common word is a first name when an unknown surname
+ * follows and a role or a reporting verb shows the pair is a person. */
+static int initial_first_name(ctx *c, const chunk *ch, uint32_t end) {
+  attrib_doc *d = c->d;
+  const token *t = &TOK(d, ch->a), *s = &TOK(d, ch->a + 1);
+  if (ch->b != ch->a + 2 || (t->words & (W_AUX | W_PREP | W_NOT_NAME | W_CONNECT | HEAD_NOUNS_E)) ||
+      seen(&c->lower, t, 1) || ends_with(t, "ly") || ends_with(t, "ing") || ends_with(t, "ed"))
+    return 0;
+  if (!(s->flags & T_CAP) || (s->flags & T_ALLCAP) || (s->words & (W_COMMON | W_TITLE_WORD | HEAD_NOUNS_E)) ||
+      seen(&c->lower, s, 1) || gaz_at(d, ch->a + 1, end, &(uint32_t){0}))
+    return 0;
+  return apposition_role(d, ch->b, end) || followed_by_cue(d, ch->b, end);
+}
+
 /* Drops leading words that are not part of a name: The, Related, and
  * sentence-initial words that the document also uses in lower case. */
-static void strip(ctx *c, chunk *ch) {
+static void strip(ctx *c, chunk *ch, uint32_t end) {
   attrib_doc *d = c->d;
   while (ch->a < ch->b) {
     token *t = &TOK(d, ch->a);
@@ -289,7 +311,7 @@ static void strip(ctx *c, chunk *ch) {
       continue;
     }
     if ((t->flags & T_INITIAL) && !ch->after_title && first_name_gender(d, t) < 0 &&
-        !seen(&c->cap_mid, t, 0) &&
+        !seen(&c->cap_mid, t, 0) && !initial_first_name(c, ch, end) &&
         ((t->words & W_COMMON) || seen(&c->lower, t, 1) || ends_with(t, "ing") || ends_with(t, "ed") ||
          ends_with(t, "ly"))) {
       ch->a++;
@@ -769,10 +791,12 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   /* Pass 1: chunks whose context types them make entities. */
   for (size_t k = 0; k < c.chunks.len; k++) {
     chunk *ch = &VEC_AT(c.chunks, chunk, k);
-    strip(&c, ch);
     if (ch->a >= ch->b)
       continue;
     paragraph *cpa = &VEC_AT(d->paras, paragraph, TOK(d, ch->a).para);
+    strip(&c, ch, cpa->tok_end);
+    if (ch->a >= ch->b)
+      continue;
     if (byline_before(d, cpa, ch->a)) {
       ch->byline = 1;
       ch->link_only = 0; /* "More from X" under a headline-like line */
