@@ -271,6 +271,15 @@ static int possessive_head(attrib_doc *d, uint32_t j, uint32_t end, uint32_t *ou
   return 1;
 }
 
+/* "the Rovers manager" is the manager named before, not the club: a
+ * definite leader of a body is the person it refers back to, when there
+ * is one. -1 otherwise. */
+static int32_t leader_ref(attrib_doc *d, uint32_t i, const token *h) {
+  if (!tok_is_lower(&TOK(d, i), "the") || !(h->words & W_LEADER) || !(h->flags & T_LOWER))
+    return -1;
+  return antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+}
+
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials", "74 percent of voters"):
  * its end and entity. */
@@ -340,7 +349,11 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
         (TOK(d, r).words & (W_ROLE | W_GROUP_NOUN)) && TOK(d, r).cue < 0) {
       *out_end = head_end(d, r, end);
       *plural = (TOK(d, r).words & W_GROUP_NOUN) != 0;
-      if (m->type == ATTRIB_ORG) { /* an official of the body speaks for it */
+      int32_t p = *plural ? -1 : leader_ref(d, i, &TOK(d, *out_end - 1));
+      if (p >= 0) {
+        *ent = p;
+        *type = ATTRIB_PERSON;
+      } else if (m->type == ATTRIB_ORG) { /* an official of the body speaks for it */
         *ent = m->entity;
         *type = m->type;
       } else { /* a place's resident or party member is a person of their own */
@@ -420,6 +433,12 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     int body = (hw & (W_ORG_NOUN | W_ORG_KIND | W_DOC_NOUN)) || mod_type == ATTRIB_ORG;
     for (uint32_t x = i; x < k && !body; x++)
       body = (TOK(d, x).words & (W_ORG_NOUN | W_ORG_KIND)) && (TOK(d, x).flags & T_LOWER);
+    int32_t p = *plural ? -1 : leader_ref(d, i, h);
+    if (p >= 0) {
+      *ent = p;
+      *type = ATTRIB_PERSON;
+      return 1;
+    }
     if (body && !((hw & W_PERSON_NOUN) && !(hw & (W_ROLE | W_GROUP_NOUN)))) {
       *ent = mod_ent;
       *type = ENTITY(d, mod_ent).type;

@@ -295,6 +295,7 @@ static const struct {
     {"org-kind", W_ORG_KIND},
     {"org-legal", W_ORG_LEGAL},
     {"finding-noun", W_FINDING},
+    {"leader", W_LEADER},
 };
 
 /* lexicon: class|word|word */

@@ -49,7 +49,8 @@ enum {
   W_ORG_KIND = 1u << 21,    /* agency, union: "the agency" names an organisation called so */
   W_COMMON = 1u << 22,      /* a common lower-case English word (common-words.txt) */
   W_ORG_LEGAL = 1u << 23,   /* a legal form: Inc., Ltd, GmbH (evidence even in headlines) */
-  W_FINDING = 1u << 24      /* study, poll, report: a document that finds rather than speaks */
+  W_FINDING = 1u << 24,     /* study, poll, report: a document that finds rather than speaks */
+  W_LEADER = 1u << 25       /* manager, chairman, mayor: the one person who leads a body */
 };
 
 typedef struct cue_entry {
