@@ -431,6 +431,20 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
       (VEC_AT(d->cues, cue, TOK(d, b + 1).cue).entry->flags & CUE_SPEECH) &&
       !(TOK(d, b - 1).words & W_ORG_HEAD))
     return ATTRIB_PERSON;
+  /* "Bunmi Adeyinka spent nine years ... Her second album": a subject of
+   * uncommon capitalised words that the next sentence calls he or she */
+  if (n >= 2 && n <= 3 && (t->flags & T_INITIAL) && t->sent + 1 < d->sents.len) {
+    int plain = 1;
+    for (uint32_t i = a; i < b && plain; i++)
+      plain = !(TOK(d, i).words & (W_COMMON | HEAD_NOUNS_E | W_TITLE_WORD)) &&
+              !(TOK(d, i).flags & T_ALLCAP) && !seen(&c->lower, &TOK(d, i), 1);
+    const token *nx = &TOK(d, VEC_AT(d->sents, sentence, t->sent + 1).tok_first);
+    if (plain && (nx->words & (W_PRONOUN_M | W_PRONOUN_F)) && (nx->flags & T_CAP) &&
+        !(nx->flags & T_ALLCAP)) {
+      *gender = (nx->words & W_PRONOUN_M) ? G_MALE : G_FEMALE;
+      return ATTRIB_PERSON;
+    }
+  }
   /* "The party's finance critic, Marc Thibault," */
   if (n >= 2 && n <= 4 && a >= pa->tok_first + 2 && TOK(d, a - 1).key[0] == ',' && b < pa->tok_end &&
       (TOK(d, b).key[0] == ',' || TOK(d, b).cue >= 0 || TOK(d, b).key[0] == '.')) {
