@@ -632,7 +632,7 @@ static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
       return -1;
     q = &QUOTE(d, k);
     q->speaker_mention = mi;
-    q->confidence = 0.8;
+    q->confidence = 0.9;
     q->rule = "transcript-label";
   }
   return 0;
