@@ -45,8 +45,10 @@ static int subject_of_cue(attrib_doc *d, const mention *m) {
     if (!(t->words & W_AUX) && !(t->key_len > 4 && memcmp(t->key + t->key_len - 2, "ly", 2) == 0))
       break;
   }
+  /* "said Jones." but not "said Jones's team would" */
   if (m->tok_first > 0 && TOK(d, m->tok_first - 1).cue >= 0 &&
-      TOK(d, m->tok_first - 1).para == TOK(d, m->tok_first).para)
+      TOK(d, m->tok_first - 1).para == TOK(d, m->tok_first).para &&
+      (m->tok_end >= n || TOK(d, m->tok_end).kind == TK_PUNCT))
     return 1;
   return 0;
 }
