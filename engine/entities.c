@@ -433,7 +433,16 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
     return ATTRIB_PERSON;
   /* "Bunmi Adeyinka spent nine years ... Her second album": a subject of
    * uncommon capitalised words that the next sentence calls he or she */
-  if (n >= 2 && n <= 3 && (t->flags & T_INITIAL) && t->sent + 1 < d->sents.len) {
+  /* (also after an opening phrase: "At the hospital, Nirosha Perera sat
+   * beside her son. She said", with his/her in the sentence) */
+  int opener = (t->flags & T_INITIAL) != 0;
+  if (!opener && n >= 2 && n <= 3 && a > pa->tok_first && TOK(d, a - 1).key[0] == ',' && b < pa->tok_end &&
+      (TOK(d, b).flags & T_LOWER) && TOK(d, b).kind == TK_WORD) {
+    const sentence *se = &VEC_AT(d->sents, sentence, t->sent);
+    for (uint32_t i = b; i < se->tok_end && i < b + 8 && !opener; i++)
+      opener = (TOK(d, i).words & (W_PRONOUN_M | W_PRONOUN_F)) && (TOK(d, i).flags & T_LOWER);
+  }
+  if (n >= 2 && n <= 3 && opener && t->sent + 1 < d->sents.len) {
     int plain = 1;
     for (uint32_t i = a; i < b && plain; i++)
       plain = !(TOK(d, i).words & (W_COMMON | HEAD_NOUNS_E | W_TITLE_WORD)) &&
