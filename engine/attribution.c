@@ -180,7 +180,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
 static double rule_confidence(attrib_doc *d, const rule *ru, int32_t mi) {
   if (mi < 0 || MENTION(d, mi).entity < 0)
     return 0;
-  return MENTION(d, mi).kind == M_PRONOUN ? ru->confidence * 0.94 : ru->confidence;
+  return ru->confidence;
 }
 
 /* Speaker mention of unit k, creating an entity for an unnamed description
@@ -526,7 +526,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
       continue;
     q->speaker_mention = o->speaker_mention;
     /* measured: a floating quote is about as often right as its anchor */
-    q->confidence = (o->confidence < 0.9 ? o->confidence : 0.9) * 0.95;
+    q->confidence = o->confidence;
     q->rule = "floating";
   }
   return 0;

@@ -101,8 +101,8 @@ static int sentence_subject(attrib_doc *d, const mention *m) {
     token *t = &TOK(d, k - 1);
     if (t->sent != s)
       return 1;
-    if (t->kind == TK_WORD && !(t->words & (W_DET | W_NOT_NAME | W_PREP)) && t->mention < 0)
-      return 0;
+    if (t->kind == TK_WORD && (!(t->words & (W_DET | W_NOT_NAME | W_PREP)) || t->cue >= 0) && t->mention < 0)
+      return 0; /* "Asked by one man": after a verb, no subject */
     if (t->mention >= 0 && t->mention != (int32_t)(m - (mention *)d->mentions.data))
       return 0;
   }
@@ -133,6 +133,31 @@ static int spokes(attrib_doc *d, const mention *m) {
   return 0;
 }
 
+/* In antecedent()'s types: a company, so no public body ("Authority",
+ * "Ministry", "Court") will do. */
+#define ANT_COMPANY (1u << 8)
+
+/* Is entity e a public body: its first name mention ends in an
+ * organisation head (Belgian Competition Authority, Ministry of Health)? */
+static int public_body(attrib_doc *d, int32_t e) {
+  entity *x = &ENTITY(d, e);
+  for (size_t k = 0; k < x->mentions.len; k++) {
+    mention *m = &MENTION(d, VEC_AT(x->mentions, int32_t, k));
+    if (m->kind != M_NAME || m->type != ATTRIB_ORG)
+      continue;
+    for (uint32_t t = m->tok_first; t < m->tok_end; t++)
+      if ((TOK(d, t).words & W_ORG_HEAD) && !(TOK(d, t).words & W_ORG_SUFFIX))
+        return 1;
+    return 0;
+  }
+  return 0;
+}
+
+/* The antecedent types for an organisation noun: "the company" wants a company. */
+static unsigned org_kind(uint32_t hw) {
+  return (1u << ATTRIB_ORG) | ((hw & W_COMPANY) ? ANT_COMPANY : 0);
+}
+
 /* Best entity of one of the wanted types before token i, within `paras`
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
@@ -161,6 +186,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
         m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
     if ((m->entity < 0 && !person_desc) || (!person_desc && !((1u << m->type) & types)))
       continue;
+    if ((types & ANT_COMPANY) && m->entity >= 0 && public_body(d, m->entity))
+      continue; /* "the company" is not the competition authority */
     uint8_t g = person_desc ? m->gender : ENTITY(d, m->entity).gender;
     if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
       continue; /* the author is not "he" in the story */
@@ -455,7 +482,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   }
   /* "the authority's regional manager": the organisation's person */
   if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && tok_is_lower(t, "the") && possessive_head(d, k + 1, end, out_end)) {
-    *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, 1u << ATTRIB_ORG, 0, 3) : named_like(d, i, h);
+    *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, org_kind(hw), 0, 3) : named_like(d, i, h);
     *type = ATTRIB_ORG;
     return 1;
   }
@@ -483,7 +510,9 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       return 0;
     *type = ATTRIB_ORG;
     if (hw & W_ORG_NOUN) {
-      *ent = antecedent(d, i, 1u << ATTRIB_ORG, 0, 3);
+      *ent = antecedent(d, i, org_kind(hw), 0, 3);
+      if (*ent < 0 && (hw & W_COMPANY)) /* a feature names its company once */
+        *ent = antecedent(d, i, org_kind(hw), 0, 12);
     } else {
       /* "the union" is not the company named last: only an organisation
        * whose name holds the word, else an unnamed one of its own */
@@ -498,6 +527,15 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
     *type = ATTRIB_PERSON;
     return 1;
+  }
+  /* "a spokesman said" right after a body spoke: its spokesman */
+  if (!*plural && ((h->key_len > 6 && memcmp(h->key, "spokes", 6) == 0) || tok_is(h, "representative"))) {
+    int32_t body = antecedent(d, i, 1u << ATTRIB_ORG, 0, 1);
+    if (body >= 0) {
+      *ent = body;
+      *type = ATTRIB_ORG;
+      return 1;
+    }
   }
   if (hw & (W_ROLE | W_GROUP_NOUN | W_PERSON_NOUN)) {
     *type = ATTRIB_PERSON; /* an unnamed speaker: becomes its own entity if it speaks */

@@ -236,6 +236,17 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
     if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) &&
         name_key(d, last->key, last->key_len, ent, CLAIM_WEAK) != 0)
       return -1;
+    /* "Van der Linde Logistics Group" -> "Van der Linde": the name's
+     * distinctive words, before the generic ones */
+    for (uint32_t p = a + 2; !from_gaz && p < b && p < a + 6; p++) {
+      if (TOK(d, p - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX | W_NOT_NAME | W_DET))
+        break;
+      if (TOK(d, p - 1).words & W_CONNECT)
+        continue;
+      kl = join_keys(d, a, p, key, sizeof key);
+      if (kl && name_key(d, key, kl, ent, CLAIM_WEAK) != 0)
+        return -1;
+    }
     /* initials: National Security Agency -> NSA */
     char ini[16];
     size_t n = 0;

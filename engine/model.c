@@ -296,6 +296,7 @@ static const struct {
     {"org-legal", W_ORG_LEGAL},
     {"finding-noun", W_FINDING},
     {"leader", W_LEADER},
+    {"company-noun", W_COMPANY},
 };
 
 /* lexicon: class|word|word */

@@ -50,7 +50,8 @@ enum {
   W_COMMON = 1u << 22,      /* a common lower-case English word (common-words.txt) */
   W_ORG_LEGAL = 1u << 23,   /* a legal form: Inc., Ltd, GmbH (evidence even in headlines) */
   W_FINDING = 1u << 24,     /* study, poll, report: a document that finds rather than speaks */
-  W_LEADER = 1u << 25       /* manager, chairman, mayor: the one person who leads a body */
+  W_LEADER = 1u << 25,      /* manager, chairman, mayor: the one person who leads a body */
+  W_COMPANY = 1u << 26      /* company, firm, retailer: a business, never a public body */
 };
 
 typedef struct cue_entry {
