@@ -504,6 +504,26 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       }
     }
   }
+  /* "the chief executive of one of the largest builders, Hollis Kemp Group,":
+   * a role whose tail is named in apposition speaks for that body */
+  if ((hw & W_ROLE) && e + 3 < end && (tok_is(&TOK(d, e), "of") || tok_is(&TOK(d, e), "at"))) {
+    for (uint32_t x = e + 1; x + 2 < end && x < e + 12; x++) {
+      token *u = &TOK(d, x);
+      if (u->cue >= 0 || u->quote >= 0 || (u->kind == TK_PUNCT && u->key[0] != ','))
+        break;
+      if (u->key[0] != ',' || u->kind != TK_PUNCT || TOK(d, x + 1).mention < 0)
+        continue;
+      mention *m = &MENTION(d, TOK(d, x + 1).mention);
+      if (m->kind == M_NAME && m->type == ATTRIB_ORG && m->entity >= 0 && m->tok_end < end &&
+          TOK(d, m->tok_end).key[0] == ',') {
+        *out_end = m->tok_end;
+        *ent = m->entity;
+        *type = ATTRIB_ORG;
+        return 1;
+      }
+      break;
+    }
+  }
   *out_end = e;
   if (hw & (W_ORG_NOUN | W_ORG_KIND)) {
     if (!tok_is_lower(t, "the"))
