@@ -701,6 +701,14 @@ static int collect(ctx *c) {
         pending_title = 0;
         continue;
       }
+      /* "Senate Majority Leader Mitch McConnell": a longer title before a
+       * name beats the organisation at its start */
+      uint8_t tg0;
+      if (g && is_name_tok(t)) {
+        uint32_t tl = title_at(d, i, pa->tok_end, &tg0);
+        if (tl > n && i + tl < pa->tok_end && is_name_tok(&TOK(d, i + tl)))
+          g = NULL;
+      }
       if (g && !(n == 1 && (t->words & W_NOT_NAME) && (t->flags & T_INITIAL))) {
         int32_t ent = gaz_entity(d, g, i, i + n);
         if (ent < 0 || add_mention(d, i, i + n, ent, M_NAME) != 0)
