@@ -183,6 +183,27 @@ static double rule_confidence(attrib_doc *d, const rule *ru, int32_t mi) {
   return ru->confidence;
 }
 
+/* Is mention unit k an object: after a preposition ("to the Observer",
+ * "with reporters"), or after a verb of telling in -ing ("telling
+ * reporters")? Such a mention does not speak. */
+static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
+  if (k == 0 || !ps->s[k] || !strchr("NOGD", ps->s[k]))
+    return 0;
+  const unit *p = &ps->u[k - 1];
+  const token *t = &TOK(d, p->tok_end - 1);
+  /* "a spokesman for the union said": the body a description speaks for */
+  if (ps->s[k - 1] == 'i' && k >= 2 && (ps->s[k - 2] == 'D' || ps->s[k - 2] == 'N') &&
+      (tok_is(t, "for") || tok_is(t, "of") || tok_is(t, "at") || tok_is(t, "from")))
+    return 0;
+  if (ps->s[k - 1] == 'i')
+    return (t->flags & T_LOWER) && !(t->words & (W_AUX | W_DET)) && !tok_is(t, "yesterday") &&
+           !tok_is(t, "today") && !tok_is(t, "tonight") && !tok_is(t, "tomorrow") && !tok_is(t, "by");
+  if ((ps->s[k - 1] == 'V' || ps->s[k - 1] == 'v') && p->ref >= 0 &&
+      (VEC_AT(d->cues, cue, p->ref).entry->flags & CUE_TELL))
+    return t->key_len > 4 && memcmp(t->key + t->key_len - 3, "ing", 3) == 0;
+  return 0;
+}
+
 /* Speaker mention of unit k, creating an entity for an unnamed description
  * that speaks ("a source", "officials"). -1 when it names no one. */
 static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend, int indirect) {
@@ -285,6 +306,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     size_t sk, se;
     if (!rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
       continue;
+    if (object_unit(d, ps, sk))
+      continue; /* "in a statement to the Observer", "telling reporters": not a speaker */
     int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se, 0);
     if (mi == -2) {
       ps->s[k] = saved;
