@@ -136,6 +136,8 @@ static int spokes(attrib_doc *d, const mention *m) {
 /* In antecedent()'s types: a company, so no public body ("Authority",
  * "Ministry", "Court") will do. */
 #define ANT_COMPANY (1u << 8)
+/* ... or a body described ("the campaign") whatever its entity's type */
+#define ANT_BODY (1u << 9)
 
 /* Is entity e a public body: its first name mention ends in an
  * organisation head (Belgian Competition Authority, Ministry of Health)? */
@@ -184,7 +186,11 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     int unnamed = m->kind == M_DESC && m->person && m->entity < 0 && !(gender && m->plural);
     int person_desc =
         m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
-    if ((m->entity < 0 && !person_desc) || (!person_desc && !((1u << m->type) & types)))
+    /* "Trump's campaign ... it said": a body described is an "it" whoever it belongs to */
+    int body_desc = (types & ANT_BODY) && m->kind == M_DESC && m->entity >= 0 &&
+                    (TOK(d, m->tok_end - 1).words & (W_ORG_NOUN | W_ORG_KIND)) &&
+                    (TOK(d, m->tok_end - 1).flags & T_LOWER);
+    if ((m->entity < 0 && !person_desc) || (!person_desc && !body_desc && !((1u << m->type) & types)))
       continue;
     if ((types & ANT_COMPANY) && m->entity >= 0 && public_body(d, m->entity))
       continue; /* "the company" is not the competition authority */
@@ -676,7 +682,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
             e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 12);
         } else if (w & W_PRONOUN_N) {
           type = ATTRIB_ORG;
-          e = antecedent(d, i, 1u << ATTRIB_ORG, 0, 3);
+          e = antecedent(d, i, (1u << ATTRIB_ORG) | ANT_BODY, 0, 3);
         } else {
           plural = 1;
           type = ATTRIB_ORG;
