@@ -42,10 +42,12 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
       int32_t e = strmap_get(&m->cues, key, kl);
       if (e < 0)
         continue;
-      /* "the state party chairman", "Trump's claims": after a determiner or
-       * a possessive the word is a noun, not a reporting verb */
+      /* "the state party chairman", "Trump's claims", "secretary of state":
+       * after a determiner, a possessive or "of" the word is a noun, not a
+       * reporting verb */
       if (i > 0 && TOK(d, i - 1).para == t->para &&
-          ((TOK(d, i - 1).words & W_DET) || (TOK(d, i - 1).flags & T_POSSESSIVE)) &&
+          ((TOK(d, i - 1).words & W_DET) || (TOK(d, i - 1).flags & T_POSSESSIVE) ||
+           tok_is(&TOK(d, i - 1), "of")) &&
           !(m->cue_entries[e].flags & CUE_NOUN))
         break;
       cue *c = vec_push(&d->cues, &d->mem);
