@@ -187,8 +187,15 @@ static double rule_confidence(attrib_doc *d, const rule *ru, int32_t mi) {
  * "with reporters"), or after a verb of telling in -ing ("telling
  * reporters")? Such a mention does not speak. */
 static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
+  /* "Washington (AFP) - Clinton said": a dateline names where, not who */
+  if (ps->s[k] == 'G' && (k == 0 || ps->s[k - 1] == '.') && (ps->s[k + 1] == '(' || ps->s[k + 1] == '-'))
+    return 1;
   if (k == 0 || !ps->s[k] || !strchr("NOGD", ps->s[k]))
     return 0;
+  /* "in an AP interview": past a determiner */
+  if (k >= 2 && ps->s[k - 1] == 'w' && (TOK(d, ps->u[k - 1].tok_first).words & W_DET) &&
+      !(TOK(d, ps->u[k - 1].tok_first).flags & T_POSSESSIVE))
+    k--;
   const unit *p = &ps->u[k - 1];
   const token *t = &TOK(d, p->tok_end - 1);
   /* "a spokesman for the union said": the body a description speaks for */
