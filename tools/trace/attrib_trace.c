@@ -47,9 +47,11 @@ int main(int argc, char **argv) {
       const char *who = "-";
       if (q->speaker_mention >= 0 && MENTION(d, q->speaker_mention).entity >= 0)
         who = ENTITY(d, MENTION(d, q->speaker_mention).entity).name;
-      int len = (int)(q->end - q->start);
+      int len = (int)(q->end - q->start), show = len > 70 ? 70 : len;
+      while (show < len && ((unsigned char)d->copy[q->start + (uint32_t)show] & 0xC0) == 0x80)
+        show--; /* never cut a character in two */
       printf("     %s %s <%s> «%.*s%s»\n", attrib_quote_kind_str((attrib_quote_kind)q->kind), q->rule, who,
-             len > 70 ? 70 : len, d->copy + q->start, len > 70 ? "..." : "");
+             show, d->copy + q->start, len > 70 ? "..." : "");
     }
   }
   attrib_doc_free(d);
