@@ -161,6 +161,44 @@ START_TEST(no_indirect_option) {
 }
 END_TEST
 
+START_TEST(descriptions_documents_and_objects) {
+  /* a one-word title after a first name is the surname */
+  expect_speaker("“We will not back down,” Amy Pope said.", "We will", "Amy Pope", "quote-speaker-cue");
+  /* a description in apposition is the person it describes */
+  expect_speaker("Tilde Marsh spoke first. “The roads are closed,” the harbour master, Jonas Brekke, said.",
+                 "The roads", "Jonas Brekke", NULL);
+  /* a definite leader of a body is the person named before */
+  expect_speaker("Paula Ortega said the club would appeal. “We were robbed,” the Ashby Town manager said.",
+                 "We were", "Paula Ortega", NULL);
+  /* a document speaks for the subject that brought it up */
+  expect_speaker("Norvik Freight Ltd said in a statement on Monday that it had cut 40 jobs. “The market has "
+                 "changed,” the statement said.",
+                 "The market", "Norvik Freight Ltd", NULL);
+  /* a possessor is not told anything */
+  expect_speaker("Ines Vaca spoke at noon. Ines Vaca said Karl Oddsen's plan would “never work”. “It is "
+                 "over,” she said.",
+                 "It is over", "Ines Vaca", NULL);
+  /* a mention after a preposition does not speak; the speaker after it does */
+  expect_speaker("In a statement to the Harbour Gazette, Mara Lind said: “The pier stays open.”", "The pier",
+                 "Mara Lind", NULL);
+  /* "X said, adding" */
+  expect_speaker("Oskar Dahl said on Friday, adding: “The pier stays open.”", "The pier", "Oskar Dahl",
+                 "speaker-cue-participle");
+}
+END_TEST
+
+START_TEST(study_findings_have_no_speaker) {
+  /* a finding document with no author names no one */
+  attrib_doc *d = analyze("Larvae from the warm reefs grew faster than others, the study found.");
+  for (size_t i = 0; i < attrib_doc_quote_count(d); i++) {
+    const attrib_quote *q = attrib_doc_quote(d, i);
+    ck_assert_msg(speaker_name(d, q) == NULL, "a study found something and speaks: %s", speaker_name(d, q));
+  }
+  ck_assert_ptr_null(find_entity(d, "the study"));
+  attrib_doc_free(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("attribution");
   TCase *tc = tcase_create("attribution");
@@ -177,6 +215,8 @@ int main(void) {
   tcase_add_test(tc, indirect_speech);
   tcase_add_test(tc, no_indirect_option);
   tcase_add_test(tc, interview_transcripts);
+  tcase_add_test(tc, descriptions_documents_and_objects);
+  tcase_add_test(tc, study_findings_have_no_speaker);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

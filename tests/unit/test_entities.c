@@ -47,6 +47,34 @@ START_TEST(people_from_context) {
 }
 END_TEST
 
+START_TEST(people_from_weaker_evidence) {
+  /* a common word opening a sentence is a first name when a role follows;
+   * an unknown subject the next sentence calls she is a person */
+  attrib_doc *d = analyze("Patience Oduya, a ward nurse, said the clinic was full.\n\n"
+                          "Tenzin Dolkar spent ten years as a surveyor. She now runs a bakery.\n\n"
+                          "At the depot, Ilse Varga sat beside her son. She said little.");
+  const char *want[] = {"Patience Oduya", "Tenzin Dolkar", "Ilse Varga"};
+  for (size_t i = 0; i < 3; i++) {
+    const attrib_entity *e = find_entity(d, want[i]);
+    ck_assert_msg(e != NULL, "no entity %s", want[i]);
+    ck_assert_int_eq(e->type, ATTRIB_PERSON);
+  }
+  attrib_doc_free(d);
+}
+END_TEST
+
+START_TEST(organisations_by_distinctive_words) {
+  /* "Van der Linde" later is the company, not a person */
+  attrib_doc *d = analyze("Van der Linde Logistics Group bought a rival on Monday.\n\n"
+                          "Shares in Van der Linde fell 6 per cent.");
+  const attrib_entity *e = find_entity(d, "Van der Linde Logistics Group");
+  ck_assert_ptr_nonnull(e);
+  ck_assert(has_mention(e, "Van der Linde"));
+  ck_assert_ptr_null(find_entity(d, "Van der Linde"));
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(organisations_by_suffix_head_and_acronym) {
   attrib_doc *d = analyze("Harrowgate Analytics Ltd sued the National Authority for Water Safety (NAWS) "
                           "and the Ministry of Coastal Affairs. NAWS declined to comment. Velder Lab "
@@ -142,6 +170,8 @@ int main(void) {
   tcase_add_test(tc, country_aliases_share_one_entity);
   tcase_add_test(tc, demonyms_name_their_country);
   tcase_add_test(tc, people_from_context);
+  tcase_add_test(tc, people_from_weaker_evidence);
+  tcase_add_test(tc, organisations_by_distinctive_words);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
   tcase_add_test(tc, sentence_initial_words_are_not_names);
