@@ -250,7 +250,7 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
         break;
       }
     int32_t subj = -1;
-    for (uint32_t x = k - 1; x > 0 && TOK(d, x - 1).sent == t->sent; x--) {
+    for (uint32_t x = k - 1; x > 0 && x + MAX_BACK > k && TOK(d, x - 1).sent == t->sent; x--) {
       token *u = &TOK(d, x - 1);
       if (u->mention < 0 || u->quote >= 0)
         continue;
