@@ -5,6 +5,7 @@
 #define ATTRIB_DOC_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "attrib.h"
@@ -168,9 +169,25 @@ int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint
  * speaking): its description becomes its name. -2 when out of memory. */
 int32_t mention_own_entity(attrib_doc *d, int32_t mi);
 
-/* Shared helpers. */
-int tok_is(const token *t, const char *word);       /* exact key match */
-int tok_is_lower(const token *t, const char *word); /* ASCII case-insensitive */
+/* Shared helpers, inline so that strlen of a literal word folds away
+ * (they run for nearly every token of every stage). */
+static inline int tok_is(const token *t, const char *word) { /* exact key match */
+  size_t n = strlen(word);
+  return t->key_len == n && memcmp(t->key, word, n) == 0;
+}
+static inline int tok_is_lower(const token *t, const char *word) { /* ASCII case-insensitive */
+  size_t n = strlen(word);
+  if (t->key_len != n)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = t->key[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c + 32);
+    if (c != word[i])
+      return 0;
+  }
+  return 1;
+}
 /* Tokenises s[start, end) into toks (segment.c); also used by the model
  * loader to key multiword gazetteer entries exactly as documents are. */
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
