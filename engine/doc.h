@@ -47,7 +47,10 @@ typedef struct token {
   uint32_t start, end;
   const char *key; /* normalised text (model_norm_key); NUL-terminated */
   uint32_t key_len;
-  uint32_t cp; /* first code point */
+  uint32_t hash;    /* strmap_hash of key: every map lookup of the token reuses it */
+  const char *lkey; /* key_len bytes: key with ASCII A-Z lower-cased (key itself when it has none) */
+  uint32_t lhash;   /* strmap_hash of lkey */
+  uint32_t cp;      /* first code point */
   uint32_t para, sent;
   uint16_t flags;
   uint8_t kind;
@@ -188,6 +191,14 @@ static inline int tok_is_lower(const token *t, const char *word) { /* ASCII case
   }
   return 1;
 }
+/* Joins the keys (lkey when lower) of tokens i, i+1, ... with single
+ * spaces into buf, at most max tokens and while the join stays shorter
+ * than cap - 2 bytes; for each k fitting, off[k] is the length of the first
+ * k keys joined and hash[k] its strmap_hash (so a longest-match lookup
+ * joins and hashes once, not once per length). Returns how many tokens
+ * fit; off and hash need max + 1 entries (segment.c). */
+uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
+                           size_t *off, uint32_t *hash);
 /* Tokenises s[start, end) into toks (segment.c); also used by the model
  * loader to key multiword gazetteer entries exactly as documents are. */
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,

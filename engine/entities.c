@@ -75,15 +75,20 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t longest = strmap_get(&m->gaz_first, t->key, t->key_len);
-  for (uint32_t n = longest < 0 ? 0 : (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end)
+  int32_t longest = strmap_get_hashed(&m->gaz_first, t->key, t->key_len, t->hash);
+  if (longest <= 0)
+    return NULL;
+  char key[1024];
+  size_t off[256];
+  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
+  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
+  if (max > end - i)
+    max = end - i;
+  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
+  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
+    if (i + n > end || n > fit)
       continue;
-    char key[1024];
-    size_t kl = join_keys(d, i, i + n, key, sizeof key);
-    if (!kl)
-      continue;
-    int32_t e = strmap_get(&m->gaz, key, kl);
+    int32_t e = strmap_get_hashed(&m->gaz, key, off[n], hash[n]);
     if (e >= 0) {
       *ntok = n;
       return &m->gaz_entries[e];
@@ -96,15 +101,20 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
  * its gender in *g. 0 when none. */
 static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   const attrib_model *m = d->model;
-  int32_t longest = strmap_get(&m->title_first, TOK(d, i).key, TOK(d, i).key_len);
-  for (uint32_t n = longest < 0 ? 0 : (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end)
+  int32_t longest = strmap_get_hashed(&m->title_first, TOK(d, i).key, TOK(d, i).key_len, TOK(d, i).hash);
+  if (longest <= 0)
+    return 0;
+  char key[256];
+  size_t off[256];
+  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
+  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
+  if (max > end - i)
+    max = end - i;
+  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
+  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
+    if (i + n > end || n > fit)
       continue;
-    char key[256];
-    size_t kl = join_keys(d, i, i + n, key, sizeof key);
-    if (!kl)
-      continue;
-    int32_t v = strmap_get(&m->titles, key, kl);
+    int32_t v = strmap_get_hashed(&m->titles, key, off[n], hash[n]);
     if (v >= 0) {
       *g = (uint8_t)(v & 3);
       return n;
@@ -114,7 +124,7 @@ static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
 }
 
 static int first_name_gender(attrib_doc *d, const token *t) {
-  int32_t v = strmap_get(&d->model->first_names, t->key, t->key_len);
+  int32_t v = strmap_get_hashed(&d->model->first_names, t->key, t->key_len, t->hash);
   if (v < 0) { /* Marc-André, Anne-Marie: the first part decides */
     const char *h = memchr(t->key, '-', t->key_len);
     if (h && h > t->key)
@@ -126,16 +136,6 @@ static int first_name_gender(attrib_doc *d, const token *t) {
 static int ends_with(const token *t, const char *suf) {
   size_t n = strlen(suf);
   return t->key_len > n + 2 && memcmp(t->key + t->key_len - n, suf, n) == 0;
-}
-
-static size_t lower_key(const token *t, char *buf, size_t cap) {
-  if (t->key_len >= cap)
-    return 0;
-  for (uint32_t k = 0; k < t->key_len; k++) {
-    char ch = t->key[k];
-    buf[k] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-  }
-  return t->key_len;
 }
 
 typedef struct ctx {
@@ -269,11 +269,9 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 /* ---- typing chunks ----------------------------------------------------- */
 
 static int seen(const strmap *m, const token *t, int lower) {
-  char buf[128];
   if (!lower)
-    return strmap_get(m, t->key, t->key_len) >= 0;
-  size_t n = lower_key(t, buf, sizeof buf);
-  return n && strmap_get(m, buf, n) >= 0;
+    return strmap_get_hashed(m, t->key, t->key_len, t->hash) >= 0;
+  return t->key_len < 128 && strmap_get_hashed(m, t->lkey, t->key_len, t->lhash) >= 0;
 }
 
 /* Drops leading words that are not part of a name: The, Related, and

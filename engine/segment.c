@@ -189,6 +189,30 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
   return 0;
 }
 
+uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
+                           size_t *off, uint32_t *hash) {
+  size_t o = 0;
+  uint32_t h = STRMAP_HASH_INIT, k = 0;
+  off[0] = 0;
+  hash[0] = h;
+  for (; k < max && i + k < NTOK(d); k++) {
+    const token *t = &TOK(d, i + k);
+    if (o + t->key_len + 2 >= cap)
+      break;
+    if (k) {
+      buf[o++] = ' ';
+      h = strmap_hash_more(h, " ", 1);
+    }
+    const char *key = lower ? t->lkey : t->key;
+    memcpy(buf + o, key, t->key_len);
+    o += t->key_len;
+    h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? t->lhash : t->hash);
+    off[k + 1] = o;
+    hash[k + 1] = h;
+  }
+  return k;
+}
+
 /* Case flags and normalised key of one token. */
 static int finish_token(attrib_doc *d, token *t) {
   const char *s = d->copy;
@@ -214,6 +238,28 @@ static int finish_token(attrib_doc *d, token *t) {
       t->key = k;
       t->key_len = (uint32_t)n;
     }
+  }
+  /* the hashes of the key and of its lower-case form, in one pass */
+  uint32_t h = STRMAP_HASH_INIT, lh = STRMAP_HASH_INIT;
+  int has_upper = 0;
+  for (uint32_t k = 0; k < t->key_len; k++) {
+    unsigned char ch = (unsigned char)t->key[k];
+    unsigned char lc = (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch + 32) : ch;
+    has_upper |= lc != ch;
+    h = (h ^ ch) * 16777619u;
+    lh = (lh ^ lc) * 16777619u;
+  }
+  t->hash = h;
+  t->lhash = lh;
+  t->lkey = t->key;
+  if (has_upper) {
+    char *lk = arena_strndup(&d->mem, t->key, t->key_len);
+    if (!lk)
+      return -1;
+    for (uint32_t k = 0; k < t->key_len; k++)
+      if (lk[k] >= 'A' && lk[k] <= 'Z')
+        lk[k] = (char)(lk[k] + 32);
+    t->lkey = lk;
   }
   if ((t->kind == TK_WORD || t->kind == TK_HANDLE) && ascii) {
     unsigned letters = 0, upper = 0;
@@ -256,20 +302,13 @@ static int finish_token(attrib_doc *d, token *t) {
       t->flags |= T_ALLCAP;
   }
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
-    int32_t w = strmap_get(&d->model->words, t->key, t->key_len);
+    int32_t w = strmap_get_hashed(&d->model->words, t->key, t->key_len, t->hash);
     if (w > 0)
       t->words |= (uint32_t)w;
-    if (t->flags & (T_CAP | T_ALLCAP)) {
-      char low[128];
-      if (t->key_len < sizeof low) {
-        for (uint32_t k = 0; k < t->key_len; k++) {
-          char ch = t->key[k];
-          low[k] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-        }
-        w = strmap_get(&d->model->words, low, t->key_len);
-        if (w > 0)
-          t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
-      }
+    if ((t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key) {
+      w = strmap_get_hashed(&d->model->words, t->lkey, t->key_len, t->lhash);
+      if (w > 0)
+        t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
     }
   }
   return 0;
@@ -359,7 +398,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
         token *n = &TOK(d, i + 1);
-        int title = strmap_get(&m->titles, t->key, t->key_len) >= 0;
+        int title = strmap_get_hashed(&m->titles, t->key, t->key_len, t->hash) >= 0;
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
       if (end_here || last + 1 >= pa->tok_end) {

@@ -5,12 +5,7 @@
 #include <string.h>
 
 uint32_t strmap_hash(const char *s, size_t n) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
+  return strmap_hash_more(STRMAP_HASH_INIT, s, n);
 }
 
 void strmap_init(strmap *m) {
@@ -96,8 +91,12 @@ int strmap_reserve(strmap *m, size_t n) {
 }
 
 int32_t strmap_get(const strmap *m, const char *key, size_t n) {
+  return strmap_get_hashed(m, key, n, strmap_hash(key, n));
+}
+
+int32_t strmap_get_hashed(const strmap *m, const char *key, size_t n, uint32_t h) {
   if (!m->cap)
     return -1;
-  strmap_slot *s = find(m->slots, m->cap, key, n, strmap_hash(key, n));
+  strmap_slot *s = find(m->slots, m->cap, key, n, h);
   return s->key ? s->value : -1;
 }

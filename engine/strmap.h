@@ -21,6 +21,17 @@ typedef struct strmap {
 } strmap;
 
 uint32_t strmap_hash(const char *s, size_t n);
+/* The hash of a key that continues one whose hash is h with s[0, n):
+ * strmap_hash_more(strmap_hash(a), b) == strmap_hash(ab), so joined keys
+ * hash word by word. */
+static inline uint32_t strmap_hash_more(uint32_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 16777619u; /* FNV-1a */
+  }
+  return h;
+}
+#define STRMAP_HASH_INIT 2166136261u
 void strmap_init(strmap *m);
 void strmap_free(strmap *m);
 /* Inserts or replaces; the key is copied into a. Returns 0, or -1 when out
@@ -32,5 +43,8 @@ int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value);
 int strmap_reserve(strmap *m, size_t n);
 /* The value for key, or -1 when absent. */
 int32_t strmap_get(const strmap *m, const char *key, size_t n);
+/* As strmap_get with h == strmap_hash(key, n) already known (tokens carry
+ * the hash of their key, computed once). */
+int32_t strmap_get_hashed(const strmap *m, const char *key, size_t n, uint32_t h);
 
 #endif
