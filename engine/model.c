@@ -656,6 +656,16 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     m->n_gaz = L->gaz.len;
     m->cue_entries = L->cues.data;
     m->n_cues = L->cues.len;
+    /* Most lookups in these maps miss (a token that starts no entry, no
+     * cue, no title), and a miss probes until an empty slot: at most a
+     * quarter full, that is one or two slots instead of up to eight. */
+    strmap *sparse[] = {&m->gaz,         &m->gaz_first, &m->title_first, &m->cue_first,
+                        &m->first_names, &m->titles,    &m->cues};
+    for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
+      if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
+        st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  }
+  if (st == ATTRIB_OK) {
     m->match_limit = 100000;
     m->depth_limit = 1000;
     m->mctx = pcre2_match_context_create(NULL);

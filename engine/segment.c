@@ -301,17 +301,29 @@ static int finish_token(attrib_doc *d, token *t) {
     if (letters >= 2 && upper == letters)
       t->flags |= T_ALLCAP;
   }
-  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
-    int32_t w = strmap_get_hashed(&d->model->words, t->key, t->key_len, t->hash);
+  return 0;
+}
+
+/* Does the token get word classes, and from its lower-case key too? */
+static int wants_words(const token *t) {
+  return t->kind == TK_WORD || t->kind == TK_HANDLE;
+}
+static int wants_lower_words(const token *t) {
+  return (t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key;
+}
+
+/* Word classes of one token (finish_token done). */
+static void token_words(const attrib_model *m, token *t) {
+  if (wants_words(t)) {
+    int32_t w = strmap_get_hashed(&m->words, t->key, t->key_len, t->hash);
     if (w > 0)
       t->words |= (uint32_t)w;
-    if ((t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key) {
-      w = strmap_get_hashed(&d->model->words, t->lkey, t->key_len, t->lhash);
+    if (wants_lower_words(t)) {
+      w = strmap_get_hashed(&m->words, t->lkey, t->key_len, t->lhash);
       if (w > 0)
         t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
     }
   }
-  return 0;
 }
 
 static int is_terminal(const token *t) {
@@ -382,6 +394,24 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         t->flags |= T_SPACE_BEFORE;
       if (i + 1 < pa->tok_end ? TOK(d, i + 1).start > t->end : 1)
         t->flags |= T_SPACE_AFTER;
+      if (wants_words(t)) {
+        strmap_prefetch(&m->words, t->hash);
+        if (wants_lower_words(t))
+          strmap_prefetch(&m->words, t->lhash);
+      }
+    }
+    /* the slots of the whole paragraph are on their way; keys a few tokens ahead */
+    enum { KEY_AHEAD = 8 };
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      if (i + KEY_AHEAD < pa->tok_end) {
+        const token *u = &TOK(d, i + KEY_AHEAD);
+        if (wants_words(u)) {
+          strmap_prefetch_key(&m->words, u->hash);
+          if (wants_lower_words(u))
+            strmap_prefetch_key(&m->words, u->lhash);
+        }
+      }
+      token_words(m, &TOK(d, i));
     }
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. */
