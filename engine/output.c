@@ -36,16 +36,24 @@ static void reserve(writer *w, size_t n) {
   w->cap = cap;
 }
 
-static void put(writer *w, const char *s, size_t n) {
-  reserve(w, n);
-  if (w->failed)
-    return;
+/* Inline: a document is written in a few thousand small pieces. */
+static inline void put(writer *w, const char *s, size_t n) {
+  if (w->len + n + 1 > w->cap) {
+    reserve(w, n);
+    if (w->failed)
+      return;
+  }
   memcpy(w->buf + w->len, s, n);
   w->len += n;
 }
 
-static void putc_(writer *w, char c) {
-  put(w, &c, 1);
+static inline void putc_(writer *w, char c) {
+  if (w->len + 2 > w->cap) {
+    reserve(w, 1);
+    if (w->failed)
+      return;
+  }
+  w->buf[w->len++] = c;
 }
 
 static void put_u64(writer *w, uint64_t v) {
@@ -66,6 +74,22 @@ static void put_str(writer *w, const char *s, size_t n) {
   putc_(w, '"');
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
+    /* skip eight bytes at a time while none needs an escape */
+    while (i + 8 <= n) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+      uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+      /* a byte below 0x20, a '"' or a '\\' among them (the tests are exact
+       * about whether there is any) */
+      uint64_t lt = (x - 0x20 * ones) & ~x & highs;
+      uint64_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
+      if (lt | zq | zb)
+        break;
+      i += 8;
+    }
+    if (i >= n)
+      break;
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\')
       continue;
@@ -101,7 +125,7 @@ static void put_cstr(writer *w, const char *s) {
   put_str(w, s, strlen(s));
 }
 
-static void newline(writer *w) {
+static inline void newline(writer *w) {
   if (!w->pretty)
     return;
   putc_(w, '\n');
@@ -110,13 +134,16 @@ static void newline(writer *w) {
 }
 
 /* The separator and the key of the next member ("key": ); key NULL in arrays. */
-static void member(writer *w, const char *key) {
+static inline void member(writer *w, const char *key) {
   if (!w->first)
     putc_(w, ',');
   w->first = 0;
   newline(w);
   if (key) {
-    put_cstr(w, key);
+    /* keys are this file's own literals: nothing to escape */
+    putc_(w, '"');
+    put(w, key, strlen(key));
+    putc_(w, '"');
     if (w->pretty)
       put(w, ": ", 2);
     else
@@ -124,14 +151,14 @@ static void member(writer *w, const char *key) {
   }
 }
 
-static void open_(writer *w, const char *key, char c) {
+static inline void open_(writer *w, const char *key, char c) {
   member(w, key);
   putc_(w, c);
   w->depth++;
   w->first = 1;
 }
 
-static void close_(writer *w, char c) {
+static inline void close_(writer *w, char c) {
   w->depth--;
   if (!w->first)
     newline(w);
@@ -139,7 +166,7 @@ static void close_(writer *w, char c) {
   w->first = 0;
 }
 
-static void kv_str(writer *w, const char *key, const char *v) {
+static inline void kv_str(writer *w, const char *key, const char *v) {
   member(w, key);
   if (v)
     put_cstr(w, v);
@@ -147,12 +174,12 @@ static void kv_str(writer *w, const char *key, const char *v) {
     put(w, "null", 4);
 }
 
-static void kv_u64(writer *w, const char *key, uint64_t v) {
+static inline void kv_u64(writer *w, const char *key, uint64_t v) {
   member(w, key);
   put_u64(w, v);
 }
 
-static void span_obj(writer *w, const char *key, const attrib_span *s, const char *lemma) {
+static inline void span_obj(writer *w, const char *key, const attrib_span *s, const char *lemma) {
   open_(w, key, '{');
   kv_u64(w, "start", s->start);
   kv_u64(w, "end", s->end);

@@ -9,7 +9,7 @@
 
 #include "doc.h"
 
-static UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
+static inline UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
   unsigned char b = (unsigned char)s[i];
   if (b < 0x80) { /* most of the text: no decoding */
     *next = i + 1;
@@ -50,14 +50,17 @@ static int is_apos(UChar32 c) {
   return c == '\'' || c == 0x2019 || c == 0x02BC;
 }
 
-static int is_word_cp(UChar32 c) {
+static int is_word_cp_icu(UChar32 c) {
+  int8_t t = u_charType(c);
+  return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
+}
+
+static inline int is_word_cp(UChar32 c) {
   if (c < 0)
     return 0;
   if (c < 0x80)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  /* fall through to ICU for the rest of Unicode */
-  int8_t t = u_charType(c);
-  return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
+  return is_word_cp_icu(c); /* the rest of Unicode */
 }
 
 static int is_hyphen(UChar32 c) {
@@ -125,7 +128,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       continue;
     }
     /* A word or number. */
-    int numeric = u_isdigit(c);
+    int numeric = c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c);
     uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
     int dotted = 0;
     while (j < end) {

@@ -18,11 +18,21 @@ void strmap_free(strmap *m) {
   strmap_init(m);
 }
 
+/* Most keys are a short word: a byte loop beats a call to memcmp. */
+static inline int same_bytes(const char *a, const char *b, size_t n) {
+  if (n > 16)
+    return memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return 0;
+  return 1;
+}
+
 static strmap_slot *find(strmap_slot *slots, size_t cap, const char *key, size_t n, uint32_t h) {
   size_t i = h & (cap - 1);
   for (;;) {
     strmap_slot *s = &slots[i];
-    if (!s->key || (s->hash == h && s->len == n && memcmp(s->key, key, n) == 0))
+    if (!s->key || (s->hash == h && s->len == n && same_bytes(s->key, key, n)))
       return s;
     i = (i + 1) & (cap - 1);
   }
