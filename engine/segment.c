@@ -132,6 +132,11 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
     int dotted = 0;
     while (j < end) {
+      unsigned char b = (unsigned char)s[j];
+      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+        j++; /* the common case, no decoding */
+        continue;
+      }
       uint32_t n2;
       UChar32 d = cp_at(s, j, end, &n2);
       if (is_word_cp(d)) {
@@ -216,8 +221,8 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
   return k;
 }
 
-/* Case flags and normalised key of one token. */
-static int finish_token(attrib_doc *d, token *t) {
+/* Case flags and normalised key of one token: the general case. */
+static int finish_token_slow(attrib_doc *d, token *t) {
   const char *s = d->copy;
   int ascii = 1;
   for (uint32_t k = t->start; k < t->end; k++)
@@ -301,6 +306,50 @@ static int finish_token(attrib_doc *d, token *t) {
           t->flags |= T_LOWER;
       }
     }
+    if (letters >= 2 && upper == letters)
+      t->flags |= T_ALLCAP;
+  }
+  return 0;
+}
+
+/* Case flags and normalised key of one token. Nearly every token is ASCII,
+ * its key its own text: one pass gives the hashes and the case flags. */
+static int finish_token(attrib_doc *d, token *t) {
+  const unsigned char *s = (const unsigned char *)d->copy;
+  uint32_t h = STRMAP_HASH_INIT, lh = STRMAP_HASH_INIT;
+  unsigned letters = 0, upper = 0;
+  uint16_t first_case = 0;
+  for (uint32_t k = t->start; k < t->end; k++) {
+    unsigned ch = s[k];
+    if (ch >= 0x80)
+      return finish_token_slow(d, t);
+    unsigned up = ch - 'A' < 26u, low = ch - 'a' < 26u;
+    unsigned lc = ch + (up << 5);
+    h = (h ^ ch) * 16777619u;
+    lh = (lh ^ lc) * 16777619u;
+    if (up | low) {
+      if (!letters)
+        first_case = up ? T_CAP : T_LOWER;
+      letters++;
+      upper += up;
+    }
+  }
+  t->key = d->copy + t->start;
+  t->key_len = t->end - t->start;
+  t->hash = h;
+  t->lhash = lh;
+  t->lkey = t->key;
+  if (upper) {
+    char *lk = arena_strndup(&d->mem, t->key, t->key_len);
+    if (!lk)
+      return -1;
+    for (uint32_t k = 0; k < t->key_len; k++)
+      if (lk[k] >= 'A' && lk[k] <= 'Z')
+        lk[k] = (char)(lk[k] + 32);
+    t->lkey = lk;
+  }
+  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
+    t->flags |= first_case;
     if (letters >= 2 && upper == letters)
       t->flags |= T_ALLCAP;
   }
