@@ -110,8 +110,13 @@ static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end)
 
 static const char *make_id(attrib_doc *d, char prefix, size_t n) {
   char buf[32];
-  int k = snprintf(buf, sizeof buf, "%c%zu", prefix, n);
-  return arena_strndup(&d->mem, buf, (size_t)k);
+  int k = (int)sizeof buf;
+  do { /* "%c%zu" without snprintf: the digits from the last */
+    buf[--k] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n);
+  buf[--k] = prefix;
+  return arena_strndup(&d->mem, buf + k, sizeof buf - (size_t)k);
 }
 
 /* An organisation known to the gazetteer goes by the fullest name the text

@@ -211,7 +211,10 @@ static int has_cue_symbol(const char *s, size_t n) {
  * the match offsets back into s. Returns the number of pairs, 0 for no
  * match or a limit reached. */
 static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size_t w1, size_t from) {
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, from, 0, d->md, d->model->mctx);
+  /* the subject is ASCII symbols: pcre2_match's checks before it calls the
+   * JIT code are a fifth of the matching time */
+  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, from, 0, d->md, d->model->mctx)
+                  : pcre2_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, from, 0, d->md, d->model->mctx);
   if (rc <= 0)
     return 0; /* no match, or the match limit: a rule that cannot decide quickly does not decide */
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);

@@ -6,7 +6,6 @@
  * the body has established. Each referent becomes one entity; surnames,
  * first tokens of organisation names, head words ("the Commission") and
  * acronyms defined in the text link to it. */
-#include <stdio.h>
 #include <string.h>
 
 #include "doc.h"
@@ -251,9 +250,12 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
 /* The entity for a gazetteer match: one per canonical name. */
 static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
   char key[512];
-  int kl = snprintf(key, sizeof key, "\x01%s", g->canonical);
-  if (kl <= 0 || (size_t)kl >= sizeof key)
+  size_t cl = strlen(g->canonical);
+  if (cl + 1 >= sizeof key)
     return -1;
+  key[0] = '\x01';
+  memcpy(key + 1, g->canonical, cl);
+  int kl = (int)cl + 1;
   int32_t ent = strmap_get(&d->ent_names, key, (size_t)kl);
   if (ent >= 0)
     return ent;

@@ -487,7 +487,7 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   }
   /* JIT is an optimisation: without it (unsupported CPU) matching still works. */
-  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  r->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
   r->code = code;
   r->name = arena_strndup(&m->mem, name, strlen(name));
   r->confidence = conf;
