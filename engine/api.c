@@ -61,7 +61,6 @@ void attrib_doc_free(attrib_doc *d) {
     return;
   pcre2_match_data_free(d->md);
   strmap_free(&d->ent_names);
-  strmap_free(&d->ent_prio);
   arena_release(&d->mem);
   free(d);
 }
@@ -288,7 +287,6 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   d->text = text ? text : "";
   d->len = len;
   strmap_init(&d->ent_names);
-  strmap_init(&d->ent_prio);
   vec_init(&d->paras, sizeof(paragraph));
   vec_init(&d->sents, sizeof(sentence));
   vec_init(&d->toks, sizeof(token));

@@ -124,8 +124,7 @@ struct attrib_doc {
   attrib_quote *pub_quotes;
   size_t n_pub_quotes;
   int32_t *entity_pub; /* internal entity index -> public index or -1 */
-  strmap ent_names;    /* entity name and alias keys -> entity index (-2: ambiguous) */
-  strmap ent_prio;     /* the same keys -> strength of the claim (entities.c) */
+  strmap ent_names;    /* entity name and alias keys -> entity and claim strength, packed (entities.c) */
 };
 
 #define TOK(d, i) VEC_AT((d)->toks, token, i)

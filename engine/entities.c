@@ -196,16 +196,34 @@ int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint
  * Trump University). Equal claims by two entities make the key ambiguous. */
 enum { CLAIM_WEAK = 1, CLAIM_SURNAME = 2, CLAIM_FULL = 3 };
 
+/* ent_names holds both the entity of a key (-2: ambiguous) and the
+ * strength of its claim, in one value: one lookup instead of two maps. */
+enum { NAME_PRIO_SHIFT = 29, NAME_ENT_MASK = (1 << NAME_PRIO_SHIFT) - 1 };
+
+static int32_t name_ent(int32_t v) {
+  return v < 0 ? -1 : (v & NAME_ENT_MASK) - 2;
+}
+
+/* The entity a name key refers to: -1 none, -2 ambiguous. */
+static int32_t names_get(attrib_doc *d, const char *key, size_t kl) {
+  return name_ent(strmap_get(&d->ent_names, key, kl));
+}
+
 static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int prio) {
-  int32_t cur = strmap_get(&d->ent_names, key, kl);
-  int32_t cp = strmap_get(&d->ent_prio, key, kl);
-  if (cur == ent || (cur != -1 && prio < cp))
-    return prio > cp ? strmap_put(&d->ent_prio, &d->mem, key, kl, prio, NULL) : 0;
-  if (strmap_put(&d->ent_prio, &d->mem, key, kl, prio > cp ? prio : cp, NULL) != 0)
-    return -1;
-  if (cur == -1 || prio > cp)
-    return strmap_put(&d->ent_names, &d->mem, key, kl, ent, NULL);
-  return strmap_put(&d->ent_names, &d->mem, key, kl, -2, NULL);
+  int32_t v = strmap_get(&d->ent_names, key, kl);
+  int32_t cur = name_ent(v), cp = v < 0 ? -1 : v >> NAME_PRIO_SHIFT;
+  int32_t nc = cur, np;
+  if (cur == ent || (cur != -1 && prio < cp)) {
+    if (prio <= cp)
+      return 0;
+    np = prio;
+  } else {
+    np = prio > cp ? prio : cp;
+    nc = cur == -1 || prio > cp ? ent : -2;
+  }
+  if (nc + 2 > NAME_ENT_MASK)
+    return -1; /* half a billion entities */
+  return strmap_put(&d->ent_names, &d->mem, key, kl, (np << NAME_PRIO_SHIFT) | (nc + 2), NULL);
 }
 
 static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
@@ -256,7 +274,7 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
   key[0] = '\x01';
   memcpy(key + 1, g->canonical, cl);
   int kl = (int)cl + 1;
-  int32_t ent = strmap_get(&d->ent_names, key, (size_t)kl);
+  int32_t ent = names_get(d, key, (size_t)kl);
   if (ent >= 0)
     return ent;
   ent = doc_new_entity(d, g->type, g->canonical, 0, g);
@@ -431,7 +449,7 @@ static const char *span_text(attrib_doc *d, uint32_t a, uint32_t b) {
  * same first name or none known. -1 when there is none. */
 static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
-  int32_t e = strmap_get(&d->ent_names, last->key, last->key_len);
+  int32_t e = names_get(d, last->key, last->key_len);
   if (e == -2) { /* ambiguous surname: look for the one with this first name */
     for (size_t k = d->entities.len; k > 0; k--) {
       entity *x = &ENTITY(d, k - 1);
@@ -493,7 +511,7 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
       size_t kl = join_keys(d, i, j, key, sizeof key);
       if (!kl)
         continue;
-      int32_t e = strmap_get(&d->ent_names, key, kl);
+      int32_t e = names_get(d, key, kl);
       if (e == -2)
         e = doc_recent_named(d, i, key, kl, 1u << M_NAME, ~0u, 0);
       if (e >= 0) {
@@ -776,7 +794,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key);
     if (!kl)
       continue;
-    int32_t known = strmap_get(&d->ent_names, key, kl);
+    int32_t known = names_get(d, key, kl);
     if (known >= 0) {
       if (add_mention(d, ch->a, ch->b, known, M_NAME) != 0) {
         st = oom(err);
