@@ -100,6 +100,16 @@ static int cmp_order(const void *a, const void *b) {
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Sorts by (key, idx), a total order: lists mostly come in text order
+ * already, and a sorted one needs no qsort. */
+static void sort_orders(order *o, size_t n) {
+  for (size_t k = 1; k < n; k++)
+    if (cmp_order(&o[k - 1], &o[k]) > 0) {
+      qsort(o, n, sizeof(order), cmp_order);
+      return;
+    }
+}
+
 static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end) {
   s->start = start;
   s->end = end;
@@ -177,7 +187,7 @@ static int build_views(attrib_doc *d) {
     ord[n].idx = (uint32_t)i;
     n++;
   }
-  qsort(ord, n, sizeof(order), cmp_order);
+  sort_orders(ord, n);
   d->pub_entities = arena_array(&d->mem, n + 1, sizeof(attrib_entity));
   if (!d->pub_entities)
     return -1;
@@ -201,7 +211,7 @@ static int build_views(attrib_doc *d) {
       mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
       mo[k].idx = (uint32_t)mi;
     }
-    qsort(mo, nm, sizeof(order), cmp_order);
+    sort_orders(mo, nm);
     size_t out = 0;
     for (size_t k = 0; k < nm; k++) {
       if (k && mo[k].key == mo[k - 1].key)
@@ -218,7 +228,7 @@ static int build_views(attrib_doc *d) {
     ord[i].key = ((uint64_t)QUOTE(d, i).start << 32) | QUOTE(d, i).end;
     ord[i].idx = (uint32_t)i;
   }
-  qsort(ord, nq, sizeof(order), cmp_order);
+  sort_orders(ord, nq);
   d->pub_quotes = arena_array(&d->mem, nq + 1, sizeof(attrib_quote));
   if (!d->pub_quotes)
     return -1;

@@ -753,10 +753,10 @@ static int build_sets(ctx *c) {
     if (t->kind != TK_WORD || t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
-      if (strmap_put_borrowed(&c->cap_mid, t->key, t->key_len, 1) != 0)
+      if (strmap_put_borrowed_hashed(&c->cap_mid, t->key, t->key_len, t->hash, 1) != 0)
         return -1;
     } else if (t->flags & T_LOWER) {
-      if (strmap_put_borrowed(&c->lower, t->key, t->key_len, 1) != 0)
+      if (strmap_put_borrowed_hashed(&c->lower, t->key, t->key_len, t->hash, 1) != 0)
         return -1;
     }
   }

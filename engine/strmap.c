@@ -38,8 +38,7 @@ static strmap_slot *find(strmap_slot *slots, size_t cap, const char *key, size_t
   }
 }
 
-static int grow(strmap *m) {
-  size_t cap = m->cap ? m->cap * 2 : 64;
+static int grow_to(strmap *m, size_t cap) {
   strmap_slot *slots = calloc(cap, sizeof *slots);
   if (!slots)
     return -1;
@@ -52,6 +51,10 @@ static int grow(strmap *m) {
   m->slots = slots;
   m->cap = cap;
   return 0;
+}
+
+static int grow(strmap *m) {
+  return grow_to(m, m->cap ? m->cap * 2 : 64);
 }
 
 int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, int32_t *old) {
@@ -79,9 +82,12 @@ int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, in
 }
 
 int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value) {
+  return strmap_put_borrowed_hashed(m, key, n, strmap_hash(key, n), value);
+}
+
+int strmap_put_borrowed_hashed(strmap *m, const char *key, size_t n, uint32_t h, int32_t value) {
   if ((m->count + 1) * 4 >= m->cap * 3 && grow(m) != 0)
     return -1;
-  uint32_t h = strmap_hash(key, n);
   strmap_slot *s = find(m->slots, m->cap, key, n, h);
   if (!s->key) {
     s->key = key;
@@ -94,10 +100,11 @@ int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value) {
 }
 
 int strmap_reserve(strmap *m, size_t n) {
-  while ((n + 1) * 4 >= m->cap * 3)
-    if (grow(m) != 0)
-      return -1;
-  return 0;
+  /* the capacity that many doublings would reach, allocated at once */
+  size_t cap = m->cap ? m->cap : 64;
+  while ((n + 1) * 4 >= cap * 3)
+    cap *= 2;
+  return cap > m->cap ? grow_to(m, cap) : 0;
 }
 
 int32_t strmap_get(const strmap *m, const char *key, size_t n) {

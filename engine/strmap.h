@@ -39,6 +39,8 @@ void strmap_free(strmap *m);
 int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, int32_t *old);
 /* As strmap_put, but the key is not copied: it must outlive the map. */
 int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value);
+/* As strmap_put_borrowed with h == strmap_hash(key, n) already known. */
+int strmap_put_borrowed_hashed(strmap *m, const char *key, size_t n, uint32_t h, int32_t value);
 /* Makes room for n keys at once (no rehash while they are added). 0 or -1. */
 int strmap_reserve(strmap *m, size_t n);
 /* The value for key, or -1 when absent. */
