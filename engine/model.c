@@ -25,23 +25,33 @@ size_t model_norm_key(const char *s, size_t n, char *buf, size_t cap) {
     buf[n] = '\0';
     return n;
   }
-  /* the punctuation of news text, NFKC-stable: no need to ask ICU */
-  if (n == 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80) {
-    unsigned char c = (unsigned char)s[2];
-    if (c == 0x98 || c == 0x99) { /* ‘ ’ */
-      if (cap < 2)
-        return 0;
-      buf[0] = '\'';
-      buf[1] = '\0';
-      return 1;
+  /* ASCII with the curly quotes and dashes of news text ("Trump’s", “):
+   * each character is its own NFKC form and composes with none of the
+   * others, so no need to ask ICU */
+  size_t o = 0, j = 0;
+  while (j < n && o + 4 < cap) {
+    unsigned char c = (unsigned char)s[j];
+    if (c < 0x80) {
+      buf[o++] = (char)c;
+      j++;
+      continue;
     }
-    if (c == 0x9C || c == 0x9D || c == 0x93 || c == 0x94) { /* “ ” – — */
-      if (cap < 4)
-        return 0;
-      memcpy(buf, s, 3);
-      buf[3] = '\0';
-      return 3;
+    if (c != 0xE2 || j + 2 >= n || (unsigned char)s[j + 1] != 0x80)
+      break;
+    unsigned char c3 = (unsigned char)s[j + 2];
+    if (c3 == 0x98 || c3 == 0x99) { /* ‘ ’ */
+      buf[o++] = '\'';
+    } else if (c3 == 0x9C || c3 == 0x9D || c3 == 0x93 || c3 == 0x94) { /* “ ” – — */
+      memcpy(buf + o, s + j, 3);
+      o += 3;
+    } else {
+      break;
     }
+    j += 3;
+  }
+  if (j == n) {
+    buf[o] = '\0';
+    return o;
   }
   UChar src[256], dst[512];
   int32_t sl = 0, dl;
