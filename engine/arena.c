@@ -126,7 +126,7 @@ int vec_reserve(vec *v, arena *a, size_t cap) {
   return 0;
 }
 
-void *vec_push(vec *v, arena *a) {
+void *vec_push_grow(vec *v, arena *a) {
   if (v->len == v->cap) {
     /* the old storage stays in the arena until the document is freed */
     size_t cap = v->cap ? v->cap * 2 : 16;
