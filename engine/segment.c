@@ -452,19 +452,9 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
           strmap_prefetch(&m->words, t->lhash);
       }
     }
-    /* the slots of the whole paragraph are on their way; keys a few tokens ahead */
-    enum { KEY_AHEAD = 8 };
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      if (i + KEY_AHEAD < pa->tok_end) {
-        const token *u = &TOK(d, i + KEY_AHEAD);
-        if (wants_words(u)) {
-          strmap_prefetch_key(&m->words, u->hash);
-          if (wants_lower_words(u))
-            strmap_prefetch_key(&m->words, u->lhash);
-        }
-      }
+    /* the slots of the whole paragraph are on their way */
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
       token_words(m, &TOK(d, i));
-    }
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. */
     uint32_t sent_first = pa->tok_first;

@@ -47,20 +47,11 @@ int strmap_reserve(strmap *m, size_t n);
 int32_t strmap_get(const strmap *m, const char *key, size_t n);
 /* Hints that the key of hash h will be looked up soon: a lookup in a big
  * map (the 64k common words) is mostly a wait for memory, and a batch of
- * lookups prefetched first overlaps those waits. The key itself needs the
- * slot in cache: prefetch it a few lookups after the slot. */
+ * lookups prefetched first overlaps those waits. */
 static inline void strmap_prefetch(const strmap *m, uint32_t h) {
 #if defined(__GNUC__)
   if (m->cap)
     __builtin_prefetch(&m->slots[h & (m->cap - 1)]);
-#else
-  (void)m, (void)h;
-#endif
-}
-static inline void strmap_prefetch_key(const strmap *m, uint32_t h) {
-#if defined(__GNUC__)
-  if (m->cap && m->slots[h & (m->cap - 1)].key)
-    __builtin_prefetch(m->slots[h & (m->cap - 1)].key);
 #else
   (void)m, (void)h;
 #endif
