@@ -316,18 +316,16 @@ static int finish_token_slow(attrib_doc *d, token *t) {
  * its key its own text: one pass gives the hashes and the case flags. */
 static int finish_token(attrib_doc *d, token *t) {
   const unsigned char *s = (const unsigned char *)d->copy;
-  uint32_t h = STRMAP_HASH_INIT, lh = STRMAP_HASH_INIT;
+  uint32_t h = STRMAP_HASH_INIT;
   unsigned letters = 0, upper = 0;
   uint16_t first_case = 0;
   for (uint32_t k = t->start; k < t->end; k++) {
     unsigned ch = s[k];
     if (ch >= 0x80)
       return finish_token_slow(d, t);
-    unsigned up = ch - 'A' < 26u, low = ch - 'a' < 26u;
-    unsigned lc = ch + (up << 5);
     h = (h ^ ch) * 16777619u;
-    lh = (lh ^ lc) * 16777619u;
-    if (up | low) {
+    unsigned up = ch - 'A' < 26u;
+    if (up | (ch - 'a' < 26u)) {
       if (!letters)
         first_case = up ? T_CAP : T_LOWER;
       letters++;
@@ -337,16 +335,20 @@ static int finish_token(attrib_doc *d, token *t) {
   t->key = d->copy + t->start;
   t->key_len = t->end - t->start;
   t->hash = h;
-  t->lhash = lh;
+  t->lhash = h;
   t->lkey = t->key;
-  if (upper) {
+  if (upper) { /* the lower-case key and its hash, for the few that need one */
     char *lk = arena_strndup(&d->mem, t->key, t->key_len);
     if (!lk)
       return -1;
-    for (uint32_t k = 0; k < t->key_len; k++)
+    uint32_t lh = STRMAP_HASH_INIT;
+    for (uint32_t k = 0; k < t->key_len; k++) {
       if (lk[k] >= 'A' && lk[k] <= 'Z')
         lk[k] = (char)(lk[k] + 32);
+      lh = (lh ^ (unsigned char)lk[k]) * 16777619u;
+    }
     t->lkey = lk;
+    t->lhash = lh;
   }
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     t->flags |= first_case;
