@@ -7,6 +7,9 @@
 
 #include "doc.h"
 
+/* A member key and its length, for the writers below. */
+#define KEY(k) k, sizeof(k) - 1
+
 typedef struct writer {
   char *buf;
   size_t len, cap;
@@ -134,25 +137,42 @@ static inline void newline(writer *w) {
 }
 
 /* The separator and the key of the next member ("key": ); key NULL in arrays. */
-static inline void member(writer *w, const char *key) {
-  if (!w->first)
-    putc_(w, ',');
-  w->first = 0;
-  newline(w);
-  if (key) {
-    /* keys are this file's own literals: nothing to escape */
-    putc_(w, '"');
-    put(w, key, strlen(key));
-    putc_(w, '"');
-    if (w->pretty)
-      put(w, ": ", 2);
-    else
-      putc_(w, ':');
+static inline void member(writer *w, const char *key, size_t kl) {
+  if (w->pretty) {
+    if (!w->first)
+      putc_(w, ',');
+    w->first = 0;
+    newline(w);
+    if (key) {
+      /* keys are this file's own literals (KEY): nothing to escape, length known */
+      putc_(w, '"');
+      put(w, key, kl);
+      put(w, "\": ", 3);
+    }
+    return;
   }
+  /* compact: one room check for the separator and the whole key */
+  if (w->len + kl + 5 > w->cap) {
+    reserve(w, kl + 4);
+    if (w->failed)
+      return;
+  }
+  char *o = w->buf + w->len;
+  if (!w->first)
+    *o++ = ',';
+  w->first = 0;
+  if (key) {
+    *o++ = '"';
+    memcpy(o, key, kl);
+    o += kl;
+    *o++ = '"';
+    *o++ = ':';
+  }
+  w->len = (size_t)(o - w->buf);
 }
 
-static inline void open_(writer *w, const char *key, char c) {
-  member(w, key);
+static inline void open_(writer *w, const char *key, size_t kl, char c) {
+  member(w, key, kl);
   putc_(w, c);
   w->depth++;
   w->first = 1;
@@ -166,47 +186,48 @@ static inline void close_(writer *w, char c) {
   w->first = 0;
 }
 
-static inline void kv_str(writer *w, const char *key, const char *v) {
-  member(w, key);
+static inline void kv_str(writer *w, const char *key, size_t kl, const char *v) {
+  member(w, key, kl);
   if (v)
     put_cstr(w, v);
   else
     put(w, "null", 4);
 }
 
-static inline void kv_u64(writer *w, const char *key, uint64_t v) {
-  member(w, key);
+static inline void kv_u64(writer *w, const char *key, size_t kl, uint64_t v) {
+  member(w, key, kl);
   put_u64(w, v);
 }
 
-static inline void span_obj(writer *w, const char *key, const attrib_span *s, const char *lemma) {
-  open_(w, key, '{');
-  kv_u64(w, "start", s->start);
-  kv_u64(w, "end", s->end);
-  kv_str(w, "text", s->text);
+static inline void span_obj(writer *w, const char *key, size_t kl, const attrib_span *s, const char *lemma) {
+  open_(w, key, kl, '{');
+  kv_u64(w, KEY("start"), s->start);
+  kv_u64(w, KEY("end"), s->end);
+  kv_str(w, KEY("text"), s->text);
   if (lemma)
-    kv_str(w, "lemma", lemma);
+    kv_str(w, KEY("lemma"), lemma);
   close_(w, '}');
 }
 
-static void entity_ref(writer *w, const attrib_doc *d, const char *key, long idx, const attrib_span *at) {
+static void entity_ref(writer *w, const attrib_doc *d, const char *key, size_t kl, long idx,
+                       const attrib_span *at) {
   if (idx < 0 || (size_t)idx >= d->n_pub_entities) {
-    member(w, key);
+    member(w, key, kl);
     put(w, "null", 4);
     return;
   }
   const attrib_entity *e = &d->pub_entities[idx];
-  open_(w, key, '{');
-  kv_str(w, "entity", e->id);
-  kv_str(w, "name", e->name);
+  open_(w, key, kl, '{');
+  kv_str(w, KEY("entity"), e->id);
+  kv_str(w, KEY("name"), e->name);
   if (at)
-    span_obj(w, "mention", at, NULL);
+    span_obj(w, KEY("mention"), at, NULL);
   close_(w, '}');
 }
 
 /* A confidence is a rule's estimate: two decimals say all it knows. */
 static void kv_confidence(writer *w, double c) {
-  member(w, "confidence");
+  member(w, KEY("confidence"));
   long v = (long)(c * 100 + 0.5);
   if (v <= 0) {
     putc_(w, '0');
@@ -222,49 +243,49 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
   w->first = 1;
   putc_(w, '{');
   w->depth = 1;
-  open_(w, "attrib", '{');
-  kv_str(w, "version", ATTRIB_VERSION_STRING);
-  kv_u64(w, "schema", ATTRIB_SCHEMA);
+  open_(w, KEY("attrib"), '{');
+  kv_str(w, KEY("version"), ATTRIB_VERSION_STRING);
+  kv_u64(w, KEY("schema"), ATTRIB_SCHEMA);
   close_(w, '}');
-  open_(w, "document", '{');
-  kv_str(w, "source", source);
-  kv_u64(w, "bytes", d->len);
-  kv_u64(w, "paragraphs", d->paras.len);
-  kv_u64(w, "sentences", d->sents.len);
+  open_(w, KEY("document"), '{');
+  kv_str(w, KEY("source"), source);
+  kv_u64(w, KEY("bytes"), d->len);
+  kv_u64(w, KEY("paragraphs"), d->paras.len);
+  kv_u64(w, KEY("sentences"), d->sents.len);
   close_(w, '}');
-  open_(w, "entities", '[');
+  open_(w, KEY("entities"), '[');
   for (size_t i = 0; i < d->n_pub_entities; i++) {
     const attrib_entity *e = &d->pub_entities[i];
-    open_(w, NULL, '{');
-    kv_str(w, "id", e->id);
-    kv_str(w, "type", attrib_entity_type_str(e->type));
-    kv_str(w, "name", e->name);
-    open_(w, "mentions", '[');
+    open_(w, NULL, 0, '{');
+    kv_str(w, KEY("id"), e->id);
+    kv_str(w, KEY("type"), attrib_entity_type_str(e->type));
+    kv_str(w, KEY("name"), e->name);
+    open_(w, KEY("mentions"), '[');
     for (size_t k = 0; k < e->n_mentions; k++)
-      span_obj(w, NULL, &e->mentions[k], NULL);
+      span_obj(w, NULL, 0, &e->mentions[k], NULL);
     close_(w, ']');
     close_(w, '}');
   }
   close_(w, ']');
-  open_(w, "quotes", '[');
+  open_(w, KEY("quotes"), '[');
   for (size_t i = 0; i < d->n_pub_quotes; i++) {
     const attrib_quote *q = &d->pub_quotes[i];
-    open_(w, NULL, '{');
-    kv_str(w, "id", q->id);
-    kv_str(w, "kind", attrib_quote_kind_str(q->kind));
-    kv_u64(w, "start", q->span.start);
-    kv_u64(w, "end", q->span.end);
-    kv_str(w, "text", q->span.text);
-    entity_ref(w, d, "speaker", q->speaker, &q->speaker_mention);
+    open_(w, NULL, 0, '{');
+    kv_str(w, KEY("id"), q->id);
+    kv_str(w, KEY("kind"), attrib_quote_kind_str(q->kind));
+    kv_u64(w, KEY("start"), q->span.start);
+    kv_u64(w, KEY("end"), q->span.end);
+    kv_str(w, KEY("text"), q->span.text);
+    entity_ref(w, d, KEY("speaker"), q->speaker, &q->speaker_mention);
     if (q->has_cue) {
-      span_obj(w, "cue", &q->cue, q->cue_lemma);
+      span_obj(w, KEY("cue"), &q->cue, q->cue_lemma);
     } else {
-      member(w, "cue");
+      member(w, KEY("cue"));
       put(w, "null", 4);
     }
-    entity_ref(w, d, "addressee", q->addressee, NULL);
+    entity_ref(w, d, KEY("addressee"), q->addressee, NULL);
     kv_confidence(w, q->confidence);
-    kv_str(w, "rule", q->rule);
+    kv_str(w, KEY("rule"), q->rule);
     close_(w, '}');
   }
   close_(w, ']');
