@@ -143,6 +143,10 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         j = n2;
         continue;
       }
+      /* only a joiner or a period can continue the word: most words end
+       * at a space, and need not decode what follows it */
+      if (!(is_apos(d) || is_hyphen(d) || d == '&' || d == '.' || (numeric && (d == ',' || d == ':'))))
+        break;
       UChar32 e = -1;
       uint32_t n3 = n2;
       if (n2 < end)
