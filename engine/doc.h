@@ -39,8 +39,9 @@ enum {
   T_SPACE_AFTER = 1u << 5,
   T_POSSESSIVE = 1u << 6, /* the "'s" token split off a word */
   T_IN_HEADLINE = 1u << 7,
-  T_ABBREV = 1u << 8,  /* ends in a period that is part of the word */
-  T_SENT_END = 1u << 9 /* punctuation that ended a sentence */
+  T_ABBREV = 1u << 8,   /* ends in a period that is part of the word */
+  T_SENT_END = 1u << 9, /* punctuation that ended a sentence */
+  T_NAME = 1u << 10     /* a word that may be (part of) a name; set by the entities stage */
 };
 
 typedef struct token {

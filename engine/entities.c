@@ -20,7 +20,7 @@ typedef struct chunk {
   uint8_t org;       /* an organisation run (org_run): its words are all its name */
 } chunk;
 
-static int is_name_tok(const token *t) {
+static int name_tok_test(const token *t) {
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->flags & T_POSSESSIVE))
     return 0;
   const char *k = t->key;
@@ -44,6 +44,12 @@ static int is_name_tok(const token *t) {
         return 0;
   }
   return 1;
+}
+
+/* The test above, made once per token by build_sets (it is asked many
+ * times of each capitalised word). */
+static int is_name_tok(const token *t) {
+  return (t->flags & T_NAME) != 0;
 }
 
 static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap) {
@@ -750,6 +756,8 @@ static int build_sets(ctx *c) {
     return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
+    if (name_tok_test(t))
+      t->flags |= T_NAME;
     if (t->kind != TK_WORD || t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
