@@ -752,7 +752,11 @@ static int collect(ctx *c) {
 static int build_sets(ctx *c) {
   attrib_doc *d = c->d;
   /* token keys live as long as the document: the sets borrow them */
-  if (strmap_reserve(&c->cap_mid, NTOK(d) / 8 + 16) != 0 || strmap_reserve(&c->lower, NTOK(d) / 3 + 16) != 0)
+  /* sized for a news article; a long document repeats its vocabulary, and
+   * a set sized by its tokens would be mostly empty memory to clear */
+  size_t n = NTOK(d);
+  if (strmap_reserve(&c->cap_mid, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
+      strmap_reserve(&c->lower, (n < 196608 ? n : 196608) / 3 + 16) != 0)
     return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
