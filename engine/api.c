@@ -61,7 +61,6 @@ void attrib_doc_free(attrib_doc *d) {
     return;
   pcre2_match_data_free(d->md);
   strmap_free(&d->ent_names);
-  strmap_free(&d->ent_prio);
   arena_release(&d->mem);
   free(d);
 }
@@ -101,6 +100,16 @@ static int cmp_order(const void *a, const void *b) {
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Sorts by (key, idx), a total order: lists mostly come in text order
+ * already, and a sorted one needs no qsort. */
+static void sort_orders(order *o, size_t n) {
+  for (size_t k = 1; k < n; k++)
+    if (cmp_order(&o[k - 1], &o[k]) > 0) {
+      qsort(o, n, sizeof(order), cmp_order);
+      return;
+    }
+}
+
 static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end) {
   s->start = start;
   s->end = end;
@@ -110,8 +119,13 @@ static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end)
 
 static const char *make_id(attrib_doc *d, char prefix, size_t n) {
   char buf[32];
-  int k = snprintf(buf, sizeof buf, "%c%zu", prefix, n);
-  return arena_strndup(&d->mem, buf, (size_t)k);
+  int k = (int)sizeof buf;
+  do { /* "%c%zu" without snprintf: the digits from the last */
+    buf[--k] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n);
+  buf[--k] = prefix;
+  return arena_strndup(&d->mem, buf + k, sizeof buf - (size_t)k);
 }
 
 /* An organisation known to the gazetteer goes by the fullest name the text
@@ -173,7 +187,7 @@ static int build_views(attrib_doc *d) {
     ord[n].idx = (uint32_t)i;
     n++;
   }
-  qsort(ord, n, sizeof(order), cmp_order);
+  sort_orders(ord, n);
   d->pub_entities = arena_array(&d->mem, n + 1, sizeof(attrib_entity));
   if (!d->pub_entities)
     return -1;
@@ -197,7 +211,7 @@ static int build_views(attrib_doc *d) {
       mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
       mo[k].idx = (uint32_t)mi;
     }
-    qsort(mo, nm, sizeof(order), cmp_order);
+    sort_orders(mo, nm);
     size_t out = 0;
     for (size_t k = 0; k < nm; k++) {
       if (k && mo[k].key == mo[k - 1].key)
@@ -214,7 +228,7 @@ static int build_views(attrib_doc *d) {
     ord[i].key = ((uint64_t)QUOTE(d, i).start << 32) | QUOTE(d, i).end;
     ord[i].idx = (uint32_t)i;
   }
-  qsort(ord, nq, sizeof(order), cmp_order);
+  sort_orders(ord, nq);
   d->pub_quotes = arena_array(&d->mem, nq + 1, sizeof(attrib_quote));
   if (!d->pub_quotes)
     return -1;
@@ -283,7 +297,6 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   d->text = text ? text : "";
   d->len = len;
   strmap_init(&d->ent_names);
-  strmap_init(&d->ent_prio);
   vec_init(&d->paras, sizeof(paragraph));
   vec_init(&d->sents, sizeof(sentence));
   vec_init(&d->toks, sizeof(token));

@@ -1,9 +1,15 @@
 /* arena.c: per-document bump allocator. */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* madvise */
+#endif
 #include "arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 struct arena_block {
   arena_block *next;
@@ -29,6 +35,24 @@ void arena_release(arena *a) {
   a->used_total = 0;
 }
 
+/* A block of cap bytes. Large ones (long documents) are aligned to and
+ * advised as transparent huge pages where Linux offers them: a 10 MB
+ * article touches some 300 MB, and with 4 KB pages a fifth of its time
+ * went to page faults and TLB misses. */
+static arena_block *new_block(size_t cap) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  enum { HUGE = 2u << 20 };
+  if (cap >= 4 * (size_t)HUGE) {
+    size_t total = (sizeof(arena_block) + cap + HUGE - 1) & ~(size_t)(HUGE - 1);
+    void *p = aligned_alloc(HUGE, total);
+    if (p)
+      madvise(p, total, MADV_HUGEPAGE); /* a hint: failure changes nothing */
+    return p;
+  }
+#endif
+  return malloc(sizeof(arena_block) + cap);
+}
+
 /* Uninitialised memory: for storage about to be overwritten anyway. */
 static void *alloc_raw(arena *a, size_t n) {
   if (n == 0)
@@ -44,7 +68,7 @@ static void *alloc_raw(arena *a, size_t n) {
       cap = a->used_total / 2;
     if (cap < n)
       cap = n;
-    b = malloc(sizeof(arena_block) + cap);
+    b = new_block(cap);
     if (!b)
       return NULL;
     b->cap = cap;
@@ -102,7 +126,7 @@ int vec_reserve(vec *v, arena *a, size_t cap) {
   return 0;
 }
 
-void *vec_push(vec *v, arena *a) {
+void *vec_push_grow(vec *v, arena *a) {
   if (v->len == v->cap) {
     /* the old storage stays in the arena until the document is freed */
     size_t cap = v->cap ? v->cap * 2 : 16;

@@ -3,6 +3,7 @@
 #define ATTRIB_ARENA_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct arena_block arena_block;
 
@@ -30,8 +31,17 @@ typedef struct vec {
 void vec_init(vec *v, size_t elem);
 /* Makes room for cap elements at once (no copy on later growth). 0 or -1. */
 int vec_reserve(vec *v, arena *a, size_t cap);
-/* Appends one zeroed element and returns it, or NULL when out of memory. */
-void *vec_push(vec *v, arena *a);
+/* Appends one zeroed element and returns it, or NULL when out of memory.
+ * Inline while there is room: every token, mention and cue is pushed. */
+void *vec_push_grow(vec *v, arena *a);
+static inline void *vec_push(vec *v, arena *a) {
+  if (v->len == v->cap)
+    return vec_push_grow(v, a);
+  void *p = (char *)v->data + v->len * v->elem;
+  memset(p, 0, v->elem);
+  v->len++;
+  return p;
+}
 #define VEC_AT(v, T, i) (((T *)(v).data)[i])
 
 #endif

@@ -258,7 +258,10 @@ static int has_cue_symbol(const char *s, size_t n) {
  * the match offsets back into s. Returns the number of pairs, 0 for no
  * match or a limit reached. */
 static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size_t w1, size_t from) {
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, from, 0, d->md, d->model->mctx);
+  /* the subject is ASCII symbols: pcre2_match's checks before it calls the
+   * JIT code are a fifth of the matching time */
+  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, from, 0, d->md, d->model->mctx)
+                  : pcre2_match(r->code, (PCRE2_SPTR)(s + w0), w1 - w0, from, 0, d->md, d->model->mctx);
   if (rc <= 0)
     return 0; /* no match, or the match limit: a rule that cannot decide quickly does not decide */
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
@@ -627,88 +630,225 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
   return apply_quote_rules(d, &both, prev->n);
 }
 
+/* Transcript labels, looked up by index: a long interview would otherwise
+ * scan every entity (and every token) once per answer. */
+typedef struct chain {
+  int32_t head, tail;
+} chain;
+
+typedef struct label_index {
+  int32_t question; /* the first person with a byline, or -1 */
+  int32_t answer;   /* the person without one most mentioned (the first of equals), or -1 */
+  strmap names;     /* last word of a person's name, ASCII case folded (| 0x20) -> chain */
+  vec name_chains;  /* chain: entities in index order */
+  vec name_next;    /* int32_t per entity: the next of its chain, or -1 */
+  int tokens_built;
+  strmap words;   /* folded key of a capitalised word -> chain */
+  vec tok_chains; /* chain: tokens in text order */
+  int32_t *tok_next;
+} label_index;
+
+/* A copy of s[0, n) with every byte | 0x20, the case folding of the label
+ * comparisons below. */
+static char *fold(attrib_doc *d, const char *s, size_t n) {
+  char *f = arena_strndup(&d->mem, s, n);
+  if (f)
+    for (size_t k = 0; k < n; k++)
+      f[k] = (char)(f[k] | 0x20);
+  return f;
+}
+
+/* Appends item to the chain of key in map (key borrowed: it lives in the arena). */
+static int chain_add(attrib_doc *d, strmap *map, vec *chains, int32_t *next, const char *key, size_t kl,
+                     int32_t item) {
+  int32_t c = strmap_get(map, key, kl);
+  if (c < 0) {
+    chain *ch = vec_push(chains, &d->mem);
+    if (!ch)
+      return -1;
+    ch->head = ch->tail = item;
+    return strmap_put_borrowed(map, key, kl, (int32_t)(chains->len - 1));
+  }
+  chain *ch = &VEC_AT(*chains, chain, c);
+  next[ch->tail] = item;
+  ch->tail = item;
+  return 0;
+}
+
+/* Indexes entity e (a new one, the last so far) by its name's last word. */
+static int index_entity(attrib_doc *d, label_index *x, int32_t e) {
+  int32_t *nx = vec_push(&x->name_next, &d->mem);
+  if (!nx)
+    return -1;
+  *nx = -1;
+  entity *en = &ENTITY(d, e);
+  if (en->type != ATTRIB_PERSON)
+    return 0;
+  const char *w = strrchr(en->name, ' ');
+  w = w ? w + 1 : en->name;
+  size_t wl = strlen(w);
+  char *k = fold(d, w, wl);
+  return k ? chain_add(d, &x->names, &x->name_chains, (int32_t *)x->name_next.data, k, wl, e) : -1;
+}
+
+/* Entity e got a mention: it may now be the most mentioned. */
+static void note_mention(attrib_doc *d, label_index *x, int32_t e) {
+  entity *en = &ENTITY(d, e);
+  if (en->type != ATTRIB_PERSON || en->byline || !en->mentions.len)
+    return;
+  size_t c = en->mentions.len, bc = x->answer >= 0 ? ENTITY(d, x->answer).mentions.len : 0;
+  if (x->answer < 0 || c > bc || (c == bc && e < x->answer))
+    x->answer = e;
+}
+
+static int index_init(attrib_doc *d, label_index *x) {
+  memset(x, 0, sizeof *x);
+  x->question = x->answer = -1;
+  strmap_init(&x->names);
+  strmap_init(&x->words);
+  vec_init(&x->name_chains, sizeof(chain));
+  vec_init(&x->tok_chains, sizeof(chain));
+  vec_init(&x->name_next, sizeof(int32_t));
+  for (size_t e = 0; e < d->entities.len; e++) {
+    entity *en = &ENTITY(d, e);
+    if (x->question < 0 && en->type == ATTRIB_PERSON && en->byline)
+      x->question = (int32_t)e;
+    note_mention(d, x, (int32_t)e);
+    if (index_entity(d, x, (int32_t)e) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* Capitalised words (not all capitals) by folded key, for labels that name
+ * no entity yet; built the first time one is needed. */
+static int index_tokens(attrib_doc *d, label_index *x) {
+  x->tokens_built = 1;
+  x->tok_next = arena_array(&d->mem, NTOK(d) + 1, sizeof(int32_t));
+  if (!x->tok_next)
+    return -1;
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    token *u = &TOK(d, i);
+    x->tok_next[i] = -1;
+    if (u->kind != TK_WORD || !(u->flags & T_CAP) || (u->flags & T_ALLCAP))
+      continue;
+    char *k = fold(d, u->key, u->key_len);
+    if (!k || chain_add(d, &x->words, &x->tok_chains, x->tok_next, k, u->key_len, (int32_t)i) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static void index_free(label_index *x) {
+  strmap_free(&x->names);
+  strmap_free(&x->words);
+}
+
 /* The entity a transcript label names: "Q" the author, "A" the person the
  * article is about, "HOLMBERG" the person of that surname. -1 if none. */
-static int32_t label_entity(attrib_doc *d, uint32_t a, uint32_t b) {
+static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t b) {
   token *t = &TOK(d, a);
   int question = b == a + 1 && (tok_is(t, "Q") || tok_is(t, "Question"));
   int answer = b == a + 1 && (tok_is(t, "A") || tok_is(t, "Answer"));
+  if (question)
+    return x->question;
+  if (answer)
+    return x->answer;
+  /* the label is the surname or the full name, in any case; the fullest
+   * name wins. A name ending so has the label's last word for its last. */
+  const char *lab = d->copy + t->start;
+  size_t ll = TOK(d, b - 1).end - t->start;
+  const char *lw = lab + ll;
+  while (lw > lab && lw[-1] != ' ')
+    lw--;
+  size_t lwl = (size_t)(lab + ll - lw);
+  char *k = fold(d, lw, lwl);
+  if (!k)
+    return -2;
   int32_t best = -1;
-  size_t best_n = 0;
-  for (size_t e = 0; e < d->entities.len; e++) {
-    entity *x = &ENTITY(d, e);
-    if (x->type != ATTRIB_PERSON)
+  int32_t c = strmap_get(&x->names, k, lwl);
+  for (int32_t e = c < 0 ? -1 : VEC_AT(x->name_chains, chain, c).head; e >= 0;
+       e = VEC_AT(x->name_next, int32_t, e)) {
+    entity *en = &ENTITY(d, e);
+    if (best >= 0 && en->name_ntok <= ENTITY(d, best).name_ntok)
       continue;
-    if (question && x->byline)
-      return (int32_t)e;
-    if (answer && !x->byline && x->mentions.len > best_n) {
-      best = (int32_t)e;
-      best_n = x->mentions.len;
-    }
-    if (!question && !answer && (best < 0 || x->name_ntok > ENTITY(d, best).name_ntok)) {
-      /* the label is the surname or the full name, in any case; the
-       * fullest name wins */
-      const char *lab = d->copy + t->start;
-      size_t ll = TOK(d, b - 1).end - t->start, nl = strlen(x->name);
-      if (ll <= nl && (ll == nl || x->name[nl - ll - 1] == ' ')) {
-        size_t k = 0;
-        while (k < ll && ((lab[k] | 0x20) == (x->name[nl - ll + k] | 0x20)))
-          k++;
-        if (k == ll)
-          best = (int32_t)e;
-      }
+    size_t nl = strlen(en->name);
+    if (ll <= nl && (ll == nl || en->name[nl - ll - 1] == ' ')) {
+      size_t q = 0;
+      while (q < ll && ((lab[q] | 0x20) == (en->name[nl - ll + q] | 0x20)))
+        q++;
+      if (q == ll)
+        best = e;
     }
   }
-  if (question || answer || best >= 0)
+  if (best >= 0)
     return best;
   /* "KAMAU-LINDQVIST:" with nobody of that name yet: the person the text
    * names so, "Wanjiru Kamau-Lindqvist", is the speaker */
+  if (!x->tokens_built && index_tokens(d, x) != 0)
+    return -2;
   token *last = &TOK(d, b - 1);
-  for (uint32_t i = 0; i < NTOK(d); i++) {
-    token *u = &TOK(d, i);
-    if (u->kind != TK_WORD || !(u->flags & T_CAP) || (u->flags & T_ALLCAP) || u->key_len != last->key_len ||
-        u->para == last->para)
-      continue;
-    size_t k = 0;
-    while (k < u->key_len && (u->key[k] | 0x20) == (last->key[k] | 0x20))
-      k++;
-    if (k != u->key_len)
-      continue;
-    uint32_t s = i;
-    while (s > 0 && s + 3 > i && TOK(d, s - 1).kind == TK_WORD && (TOK(d, s - 1).flags & T_CAP) &&
-           !(TOK(d, s - 1).words & (W_NOT_NAME | W_STOPCAP | W_DET)) && TOK(d, s - 1).para == u->para)
-      s--;
-    const char *name = arena_strndup(&d->mem, d->copy + TOK(d, s).start, u->end - TOK(d, s).start);
-    int32_t ent = name ? doc_new_entity(d, ATTRIB_PERSON, name, i + 1 - s, NULL) : -1;
-    if (ent < 0 || doc_new_mention(d, s, i + 1, ent, M_NAME, ATTRIB_PERSON, 0, 0) < 0)
-      return -2;
-    return ent;
-  }
-  return -1;
+  k = fold(d, last->key, last->key_len);
+  if (!k)
+    return -2;
+  c = strmap_get(&x->words, k, last->key_len);
+  int32_t i = c < 0 ? -1 : VEC_AT(x->tok_chains, chain, c).head;
+  while (i >= 0 && TOK(d, i).para == last->para)
+    i = x->tok_next[i];
+  if (i < 0)
+    return -1;
+  token *u = &TOK(d, i);
+  uint32_t s = (uint32_t)i;
+  while (s > 0 && s + 3 > (uint32_t)i && TOK(d, s - 1).kind == TK_WORD && (TOK(d, s - 1).flags & T_CAP) &&
+         !(TOK(d, s - 1).words & (W_NOT_NAME | W_STOPCAP | W_DET)) && TOK(d, s - 1).para == u->para)
+    s--;
+  const char *name = arena_strndup(&d->mem, d->copy + TOK(d, s).start, u->end - TOK(d, s).start);
+  int32_t ent = name ? doc_new_entity(d, ATTRIB_PERSON, name, (uint32_t)i + 1 - s, NULL) : -1;
+  if (ent < 0 || doc_new_mention(d, s, (uint32_t)i + 1, ent, M_NAME, ATTRIB_PERSON, 0, 0) < 0 ||
+      index_entity(d, x, ent) != 0)
+    return -2;
+  note_mention(d, x, ent);
+  return ent;
 }
 
 /* Speakers of interview transcripts, from their labels. */
 static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
-  for (uint32_t k = 0; k < nquotes; k++) {
+  label_index x;
+  int built = 0, rc = 0;
+  for (uint32_t k = 0; k < nquotes && rc == 0; k++) {
     quote *q = &QUOTE(d, k);
     if (!q->transcript || q->speaker_mention >= 0)
       continue;
+    if (!built) {
+      built = 1;
+      if (index_init(d, &x) != 0) {
+        rc = -1;
+        break;
+      }
+    }
     paragraph *pa = &VEC_AT(d->paras, paragraph, q->para);
-    int32_t ent = label_entity(d, pa->tok_first, q->open_tok);
-    if (ent == -2)
-      return -1;
+    int32_t ent = label_entity(d, &x, pa->tok_first, q->open_tok);
+    if (ent == -2) {
+      rc = -1;
+      break;
+    }
     if (ent < 0)
       continue;
     /* the label is a mention of its speaker */
     int32_t mi = doc_new_mention(d, pa->tok_first, q->open_tok, ent, M_DESC, ATTRIB_PERSON, 0, 0);
-    if (mi < 0)
-      return -1;
+    if (mi < 0) {
+      rc = -1;
+      break;
+    }
+    note_mention(d, &x, ent);
     q = &QUOTE(d, k);
     q->speaker_mention = mi;
     q->confidence = 0.9;
     q->rule = "transcript-label";
   }
-  return 0;
+  if (built)
+    index_free(&x);
+  return rc;
 }
 
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {

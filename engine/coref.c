@@ -13,25 +13,6 @@ static int is_word(const token *t) {
   return t->kind == TK_WORD;
 }
 
-int tok_is(const token *t, const char *w) {
-  size_t n = strlen(w);
-  return t->key_len == n && memcmp(t->key, w, n) == 0;
-}
-
-int tok_is_lower(const token *t, const char *w) {
-  size_t n = strlen(w);
-  if (t->key_len != n)
-    return 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = t->key[i];
-    if (c >= 'A' && c <= 'Z')
-      c = (char)(c + 32);
-    if (c != w[i])
-      return 0;
-  }
-  return 1;
-}
-
 /* Is mention m the subject of a reporting verb: "X said", "X has said",
  * "said X"? Such entities are what later pronouns most often mean. */
 static int subject_of_cue(attrib_doc *d, const mention *m) {

@@ -5,23 +5,6 @@
 
 #include "doc.h"
 
-/* Lower-cased keys of tokens [i, i+n) joined by spaces; 0 if too long. */
-static size_t joined_lower(attrib_doc *d, uint32_t i, uint32_t n, char *buf, size_t cap) {
-  size_t o = 0;
-  for (uint32_t k = 0; k < n; k++) {
-    token *t = &TOK(d, i + k);
-    if (o + t->key_len + 2 >= cap)
-      return 0;
-    if (k)
-      buf[o++] = ' ';
-    for (uint32_t c = 0; c < t->key_len; c++) {
-      char ch = t->key[c];
-      buf[o++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-    }
-  }
-  return o;
-}
-
 attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
   uint32_t n = NTOK(d);
@@ -29,17 +12,21 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
     token *t = &TOK(d, i);
     if (t->kind != TK_WORD || (t->flags & T_ALLCAP))
       continue;
-    char first[128];
-    size_t fl = joined_lower(d, i, 1, first, sizeof first);
-    int32_t longest = fl ? strmap_get(&m->cue_first, first, fl) : -1;
-    for (uint32_t len = longest < 0 ? 0 : (uint32_t)longest; len >= 1; len--) {
-      if (i + len > n || TOK(d, i + len - 1).para != t->para)
+    /* a key too long for the buffers cannot be a cue */
+    if (t->key_len + 2 >= 128)
+      continue;
+    int32_t longest = strmap_get_hashed(&m->cue_first, t->lkey, t->key_len, t->lhash);
+    if (longest <= 0)
+      continue;
+    char key[256];
+    size_t off[129];
+    uint32_t hash[129];
+    uint32_t fit = doc_join_prefixes(d, i, (uint32_t)longest < 128 ? (uint32_t)longest : 128, 1, key,
+                                     sizeof key, off, hash);
+    for (uint32_t len = (uint32_t)longest; len >= 1; len--) {
+      if (i + len > n || TOK(d, i + len - 1).para != t->para || len > fit)
         continue;
-      char key[256];
-      size_t kl = joined_lower(d, i, len, key, sizeof key);
-      if (!kl)
-        continue;
-      int32_t e = strmap_get(&m->cues, key, kl);
+      int32_t e = strmap_get_hashed(&m->cues, key, off[len], hash[len]);
       if (e < 0)
         continue;
       /* "the state party chairman", "Trump's claims", "secretary of state":

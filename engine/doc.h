@@ -5,6 +5,7 @@
 #define ATTRIB_DOC_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "attrib.h"
@@ -38,15 +39,19 @@ enum {
   T_SPACE_AFTER = 1u << 5,
   T_POSSESSIVE = 1u << 6, /* the "'s" token split off a word */
   T_IN_HEADLINE = 1u << 7,
-  T_ABBREV = 1u << 8,  /* ends in a period that is part of the word */
-  T_SENT_END = 1u << 9 /* punctuation that ended a sentence */
+  T_ABBREV = 1u << 8,   /* ends in a period that is part of the word */
+  T_SENT_END = 1u << 9, /* punctuation that ended a sentence */
+  T_NAME = 1u << 10     /* a word that may be (part of) a name; set by the entities stage */
 };
 
 typedef struct token {
   uint32_t start, end;
   const char *key; /* normalised text (model_norm_key); NUL-terminated */
   uint32_t key_len;
-  uint32_t cp; /* first code point */
+  uint32_t hash;    /* strmap_hash of key: every map lookup of the token reuses it */
+  const char *lkey; /* key_len bytes: key with ASCII A-Z lower-cased (key itself when it has none) */
+  uint32_t lhash;   /* strmap_hash of lkey */
+  uint32_t cp;      /* first code point */
   uint32_t para, sent;
   uint16_t flags;
   uint8_t kind;
@@ -120,8 +125,7 @@ struct attrib_doc {
   attrib_quote *pub_quotes;
   size_t n_pub_quotes;
   int32_t *entity_pub; /* internal entity index -> public index or -1 */
-  strmap ent_names;    /* entity name and alias keys -> entity index (-2: ambiguous) */
-  strmap ent_prio;     /* the same keys -> strength of the claim (entities.c) */
+  strmap ent_names;    /* entity name and alias keys -> entity and claim strength, packed (entities.c) */
 };
 
 #define TOK(d, i) VEC_AT((d)->toks, token, i)
@@ -168,9 +172,33 @@ int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint
  * speaking): its description becomes its name. -2 when out of memory. */
 int32_t mention_own_entity(attrib_doc *d, int32_t mi);
 
-/* Shared helpers. */
-int tok_is(const token *t, const char *word);       /* exact key match */
-int tok_is_lower(const token *t, const char *word); /* ASCII case-insensitive */
+/* Shared helpers, inline so that strlen of a literal word folds away
+ * (they run for nearly every token of every stage). */
+static inline int tok_is(const token *t, const char *word) { /* exact key match */
+  size_t n = strlen(word);
+  return t->key_len == n && memcmp(t->key, word, n) == 0;
+}
+static inline int tok_is_lower(const token *t, const char *word) { /* ASCII case-insensitive */
+  size_t n = strlen(word);
+  if (t->key_len != n)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = t->key[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c + 32);
+    if (c != word[i])
+      return 0;
+  }
+  return 1;
+}
+/* Joins the keys (lkey when lower) of tokens i, i+1, ... with single
+ * spaces into buf, at most max tokens and while the join stays shorter
+ * than cap - 2 bytes; for each k fitting, off[k] is the length of the first
+ * k keys joined and hash[k] its strmap_hash (so a longest-match lookup
+ * joins and hashes once, not once per length). Returns how many tokens
+ * fit; off and hash need max + 1 entries (segment.c). */
+uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
+                           size_t *off, uint32_t *hash);
 /* Tokenises s[start, end) into toks (segment.c); also used by the model
  * loader to key multiword gazetteer entries exactly as documents are. */
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,

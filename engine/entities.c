@@ -6,7 +6,6 @@
  * the body has established. Each referent becomes one entity; surnames,
  * first tokens of organisation names, head words ("the Commission") and
  * acronyms defined in the text link to it. */
-#include <stdio.h>
 #include <string.h>
 
 #include "doc.h"
@@ -21,7 +20,7 @@ typedef struct chunk {
   uint8_t org;       /* an organisation run (org_run): its words are all its name */
 } chunk;
 
-static int is_name_tok(const token *t) {
+static int name_tok_test(const token *t) {
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->flags & T_POSSESSIVE))
     return 0;
   const char *k = t->key;
@@ -45,6 +44,12 @@ static int is_name_tok(const token *t) {
         return 0;
   }
   return 1;
+}
+
+/* The test above, made once per token by build_sets (it is asked many
+ * times of each capitalised word). */
+static int is_name_tok(const token *t) {
+  return (t->flags & T_NAME) != 0;
 }
 
 static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap) {
@@ -75,15 +80,20 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t longest = strmap_get(&m->gaz_first, t->key, t->key_len);
-  for (uint32_t n = longest < 0 ? 0 : (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end)
+  int32_t longest = strmap_get_hashed(&m->gaz_first, t->key, t->key_len, t->hash);
+  if (longest <= 0)
+    return NULL;
+  char key[1024];
+  size_t off[256];
+  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
+  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
+  if (max > end - i)
+    max = end - i;
+  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
+  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
+    if (i + n > end || n > fit)
       continue;
-    char key[1024];
-    size_t kl = join_keys(d, i, i + n, key, sizeof key);
-    if (!kl)
-      continue;
-    int32_t e = strmap_get(&m->gaz, key, kl);
+    int32_t e = strmap_get_hashed(&m->gaz, key, off[n], hash[n]);
     if (e >= 0) {
       *ntok = n;
       return &m->gaz_entries[e];
@@ -96,15 +106,20 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
  * its gender in *g. 0 when none. */
 static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   const attrib_model *m = d->model;
-  int32_t longest = strmap_get(&m->title_first, TOK(d, i).key, TOK(d, i).key_len);
-  for (uint32_t n = longest < 0 ? 0 : (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end)
+  int32_t longest = strmap_get_hashed(&m->title_first, TOK(d, i).key, TOK(d, i).key_len, TOK(d, i).hash);
+  if (longest <= 0)
+    return 0;
+  char key[256];
+  size_t off[256];
+  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
+  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
+  if (max > end - i)
+    max = end - i;
+  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
+  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
+    if (i + n > end || n > fit)
       continue;
-    char key[256];
-    size_t kl = join_keys(d, i, i + n, key, sizeof key);
-    if (!kl)
-      continue;
-    int32_t v = strmap_get(&m->titles, key, kl);
+    int32_t v = strmap_get_hashed(&m->titles, key, off[n], hash[n]);
     if (v >= 0) {
       *g = (uint8_t)(v & 3);
       return n;
@@ -114,7 +129,7 @@ static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
 }
 
 static int first_name_gender(attrib_doc *d, const token *t) {
-  int32_t v = strmap_get(&d->model->first_names, t->key, t->key_len);
+  int32_t v = strmap_get_hashed(&d->model->first_names, t->key, t->key_len, t->hash);
   if (v < 0) { /* Marc-André, Anne-Marie: the first part decides */
     const char *h = memchr(t->key, '-', t->key_len);
     if (h && h > t->key)
@@ -126,16 +141,6 @@ static int first_name_gender(attrib_doc *d, const token *t) {
 static int ends_with(const token *t, const char *suf) {
   size_t n = strlen(suf);
   return t->key_len > n + 2 && memcmp(t->key + t->key_len - n, suf, n) == 0;
-}
-
-static size_t lower_key(const token *t, char *buf, size_t cap) {
-  if (t->key_len >= cap)
-    return 0;
-  for (uint32_t k = 0; k < t->key_len; k++) {
-    char ch = t->key[k];
-    buf[k] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-  }
-  return t->key_len;
 }
 
 typedef struct ctx {
@@ -197,16 +202,34 @@ int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint
  * Trump University). Equal claims by two entities make the key ambiguous. */
 enum { CLAIM_WEAK = 1, CLAIM_SURNAME = 2, CLAIM_FULL = 3 };
 
+/* ent_names holds both the entity of a key (-2: ambiguous) and the
+ * strength of its claim, in one value: one lookup instead of two maps. */
+enum { NAME_PRIO_SHIFT = 29, NAME_ENT_MASK = (1 << NAME_PRIO_SHIFT) - 1 };
+
+static int32_t name_ent(int32_t v) {
+  return v < 0 ? -1 : (v & NAME_ENT_MASK) - 2;
+}
+
+/* The entity a name key refers to: -1 none, -2 ambiguous. */
+static int32_t names_get(attrib_doc *d, const char *key, size_t kl) {
+  return name_ent(strmap_get(&d->ent_names, key, kl));
+}
+
 static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int prio) {
-  int32_t cur = strmap_get(&d->ent_names, key, kl);
-  int32_t cp = strmap_get(&d->ent_prio, key, kl);
-  if (cur == ent || (cur != -1 && prio < cp))
-    return prio > cp ? strmap_put(&d->ent_prio, &d->mem, key, kl, prio, NULL) : 0;
-  if (strmap_put(&d->ent_prio, &d->mem, key, kl, prio > cp ? prio : cp, NULL) != 0)
-    return -1;
-  if (cur == -1 || prio > cp)
-    return strmap_put(&d->ent_names, &d->mem, key, kl, ent, NULL);
-  return strmap_put(&d->ent_names, &d->mem, key, kl, -2, NULL);
+  int32_t v = strmap_get(&d->ent_names, key, kl);
+  int32_t cur = name_ent(v), cp = v < 0 ? -1 : v >> NAME_PRIO_SHIFT;
+  int32_t nc = cur, np;
+  if (cur == ent || (cur != -1 && prio < cp)) {
+    if (prio <= cp)
+      return 0;
+    np = prio;
+  } else {
+    np = prio > cp ? prio : cp;
+    nc = cur == -1 || prio > cp ? ent : -2;
+  }
+  if (nc + 2 > NAME_ENT_MASK)
+    return -1; /* half a billion entities */
+  return strmap_put(&d->ent_names, &d->mem, key, kl, (np << NAME_PRIO_SHIFT) | (nc + 2), NULL);
 }
 
 static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
@@ -262,10 +285,13 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
 /* The entity for a gazetteer match: one per canonical name. */
 static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
   char key[512];
-  int kl = snprintf(key, sizeof key, "\x01%s", g->canonical);
-  if (kl <= 0 || (size_t)kl >= sizeof key)
+  size_t cl = strlen(g->canonical);
+  if (cl + 1 >= sizeof key)
     return -1;
-  int32_t ent = strmap_get(&d->ent_names, key, (size_t)kl);
+  key[0] = '\x01';
+  memcpy(key + 1, g->canonical, cl);
+  int kl = (int)cl + 1;
+  int32_t ent = names_get(d, key, (size_t)kl);
   if (ent >= 0)
     return ent;
   ent = doc_new_entity(d, g->type, g->canonical, 0, g);
@@ -280,11 +306,9 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 /* ---- typing chunks ----------------------------------------------------- */
 
 static int seen(const strmap *m, const token *t, int lower) {
-  char buf[128];
   if (!lower)
-    return strmap_get(m, t->key, t->key_len) >= 0;
-  size_t n = lower_key(t, buf, sizeof buf);
-  return n && strmap_get(m, buf, n) >= 0;
+    return strmap_get_hashed(m, t->key, t->key_len, t->hash) >= 0;
+  return t->key_len < 128 && strmap_get_hashed(m, t->lkey, t->key_len, t->lhash) >= 0;
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */
@@ -487,7 +511,7 @@ static const char *span_text(attrib_doc *d, uint32_t a, uint32_t b) {
  * same first name or none known. -1 when there is none. */
 static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
-  int32_t e = strmap_get(&d->ent_names, last->key, last->key_len);
+  int32_t e = names_get(d, last->key, last->key_len);
   if (e == -2) { /* ambiguous surname: look for the one with this first name */
     for (size_t k = d->entities.len; k > 0; k--) {
       entity *x = &ENTITY(d, k - 1);
@@ -549,7 +573,7 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
       size_t kl = join_keys(d, i, j, key, sizeof key);
       if (!kl)
         continue;
-      int32_t e = strmap_get(&d->ent_names, key, kl);
+      int32_t e = names_get(d, key, kl);
       if (e == -2)
         e = doc_recent_named(d, i, key, kl, 1u << M_NAME, ~0u, 0);
       if (e >= 0) {
@@ -801,17 +825,23 @@ static int collect(ctx *c) {
 static int build_sets(ctx *c) {
   attrib_doc *d = c->d;
   /* token keys live as long as the document: the sets borrow them */
-  if (strmap_reserve(&c->cap_mid, NTOK(d) / 8 + 16) != 0 || strmap_reserve(&c->lower, NTOK(d) / 3 + 16) != 0)
+  /* sized for a news article; a long document repeats its vocabulary, and
+   * a set sized by its tokens would be mostly empty memory to clear */
+  size_t n = NTOK(d);
+  if (strmap_reserve(&c->cap_mid, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
+      strmap_reserve(&c->lower, (n < 196608 ? n : 196608) / 3 + 16) != 0)
     return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
+    if (name_tok_test(t))
+      t->flags |= T_NAME;
     if (t->kind != TK_WORD || t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
-      if (strmap_put_borrowed(&c->cap_mid, t->key, t->key_len, 1) != 0)
+      if (strmap_put_borrowed_hashed(&c->cap_mid, t->key, t->key_len, t->hash, 1) != 0)
         return -1;
     } else if (t->flags & T_LOWER) {
-      if (strmap_put_borrowed(&c->lower, t->key, t->key_len, 1) != 0)
+      if (strmap_put_borrowed_hashed(&c->lower, t->key, t->key_len, t->hash, 1) != 0)
         return -1;
     }
   }
@@ -851,7 +881,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key);
     if (!kl)
       continue;
-    int32_t known = strmap_get(&d->ent_names, key, kl);
+    int32_t known = names_get(d, key, kl);
     if (known >= 0) {
       if (add_mention(d, ch->a, ch->b, known, M_NAME) != 0) {
         st = oom(err);

@@ -25,6 +25,34 @@ size_t model_norm_key(const char *s, size_t n, char *buf, size_t cap) {
     buf[n] = '\0';
     return n;
   }
+  /* ASCII with the curly quotes and dashes of news text ("Trump’s", “):
+   * each character is its own NFKC form and composes with none of the
+   * others, so no need to ask ICU */
+  size_t o = 0, j = 0;
+  while (j < n && o + 4 < cap) {
+    unsigned char c = (unsigned char)s[j];
+    if (c < 0x80) {
+      buf[o++] = (char)c;
+      j++;
+      continue;
+    }
+    if (c != 0xE2 || j + 2 >= n || (unsigned char)s[j + 1] != 0x80)
+      break;
+    unsigned char c3 = (unsigned char)s[j + 2];
+    if (c3 == 0x98 || c3 == 0x99) { /* ‘ ’ */
+      buf[o++] = '\'';
+    } else if (c3 == 0x9C || c3 == 0x9D || c3 == 0x93 || c3 == 0x94) { /* “ ” – — */
+      memcpy(buf + o, s + j, 3);
+      o += 3;
+    } else {
+      break;
+    }
+    j += 3;
+  }
+  if (j == n) {
+    buf[o] = '\0';
+    return o;
+  }
   UChar src[256], dst[512];
   int32_t sl = 0, dl;
   UErrorCode ec = U_ZERO_ERROR;
@@ -472,7 +500,7 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   }
   /* JIT is an optimisation: without it (unsupported CPU) matching still works. */
-  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  r->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
   r->code = code;
   r->name = arena_strndup(&m->mem, name, strlen(name));
   r->confidence = conf;
@@ -659,6 +687,16 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     m->n_gaz = L->gaz.len;
     m->cue_entries = L->cues.data;
     m->n_cues = L->cues.len;
+    /* Most lookups in these maps miss (a token that starts no entry, no
+     * cue, no title), and a miss probes until an empty slot: at most a
+     * quarter full, that is one or two slots instead of up to eight. */
+    strmap *sparse[] = {&m->gaz,         &m->gaz_first, &m->title_first, &m->cue_first,
+                        &m->first_names, &m->titles,    &m->cues};
+    for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
+      if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
+        st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  }
+  if (st == ATTRIB_OK) {
     m->match_limit = 100000;
     m->depth_limit = 1000;
     m->mctx = pcre2_match_context_create(NULL);

@@ -71,6 +71,7 @@ typedef struct rule {
   const char *name;
   double confidence;
   pcre2_code *code;
+  int jit;       /* JIT-compiled: matched through pcre2_jit_match, without pcre2_match's checks */
   unsigned kind; /* RULE_QUOTE or RULE_INDIRECT */
   int needs_cue; /* has a cue group: cannot match where no cue symbol is */
   /* capture groups of each role (GRP_*); a name may be used by several

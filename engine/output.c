@@ -7,6 +7,9 @@
 
 #include "doc.h"
 
+/* A member key and its length, for the writers below. */
+#define KEY(k) k, sizeof(k) - 1
+
 typedef struct writer {
   char *buf;
   size_t len, cap;
@@ -36,16 +39,24 @@ static void reserve(writer *w, size_t n) {
   w->cap = cap;
 }
 
-static void put(writer *w, const char *s, size_t n) {
-  reserve(w, n);
-  if (w->failed)
-    return;
+/* Inline: a document is written in a few thousand small pieces. */
+static inline void put(writer *w, const char *s, size_t n) {
+  if (w->len + n + 1 > w->cap) {
+    reserve(w, n);
+    if (w->failed)
+      return;
+  }
   memcpy(w->buf + w->len, s, n);
   w->len += n;
 }
 
-static void putc_(writer *w, char c) {
-  put(w, &c, 1);
+static inline void putc_(writer *w, char c) {
+  if (w->len + 2 > w->cap) {
+    reserve(w, 1);
+    if (w->failed)
+      return;
+  }
+  w->buf[w->len++] = c;
 }
 
 static void put_u64(writer *w, uint64_t v) {
@@ -66,6 +77,22 @@ static void put_str(writer *w, const char *s, size_t n) {
   putc_(w, '"');
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
+    /* skip eight bytes at a time while none needs an escape */
+    while (i + 8 <= n) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+      uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+      /* a byte below 0x20, a '"' or a '\\' among them (the tests are exact
+       * about whether there is any) */
+      uint64_t lt = (x - 0x20 * ones) & ~x & highs;
+      uint64_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
+      if (lt | zq | zb)
+        break;
+      i += 8;
+    }
+    if (i >= n)
+      break;
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\')
       continue;
@@ -101,7 +128,7 @@ static void put_cstr(writer *w, const char *s) {
   put_str(w, s, strlen(s));
 }
 
-static void newline(writer *w) {
+static inline void newline(writer *w) {
   if (!w->pretty)
     return;
   putc_(w, '\n');
@@ -110,28 +137,48 @@ static void newline(writer *w) {
 }
 
 /* The separator and the key of the next member ("key": ); key NULL in arrays. */
-static void member(writer *w, const char *key) {
-  if (!w->first)
-    putc_(w, ',');
-  w->first = 0;
-  newline(w);
-  if (key) {
-    put_cstr(w, key);
-    if (w->pretty)
-      put(w, ": ", 2);
-    else
-      putc_(w, ':');
+static inline void member(writer *w, const char *key, size_t kl) {
+  if (w->pretty) {
+    if (!w->first)
+      putc_(w, ',');
+    w->first = 0;
+    newline(w);
+    if (key) {
+      /* keys are this file's own literals (KEY): nothing to escape, length known */
+      putc_(w, '"');
+      put(w, key, kl);
+      put(w, "\": ", 3);
+    }
+    return;
   }
+  /* compact: one room check for the separator and the whole key */
+  if (w->len + kl + 5 > w->cap) {
+    reserve(w, kl + 4);
+    if (w->failed)
+      return;
+  }
+  char *o = w->buf + w->len;
+  if (!w->first)
+    *o++ = ',';
+  w->first = 0;
+  if (key) {
+    *o++ = '"';
+    memcpy(o, key, kl);
+    o += kl;
+    *o++ = '"';
+    *o++ = ':';
+  }
+  w->len = (size_t)(o - w->buf);
 }
 
-static void open_(writer *w, const char *key, char c) {
-  member(w, key);
+static inline void open_(writer *w, const char *key, size_t kl, char c) {
+  member(w, key, kl);
   putc_(w, c);
   w->depth++;
   w->first = 1;
 }
 
-static void close_(writer *w, char c) {
+static inline void close_(writer *w, char c) {
   w->depth--;
   if (!w->first)
     newline(w);
@@ -139,47 +186,48 @@ static void close_(writer *w, char c) {
   w->first = 0;
 }
 
-static void kv_str(writer *w, const char *key, const char *v) {
-  member(w, key);
+static inline void kv_str(writer *w, const char *key, size_t kl, const char *v) {
+  member(w, key, kl);
   if (v)
     put_cstr(w, v);
   else
     put(w, "null", 4);
 }
 
-static void kv_u64(writer *w, const char *key, uint64_t v) {
-  member(w, key);
+static inline void kv_u64(writer *w, const char *key, size_t kl, uint64_t v) {
+  member(w, key, kl);
   put_u64(w, v);
 }
 
-static void span_obj(writer *w, const char *key, const attrib_span *s, const char *lemma) {
-  open_(w, key, '{');
-  kv_u64(w, "start", s->start);
-  kv_u64(w, "end", s->end);
-  kv_str(w, "text", s->text);
+static inline void span_obj(writer *w, const char *key, size_t kl, const attrib_span *s, const char *lemma) {
+  open_(w, key, kl, '{');
+  kv_u64(w, KEY("start"), s->start);
+  kv_u64(w, KEY("end"), s->end);
+  kv_str(w, KEY("text"), s->text);
   if (lemma)
-    kv_str(w, "lemma", lemma);
+    kv_str(w, KEY("lemma"), lemma);
   close_(w, '}');
 }
 
-static void entity_ref(writer *w, const attrib_doc *d, const char *key, long idx, const attrib_span *at) {
+static void entity_ref(writer *w, const attrib_doc *d, const char *key, size_t kl, long idx,
+                       const attrib_span *at) {
   if (idx < 0 || (size_t)idx >= d->n_pub_entities) {
-    member(w, key);
+    member(w, key, kl);
     put(w, "null", 4);
     return;
   }
   const attrib_entity *e = &d->pub_entities[idx];
-  open_(w, key, '{');
-  kv_str(w, "entity", e->id);
-  kv_str(w, "name", e->name);
+  open_(w, key, kl, '{');
+  kv_str(w, KEY("entity"), e->id);
+  kv_str(w, KEY("name"), e->name);
   if (at)
-    span_obj(w, "mention", at, NULL);
+    span_obj(w, KEY("mention"), at, NULL);
   close_(w, '}');
 }
 
 /* A confidence is a rule's estimate: two decimals say all it knows. */
 static void kv_confidence(writer *w, double c) {
-  member(w, "confidence");
+  member(w, KEY("confidence"));
   long v = (long)(c * 100 + 0.5);
   if (v <= 0) {
     putc_(w, '0');
@@ -195,49 +243,49 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
   w->first = 1;
   putc_(w, '{');
   w->depth = 1;
-  open_(w, "attrib", '{');
-  kv_str(w, "version", ATTRIB_VERSION_STRING);
-  kv_u64(w, "schema", ATTRIB_SCHEMA);
+  open_(w, KEY("attrib"), '{');
+  kv_str(w, KEY("version"), ATTRIB_VERSION_STRING);
+  kv_u64(w, KEY("schema"), ATTRIB_SCHEMA);
   close_(w, '}');
-  open_(w, "document", '{');
-  kv_str(w, "source", source);
-  kv_u64(w, "bytes", d->len);
-  kv_u64(w, "paragraphs", d->paras.len);
-  kv_u64(w, "sentences", d->sents.len);
+  open_(w, KEY("document"), '{');
+  kv_str(w, KEY("source"), source);
+  kv_u64(w, KEY("bytes"), d->len);
+  kv_u64(w, KEY("paragraphs"), d->paras.len);
+  kv_u64(w, KEY("sentences"), d->sents.len);
   close_(w, '}');
-  open_(w, "entities", '[');
+  open_(w, KEY("entities"), '[');
   for (size_t i = 0; i < d->n_pub_entities; i++) {
     const attrib_entity *e = &d->pub_entities[i];
-    open_(w, NULL, '{');
-    kv_str(w, "id", e->id);
-    kv_str(w, "type", attrib_entity_type_str(e->type));
-    kv_str(w, "name", e->name);
-    open_(w, "mentions", '[');
+    open_(w, NULL, 0, '{');
+    kv_str(w, KEY("id"), e->id);
+    kv_str(w, KEY("type"), attrib_entity_type_str(e->type));
+    kv_str(w, KEY("name"), e->name);
+    open_(w, KEY("mentions"), '[');
     for (size_t k = 0; k < e->n_mentions; k++)
-      span_obj(w, NULL, &e->mentions[k], NULL);
+      span_obj(w, NULL, 0, &e->mentions[k], NULL);
     close_(w, ']');
     close_(w, '}');
   }
   close_(w, ']');
-  open_(w, "quotes", '[');
+  open_(w, KEY("quotes"), '[');
   for (size_t i = 0; i < d->n_pub_quotes; i++) {
     const attrib_quote *q = &d->pub_quotes[i];
-    open_(w, NULL, '{');
-    kv_str(w, "id", q->id);
-    kv_str(w, "kind", attrib_quote_kind_str(q->kind));
-    kv_u64(w, "start", q->span.start);
-    kv_u64(w, "end", q->span.end);
-    kv_str(w, "text", q->span.text);
-    entity_ref(w, d, "speaker", q->speaker, &q->speaker_mention);
+    open_(w, NULL, 0, '{');
+    kv_str(w, KEY("id"), q->id);
+    kv_str(w, KEY("kind"), attrib_quote_kind_str(q->kind));
+    kv_u64(w, KEY("start"), q->span.start);
+    kv_u64(w, KEY("end"), q->span.end);
+    kv_str(w, KEY("text"), q->span.text);
+    entity_ref(w, d, KEY("speaker"), q->speaker, &q->speaker_mention);
     if (q->has_cue) {
-      span_obj(w, "cue", &q->cue, q->cue_lemma);
+      span_obj(w, KEY("cue"), &q->cue, q->cue_lemma);
     } else {
-      member(w, "cue");
+      member(w, KEY("cue"));
       put(w, "null", 4);
     }
-    entity_ref(w, d, "addressee", q->addressee, NULL);
+    entity_ref(w, d, KEY("addressee"), q->addressee, NULL);
     kv_confidence(w, q->confidence);
-    kv_str(w, "rule", q->rule);
+    kv_str(w, KEY("rule"), q->rule);
     close_(w, '}');
   }
   close_(w, ']');

@@ -9,7 +9,7 @@
 
 #include "doc.h"
 
-static UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
+static inline UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
   unsigned char b = (unsigned char)s[i];
   if (b < 0x80) { /* most of the text: no decoding */
     *next = i + 1;
@@ -50,14 +50,17 @@ static int is_apos(UChar32 c) {
   return c == '\'' || c == 0x2019 || c == 0x02BC;
 }
 
-static int is_word_cp(UChar32 c) {
+static int is_word_cp_icu(UChar32 c) {
+  int8_t t = u_charType(c);
+  return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
+}
+
+static inline int is_word_cp(UChar32 c) {
   if (c < 0)
     return 0;
   if (c < 0x80)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  /* fall through to ICU for the rest of Unicode */
-  int8_t t = u_charType(c);
-  return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
+  return is_word_cp_icu(c); /* the rest of Unicode */
 }
 
 static int is_hyphen(UChar32 c) {
@@ -125,16 +128,25 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       continue;
     }
     /* A word or number. */
-    int numeric = u_isdigit(c);
+    int numeric = c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c);
     uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
     int dotted = 0;
     while (j < end) {
+      unsigned char b = (unsigned char)s[j];
+      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+        j++; /* the common case, no decoding */
+        continue;
+      }
       uint32_t n2;
       UChar32 d = cp_at(s, j, end, &n2);
       if (is_word_cp(d)) {
         j = n2;
         continue;
       }
+      /* only a joiner or a period can continue the word: most words end
+       * at a space, and need not decode what follows it */
+      if (!(is_apos(d) || is_hyphen(d) || d == '&' || d == '.' || (numeric && (d == ',' || d == ':'))))
+        break;
       UChar32 e = -1;
       uint32_t n3 = n2;
       if (n2 < end)
@@ -189,8 +201,32 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
   return 0;
 }
 
-/* Case flags and normalised key of one token. */
-static int finish_token(attrib_doc *d, token *t) {
+uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
+                           size_t *off, uint32_t *hash) {
+  size_t o = 0;
+  uint32_t h = STRMAP_HASH_INIT, k = 0;
+  off[0] = 0;
+  hash[0] = h;
+  for (; k < max && i + k < NTOK(d); k++) {
+    const token *t = &TOK(d, i + k);
+    if (o + t->key_len + 2 >= cap)
+      break;
+    if (k) {
+      buf[o++] = ' ';
+      h = strmap_hash_more(h, " ", 1);
+    }
+    const char *key = lower ? t->lkey : t->key;
+    memcpy(buf + o, key, t->key_len);
+    o += t->key_len;
+    h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? t->lhash : t->hash);
+    off[k + 1] = o;
+    hash[k + 1] = h;
+  }
+  return k;
+}
+
+/* Case flags and normalised key of one token: the general case. */
+static int finish_token_slow(attrib_doc *d, token *t) {
   const char *s = d->copy;
   int ascii = 1;
   for (uint32_t k = t->start; k < t->end; k++)
@@ -214,6 +250,28 @@ static int finish_token(attrib_doc *d, token *t) {
       t->key = k;
       t->key_len = (uint32_t)n;
     }
+  }
+  /* the hashes of the key and of its lower-case form, in one pass */
+  uint32_t h = STRMAP_HASH_INIT, lh = STRMAP_HASH_INIT;
+  int has_upper = 0;
+  for (uint32_t k = 0; k < t->key_len; k++) {
+    unsigned char ch = (unsigned char)t->key[k];
+    unsigned char lc = (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch + 32) : ch;
+    has_upper |= lc != ch;
+    h = (h ^ ch) * 16777619u;
+    lh = (lh ^ lc) * 16777619u;
+  }
+  t->hash = h;
+  t->lhash = lh;
+  t->lkey = t->key;
+  if (has_upper) {
+    char *lk = arena_strndup(&d->mem, t->key, t->key_len);
+    if (!lk)
+      return -1;
+    for (uint32_t k = 0; k < t->key_len; k++)
+      if (lk[k] >= 'A' && lk[k] <= 'Z')
+        lk[k] = (char)(lk[k] + 32);
+    t->lkey = lk;
   }
   if ((t->kind == TK_WORD || t->kind == TK_HANDLE) && ascii) {
     unsigned letters = 0, upper = 0;
@@ -255,24 +313,75 @@ static int finish_token(attrib_doc *d, token *t) {
     if (letters >= 2 && upper == letters)
       t->flags |= T_ALLCAP;
   }
-  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
-    int32_t w = strmap_get(&d->model->words, t->key, t->key_len);
-    if (w > 0)
-      t->words |= (uint32_t)w;
-    if (t->flags & (T_CAP | T_ALLCAP)) {
-      char low[128];
-      if (t->key_len < sizeof low) {
-        for (uint32_t k = 0; k < t->key_len; k++) {
-          char ch = t->key[k];
-          low[k] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-        }
-        w = strmap_get(&d->model->words, low, t->key_len);
-        if (w > 0)
-          t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
-      }
+  return 0;
+}
+
+/* Case flags and normalised key of one token. Nearly every token is ASCII,
+ * its key its own text: one pass gives the hashes and the case flags. */
+static int finish_token(attrib_doc *d, token *t) {
+  const unsigned char *s = (const unsigned char *)d->copy;
+  uint32_t h = STRMAP_HASH_INIT;
+  unsigned letters = 0, upper = 0;
+  uint16_t first_case = 0;
+  for (uint32_t k = t->start; k < t->end; k++) {
+    unsigned ch = s[k];
+    if (ch >= 0x80)
+      return finish_token_slow(d, t);
+    h = (h ^ ch) * 16777619u;
+    unsigned up = ch - 'A' < 26u;
+    if (up | (ch - 'a' < 26u)) {
+      if (!letters)
+        first_case = up ? T_CAP : T_LOWER;
+      letters++;
+      upper += up;
     }
   }
+  t->key = d->copy + t->start;
+  t->key_len = t->end - t->start;
+  t->hash = h;
+  t->lhash = h;
+  t->lkey = t->key;
+  if (upper) { /* the lower-case key and its hash, for the few that need one */
+    char *lk = arena_strndup(&d->mem, t->key, t->key_len);
+    if (!lk)
+      return -1;
+    uint32_t lh = STRMAP_HASH_INIT;
+    for (uint32_t k = 0; k < t->key_len; k++) {
+      if (lk[k] >= 'A' && lk[k] <= 'Z')
+        lk[k] = (char)(lk[k] + 32);
+      lh = (lh ^ (unsigned char)lk[k]) * 16777619u;
+    }
+    t->lkey = lk;
+    t->lhash = lh;
+  }
+  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
+    t->flags |= first_case;
+    if (letters >= 2 && upper == letters)
+      t->flags |= T_ALLCAP;
+  }
   return 0;
+}
+
+/* Does the token get word classes, and from its lower-case key too? */
+static int wants_words(const token *t) {
+  return t->kind == TK_WORD || t->kind == TK_HANDLE;
+}
+static int wants_lower_words(const token *t) {
+  return (t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key;
+}
+
+/* Word classes of one token (finish_token done). */
+static void token_words(const attrib_model *m, token *t) {
+  if (wants_words(t)) {
+    int32_t w = strmap_get_hashed(&m->words, t->key, t->key_len, t->hash);
+    if (w > 0)
+      t->words |= (uint32_t)w;
+    if (wants_lower_words(t)) {
+      w = strmap_get_hashed(&m->words, t->lkey, t->key_len, t->lhash);
+      if (w > 0)
+        t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
+    }
+  }
 }
 
 static int is_terminal(const token *t) {
@@ -343,7 +452,15 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         t->flags |= T_SPACE_BEFORE;
       if (i + 1 < pa->tok_end ? TOK(d, i + 1).start > t->end : 1)
         t->flags |= T_SPACE_AFTER;
+      if (wants_words(t)) {
+        strmap_prefetch(&m->words, t->hash);
+        if (wants_lower_words(t))
+          strmap_prefetch(&m->words, t->lhash);
+      }
     }
+    /* the slots of the whole paragraph are on their way */
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
+      token_words(m, &TOK(d, i));
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. */
     uint32_t sent_first = pa->tok_first;
@@ -363,7 +480,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
         token *n = &TOK(d, i + 1);
-        int title = strmap_get(&m->titles, t->key, t->key_len) >= 0;
+        int title = strmap_get_hashed(&m->titles, t->key, t->key_len, t->hash) >= 0;
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
       if (end_here || last + 1 >= pa->tok_end) {

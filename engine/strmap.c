@@ -5,12 +5,7 @@
 #include <string.h>
 
 uint32_t strmap_hash(const char *s, size_t n) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
+  return strmap_hash_more(STRMAP_HASH_INIT, s, n);
 }
 
 void strmap_init(strmap *m) {
@@ -23,18 +18,27 @@ void strmap_free(strmap *m) {
   strmap_init(m);
 }
 
+/* Most keys are a short word: a byte loop beats a call to memcmp. */
+static inline int same_bytes(const char *a, const char *b, size_t n) {
+  if (n > 16)
+    return memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return 0;
+  return 1;
+}
+
 static strmap_slot *find(strmap_slot *slots, size_t cap, const char *key, size_t n, uint32_t h) {
   size_t i = h & (cap - 1);
   for (;;) {
     strmap_slot *s = &slots[i];
-    if (!s->key || (s->hash == h && s->len == n && memcmp(s->key, key, n) == 0))
+    if (!s->key || (s->hash == h && s->len == n && same_bytes(s->key, key, n)))
       return s;
     i = (i + 1) & (cap - 1);
   }
 }
 
-static int grow(strmap *m) {
-  size_t cap = m->cap ? m->cap * 2 : 64;
+static int grow_to(strmap *m, size_t cap) {
   strmap_slot *slots = calloc(cap, sizeof *slots);
   if (!slots)
     return -1;
@@ -47,6 +51,10 @@ static int grow(strmap *m) {
   m->slots = slots;
   m->cap = cap;
   return 0;
+}
+
+static int grow(strmap *m) {
+  return grow_to(m, m->cap ? m->cap * 2 : 64);
 }
 
 int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, int32_t *old) {
@@ -74,9 +82,12 @@ int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, in
 }
 
 int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value) {
+  return strmap_put_borrowed_hashed(m, key, n, strmap_hash(key, n), value);
+}
+
+int strmap_put_borrowed_hashed(strmap *m, const char *key, size_t n, uint32_t h, int32_t value) {
   if ((m->count + 1) * 4 >= m->cap * 3 && grow(m) != 0)
     return -1;
-  uint32_t h = strmap_hash(key, n);
   strmap_slot *s = find(m->slots, m->cap, key, n, h);
   if (!s->key) {
     s->key = key;
@@ -89,15 +100,20 @@ int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value) {
 }
 
 int strmap_reserve(strmap *m, size_t n) {
-  while ((n + 1) * 4 >= m->cap * 3)
-    if (grow(m) != 0)
-      return -1;
-  return 0;
+  /* the capacity that many doublings would reach, allocated at once */
+  size_t cap = m->cap ? m->cap : 64;
+  while ((n + 1) * 4 >= cap * 3)
+    cap *= 2;
+  return cap > m->cap ? grow_to(m, cap) : 0;
 }
 
 int32_t strmap_get(const strmap *m, const char *key, size_t n) {
+  return strmap_get_hashed(m, key, n, strmap_hash(key, n));
+}
+
+int32_t strmap_get_hashed(const strmap *m, const char *key, size_t n, uint32_t h) {
   if (!m->cap)
     return -1;
-  strmap_slot *s = find(m->slots, m->cap, key, n, strmap_hash(key, n));
+  strmap_slot *s = find(m->slots, m->cap, key, n, h);
   return s->key ? s->value : -1;
 }

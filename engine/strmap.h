@@ -21,6 +21,17 @@ typedef struct strmap {
 } strmap;
 
 uint32_t strmap_hash(const char *s, size_t n);
+/* The hash of a key that continues one whose hash is h with s[0, n):
+ * strmap_hash_more(strmap_hash(a), b) == strmap_hash(ab), so joined keys
+ * hash word by word. */
+static inline uint32_t strmap_hash_more(uint32_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 16777619u; /* FNV-1a */
+  }
+  return h;
+}
+#define STRMAP_HASH_INIT 2166136261u
 void strmap_init(strmap *m);
 void strmap_free(strmap *m);
 /* Inserts or replaces; the key is copied into a. Returns 0, or -1 when out
@@ -28,9 +39,25 @@ void strmap_free(strmap *m);
 int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, int32_t *old);
 /* As strmap_put, but the key is not copied: it must outlive the map. */
 int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value);
+/* As strmap_put_borrowed with h == strmap_hash(key, n) already known. */
+int strmap_put_borrowed_hashed(strmap *m, const char *key, size_t n, uint32_t h, int32_t value);
 /* Makes room for n keys at once (no rehash while they are added). 0 or -1. */
 int strmap_reserve(strmap *m, size_t n);
 /* The value for key, or -1 when absent. */
 int32_t strmap_get(const strmap *m, const char *key, size_t n);
+/* Hints that the key of hash h will be looked up soon: a lookup in a big
+ * map (the 64k common words) is mostly a wait for memory, and a batch of
+ * lookups prefetched first overlaps those waits. */
+static inline void strmap_prefetch(const strmap *m, uint32_t h) {
+#if defined(__GNUC__)
+  if (m->cap)
+    __builtin_prefetch(&m->slots[h & (m->cap - 1)]);
+#else
+  (void)m, (void)h;
+#endif
+}
+/* As strmap_get with h == strmap_hash(key, n) already known (tokens carry
+ * the hash of their key, computed once). */
+int32_t strmap_get_hashed(const strmap *m, const char *key, size_t n, uint32_t h);
 
 #endif

@@ -2,6 +2,7 @@
  * paragraphs. Nothing is rewritten: offsets stay those of the input, and
  * normalisation (NFKC, apostrophes) happens per token key in segment.c. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,18 @@ static attrib_status validate(attrib_doc *d, attrib_error *err) {
   const unsigned char *s = (const unsigned char *)d->text;
   size_t n = d->len, controls = 0;
   for (size_t i = 0; i < n;) {
+    /* eight bytes at a time while they are all printable ASCII */
+    while (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+      /* a byte >= 0x80, or one below 0x20 (w - 0x20 borrows into its high bit) */
+      if ((w & highs) || ((w - 0x20 * ones) & ~w & highs))
+        break;
+      i += 8;
+    }
+    if (i >= n)
+      break;
     unsigned char c = s[i];
     if (c >= 0x20 && c < 0x80) { /* printable ASCII: nothing to check */
       i++;
@@ -110,8 +123,10 @@ attrib_status text_stage(attrib_doc *d, attrib_error *err) {
   paragraph *cur = NULL;
   while (i < n) {
     size_t a = i;
-    while (i < n && s[i] != '\n' && s[i] != '\r')
-      i++;
+    const char *nl = memchr(s + i, '\n', n - i);
+    size_t e = nl ? (size_t)(nl - s) : n;
+    const char *cr = memchr(s + i, '\r', e - i);
+    i = cr ? (size_t)(cr - s) : e;
     size_t b = i; /* line [a, b) */
     if (i < n && s[i] == '\r') {
       i++;

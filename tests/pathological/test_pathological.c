@@ -643,6 +643,27 @@ START_TEST(hundred_k_unattributed_quotes) {
 }
 END_TEST
 
+/* An interview of 40,000 answers whose labels name no one in the text:
+ * each label once scanned every entity and every token (quadratic, some
+ * 20 s here); now an index answers each. */
+START_TEST(long_transcript_unknown_labels) {
+  enum { N = 40000 };
+  buf b = {0};
+  for (int i = 0; i < N; i++)
+    buf_str(&b, i % 2 ? "BRANDT: We expect the first ships on Monday, weather permitting.\n\n"
+                      : "HOLMBERG: The harbour will stay open and the ferries will run.\n\n");
+  size_t marked;
+  attrib_doc *d = analyze_ok(b.p, b.len, &marked);
+  ck_assert_uint_eq(attrib_doc_paragraph_count(d), N);
+  ck_assert_uint_eq(marked, N);
+  for (size_t i = 0; i < N; i++)
+    ck_assert_int_eq(attrib_doc_quote(d, i)->speaker, -1);
+  check_json(d, 0);
+  attrib_doc_free(d);
+  buf_free(&b);
+}
+END_TEST
+
 /* A 5 MB article of ten times the paragraphs of a 0.5 MB one: both must
  * complete (the test timeout guards against quadratic work), with ten
  * times the quotes. */
@@ -702,6 +723,7 @@ int main(void) {
   tcase_add_test(large, two_hundred_k_paragraphs);
   tcase_add_test(large, hundred_k_unattributed_quotes);
   tcase_add_test(large, five_mb_article);
+  tcase_add_test(large, long_transcript_unknown_labels);
   suite_add_tcase(s, large);
   return run_suite(s);
 }
