@@ -507,6 +507,40 @@ static const char *span_text(attrib_doc *d, uint32_t a, uint32_t b) {
   return arena_strndup(&d->mem, d->copy + TOK(d, a).start, TOK(d, b - 1).end - TOK(d, a).start);
 }
 
+/* Name bytes from p that spell key, as token keys spell them (a curly
+ * apostrophe is a straight one: "O’Brien" is key "O'Brien"); 0 if none. */
+static size_t spelled_at(const char *name, size_t nl, size_t p, const char *key, size_t kl, int icase) {
+  size_t q = 0;
+  while (q < kl && p < nl) {
+    char c = name[p];
+    size_t w = 1;
+    if ((unsigned char)c == 0xE2 && p + 2 < nl && (unsigned char)name[p + 1] == 0x80 &&
+        ((unsigned char)name[p + 2] == 0x98 || (unsigned char)name[p + 2] == 0x99)) {
+      c = '\'';
+      w = 3;
+    }
+    if (icase ? (c | 0x20) != (key[q] | 0x20) : c != key[q])
+      return 0;
+    p += w;
+    q++;
+  }
+  return q == kl ? p : 0;
+}
+
+/* Does name end with the word key[0, kl) (as token keys spell it)? */
+static int name_ends_with(const char *name, const char *key, size_t kl) {
+  size_t nl = strlen(name), p = nl;
+  while (p > 0 && name[p - 1] != ' ')
+    p--;
+  return spelled_at(name, nl, p, key, kl, 0) == nl;
+}
+
+/* Does name start with the word key[0, kl) (as token keys spell it)? */
+static int name_starts_with(const char *name, const char *key, size_t kl) {
+  size_t e = spelled_at(name, strlen(name), 0, key, kl, 0);
+  return e && name[e] == ' ';
+}
+
 /* An existing person that tokens [a, b) name again: same surname, and the
  * same first name or none known. -1 when there is none. */
 static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
@@ -515,10 +549,8 @@ static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   if (e == -2) { /* ambiguous surname: look for the one with this first name */
     for (size_t k = d->entities.len; k > 0; k--) {
       entity *x = &ENTITY(d, k - 1);
-      size_t fl = first->key_len, nl = strlen(x->name);
-      if (x->type == ATTRIB_PERSON && !x->gaz && nl > fl && strncmp(x->name, first->key, fl) == 0 &&
-          x->name[fl] == ' ' && nl >= last->key_len &&
-          memcmp(x->name + nl - last->key_len, last->key, last->key_len) == 0)
+      if (x->type == ATTRIB_PERSON && !x->gaz && name_starts_with(x->name, first->key, first->key_len) &&
+          name_ends_with(x->name, last->key, last->key_len))
         return (int32_t)(k - 1);
     }
     return -1;
@@ -528,21 +560,18 @@ static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   entity *x = &ENTITY(d, e);
   if (x->name_ntok == 1)
     return e;
-  size_t fl = first->key_len;
-  return strncmp(x->name, first->key, fl) == 0 && x->name[fl] == ' ' ? e : -1;
+  return name_starts_with(x->name, first->key, first->key_len) ? e : -1;
 }
 
 /* Does name hold the words key[0, kl) (on word boundaries; ASCII letters
  * compared without case when icase)? */
 static int name_has_words(const char *name, const char *key, size_t kl, int icase) {
   size_t nl = strlen(name);
-  for (size_t p = 0; p + kl <= nl; p++) {
-    if ((p > 0 && name[p - 1] != ' ') || (p + kl < nl && name[p + kl] != ' '))
+  for (size_t p = 0; p < nl; p++) {
+    if (p > 0 && name[p - 1] != ' ')
       continue;
-    size_t q = 0;
-    while (q < kl && (icase ? (name[p + q] | 0x20) == (key[q] | 0x20) : name[p + q] == key[q]))
-      q++;
-    if (q == kl)
+    size_t e = spelled_at(name, nl, p, key, kl, icase);
+    if (e && (e == nl || name[e] == ' '))
       return 1;
   }
   return 0;

@@ -63,6 +63,18 @@ START_TEST(people_from_weaker_evidence) {
 }
 END_TEST
 
+START_TEST(curly_apostrophes_in_names) {
+  /* two O’Briens: the bare surname goes to the latest, curly apostrophes and all */
+  attrib_doc *d = analyze("Declan O’Brien said the side had shown character.\n\n"
+                          "Later, Mary Ann O’Brien spoke.\n\n“It was a foul,” O’Brien said.");
+  const attrib_entity *e = find_entity(d, "Mary Ann O’Brien");
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(e->n_mentions, 2);
+  ck_assert_ptr_null(find_entity(d, "O’Brien"));
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(organisations_by_distinctive_words) {
   /* "Van der Linde" later is the company, not a person */
   attrib_doc *d = analyze("Van der Linde Logistics Group bought a rival on Monday.\n\n"
@@ -172,6 +184,7 @@ int main(void) {
   tcase_add_test(tc, people_from_context);
   tcase_add_test(tc, people_from_weaker_evidence);
   tcase_add_test(tc, organisations_by_distinctive_words);
+  tcase_add_test(tc, curly_apostrophes_in_names);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
   tcase_add_test(tc, sentence_initial_words_are_not_names);
