@@ -58,20 +58,10 @@ static int age_word(const token *t) {
 
 /* Gender a person noun implies: spokeswoman, wife; spokesman, husband. */
 static uint8_t noun_gender(const token *h) {
-  static const char *const f[] = {"wife", "mother", "daughter", "sister", "girl",  "widow",     "grandmother",
-                                  "aunt", "niece",  "actress",  "queen",  "woman", "girlfriend"};
-  static const char *const m[] = {"husband", "father", "son",   "brother", "boy", "widower",  "grandfather",
-                                  "uncle",   "nephew", "actor", "king",    "man", "boyfriend"};
-  if (h->key_len > 5 && memcmp(h->key + h->key_len - 5, "woman", 5) == 0)
+  if ((h->key_len >= 5 && memcmp(h->key + h->key_len - 5, "woman", 5) == 0) || (h->words & W_NOUN_F))
     return G_FEMALE;
-  if (h->key_len > 3 && memcmp(h->key + h->key_len - 3, "man", 3) == 0)
+  if ((h->key_len >= 3 && memcmp(h->key + h->key_len - 3, "man", 3) == 0) || (h->words & W_NOUN_M))
     return G_MALE;
-  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-    if (tok_is(h, f[i]))
-      return G_FEMALE;
-  for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
-    if (tok_is(h, m[i]))
-      return G_MALE;
   return 0;
 }
 

@@ -325,6 +325,8 @@ static const struct {
     {"finding-noun", W_FINDING},
     {"leader", W_LEADER},
     {"company-noun", W_COMPANY},
+    {"noun-f", W_NOUN_F},
+    {"noun-m", W_NOUN_M},
 };
 
 /* lexicon: class|word|word */

@@ -51,7 +51,9 @@ enum {
   W_ORG_LEGAL = 1u << 23,   /* a legal form: Inc., Ltd, GmbH (evidence even in headlines) */
   W_FINDING = 1u << 24,     /* study, poll, report: a document that finds rather than speaks */
   W_LEADER = 1u << 25,      /* manager, chairman, mayor: the one person who leads a body */
-  W_COMPANY = 1u << 26      /* company, firm, retailer: a business, never a public body */
+  W_COMPANY = 1u << 26,     /* company, firm, retailer: a business, never a public body */
+  W_NOUN_F = 1u << 27,      /* wife, actress, queen: a woman (any "-woman" too) */
+  W_NOUN_M = 1u << 28       /* husband, actor, king: a man (any "-man" too) */
 };
 
 typedef struct cue_entry {
