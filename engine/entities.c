@@ -345,10 +345,12 @@ static void strip(ctx *c, chunk *ch, uint32_t end) {
       ch->a++;
       continue;
     }
+    /* an organisation's own first word may be a common one ("National
+     * Republican Senatorial Committee", "Cricket South Africa") */
     if ((t->flags & T_INITIAL) && !ch->after_title && first_name_gender(d, t) < 0 &&
         !seen(&c->cap_mid, t, 0) && !initial_first_name(c, ch, end) &&
-        ((t->words & W_COMMON) || seen(&c->lower, t, 1) || ends_with(t, "ing") || ends_with(t, "ed") ||
-         ends_with(t, "ly"))) {
+        (((t->words & W_COMMON) && !ch->org) || seen(&c->lower, t, 1) || ends_with(t, "ing") ||
+         ends_with(t, "ed") || ends_with(t, "ly"))) {
       ch->a++;
       continue;
     }
@@ -427,6 +429,8 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   uint32_t a = ch->a, b = ch->b, n = b - a;
   paragraph *pa = &VEC_AT(d->paras, paragraph, TOK(d, a).para);
   *gender = 0;
+  if (ch->org && n >= 2)
+    return ATTRIB_ORG;
   for (uint32_t i = a; i < b; i++)
     if ((TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD)) && n >= 2)
       return ATTRIB_ORG;
@@ -823,6 +827,17 @@ static int collect(ctx *c) {
               (i + 1 >= pa->tok_end || !is_name_tok(&TOK(d, i + 1)))) {
             i++;
             continue;
+          }
+          /* "Cricket South Africa said", "NHS England said": a body named
+           * for its country, when the whole name is what reports */
+          if (ge && (ge->type == ATTRIB_COUNTRY || ge->type == ATTRIB_LOCATION) && i - ch->a <= 2 &&
+              !ch->after_title && first_name_gender(d, &TOK(d, ch->a)) < 0 && i + gn < pa->tok_end &&
+              TOK(d, i + gn).cue >= 0 &&
+              (VEC_AT(d->cues, cue, TOK(d, i + gn).cue).entry->flags & CUE_SPEECH) &&
+              !gaz_at(d, ch->a, i, &(uint32_t){0})) {
+            i += gn;
+            ch->org = 1;
+            break;
           }
           if (ge || tn2)
             break;
