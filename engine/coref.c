@@ -109,6 +109,8 @@ static int spokes(attrib_doc *d, const mention *m) {
 #define ANT_COMPANY (1u << 8)
 /* ... or a body described ("the campaign") whatever its entity's type */
 #define ANT_BODY (1u << 9)
+/* ... or a public body only ("the agency" for the Transit Authority) */
+#define ANT_PUBLIC (1u << 10)
 
 /* Is entity e a public body: its first name mention ends in an
  * organisation head (Belgian Competition Authority, Ministry of Health)? */
@@ -165,6 +167,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       continue;
     if ((types & ANT_COMPANY) && m->entity >= 0 && public_body(d, m->entity))
       continue; /* "the company" is not the competition authority */
+    if ((types & ANT_PUBLIC) && (m->entity < 0 || !public_body(d, m->entity)))
+      continue;
     uint8_t g = person_desc ? m->gender : ENTITY(d, m->entity).gender;
     if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
       continue; /* the author is not "he" in the story */
@@ -514,6 +518,10 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       /* "the union" is not the company named last: only an organisation
        * whose name holds the word, else an unnamed one of its own */
       *ent = named_like(d, i, h);
+      /* "the agency" for the Transit Authority: any public body named
+       * just before, when none is called an agency */
+      if (*ent < 0 && (hw & W_PUBLIC))
+        *ent = antecedent(d, i, (1u << ATTRIB_ORG) | ANT_PUBLIC, 0, 3);
       if (*ent < 0 && !(hw & W_ROLE))
         return 0; /* "the agency" with no agency named: no speaker of its own */
     }

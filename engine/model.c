@@ -327,6 +327,7 @@ static const struct {
     {"company-noun", W_COMPANY},
     {"noun-f", W_NOUN_F},
     {"noun-m", W_NOUN_M},
+    {"public-noun", W_PUBLIC},
 };
 
 /* lexicon: class|word|word */

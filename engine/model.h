@@ -53,7 +53,8 @@ enum {
   W_LEADER = 1u << 25,      /* manager, chairman, mayor: the one person who leads a body */
   W_COMPANY = 1u << 26,     /* company, firm, retailer: a business, never a public body */
   W_NOUN_F = 1u << 27,      /* wife, actress, queen: a woman (any "-woman" too) */
-  W_NOUN_M = 1u << 28       /* husband, actor, king: a man (any "-man" too) */
+  W_NOUN_M = 1u << 28,      /* husband, actor, king: a man (any "-man" too) */
+  W_PUBLIC = 1u << 29       /* agency, regulator: "the agency" may be any public body */
 };
 
 typedef struct cue_entry {
