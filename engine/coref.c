@@ -111,6 +111,8 @@ static int spokes(attrib_doc *d, const mention *m) {
 #define ANT_BODY (1u << 9)
 /* ... or a public body only ("the agency" for the Transit Authority) */
 #define ANT_PUBLIC (1u << 10)
+/* ... and one person: "the diplomat" is never "officials" */
+#define ANT_SINGULAR (1u << 11)
 
 /* Is entity e a public body: its first name mention ends in an
  * organisation head (Belgian Competition Authority, Ministry of Health)? */
@@ -168,6 +170,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     if ((types & ANT_COMPANY) && m->entity >= 0 && public_body(d, m->entity))
       continue; /* "the company" is not the competition authority */
     if ((types & ANT_PUBLIC) && (m->entity < 0 || !public_body(d, m->entity)))
+      continue;
+    if ((types & ANT_SINGULAR) && m->plural)
       continue;
     uint8_t g = person_desc ? m->gender : ENTITY(d, m->entity).gender;
     if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
@@ -248,8 +252,11 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
  * the matter", "close to the campaign", "briefed on the talks"). */
 static uint32_t head_end(attrib_doc *d, uint32_t k, uint32_t end) {
   uint32_t e = k + 1;
-  while (e < end && is_word(&TOK(d, e)) && (TOK(d, e).flags & T_LOWER) && (TOK(d, e).words & HEAD_NOUNS) &&
-         TOK(d, e).cue < 0)
+  /* "party chairwoman", and in title case "Secretary General" */
+  while (e < end && is_word(&TOK(d, e)) &&
+         ((TOK(d, e).flags & T_LOWER) ||
+          ((TOK(d, e - 1).flags & T_CAP) && (TOK(d, e).flags & T_CAP) && TOK(d, e).mention < 0)) &&
+         (TOK(d, e).words & HEAD_NOUNS) && TOK(d, e).cue < 0)
     e++;
   if (e < end && (tok_is(&TOK(d, e), "familiar") || tok_is(&TOK(d, e), "close") ||
                   tok_is(&TOK(d, e), "briefed") || tok_is(&TOK(d, e), "knowledgeable") ||
@@ -287,7 +294,7 @@ static int possessive_head(attrib_doc *d, uint32_t j, uint32_t end, uint32_t *ou
 static int32_t leader_ref(attrib_doc *d, uint32_t i, const token *h) {
   if (!tok_is_lower(&TOK(d, i), "the") || !(h->words & W_LEADER) || !(h->flags & T_LOWER))
     return -1;
-  return antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+  return antecedent(d, i, (1u << ATTRIB_PERSON) | ANT_SINGULAR, 0, 3);
 }
 
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
@@ -413,7 +420,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     *out_end = k + 1;
     *type = ATTRIB_PERSON;
     if (tok_is_lower(t, "the"))
-      *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+      *ent = antecedent(d, i, (1u << ATTRIB_PERSON) | ANT_SINGULAR, 0, 3);
     return 1;
   }
   if (k >= end || TOK(d, k).mention >= 0)
@@ -458,7 +465,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       return 0;
     *type = ATTRIB_PERSON;
     if (tok_is_lower(t, "the") && !*plural)
-      *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+      *ent = antecedent(d, i, (1u << ATTRIB_PERSON) | ANT_SINGULAR, 0, 3);
     return 1;
   }
   /* "the authority's regional manager": the organisation's person */
@@ -529,7 +536,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       return 1;
   }
   if ((hw & W_PERSON_NOUN) && tok_is_lower(t, "the")) {
-    *ent = antecedent(d, i, 1u << ATTRIB_PERSON, 0, 3);
+    *ent = antecedent(d, i, (1u << ATTRIB_PERSON) | ANT_SINGULAR, 0, 3);
     *type = ATTRIB_PERSON;
     return 1;
   }

@@ -25,8 +25,12 @@ static int name_tok_test(const token *t) {
     return 0;
   const char *k = t->key;
   uint32_t n = t->key_len;
-  /* You've, We'll, Don't: contractions are never names */
-  if (n > 2 && (k[n - 2] == '\'' || k[n - 3] == '\'' || (n > 3 && memcmp(k + n - 3, "n't", 3) == 0)))
+  /* You've, We'll, Don't, I'd: contractions are never names (Fusitu'a is one) */
+  if (n > 2 && ((k[n - 2] == '\'' && strchr("sdm", k[n - 1] | 0x20)) ||
+                (k[n - 3] == '\'' && (memcmp(k + n - 2, "ve", 2) == 0 || memcmp(k + n - 2, "ll", 2) == 0 ||
+                                      memcmp(k + n - 2, "re", 2) == 0 || memcmp(k + n - 2, "VE", 2) == 0 ||
+                                      memcmp(k + n - 2, "LL", 2) == 0 || memcmp(k + n - 2, "RE", 2) == 0)) ||
+                (n > 3 && memcmp(k + n - 3, "n't", 3) == 0)))
     return 0;
   /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
   static const char *const adj[] = {
