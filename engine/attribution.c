@@ -426,7 +426,9 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
       const char *v = lastq;
       while (v < ps->s + s1 && *v != 'V' && *v != 'v')
         v++;
-      from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : s1 - s0;
+      /* "X said A but added, 'Q'": with no verb after the quote, its frame
+       * is before it and the clauses before the frame still count */
+      from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
     int cue_in = has_cue_symbol(ps->s + s0, s1 - s0); /* else only cue-less rules can match */
     while (s1 > s0 && from < s1 - s0) {
