@@ -37,6 +37,14 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
            tok_is(&TOK(d, i - 1), "of")) &&
           !(m->cue_entries[e].flags & CUE_NOUN))
         break;
+      if (m->cue_entries[e].flags & CUE_NOUNISH) {
+        const token *p = i > 0 && TOK(d, i - 1).para == t->para ? &TOK(d, i - 1) : NULL;
+        int subject =
+            p && ((p->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_AUX)) ||
+                  tok_is(p, "to") || p->key[0] == ',' || ((p->flags & T_CAP) && !(p->flags & T_INITIAL)));
+        if (!subject)
+          break;
+      }
       cue *c = vec_push(&d->cues, &d->mem);
       if (!c)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");

@@ -386,6 +386,8 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
         *flags |= CUE_NOUN;
       else if (strcmp(tok, "bare") == 0)
         *flags |= CUE_BARE;
+      else if (strcmp(tok, "nounish") == 0)
+        *flags |= CUE_NOUNISH;
       else
         return lerr(L, ATTRIB_ERR_MODEL, "unknown cue flag '%s'", tok);
     }
