@@ -636,10 +636,32 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
         }
       }
       /* "Jones, who added that ...": the relative pronoun is Jones speaking */
-      if (t->mention < 0 && tok_is(t, "who") && i >= pa->tok_first + 2 && TOK(d, i - 1).key[0] == ',' &&
-          TOK(d, i - 2).mention >= 0) {
-        mention *a = &MENTION(d, TOK(d, i - 2).mention);
-        if (a->entity >= 0 && a->type == ATTRIB_PERSON && !a->plural) {
+      if (t->mention < 0 && tok_is(t, "who") && i >= pa->tok_first + 2 && TOK(d, i - 1).key[0] == ',') {
+        /* the person right before, or the one an apposition describes:
+         * "Sen. Dianne Feinstein, the ranking Democrat on the committee, who said" */
+        const mention *a = NULL;
+        for (uint32_t k = i - 1; k > pa->tok_first && k + 16 > i && !a; k--) {
+          const token *u = &TOK(d, k - 1);
+          if (u->cue >= 0 || u->quote >= 0 || (u->kind == TK_PUNCT && u->key[0] != ','))
+            break;
+          if (u->mention < 0)
+            continue;
+          const mention *x = &MENTION(d, u->mention);
+          if (x->kind == M_NAME && x->type == ATTRIB_PERSON) {
+            /* its apposition opens right after it, or after a short "of X" */
+            uint32_t c = x->tok_end;
+            if (c < i && (TOK(d, c).words & W_PREP) && (TOK(d, c).flags & T_LOWER))
+              while (c < i && c < x->tok_end + 5 && TOK(d, c).key[0] != ',')
+                c++;
+            if (c < i && TOK(d, c).key[0] == ',')
+              a = x;
+            else
+              break;
+          } else if (k == i - 1 && x->kind != M_NAME)
+            a = x; /* "a spokesman, who" */
+          k = x->tok_first + 1;
+        }
+        if (a && a->entity >= 0 && a->type == ATTRIB_PERSON && !a->plural) {
           if (doc_new_mention(d, i, i + 1, a->entity, M_PRONOUN, ATTRIB_PERSON, a->gender, 0) == -2)
             return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
           continue;

@@ -37,6 +37,14 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
            tok_is(&TOK(d, i - 1), "of")) &&
           !(m->cue_entries[e].flags & CUE_NOUN))
         break;
+      /* "who was told that ...", "were asked": the subject heard, not said */
+      if ((m->cue_entries[e].flags & CUE_TELL) && i > 0 && TOK(d, i - 1).para == t->para &&
+          (tok_is_lower(&TOK(d, i - 1), "was") || tok_is_lower(&TOK(d, i - 1), "were") ||
+           tok_is_lower(&TOK(d, i - 1), "been") || tok_is_lower(&TOK(d, i - 1), "being") ||
+           tok_is_lower(&TOK(d, i - 1), "is") || tok_is_lower(&TOK(d, i - 1), "are") ||
+           tok_is_lower(&TOK(d, i - 1), "be")) &&
+          t->key_len > 2 && (memcmp(t->key + t->key_len - 2, "ed", 2) == 0 || tok_is_lower(t, "told")))
+        break;
       if (m->cue_entries[e].flags & CUE_NOUNISH) {
         const token *p = i > 0 && TOK(d, i - 1).para == t->para ? &TOK(d, i - 1) : NULL;
         int subject =
