@@ -132,6 +132,39 @@ static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   return 0;
 }
 
+/* "OTTAWA —", "CAPE TOWN (Reuters) -": a dateline in capitals names a
+ * place the gazetteer knows in title case. NULL when it does not. */
+static const gaz_entry *dateline_gaz(attrib_doc *d, const paragraph *pa, uint32_t i, uint32_t *ntok) {
+  if (i != pa->tok_first)
+    return NULL;
+  char key[256];
+  size_t kl = 0;
+  for (uint32_t n = 1; n <= 3 && i + n < pa->tok_end; n++) {
+    const token *t = &TOK(d, i + n - 1);
+    if (t->kind != TK_WORD || !(t->flags & T_ALLCAP) || kl + t->key_len + 2 > sizeof key)
+      return NULL;
+    if (kl)
+      key[kl++] = ' ';
+    memcpy(key + kl, t->lkey, t->key_len);
+    if (key[kl] >= 'a' && key[kl] <= 'z')
+      key[kl] = (char)(key[kl] - 32);
+    kl += t->key_len;
+    const token *x = &TOK(d, i + n);
+    if (!(x->kind == TK_PUNCT &&
+          (x->key[0] == '-' || x->key[0] == '(' || x->key[0] == ',' || (unsigned char)x->key[0] == 0xE2)))
+      continue;
+    int32_t e = strmap_get(&d->model->gaz, key, kl);
+    if (e < 0)
+      return NULL;
+    const gaz_entry *g = &d->model->gaz_entries[e];
+    if (g->type != ATTRIB_LOCATION && g->type != ATTRIB_COUNTRY)
+      return NULL;
+    *ntok = n;
+    return g;
+  }
+  return NULL;
+}
+
 static int first_name_gender(attrib_doc *d, const token *t) {
   int32_t v = strmap_get_hashed(&d->model->first_names, t->key, t->key_len, t->hash);
   if (v < 0) { /* Marc-André, Anne-Marie: the first part decides */
@@ -749,6 +782,8 @@ static int collect(ctx *c) {
       token *t = &TOK(d, i);
       uint32_t n = 0;
       const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
+      if (!g && (t->flags & T_ALLCAP))
+        g = dateline_gaz(d, pa, i, &n);
       uint32_t run = org_run(d, i, pa->tok_end);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push(&c->chunks, &d->mem);
