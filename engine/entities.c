@@ -490,6 +490,15 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   token *t = &TOK(d, a);
   if (dateline(d, pa, a, b))
     return -1;
+  /* "a daycare centre in Gonville.", "near Paarl,": a place the gazetteer
+   * does not know, by its preposition */
+  if (n == 1 && a > pa->tok_first && (tok_is(&TOK(d, a - 1), "in") || tok_is(&TOK(d, a - 1), "near")) &&
+      !(t->flags & (T_INITIAL | T_ALLCAP)) && !(t->words & (W_COMMON | HEAD_NOUNS_E | W_TITLE_WORD)) &&
+      !memchr(t->key, '-', t->key_len) && first_name_gender(d, t) < 0 && !seen(&c->lower, t, 1) &&
+      names_get(d, t->key, t->key_len) == -1 &&
+      (b >= pa->tok_end || TOK(d, b).kind == TK_PUNCT || (TOK(d, b).flags & T_LOWER)) &&
+      !(b < pa->tok_end && (TOK(d, b).flags & T_POSSESSIVE)))
+    return ATTRIB_LOCATION;
   if (n == 1 && (t->flags & T_ALLCAP) && t->key_len >= 2 && t->key_len <= 6 &&
       !(t->words & (W_STOPCAP | W_COMMON)))
     return ATTRIB_ORG;
