@@ -882,7 +882,10 @@ static int collect(ctx *c) {
               !ch->after_title && first_name_gender(d, &TOK(d, ch->a)) < 0 && i + gn < pa->tok_end &&
               TOK(d, i + gn).cue >= 0 &&
               (VEC_AT(d->cues, cue, TOK(d, i + gn).cue).entry->flags & CUE_SPEECH) &&
-              !gaz_at(d, ch->a, i, &(uint32_t){0})) {
+              !gaz_at(d, ch->a, i, &(uint32_t){0}) &&
+              !((TOK(d, ch->a).flags & T_INITIAL) &&
+                (ends_with(&TOK(d, ch->a), "ing") || ends_with(&TOK(d, ch->a), "ed") ||
+                 ends_with(&TOK(d, ch->a), "ly") || seen(&c->lower, &TOK(d, ch->a), 1)))) {
             i += gn;
             ch->org = 1;
             break;

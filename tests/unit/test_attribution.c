@@ -187,6 +187,24 @@ START_TEST(descriptions_documents_and_objects) {
 }
 END_TEST
 
+START_TEST(verbs_that_are_not_speech) {
+  /* "a swing state, said": the noun hides no verb */
+  expect_speaker("“We will win it,” Ada Brunner, a senator from a swing state, said.", "We will",
+                 "Ada Brunner", NULL);
+  /* a passive telling verb makes its subject a listener */
+  attrib_doc *d = analyze("Oskar Lind, 71, a retired driver, was told in October that he needed a new knee.");
+  for (size_t i = 0; i < attrib_doc_quote_count(d); i++)
+    ck_assert_msg(speaker_name(d, attrib_doc_quote(d, i)) == NULL, "a listener speaks: %s",
+                  speaker_name(d, attrib_doc_quote(d, i)));
+  attrib_doc_free(d);
+  /* "who" after an apposition is the person described */
+  expect_speaker(
+      "Mara Holt of Leeds, the party's housing spokeswoman, who said the plan “will not add a single "
+      "home”, voted against it.",
+      "will not add", "Mara Holt", NULL);
+}
+END_TEST
+
 START_TEST(study_findings_have_no_speaker) {
   /* a finding document with no author names no one */
   attrib_doc *d = analyze("Larvae from the warm reefs grew faster than others, the study found.");
@@ -217,6 +235,7 @@ int main(void) {
   tcase_add_test(tc, interview_transcripts);
   tcase_add_test(tc, descriptions_documents_and_objects);
   tcase_add_test(tc, study_findings_have_no_speaker);
+  tcase_add_test(tc, verbs_that_are_not_speech);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

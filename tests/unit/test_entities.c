@@ -75,6 +75,24 @@ START_TEST(curly_apostrophes_in_names) {
 }
 END_TEST
 
+START_TEST(places_from_datelines_and_prepositions) {
+  /* a capitalised dateline is the gazetteer's place; an unknown town after
+   * "in" is a place; a country inside a body's name that reports is the body */
+  attrib_doc *d = analyze("OTTAWA — The budget was tabled.\n\nShe runs a bakery in Kellerby, she said.\n\n"
+                          "Athletics Denmark said the race would go ahead.");
+  const attrib_entity *o = find_entity(d, "Ottawa");
+  ck_assert_ptr_nonnull(o);
+  ck_assert_int_eq(o->type, ATTRIB_LOCATION);
+  const attrib_entity *k = find_entity(d, "Kellerby");
+  ck_assert_ptr_nonnull(k);
+  ck_assert_int_eq(k->type, ATTRIB_LOCATION);
+  const attrib_entity *r = find_entity(d, "Athletics Denmark");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_int_eq(r->type, ATTRIB_ORG);
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(organisations_by_distinctive_words) {
   /* "Van der Linde" later is the company, not a person */
   attrib_doc *d = analyze("Van der Linde Logistics Group bought a rival on Monday.\n\n"
@@ -185,6 +203,7 @@ int main(void) {
   tcase_add_test(tc, people_from_weaker_evidence);
   tcase_add_test(tc, organisations_by_distinctive_words);
   tcase_add_test(tc, curly_apostrophes_in_names);
+  tcase_add_test(tc, places_from_datelines_and_prepositions);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
   tcase_add_test(tc, sentence_initial_words_are_not_names);
