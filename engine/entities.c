@@ -1061,6 +1061,27 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       }
     }
   }
+  /* Pass 3: "George Will ... Will said", "Ian Read ... said Read": a known
+   * surname that is also a function word or a verb, next to a reporting verb */
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    token *t = &TOK(d, i);
+    if (t->mention >= 0 || t->kind != TK_WORD || !(t->flags & T_CAP) || (t->flags & (T_INITIAL | T_ALLCAP)) ||
+        (!(t->words & (W_NOT_NAME | W_AUX)) && t->cue < 0))
+      continue;
+    int32_t e = names_get(d, t->key, t->key_len);
+    if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
+      continue;
+    paragraph *tp = &VEC_AT(d->paras, paragraph, t->para);
+    if ((i + 1 < tp->tok_end && TOK(d, i + 1).cue >= 0) ||
+        (i > tp->tok_first && TOK(d, i - 1).cue >= 0 && t->cue < 0)) {
+      if (t->cue >= 0)
+        t->cue = -1; /* the name, not the verb "read" */
+      if (add_mention(d, i, i + 1, e, M_NAME) != 0) {
+        st = oom(err);
+        goto done;
+      }
+    }
+  }
 done:
   strmap_free(&c.cap_mid);
   strmap_free(&c.lower);
