@@ -700,7 +700,17 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
   if (pa->tok_first == pa->tok_end)
     return 0;
   token *t = &TOK(d, pa->tok_first);
-  return (t->words & W_STOPCAP) && (t->flags & (T_CAP | T_ALLCAP));
+  if (!(t->words & W_STOPCAP) || !(t->flags & (T_CAP | T_ALLCAP)))
+    return 0;
+  /* "More than 2 million workers would ... ." is a sentence: six words or
+   * more ending in a full stop are no furniture */
+  unsigned words = 0;
+  for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
+    words += TOK(d, i).kind == TK_WORD;
+  const token *last = &TOK(d, pa->tok_end - 1);
+  if (last->kind == TK_QUOTE && pa->tok_end - pa->tok_first >= 2)
+    last--;
+  return !(words >= 6 && (last->flags & T_SENT_END) && last->kind == TK_PUNCT && last->key[0] != ':');
 }
 
 /* A run of capitalised words ending in an organisation head or suffix,
