@@ -376,8 +376,11 @@ static void strip(ctx *c, chunk *ch, uint32_t end) {
   attrib_doc *d = c->d;
   while (ch->a < ch->b) {
     token *t = &TOK(d, ch->a);
-    /* "Van der Linde" keeps its capitalised particle; "of", "and" never lead */
-    if ((t->words & (W_NOT_NAME | W_STOPCAP | W_DET)) || ((t->words & W_CONNECT) && (t->flags & T_LOWER)) ||
+    /* "Van der Linde" keeps its capitalised particle; "of", "and" never
+     * lead; an organisation opening with a place keeps it ("New York ...") */
+    if (((t->words & (W_NOT_NAME | W_STOPCAP | W_DET)) &&
+         !(ch->org && gaz_at(d, ch->a, ch->b, &(uint32_t){0}))) ||
+        ((t->words & W_CONNECT) && (t->flags & T_LOWER)) ||
         ((t->words & W_TITLE_WORD) && ch->b - ch->a > 1 && first_name_gender(d, t) < 0)) {
       ch->a++;
       continue;
@@ -722,7 +725,9 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
   token *t = &TOK(d, i);
   uint8_t g;
   uint32_t tn = 0;
-  if (!is_name_tok(t) || (t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) || (t->flags & T_IN_HEADLINE))
+  /* "New" opens no name, but "New York Police Department" opens with a place */
+  if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE) ||
+      ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_at(d, i, end, &(uint32_t){0})))
     return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
   if ((tn = title_at(d, i, end, &g)) > 0 &&
