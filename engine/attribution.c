@@ -406,7 +406,9 @@ static int continue_clause(attrib_doc *d, para_syms *ps, size_t prev, size_t c, 
 
 /* Reported speech: rules run on each sentence of the paragraph, where a
  * sentence is the run of symbols up to a '.' outside quotations. */
-static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
+/* Reported speech in paragraph para; a headline ("Trump Says Praise Helps
+ * the U.S.") only by the rules named headline-..., which see nothing else */
+static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int headline) {
   const attrib_model *m = d->model;
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
@@ -435,7 +437,8 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para) {
       int matched = 0;
       for (size_t r = 0; r < m->n_rules; r++) {
         const rule *ru = &m->rules[r];
-        if (ru->kind != RULE_INDIRECT || (ru->needs_cue && !cue_in))
+        if (ru->kind != RULE_INDIRECT || (ru->needs_cue && !cue_in) ||
+            (headline != (strncmp(ru->name, "headline-", 9) == 0)))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)
@@ -884,7 +887,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     if (lead_in(d, &prev, &ps) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     prev = ps;
-    if (d->opts.indirect && !pa->headline && !pa->boilerplate && apply_indirect_rules(d, &ps, p) != 0)
+    if (d->opts.indirect && !pa->boilerplate && apply_indirect_rules(d, &ps, p, pa->headline) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
   if (attribute_transcript(d, nquotes) != 0)

@@ -37,6 +37,9 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
            tok_is(&TOK(d, i - 1), "of")) &&
           !(m->cue_entries[e].flags & CUE_NOUN))
         break;
+      /* "says praise from Putin helps": right after a reporting verb, a noun */
+      if (i > 0 && TOK(d, i - 1).para == t->para && TOK(d, i - 1).cue >= 0)
+        break;
       /* "who was told that ...", "were asked": the subject heard, not said */
       if ((m->cue_entries[e].flags & CUE_TELL) && i > 0 && TOK(d, i - 1).para == t->para &&
           (tok_is_lower(&TOK(d, i - 1), "was") || tok_is_lower(&TOK(d, i - 1), "were") ||
