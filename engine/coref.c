@@ -399,6 +399,12 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       mods++;
       continue;
     }
+    if (age_word(x) && k + 1 < end && is_word(&TOK(d, k + 1)) &&
+        ((TOK(d, k + 1).flags & T_CAP) || (TOK(d, k + 1).words & HEAD_NOUNS))) {
+      k++; /* "a 29-year-old Berlin woman" */
+      mods++;
+      continue;
+    }
     if (x->kind == TK_NUM || age_word(x))
       break; /* "the 43-year-old" is its own head */
     if (!is_word(x) || (x->flags & T_POSSESSIVE))
