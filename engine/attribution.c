@@ -305,6 +305,13 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w1 = k + 1;
   int found = 0;
   int cue_near = has_cue_symbol(ps->s + w0, w1 - w0);
+  /* objects found on the way are masked as plain words for this quote's
+   * rules, so that a rule may still find the speaker after them */
+  enum { MAX_MASKED = 8 };
+  size_t masked[MAX_MASKED];
+  char masked_sym[MAX_MASKED];
+  size_t nmasked = 0;
+  int oom = 0;
   for (size_t r = 0; r < m->n_rules && !found; r++) {
     const rule *ru = &m->rules[r];
     if (ru->kind != RULE_QUOTE || (ru->needs_cue && !cue_near))
@@ -316,12 +323,20 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     size_t sk, se;
     if (!rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
       continue;
-    if (object_unit(d, ps, sk))
-      continue; /* "in a statement to the Observer", "telling reporters": not a speaker */
+    if (object_unit(d, ps, sk)) {
+      /* "in a statement to the Observer", "telling reporters": not a speaker */
+      if (nmasked < MAX_MASKED && sk != k) {
+        masked[nmasked] = sk;
+        masked_sym[nmasked++] = ps->s[sk];
+        ps->s[sk] = 'w';
+        r--; /* the same rule once more */
+      }
+      continue;
+    }
     int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se, 0);
     if (mi == -2) {
-      ps->s[k] = saved;
-      return -1;
+      oom = 1; /* restore the symbols, then fail */
+      break;
     }
     q->speaker_mention = mi;
     q->confidence = rule_confidence(d, ru, mi);
@@ -329,8 +344,12 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     set_cue_adr(d, q, ps, ru, ov, rc);
     found = 1;
   }
+  while (nmasked > 0) {
+    nmasked--;
+    ps->s[masked[nmasked]] = masked_sym[nmasked];
+  }
   ps->s[k] = saved;
-  return 0;
+  return oom ? -1 : 0;
 }
 
 /* The reported clause in tokens [a, b) with "that" and punctuation trimmed;
