@@ -512,6 +512,16 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   }
   if (n >= 2 && n <= 4 && (apposition_role(d, b, pa->tok_end) || followed_by_cue(d, b, pa->tok_end)))
     return ATTRIB_PERSON;
+  /* '"...," said Hayati Camlica, who owns a repair shop': a speaker named
+   * right after the quote and its verb */
+  if (n >= 2 && n <= 4 && after_cue(d, a, b, pa->tok_end) && a >= pa->tok_first + 2 &&
+      (TOK(d, a - 2).kind == TK_QUOTE || TOK(d, a - 2).key[0] == ',')) {
+    int plain = 1;
+    for (uint32_t i = a; i < b && plain; i++)
+      plain = !(TOK(d, i).words & (W_COMMON | HEAD_NOUNS_E | W_ORG_SUFFIX));
+    if (plain)
+      return ATTRIB_PERSON;
+  }
   /* "The Secretary General of the Forum, Taniela Fusitu'a, said": a name in
    * apposition right before the verb (not "in the Upper East Region, said") */
   if (n >= 2 && n <= 4 && a > pa->tok_first && TOK(d, a - 1).key[0] == ',' && b + 1 < pa->tok_end &&
