@@ -630,7 +630,12 @@ static int naming_term(attrib_doc *d, const quote *q) {
   unsigned words = 0;
   for (uint32_t i = q->tok_first; i < q->tok_end; i++)
     words += TOK(d, i).kind == TK_WORD;
-  return words <= 3 && q->open_tok > 0 && tok_is_lower(&TOK(d, q->open_tok - 1), "as");
+  if (words > 3 || q->open_tok == 0 || !tok_is_lower(&TOK(d, q->open_tok - 1), "as"))
+    return 0;
+  /* "described the plan as 'reckless'" quotes the speaker's word; "named",
+   * "labelled ... as 'malicious'" a term */
+  const token *c = q->cue_tok_first >= 0 ? &TOK(d, (uint32_t)q->cue_tok_first) : NULL;
+  return !c || c->cue < 0 || (VEC_AT(d->cues, cue, c->cue).entry->flags & CUE_NAMING);
 }
 
 /* "Cruz continued:" closing one paragraph, the quotation opening the

@@ -388,6 +388,8 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
         *flags |= CUE_BARE;
       else if (strcmp(tok, "nounish") == 0)
         *flags |= CUE_NOUNISH;
+      else if (strcmp(tok, "naming") == 0)
+        *flags |= CUE_NAMING;
       else
         return lerr(L, ATTRIB_ERR_MODEL, "unknown cue flag '%s'", tok);
     }

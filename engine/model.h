@@ -68,7 +68,8 @@ enum {
   CUE_TELL = 4,   /* takes an addressee: told X */
   CUE_NOUN = 8,   /* a multiword cue like "according to" */
   CUE_BARE = 16,   /* reports a clause without "that": said it would */
-  CUE_NOUNISH = 32 /* a form mostly used as a noun ("swing state"): a verb only after its subject */
+  CUE_NOUNISH = 32, /* a form mostly used as a noun ("swing state"): a verb only after its subject */
+  CUE_NAMING = 64   /* label, dub, brand: "as 'X'" after them quotes a term */
 };
 
 typedef struct rule {

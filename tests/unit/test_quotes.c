@@ -87,11 +87,16 @@ START_TEST(unbalanced_straight_quotes) {
 END_TEST
 
 START_TEST(classification) {
-  attrib_doc *d = analyze("“The plan is sound,” he said. She described it as “fantasy arithmetic” and asked "
+  attrib_doc *d = analyze("“The plan is sound,” he said. She labelled it as “fantasy” and asked "
                           "whether the ministry had “any evidence of a funding gap at all”.");
   ck_assert_int_eq(find_quote(d, "The plan")->kind, ATTRIB_DIRECT);
+  /* after a naming verb, a few words after "as" are a term */
   ck_assert_int_eq(find_quote(d, "fantasy")->kind, ATTRIB_SCARE);
   ck_assert_int_eq(find_quote(d, "any evidence")->kind, ATTRIB_PARTIAL);
+  attrib_doc_free(d);
+  /* after a reporting verb they are the speaker's own words */
+  d = analyze("Marta Quist spoke first. She described it as “fantasy arithmetic” on Monday.");
+  ck_assert_int_eq(find_quote(d, "fantasy")->kind, ATTRIB_PARTIAL);
   attrib_doc_free(d);
 }
 END_TEST
