@@ -535,8 +535,9 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
        * just before, when none is called an agency */
       if (*ent < 0 && (hw & W_PUBLIC))
         *ent = antecedent(d, i, (1u << ATTRIB_ORG) | ANT_PUBLIC, 0, 3);
-      if (*ent < 0 && !(hw & W_ROLE))
-        return 0; /* "the agency" with no agency named: no speaker of its own */
+      /* "the editorial board said" with no board named: a body of its own
+       * when it is quoted (what it reports stays unattributed, see
+       * speaker_of) */
     }
     if (*ent >= 0 || !(hw & W_ROLE))
       return 1;
