@@ -338,6 +338,14 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 1;
   }
   int det = (t->words & W_DET) != 0;
+  /* '"...," another said', "Some said they would": the quantifier speaks */
+  if ((t->words & W_QUANT) && i + 1 < end && TOK(d, i + 1).cue >= 0 &&
+      (VEC_AT(d->cues, cue, TOK(d, i + 1).cue).entry->flags & CUE_SPEECH)) {
+    *out_end = i + 1;
+    *type = ATTRIB_PERSON;
+    *plural = !(tok_is_lower(t, "another") || tok_is_lower(t, "one"));
+    return 1;
+  }
   if (det)
     k++;
   /* "Health economists", "Security researchers": a bare plural keeps its modifiers */

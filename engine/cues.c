@@ -5,6 +5,16 @@
 
 #include "doc.h"
 
+/* "another tweeted", "some said", "one wrote": after a quantifier a past
+ * form is the verb of the quantifier standing as subject ("some reports"
+ * and "one claim" stay nouns). */
+static int quantifier_subject(const token *q, const token *t, const char *lemma) {
+  if (!(q->words & W_QUANT) || t->key_len < 3 || t->key[t->key_len - 1] == 's')
+    return 0;
+  size_t ll = strlen(lemma);
+  return !(t->key_len == ll && memcmp(t->lkey, lemma, ll) == 0);
+}
+
 attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
   uint32_t n = NTOK(d);
@@ -35,7 +45,8 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
       if (i > 0 && TOK(d, i - 1).para == t->para &&
           ((TOK(d, i - 1).words & W_DET) || (TOK(d, i - 1).flags & T_POSSESSIVE) ||
            tok_is(&TOK(d, i - 1), "of")) &&
-          !(m->cue_entries[e].flags & CUE_NOUN))
+          !(m->cue_entries[e].flags & CUE_NOUN) &&
+          !quantifier_subject(&TOK(d, i - 1), t, m->cue_entries[e].lemma))
         break;
       /* "says praise from Putin helps": right after a reporting verb, a noun */
       if (i > 0 && TOK(d, i - 1).para == t->para && TOK(d, i - 1).cue >= 0)

@@ -328,6 +328,7 @@ static const struct {
     {"noun-f", W_NOUN_F},
     {"noun-m", W_NOUN_M},
     {"public-noun", W_PUBLIC},
+    {"quantifier", W_QUANT},
 };
 
 /* lexicon: class|word|word */

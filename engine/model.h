@@ -54,7 +54,8 @@ enum {
   W_COMPANY = 1u << 26,     /* company, firm, retailer: a business, never a public body */
   W_NOUN_F = 1u << 27,      /* wife, actress, queen: a woman (any "-woman" too) */
   W_NOUN_M = 1u << 28,      /* husband, actor, king: a man (any "-man" too) */
-  W_PUBLIC = 1u << 29       /* agency, regulator: "the agency" may be any public body */
+  W_PUBLIC = 1u << 29,      /* agency, regulator: "the agency" may be any public body */
+  W_QUANT = 1u << 30        /* another, some, many: a quantifier that may stand as a subject */
 };
 
 typedef struct cue_entry {
