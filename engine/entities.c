@@ -479,6 +479,9 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
       ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) ||
        seen(&c->lower, &TOK(d, a), 1)))
     return -1;
+  /* "More from Sport", "More from Technology": a section, not an author */
+  if (ch->byline && !ch->after_title && n == 1 && (TOK(d, a).words & W_COMMON))
+    return -1;
   if (ch->after_title || ch->byline) {
     *gender = ch->title_gender;
     return ATTRIB_PERSON;
