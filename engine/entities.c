@@ -842,6 +842,9 @@ static int collect(ctx *c) {
         if (tl > n && i + tl < pa->tok_end && is_name_tok(&TOK(d, i + tl)))
           g = NULL;
       }
+      /* "Takes Leader's Jersey": in a headline a common word is no place */
+      if (g && n == 1 && pa->headline && (t->words & W_COMMON))
+        g = NULL;
       if (g && !(n == 1 && (t->words & W_NOT_NAME) && (t->flags & T_INITIAL))) {
         int32_t ent = gaz_entity(d, g, i, i + n);
         if (ent < 0 || add_mention(d, i, i + n, ent, M_NAME) != 0)
