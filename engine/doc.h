@@ -60,6 +60,10 @@ typedef struct token {
   int32_t cue;     /* index of the cue starting here, or -1 */
   int32_t mention; /* mention covering this token, or -1 */
   uint32_t words;  /* W_* bits of the word (exact, then lower-cased) */
+  /* the rest of the token's lexicon records (segment.c), so that later
+   * stages look nothing up: first words of entries (exact key, cues by
+   * the lower-case key) and LEX_* flags of the exact key */
+  uint8_t gaz_first, title_first, cue_first, lex;
 } token;
 
 typedef struct quote {

@@ -80,7 +80,7 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t longest = strmap_get_hashed(&m->gaz_first, t->key, t->key_len, t->hash);
+  int32_t longest = t->gaz_first;
   if (longest <= 0)
     return NULL;
   char key[1024];
@@ -106,7 +106,7 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
  * its gender in *g. 0 when none. */
 static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   const attrib_model *m = d->model;
-  int32_t longest = strmap_get_hashed(&m->title_first, TOK(d, i).key, TOK(d, i).key_len, TOK(d, i).hash);
+  int32_t longest = TOK(d, i).title_first;
   if (longest <= 0)
     return 0;
   char key[256];
@@ -129,13 +129,16 @@ static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
 }
 
 static int first_name_gender(attrib_doc *d, const token *t) {
-  int32_t v = strmap_get_hashed(&d->model->first_names, t->key, t->key_len, t->hash);
-  if (v < 0) { /* Marc-André, Anne-Marie: the first part decides */
+  int v = t->lex & (LEX_NAME_M | LEX_NAME_F);
+  if (!v) { /* Marc-André, Anne-Marie: the first part decides */
     const char *h = memchr(t->key, '-', t->key_len);
-    if (h && h > t->key)
-      v = strmap_get(&d->model->first_names, t->key, (size_t)(h - t->key));
+    if (h && h > t->key) {
+      size_t n = (size_t)(h - t->key);
+      const lex_rec *r = lexicon_get(&d->model->lex, t->key, n, strmap_hash(t->key, n));
+      v = r ? r->flags & (LEX_NAME_M | LEX_NAME_F) : 0;
+    }
   }
-  return v < 0 ? -1 : v;
+  return v ? v : -1;
 }
 
 static int ends_with(const token *t, const char *suf) {

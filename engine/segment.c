@@ -74,8 +74,8 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
     return 0;
   memcpy(buf, s + a, b - a);
   buf[b - a] = '.';
-  int32_t w = strmap_get(&m->words, buf, b - a + 1);
-  return w >= 0 && (w & W_ABBREV);
+  const lex_rec *r = lexicon_get(&m->lex, buf, b - a + 1, strmap_hash(buf, b - a + 1));
+  return r && (r->words & W_ABBREV);
 }
 
 static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
@@ -370,16 +370,26 @@ static int wants_lower_words(const token *t) {
   return (t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key;
 }
 
-/* Word classes of one token (finish_token done). */
-static void token_words(const attrib_model *m, token *t) {
-  if (wants_words(t)) {
-    int32_t w = strmap_get_hashed(&m->words, t->key, t->key_len, t->hash);
-    if (w > 0)
-      t->words |= (uint32_t)w;
-    if (wants_lower_words(t)) {
-      w = strmap_get_hashed(&m->words, t->lkey, t->key_len, t->lhash);
-      if (w > 0)
-        t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
+/* Word classes and the rest of the lexicon record of one token
+ * (finish_token done): one lookup of its key, one of its lower-case key
+ * when that differs. */
+static void token_lex(const attrib_model *m, token *t) {
+  const lex_rec *r = lexicon_get(&m->lex, t->key, t->key_len, t->hash);
+  if (r) {
+    if (wants_words(t))
+      t->words |= r->words;
+    t->gaz_first = r->gaz_first;
+    t->title_first = r->title_first;
+    t->lex = r->flags;
+    if (t->lkey == t->key)
+      t->cue_first = r->cue_first;
+  }
+  if (t->lkey != t->key && wants_words(t)) {
+    r = lexicon_get(&m->lex, t->lkey, t->key_len, t->lhash);
+    if (r) {
+      t->cue_first = r->cue_first;
+      if (wants_lower_words(t))
+        t->words |= r->words & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
     }
   }
 }
@@ -452,15 +462,13 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         t->flags |= T_SPACE_BEFORE;
       if (i + 1 < pa->tok_end ? TOK(d, i + 1).start > t->end : 1)
         t->flags |= T_SPACE_AFTER;
-      if (wants_words(t)) {
-        strmap_prefetch(&m->words, t->hash);
-        if (wants_lower_words(t))
-          strmap_prefetch(&m->words, t->lhash);
-      }
+      lexicon_prefetch(&m->lex, t->hash);
+      if (t->lkey != t->key && wants_words(t))
+        lexicon_prefetch(&m->lex, t->lhash);
     }
     /* the slots of the whole paragraph are on their way */
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
-      token_words(m, &TOK(d, i));
+      token_lex(m, &TOK(d, i));
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. */
     uint32_t sent_first = pa->tok_first;
@@ -480,7 +488,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
         token *n = &TOK(d, i + 1);
-        int title = strmap_get_hashed(&m->titles, t->key, t->key_len, t->hash) >= 0;
+        int title = (t->lex & LEX_TITLE) != 0;
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
       if (end_here || last + 1 >= pa->tok_end) {
