@@ -68,7 +68,7 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
 }
 
 /* Longest gazetteer entry starting at token i, within the paragraph. */
-static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
+static const gaz_entry *gaz_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
   const attrib_model *m = d->model;
   token *t = &TOK(d, i);
   if (t->kind == TK_HANDLE) {
@@ -102,9 +102,18 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
   return NULL;
 }
 
+/* Asked of nearly every token, and nearly every token starts no entry:
+ * the answer from the token itself, inline. */
+static inline const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
+  const token *t = &TOK(d, i);
+  if (t->kind == TK_WORD ? !t->gaz_first : t->kind != TK_HANDLE)
+    return NULL;
+  return gaz_at_slow(d, i, end, ntok);
+}
+
 /* A title (Dr., Prime Minister, CEO) starting at token i: its length, and
  * its gender in *g. 0 when none. */
-static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
+static uint32_t title_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   const attrib_model *m = d->model;
   int32_t longest = TOK(d, i).title_first;
   if (longest <= 0)
@@ -126,6 +135,10 @@ static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
     }
   }
   return 0;
+}
+
+static inline uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
+  return TOK(d, i).title_first ? title_at_slow(d, i, end, g) : 0;
 }
 
 static int first_name_gender(attrib_doc *d, const token *t) {
