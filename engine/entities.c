@@ -324,7 +324,7 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 static int seen(const strmap *m, const token *t, int lower) {
   if (!lower)
     return strmap_get_hashed(m, t->key, t->key_len, t->hash) >= 0;
-  return t->key_len < 128 && strmap_get_hashed(m, t->lkey, t->key_len, t->lhash) >= 0;
+  return t->key_len < 128 && strmap_get_hashed(m, t->lkey, t->key_len, tok_lhash(t)) >= 0;
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */

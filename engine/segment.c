@@ -78,8 +78,7 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
   return r && (r->words & W_ABBREV);
 }
 
-static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                    UChar32 first) {
+static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para) {
   token *t = vec_push(toks, a);
   if (!t)
     return -1;
@@ -87,7 +86,6 @@ static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t k
   t->end = end;
   t->kind = kind;
   t->para = para;
-  t->cp = (uint32_t)(first < 0 ? 0 : first);
   t->quote = t->cue = t->mention = -1;
   return 0;
 }
@@ -115,14 +113,14 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
             break;
           j = n3;
         }
-        if (push_tok(toks, a, i, j, TK_HANDLE, para, c) != 0)
+        if (push_tok(toks, a, i, j, TK_HANDLE, para) != 0)
           return -1;
         i = j;
         continue;
       }
     }
     if (!is_word_cp(c)) {
-      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, c) != 0)
+      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para) != 0)
         return -1;
       i = nx;
       continue;
@@ -185,13 +183,13 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para, c) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para) != 0)
         return -1;
-      if (push_tok(toks, a, split, j, TK_WORD, para, '\'') != 0)
+      if (push_tok(toks, a, split, j, TK_WORD, para) != 0)
         return -1;
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, c) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para) != 0)
         return -1;
       if (wend > j)
         VEC_AT(*toks, token, toks->len - 1).flags |= T_ABBREV;
@@ -218,7 +216,7 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
     const char *key = lower ? t->lkey : t->key;
     memcpy(buf + o, key, t->key_len);
     o += t->key_len;
-    h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? t->lhash : t->hash);
+    h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? tok_lhash(t) : t->hash);
     off[k + 1] = o;
     hash[k + 1] = h;
   }
@@ -251,18 +249,16 @@ static int finish_token_slow(attrib_doc *d, token *t) {
       t->key_len = (uint32_t)n;
     }
   }
-  /* the hashes of the key and of its lower-case form, in one pass */
-  uint32_t h = STRMAP_HASH_INIT, lh = STRMAP_HASH_INIT;
+  /* the hash of the key, and whether it has a lower-case form */
+  uint32_t h = STRMAP_HASH_INIT;
   int has_upper = 0;
   for (uint32_t k = 0; k < t->key_len; k++) {
     unsigned char ch = (unsigned char)t->key[k];
     unsigned char lc = (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch + 32) : ch;
     has_upper |= lc != ch;
     h = (h ^ ch) * 16777619u;
-    lh = (lh ^ lc) * 16777619u;
   }
   t->hash = h;
-  t->lhash = lh;
   t->lkey = t->key;
   if (has_upper) {
     char *lk = arena_strndup(&d->mem, t->key, t->key_len);
@@ -339,20 +335,15 @@ static int finish_token(attrib_doc *d, token *t) {
   t->key = d->copy + t->start;
   t->key_len = t->end - t->start;
   t->hash = h;
-  t->lhash = h;
   t->lkey = t->key;
   if (upper) { /* the lower-case key and its hash, for the few that need one */
     char *lk = arena_strndup(&d->mem, t->key, t->key_len);
     if (!lk)
       return -1;
-    uint32_t lh = STRMAP_HASH_INIT;
-    for (uint32_t k = 0; k < t->key_len; k++) {
+    for (uint32_t k = 0; k < t->key_len; k++)
       if (lk[k] >= 'A' && lk[k] <= 'Z')
         lk[k] = (char)(lk[k] + 32);
-      lh = (lh ^ (unsigned char)lk[k]) * 16777619u;
-    }
     t->lkey = lk;
-    t->lhash = lh;
   }
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     t->flags |= first_case;
@@ -385,7 +376,7 @@ static void token_lex(const attrib_model *m, token *t) {
       t->cue_first = r->cue_first;
   }
   if (t->lkey != t->key && wants_words(t)) {
-    r = lexicon_get(&m->lex, t->lkey, t->key_len, t->lhash);
+    r = lexicon_get(&m->lex, t->lkey, t->key_len, tok_lhash(t));
     if (r) {
       t->cue_first = r->cue_first;
       if (wants_lower_words(t))
@@ -464,7 +455,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         t->flags |= T_SPACE_AFTER;
       lexicon_prefetch(&m->lex, t->hash);
       if (t->lkey != t->key && wants_words(t))
-        lexicon_prefetch(&m->lex, t->lhash);
+        lexicon_prefetch(&m->lex, tok_lhash(t));
     }
     /* the slots of the whole paragraph are on their way */
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
