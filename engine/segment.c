@@ -78,15 +78,13 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
   return r && (r->words & W_ABBREV);
 }
 
-static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para) {
-  token *t = vec_push(toks, a);
-  if (!t)
+static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para) {
+  token *t;
+  if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
+    t = &VEC_AT(*toks, token, toks->len++);
+  else if (!(t = vec_push_grow(toks, a)))
     return -1;
-  t->start = start;
-  t->end = end;
-  t->kind = kind;
-  t->para = para;
-  t->quote = t->cue = t->mention = -1;
+  *t = (token){.start = start, .end = end, .kind = kind, .para = para, .quote = -1, .cue = -1, .mention = -1};
   return 0;
 }
 
