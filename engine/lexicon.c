@@ -19,26 +19,6 @@ static inline const char *slot_key(const lex_slot *s) {
   return s->len <= LEX_INLINE ? s->key.in : s->key.ptr;
 }
 
-/* Most keys are a short word: a byte loop beats a call to memcmp. */
-static inline int same_bytes(const char *a, const char *b, size_t n) {
-  if (n > 16)
-    return memcmp(a, b, n) == 0;
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return 0;
-  return 1;
-}
-
-static inline lex_slot *find(lex_slot *slots, size_t cap, const char *key, size_t n, uint32_t h) {
-  size_t i = h & (cap - 1);
-  for (;;) {
-    lex_slot *s = &slots[i];
-    if (!s->len || (s->hash == h && s->len == n && same_bytes(slot_key(s), key, n)))
-      return s;
-    i = (i + 1) & (cap - 1);
-  }
-}
-
 int lexicon_reserve(lexicon *x, size_t n) {
   /* at most a third full: most lookups miss (a capitalised word is rarely
    * listed as written), and a miss probes until an empty slot */
@@ -56,7 +36,7 @@ int lexicon_reserve(lexicon *x, size_t n) {
   for (size_t i = 0; i < x->cap; i++) {
     lex_slot *s = &x->slots[i];
     if (s->len)
-      *find(slots, cap, slot_key(s), s->len, s->hash) = *s;
+      *lexicon_find(slots, cap, slot_key(s), s->len, s->hash) = *s;
   }
   free(x->mem);
   x->mem = mem;
@@ -70,7 +50,7 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
     return NULL;
   if ((x->count + 1) * 4 >= x->cap * 3 && lexicon_reserve(x, x->count * 2 + 1) != 0)
     return NULL;
-  lex_slot *s = find(x->slots, x->cap, key, n, h);
+  lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   if (!s->len) {
     if (n <= LEX_INLINE) {
       memcpy(s->key.in, key, n);
@@ -85,11 +65,4 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
     x->count++;
   }
   return &s->rec;
-}
-
-const lex_rec *lexicon_get(const lexicon *x, const char *key, size_t n, uint32_t h) {
-  if (!x->cap || !n || n > LEX_MAX_KEY)
-    return NULL;
-  const lex_slot *s = find(x->slots, x->cap, key, n, h);
-  return s->len ? &s->rec : NULL;
 }

@@ -55,8 +55,33 @@ int lexicon_reserve(lexicon *x, size_t n);
  * absent (a long key is copied into a). NULL when the key is empty or too
  * long, or out of memory. */
 lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
-/* The record of key[0, n), or NULL when the key is none of the model's. */
-const lex_rec *lexicon_get(const lexicon *x, const char *key, size_t n, uint32_t h);
+/* The slot of key[0, n) (hash h), or the empty slot where it would go.
+ * Most keys are a short word: a byte loop beats a call to memcmp. */
+static inline lex_slot *lexicon_find(lex_slot *slots, size_t cap, const char *key, size_t n, uint32_t h) {
+  size_t i = h & (cap - 1);
+  for (;;) {
+    lex_slot *s = &slots[i];
+    if (!s->len)
+      return s;
+    if (s->hash == h && s->len == n) {
+      const char *k = n <= LEX_INLINE ? s->key.in : s->key.ptr;
+      size_t j = 0;
+      while (j < n && k[j] == key[j])
+        j++;
+      if (j == n)
+        return s;
+    }
+    i = (i + 1) & (cap - 1);
+  }
+}
+/* The record of key[0, n), or NULL when the key is none of the model's.
+ * Inline: every token asks. */
+static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size_t n, uint32_t h) {
+  if (!x->cap || !n || n > LEX_MAX_KEY)
+    return NULL;
+  const lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
+  return s->len ? &s->rec : NULL;
+}
 static inline void lexicon_prefetch(const lexicon *x, uint32_t h) {
 #if defined(__GNUC__)
   if (x->cap)
