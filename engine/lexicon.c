@@ -20,8 +20,8 @@ static inline const char *slot_key(const lex_slot *s) {
 }
 
 int lexicon_reserve(lexicon *x, size_t n) {
-  /* at most a third full: most lookups miss (a capitalised word is rarely
-   * listed as written), and a miss probes until an empty slot */
+  /* at most two thirds full (the built-in model: 80,000 keys in 128k
+   * slots, 4 MB); a third full probes less but measured no faster */
   size_t cap = 64;
   while (cap < n * 3 / 2)
     cap *= 2;
