@@ -101,13 +101,25 @@ static int cmp_order(const void *a, const void *b) {
 }
 
 /* Sorts by (key, idx), a total order: lists mostly come in text order
- * already, and a sorted one needs no qsort. */
+ * already, and a sorted one needs no qsort. A short one (an entity's
+ * mentions) is sorted in place: qsort's buffer and calls cost more. */
 static void sort_orders(order *o, size_t n) {
-  for (size_t k = 1; k < n; k++)
-    if (cmp_order(&o[k - 1], &o[k]) > 0) {
-      qsort(o, n, sizeof(order), cmp_order);
-      return;
-    }
+  size_t k = 1;
+  while (k < n && cmp_order(&o[k - 1], &o[k]) <= 0)
+    k++;
+  if (k >= n)
+    return;
+  if (n > 32) { /* insertion sort is quadratic */
+    qsort(o, n, sizeof(order), cmp_order);
+    return;
+  }
+  for (; k < n; k++) {
+    order x = o[k];
+    size_t j = k;
+    for (; j > 0 && cmp_order(&o[j - 1], &x) > 0; j--)
+      o[j] = o[j - 1];
+    o[j] = x;
+  }
 }
 
 static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end) {

@@ -95,15 +95,39 @@ static char quote_sym(const quote *q) {
   }
 }
 
-/* The symbols of paragraph p. */
-static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps) {
+/* Storage for the symbols of a paragraph, reused from one paragraph to
+ * the next: fresh arrays for each came to a sixth of all the memory a long
+ * document takes. */
+typedef struct sym_buf {
+  char *s;
+  unit *u;
+  uint32_t cap; /* units (and symbols, with the final NUL) s and u hold */
+} sym_buf;
+
+/* The symbols of paragraph p, in buf (NULL: in fresh arena memory). */
+static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, p);
   uint32_t n = pa->tok_end - pa->tok_first;
-  ps->s = arena_alloc(&d->mem, n + 1);
-  ps->u = arena_array(&d->mem, n + 1, sizeof(unit));
+  if (!buf || buf->cap < n + 1) {
+    /* grown by half again: a run of ever longer paragraphs allocates
+     * O(log) times, not once per paragraph */
+    uint32_t cap = n + 1 + (buf ? (n + 1) / 2 : 0);
+    ps->s = arena_alloc(&d->mem, cap);
+    ps->u = arena_array(&d->mem, cap, sizeof(unit));
+    if (!ps->s || !ps->u)
+      return -1;
+    if (buf) {
+      buf->s = ps->s;
+      buf->u = ps->u;
+      buf->cap = cap;
+    }
+  } else { /* cleared as the arena would have */
+    ps->s = buf->s;
+    ps->u = buf->u;
+    memset(ps->s, 0, n + 1);
+    memset(ps->u, 0, (n + 1) * sizeof(unit));
+  }
   ps->n = 0;
-  if (!ps->s || !ps->u)
-    return -1;
   for (uint32_t i = pa->tok_first; i < pa->tok_end;) {
     token *t = &TOK(d, i);
     unit *u = &ps->u[ps->n];
@@ -592,7 +616,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
   para_syms ps;
   out[0] = '\0';
-  if (cap && symbolise(d, p, &ps) == 0)
+  if (cap && symbolise(d, p, &ps, NULL) == 0)
     snprintf(out, cap, "%s", ps.s);
 }
 
@@ -883,12 +907,16 @@ static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   uint32_t nquotes = (uint32_t)d->quotes.len;
   para_syms prev = {0};
+  /* two buffers, in turn: a paragraph's symbols are kept while the next
+   * paragraph's are used (lead_in) */
+  sym_buf bufs[2] = {{0}};
+  unsigned cur = 0;
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->tok_first == pa->tok_end)
       continue;
     para_syms ps;
-    if (symbolise(d, p, &ps) != 0)
+    if (symbolise(d, p, &ps, &bufs[cur]) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     for (uint32_t k = 0; k < ps.n; k++) {
       char c = ps.s[k];
@@ -911,6 +939,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     if (lead_in(d, &prev, &ps) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     prev = ps;
+    cur ^= 1;
     if (d->opts.indirect && !pa->boilerplate && apply_indirect_rules(d, &ps, p, pa->headline) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }

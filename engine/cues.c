@@ -25,7 +25,7 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
     /* a key too long for the buffers cannot be a cue */
     if (t->key_len + 2 >= 128)
       continue;
-    int32_t longest = strmap_get_hashed(&m->cue_first, t->lkey, t->key_len, t->lhash);
+    int32_t longest = t->cue_first; /* looked up by segment_stage */
     if (longest <= 0)
       continue;
     char key[256];

@@ -50,8 +50,6 @@ typedef struct token {
   uint32_t key_len;
   uint32_t hash;    /* strmap_hash of key: every map lookup of the token reuses it */
   const char *lkey; /* key_len bytes: key with ASCII A-Z lower-cased (key itself when it has none) */
-  uint32_t lhash;   /* strmap_hash of lkey */
-  uint32_t cp;      /* first code point */
   uint32_t para, sent;
   uint16_t flags;
   uint8_t kind;
@@ -60,7 +58,11 @@ typedef struct token {
   int32_t cue;     /* index of the cue starting here, or -1 */
   int32_t mention; /* mention covering this token, or -1 */
   uint32_t words;  /* W_* bits of the word (exact, then lower-cased) */
-} token;
+  /* the rest of the token's lexicon records (segment.c), so that later
+   * stages look nothing up: first words of entries (exact key, cues by
+   * the lower-case key) and LEX_* flags of the exact key */
+  uint8_t gaz_first, title_first, cue_first, lex;
+} token; /* 64 bytes: one cache line; every stage walks the tokens */
 
 typedef struct quote {
   uint32_t start, end;          /* content bytes */
@@ -190,6 +192,22 @@ static inline int tok_is_lower(const token *t, const char *word) { /* ASCII case
       return 0;
   }
   return 1;
+}
+/* strmap_hash of t->lkey (tokens keep only the hash of their key: the
+ * lower-case one is asked for rarely). */
+static inline uint32_t tok_lhash(const token *t) {
+  return t->lkey == t->key ? t->hash : strmap_hash(t->lkey, t->key_len);
+}
+/* The first code point of a TK_QUOTE token (its text is one valid one). */
+static inline uint32_t tok_cp(const attrib_doc *d, const token *t) {
+  const unsigned char *s = (const unsigned char *)d->copy + t->start;
+  if (s[0] < 0x80)
+    return s[0];
+  if (s[0] < 0xE0)
+    return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+  if (s[0] < 0xF0)
+    return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+  return ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
 }
 /* Joins the keys (lkey when lower) of tokens i, i+1, ... with single
  * spaces into buf, at most max tokens and while the join stays shorter

@@ -72,7 +72,7 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
 }
 
 /* Longest gazetteer entry starting at token i, within the paragraph. */
-static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
+static const gaz_entry *gaz_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
   const attrib_model *m = d->model;
   token *t = &TOK(d, i);
   if (t->kind == TK_HANDLE) {
@@ -84,7 +84,7 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t longest = strmap_get_hashed(&m->gaz_first, t->key, t->key_len, t->hash);
+  int32_t longest = t->gaz_first;
   if (longest <= 0)
     return NULL;
   char key[1024];
@@ -106,11 +106,20 @@ static const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t
   return NULL;
 }
 
+/* Asked of nearly every token, and nearly every token starts no entry:
+ * the answer from the token itself, inline. */
+static inline const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
+  const token *t = &TOK(d, i);
+  if (t->kind == TK_WORD ? !t->gaz_first : t->kind != TK_HANDLE)
+    return NULL;
+  return gaz_at_slow(d, i, end, ntok);
+}
+
 /* A title (Dr., Prime Minister, CEO) starting at token i: its length, and
  * its gender in *g. 0 when none. */
-static uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
+static uint32_t title_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   const attrib_model *m = d->model;
-  int32_t longest = strmap_get_hashed(&m->title_first, TOK(d, i).key, TOK(d, i).key_len, TOK(d, i).hash);
+  int32_t longest = TOK(d, i).title_first;
   if (longest <= 0)
     return 0;
   char key[256];
@@ -165,14 +174,21 @@ static const gaz_entry *dateline_gaz(attrib_doc *d, const paragraph *pa, uint32_
   return NULL;
 }
 
+static inline uint32_t title_at(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
+  return TOK(d, i).title_first ? title_at_slow(d, i, end, g) : 0;
+}
+
 static int first_name_gender(attrib_doc *d, const token *t) {
-  int32_t v = strmap_get_hashed(&d->model->first_names, t->key, t->key_len, t->hash);
-  if (v < 0) { /* Marc-André, Anne-Marie: the first part decides */
+  int v = t->lex & (LEX_NAME_M | LEX_NAME_F);
+  if (!v) { /* Marc-André, Anne-Marie: the first part decides */
     const char *h = memchr(t->key, '-', t->key_len);
-    if (h && h > t->key)
-      v = strmap_get(&d->model->first_names, t->key, (size_t)(h - t->key));
+    if (h && h > t->key) {
+      size_t n = (size_t)(h - t->key);
+      const lex_rec *r = lexicon_get(&d->model->lex, t->key, n, strmap_hash(t->key, n));
+      v = r ? r->flags & (LEX_NAME_M | LEX_NAME_F) : 0;
+    }
   }
-  return v < 0 ? -1 : v;
+  return v ? v : -1;
 }
 
 static int ends_with(const token *t, const char *suf) {
@@ -345,7 +361,7 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 static int seen(const strmap *m, const token *t, int lower) {
   if (!lower)
     return strmap_get_hashed(m, t->key, t->key_len, t->hash) >= 0;
-  return t->key_len < 128 && strmap_get_hashed(m, t->lkey, t->key_len, t->lhash) >= 0;
+  return t->key_len < 128 && strmap_get_hashed(m, t->lkey, t->key_len, tok_lhash(t)) >= 0;
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */

@@ -2,6 +2,7 @@
  * models/ (or the copy embedded at build time) into hash maps and PCRE2
  * patterns. The result is immutable; see models/README.md for the syntax. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,12 +143,23 @@ static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf
   return out;
 }
 
-/* Records that an entry of ntok words starts with key[0, n). */
-static int first_word(attrib_model *m, strmap *map, const char *key, size_t n, unsigned ntok) {
-  int32_t cur = strmap_get(map, key, n);
-  if (cur >= (int32_t)ntok)
-    return 0;
-  return strmap_put(map, &m->mem, key, n, (int32_t)ntok, NULL);
+/* The lexicon record of key[0, n), added when new; NULL when out of memory. */
+static lex_rec *lex_entry(attrib_model *m, const char *key, size_t n) {
+  return lexicon_add(&m->lex, &m->mem, key, n, strmap_hash(key, n));
+}
+
+/* Records that an entry of ntok words starts with key[0, n) in *most (the
+ * gaz_first, title_first or cue_first of its record): entries are at most
+ * 255 tokens long, so a larger count says no more. */
+static int first_word(attrib_model *m, size_t field, const char *key, size_t n, unsigned ntok) {
+  lex_rec *r = lex_entry(m, key, n);
+  if (!r)
+    return -1;
+  uint8_t *most = (uint8_t *)r + field;
+  uint8_t v = (uint8_t)(ntok > 255 ? 255 : ntok);
+  if (v > *most)
+    *most = v;
+  return 0;
 }
 
 /* Splits line at '|' into at most max fields (trimmed, in place). */
@@ -224,7 +236,7 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
     size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
     if (!kl || ntok > 255)
       return lerr(L, ATTRIB_ERR_MODEL, "cannot use surface form '%s'", f[k]);
-    if (first_word(m, &m->gaz_first, key, fl, ntok) != 0)
+    if (first_word(m, offsetof(lex_rec, gaz_first), key, fl, ntok) != 0)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     if (strmap_get(&m->gaz, key, kl) >= 0)
       continue; /* first listing wins: files load from most to least specific */
@@ -243,15 +255,16 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
 
 /* first names: one per line */
 static attrib_status name_line(loader *L, char *line, void *ctx) {
-  int32_t g = (int32_t)(uintptr_t)ctx, old;
+  int32_t g = (int32_t)(uintptr_t)ctx;
   size_t n = strlen(line);
   char key[256];
   size_t kl = model_norm_key(line, n, key, sizeof key);
   if (!kl || strchr(line, '|'))
     return lerr(L, ATTRIB_ERR_MODEL, "bad name '%s'", line);
-  int32_t prev = strmap_get(&L->m->first_names, key, kl);
-  if (strmap_put(&L->m->first_names, &L->m->mem, key, kl, g | (prev > 0 ? prev : 0), &old) != 0)
+  lex_rec *r = lex_entry(L->m, key, kl);
+  if (!r)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  r->flags |= (uint8_t)g;
   return ATTRIB_OK;
 }
 
@@ -259,12 +272,12 @@ static attrib_status name_line(loader *L, char *line, void *ctx) {
 static attrib_status common_line(loader *L, char *line, void *ctx) {
   (void)ctx;
   size_t n = strlen(line);
-  int32_t prev = strmap_get(&L->m->words, line, n);
   if (strchr(line, '|'))
     return lerr(L, ATTRIB_ERR_MODEL, "bad word '%s'", line);
-  if (strmap_put(&L->m->words, &L->m->mem, line, n, (int32_t)((prev > 0 ? (uint32_t)prev : 0) | W_COMMON),
-                 NULL) != 0)
+  lex_rec *r = lex_entry(L->m, line, n);
+  if (!r)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  r->words |= W_COMMON;
   return ATTRIB_OK;
 }
 
@@ -286,10 +299,12 @@ static attrib_status title_line(loader *L, char *line, void *ctx) {
   size_t kl = form_key(L->m, f[0], strlen(f[0]), key, sizeof key, &ntok, &fl);
   if (!kl)
     return lerr(L, ATTRIB_ERR_MODEL, "bad title '%s'", f[0]);
-  if (first_word(L->m, &L->m->title_first, key, fl, ntok) != 0)
+  if (first_word(L->m, offsetof(lex_rec, title_first), key, fl, ntok) != 0)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
-  if (strmap_put(&L->m->titles, &L->m->mem, key, kl, g | 0x100, NULL) != 0)
+  lex_rec *r = lex_entry(L->m, key, kl);
+  if (!r || strmap_put(&L->m->titles, &L->m->mem, key, kl, g | 0x100, NULL) != 0)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  r->flags |= LEX_TITLE;
   if (ntok > L->m->title_max_tok)
     L->m->title_max_tok = ntok;
   return ATTRIB_OK;
@@ -349,10 +364,10 @@ static attrib_status word_line(loader *L, char *line, void *ctx) {
     size_t kl = model_norm_key(f[k], strlen(f[k]), key, sizeof key);
     if (!kl)
       return lerr(L, ATTRIB_ERR_MODEL, "bad word '%s'", f[k]);
-    int32_t prev = strmap_get(&L->m->words, key, kl);
-    if (strmap_put(&L->m->words, &L->m->mem, key, kl, (int32_t)((prev > 0 ? (uint32_t)prev : 0) | bit),
-                   NULL) != 0)
+    lex_rec *r = lex_entry(L->m, key, kl);
+    if (!r)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+    r->words |= bit;
   }
   return ATTRIB_OK;
 }
@@ -412,7 +427,7 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
     size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
     if (!kl)
       return lerr(L, ATTRIB_ERR_MODEL, "bad cue form '%s'", f[k]);
-    if (first_word(m, &m->cue_first, key, fl, ntok) != 0)
+    if (first_word(m, offsetof(lex_rec, cue_first), key, fl, ntok) != 0)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     if (strmap_put(&m->cues, &m->mem, key, kl, idx, NULL) != 0)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
@@ -632,13 +647,9 @@ void attrib_model_free(attrib_model *m) {
     pcre2_code_free(m->rules[i].code);
   pcre2_match_context_free(m->mctx);
   strmap_free(&m->gaz);
-  strmap_free(&m->first_names);
   strmap_free(&m->titles);
-  strmap_free(&m->words);
   strmap_free(&m->cues);
-  strmap_free(&m->gaz_first);
-  strmap_free(&m->title_first);
-  strmap_free(&m->cue_first);
+  lexicon_free(&m->lex);
   arena_release(&m->mem);
   free(m);
 }
@@ -658,6 +669,12 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   }
   L->m = m;
   L->err = err;
+  /* room for the built-in model's 80,000 keys at once: no rehash */
+  if (lexicon_reserve(&m->lex, 1u << 16) != 0) {
+    free(L);
+    free(m);
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  }
   vec_init(&L->gaz, sizeof(gaz_entry));
   vec_init(&L->cues, sizeof(cue_entry));
   vec_init(&L->rules, sizeof(rule));
@@ -698,8 +715,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     /* Most lookups in these maps miss (a token that starts no entry, no
      * cue, no title), and a miss probes until an empty slot: at most a
      * quarter full, that is one or two slots instead of up to eight. */
-    strmap *sparse[] = {&m->gaz,         &m->gaz_first, &m->title_first, &m->cue_first,
-                        &m->first_names, &m->titles,    &m->cues};
+    strmap *sparse[] = {&m->gaz, &m->titles, &m->cues};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
       if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
         st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");

@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "attrib.h"
+#include "lexicon.h"
 #include "strmap.h"
 
 /* Gender bits, from first names, titles and pronouns. */
@@ -100,14 +101,14 @@ struct attrib_model {
   gaz_entry *gaz_entries;
   size_t n_gaz;
   unsigned gaz_max_tok;
-  /* first word of a multiword entry -> the most words an entry starting
-   * with it has: lookups skip every other word at once */
-  strmap gaz_first, title_first, cue_first;
-  strmap first_names; /* name -> G_* bits */
-  strmap titles;      /* title key -> index into title_gender (value = gender | 0x100) */
+  strmap titles; /* title key -> index into title_gender (value = gender | 0x100) */
   unsigned title_max_tok;
-  strmap words; /* word key -> W_* bits (case-sensitive as listed) */
-  strmap cues;  /* lowercase form key -> index into cue_entries */
+  /* token key -> word classes (case-sensitive as listed), first names,
+   * whole titles, and for the first word of a multiword gazetteer entry,
+   * title or cue the most words such an entry has (lookups skip every
+   * other word at once) */
+  lexicon lex;
+  strmap cues; /* lowercase form key -> index into cue_entries */
   cue_entry *cue_entries;
   size_t n_cues;
   unsigned cue_max_tok;

@@ -125,7 +125,7 @@ static int para_opens_with(attrib_doc *d, uint32_t p, int fam) {
   if (pa->tok_first == pa->tok_end)
     return 0;
   token *t = &TOK(d, pa->tok_first);
-  return t->kind == TK_QUOTE && family(t->cp) == fam && (char_shape(t->cp) & SHAPE_OPEN);
+  return t->kind == TK_QUOTE && family(tok_cp(d, t)) == fam && (char_shape(tok_cp(d, t)) & SHAPE_OPEN);
 }
 
 static int plural_possessive(attrib_doc *d, uint32_t i, uint32_t end) {
@@ -139,7 +139,7 @@ static int plural_possessive(attrib_doc *d, uint32_t i, uint32_t end) {
     return 0;
   for (uint32_t k = i + 2; k < end; k++) {
     token *t = &TOK(d, k);
-    if (t->kind == TK_QUOTE && family(t->cp) == F_SINGLE && !(t->flags & T_SPACE_BEFORE))
+    if (t->kind == TK_QUOTE && family(tok_cp(d, t)) == F_SINGLE && !(t->flags & T_SPACE_BEFORE))
       return 1;
   }
   return 0;
@@ -152,17 +152,17 @@ static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack,
     token *t = &TOK(d, i);
     if (t->kind != TK_QUOTE)
       continue;
-    int fam = family(t->cp);
-    int shape = char_shape(t->cp) & context_shape(d, i, pa->tok_first, pa->tok_end);
+    int fam = family(tok_cp(d, t));
+    int shape = char_shape(tok_cp(d, t)) & context_shape(d, i, pa->tok_first, pa->tok_end);
     if (!shape)
-      shape = char_shape(t->cp); /* the character wins over odd spacing */
+      shape = char_shape(tok_cp(d, t)); /* the character wins over odd spacing */
     /* the nearest open mark of the same family */
     size_t k = sp;
     while (k > 0 && stack[k - 1].fam != fam)
       k--;
     int can_close = shape & SHAPE_CLOSE;
     /* “ closes „ (German style) but otherwise opens */
-    if (t->cp == 0x201C && !(k > 0 && TOK(d, stack[k - 1].tok).cp == 0x201E))
+    if (tok_cp(d, t) == 0x201C && !(k > 0 && tok_cp(d, &TOK(d, stack[k - 1].tok)) == 0x201E))
       can_close = 0;
     /* rock 'n' roll: a one-letter "quotation" in single marks is two apostrophes */
     if (can_close && k > 0 && fam == F_SINGLE && i == stack[k - 1].tok + 2 && TOK(d, i - 1).key_len <= 2) {
@@ -188,7 +188,7 @@ static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack,
         return -1;
       continue;
     }
-    if (can_close && fam != F_SINGLE && char_shape(t->cp) == SHAPE_CLOSE && sp > 0 &&
+    if (can_close && fam != F_SINGLE && char_shape(tok_cp(d, t)) == SHAPE_CLOSE && sp > 0 &&
         stack[sp - 1].fam == F_SINGLE) {
       /* mismatched pair: ‘malicious,” */
       sp--;

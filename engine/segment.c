@@ -74,21 +74,17 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
     return 0;
   memcpy(buf, s + a, b - a);
   buf[b - a] = '.';
-  int32_t w = strmap_get(&m->words, buf, b - a + 1);
-  return w >= 0 && (w & W_ABBREV);
+  const lex_rec *r = lexicon_get(&m->lex, buf, b - a + 1, strmap_hash(buf, b - a + 1));
+  return r && (r->words & W_ABBREV);
 }
 
-static int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                    UChar32 first) {
-  token *t = vec_push(toks, a);
-  if (!t)
+static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para) {
+  token *t;
+  if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
+    t = &VEC_AT(*toks, token, toks->len++);
+  else if (!(t = vec_push_grow(toks, a)))
     return -1;
-  t->start = start;
-  t->end = end;
-  t->kind = kind;
-  t->para = para;
-  t->cp = (uint32_t)(first < 0 ? 0 : first);
-  t->quote = t->cue = t->mention = -1;
+  *t = (token){.start = start, .end = end, .kind = kind, .para = para, .quote = -1, .cue = -1, .mention = -1};
   return 0;
 }
 
@@ -115,14 +111,14 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
             break;
           j = n3;
         }
-        if (push_tok(toks, a, i, j, TK_HANDLE, para, c) != 0)
+        if (push_tok(toks, a, i, j, TK_HANDLE, para) != 0)
           return -1;
         i = j;
         continue;
       }
     }
     if (!is_word_cp(c)) {
-      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, c) != 0)
+      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para) != 0)
         return -1;
       i = nx;
       continue;
@@ -185,13 +181,13 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para, c) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para) != 0)
         return -1;
-      if (push_tok(toks, a, split, j, TK_WORD, para, '\'') != 0)
+      if (push_tok(toks, a, split, j, TK_WORD, para) != 0)
         return -1;
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, c) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para) != 0)
         return -1;
       if (wend > j)
         VEC_AT(*toks, token, toks->len - 1).flags |= T_ABBREV;
@@ -218,7 +214,7 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
     const char *key = lower ? t->lkey : t->key;
     memcpy(buf + o, key, t->key_len);
     o += t->key_len;
-    h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? t->lhash : t->hash);
+    h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? tok_lhash(t) : t->hash);
     off[k + 1] = o;
     hash[k + 1] = h;
   }
@@ -251,18 +247,16 @@ static int finish_token_slow(attrib_doc *d, token *t) {
       t->key_len = (uint32_t)n;
     }
   }
-  /* the hashes of the key and of its lower-case form, in one pass */
-  uint32_t h = STRMAP_HASH_INIT, lh = STRMAP_HASH_INIT;
+  /* the hash of the key, and whether it has a lower-case form */
+  uint32_t h = STRMAP_HASH_INIT;
   int has_upper = 0;
   for (uint32_t k = 0; k < t->key_len; k++) {
     unsigned char ch = (unsigned char)t->key[k];
     unsigned char lc = (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch + 32) : ch;
     has_upper |= lc != ch;
     h = (h ^ ch) * 16777619u;
-    lh = (lh ^ lc) * 16777619u;
   }
   t->hash = h;
-  t->lhash = lh;
   t->lkey = t->key;
   if (has_upper) {
     char *lk = arena_strndup(&d->mem, t->key, t->key_len);
@@ -339,20 +333,15 @@ static int finish_token(attrib_doc *d, token *t) {
   t->key = d->copy + t->start;
   t->key_len = t->end - t->start;
   t->hash = h;
-  t->lhash = h;
   t->lkey = t->key;
   if (upper) { /* the lower-case key and its hash, for the few that need one */
     char *lk = arena_strndup(&d->mem, t->key, t->key_len);
     if (!lk)
       return -1;
-    uint32_t lh = STRMAP_HASH_INIT;
-    for (uint32_t k = 0; k < t->key_len; k++) {
+    for (uint32_t k = 0; k < t->key_len; k++)
       if (lk[k] >= 'A' && lk[k] <= 'Z')
         lk[k] = (char)(lk[k] + 32);
-      lh = (lh ^ (unsigned char)lk[k]) * 16777619u;
-    }
     t->lkey = lk;
-    t->lhash = lh;
   }
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     t->flags |= first_case;
@@ -370,16 +359,26 @@ static int wants_lower_words(const token *t) {
   return (t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key;
 }
 
-/* Word classes of one token (finish_token done). */
-static void token_words(const attrib_model *m, token *t) {
-  if (wants_words(t)) {
-    int32_t w = strmap_get_hashed(&m->words, t->key, t->key_len, t->hash);
-    if (w > 0)
-      t->words |= (uint32_t)w;
-    if (wants_lower_words(t)) {
-      w = strmap_get_hashed(&m->words, t->lkey, t->key_len, t->lhash);
-      if (w > 0)
-        t->words |= (uint32_t)w & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
+/* Word classes and the rest of the lexicon record of one token
+ * (finish_token done): one lookup of its key, one of its lower-case key
+ * when that differs. */
+static void token_lex(const attrib_model *m, token *t) {
+  const lex_rec *r = lexicon_get(&m->lex, t->key, t->key_len, t->hash);
+  if (r) {
+    if (wants_words(t))
+      t->words |= r->words;
+    t->gaz_first = r->gaz_first;
+    t->title_first = r->title_first;
+    t->lex = r->flags;
+    if (t->lkey == t->key)
+      t->cue_first = r->cue_first;
+  }
+  if (t->lkey != t->key && wants_words(t)) {
+    r = lexicon_get(&m->lex, t->lkey, t->key_len, tok_lhash(t));
+    if (r) {
+      t->cue_first = r->cue_first;
+      if (wants_lower_words(t))
+        t->words |= r->words & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
     }
   }
 }
@@ -452,15 +451,13 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         t->flags |= T_SPACE_BEFORE;
       if (i + 1 < pa->tok_end ? TOK(d, i + 1).start > t->end : 1)
         t->flags |= T_SPACE_AFTER;
-      if (wants_words(t)) {
-        strmap_prefetch(&m->words, t->hash);
-        if (wants_lower_words(t))
-          strmap_prefetch(&m->words, t->lhash);
-      }
+      lexicon_prefetch(&m->lex, t->hash);
+      if (t->lkey != t->key && wants_words(t))
+        lexicon_prefetch(&m->lex, tok_lhash(t));
     }
     /* the slots of the whole paragraph are on their way */
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
-      token_words(m, &TOK(d, i));
+      token_lex(m, &TOK(d, i));
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. */
     uint32_t sent_first = pa->tok_first;
@@ -480,7 +477,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
         token *n = &TOK(d, i + 1);
-        int title = strmap_get_hashed(&m->titles, t->key, t->key_len, t->hash) >= 0;
+        int title = (t->lex & LEX_TITLE) != 0;
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
       if (end_here || last + 1 >= pa->tok_end) {

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -34,13 +35,49 @@ static inline uint32_t strmap_hash_more(uint32_t h, const char *s, size_t n) {
 #define STRMAP_HASH_INIT 2166136261u
 void strmap_init(strmap *m);
 void strmap_free(strmap *m);
+/* Most keys are a short word: a byte loop beats a call to memcmp. */
+static inline int strmap_same_bytes(const char *a, const char *b, size_t n) {
+  if (n > 16)
+    return memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return 0;
+  return 1;
+}
+/* The slot holding key, or the empty slot where it would go. */
+static inline strmap_slot *strmap_find(strmap_slot *slots, size_t cap, const char *key, size_t n,
+                                       uint32_t h) {
+  size_t i = h & (cap - 1);
+  for (;;) {
+    strmap_slot *s = &slots[i];
+    if (!s->key || (s->hash == h && s->len == n && strmap_same_bytes(s->key, key, n)))
+      return s;
+    i = (i + 1) & (cap - 1);
+  }
+}
 /* Inserts or replaces; the key is copied into a. Returns 0, or -1 when out
  * of memory. *old (may be NULL) gets the previous value or -1. */
 int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, int32_t *old);
 /* As strmap_put, but the key is not copied: it must outlive the map. */
 int strmap_put_borrowed(strmap *m, const char *key, size_t n, int32_t value);
-/* As strmap_put_borrowed with h == strmap_hash(key, n) already known. */
-int strmap_put_borrowed_hashed(strmap *m, const char *key, size_t n, uint32_t h, int32_t value);
+/* Doubles the capacity. 0, or -1 when out of memory. */
+int strmap_grow(strmap *m);
+/* As strmap_put_borrowed with h == strmap_hash(key, n) already known.
+ * Inline: per-document sets put every token. */
+static inline int strmap_put_borrowed_hashed(strmap *m, const char *key, size_t n, uint32_t h,
+                                             int32_t value) {
+  if ((m->count + 1) * 4 >= m->cap * 3 && strmap_grow(m) != 0)
+    return -1;
+  strmap_slot *s = strmap_find(m->slots, m->cap, key, n, h);
+  if (!s->key) {
+    s->key = key;
+    s->len = (uint32_t)n;
+    s->hash = h;
+    m->count++;
+  }
+  s->value = value;
+  return 0;
+}
 /* Makes room for n keys at once (no rehash while they are added). 0 or -1. */
 int strmap_reserve(strmap *m, size_t n);
 /* The value for key, or -1 when absent. */
@@ -58,6 +95,11 @@ static inline void strmap_prefetch(const strmap *m, uint32_t h) {
 }
 /* As strmap_get with h == strmap_hash(key, n) already known (tokens carry
  * the hash of their key, computed once). */
-int32_t strmap_get_hashed(const strmap *m, const char *key, size_t n, uint32_t h);
+static inline int32_t strmap_get_hashed(const strmap *m, const char *key, size_t n, uint32_t h) {
+  if (!m->cap)
+    return -1;
+  strmap_slot *s = strmap_find(m->slots, m->cap, key, n, h);
+  return s->key ? s->value : -1;
+}
 
 #endif

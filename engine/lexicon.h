@@ -1,0 +1,94 @@
+/* lexicon.h: everything the model knows about one token key, in one place.
+ * The per-token model maps (word classes, first words of gazetteer entries,
+ * titles and cues, first names, one-token titles) merged into a single
+ * open-addressing table, so that a token costs one lookup (two when its
+ * lower-case form differs) instead of six. Short keys sit inside their slot:
+ * a hit touches one cache line, not a second one for the key bytes.
+ * Built once at model load, then only read: lookups are thread-safe. */
+#ifndef ATTRIB_LEXICON_H
+#define ATTRIB_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* What a key is in the model; all zero when it is nothing. */
+typedef struct lex_rec {
+  uint32_t words;      /* W_* bits of the key as listed */
+  uint8_t gaz_first;   /* most tokens of a gazetteer entry starting with it (at most 255), else 0 */
+  uint8_t title_first; /* likewise for titles */
+  uint8_t cue_first;   /* likewise for cue forms (lower case) */
+  uint8_t flags;       /* LEX_* */
+} lex_rec;
+
+enum {
+  LEX_NAME_M = 1, /* a male first name (G_MALE) */
+  LEX_NAME_F = 2, /* a female first name (G_FEMALE) */
+  LEX_TITLE = 4   /* a whole title of the titles map */
+};
+
+enum { LEX_INLINE = 16, LEX_MAX_KEY = 0xFFFF };
+
+typedef struct lex_slot {
+  uint32_t hash; /* strmap_hash of the key */
+  lex_rec rec;
+  uint16_t len; /* 0: empty */
+  uint16_t pad;
+  union {
+    char in[LEX_INLINE]; /* keys of up to LEX_INLINE bytes */
+    const char *ptr;     /* longer ones, in the model's arena */
+  } key;
+} lex_slot;
+
+typedef struct lexicon {
+  lex_slot *slots; /* in mem, aligned to a cache line */
+  void *mem;
+  size_t cap, count; /* cap is a power of two */
+} lexicon;
+
+void lexicon_init(lexicon *x);
+void lexicon_free(lexicon *x);
+/* Makes room for n keys. 0, or -1 when out of memory. */
+int lexicon_reserve(lexicon *x, size_t n);
+/* The record of key[0, n) (hash h = strmap_hash(key, n)), added zeroed when
+ * absent (a long key is copied into a). NULL when the key is empty or too
+ * long, or out of memory. */
+lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
+/* The slot of key[0, n) (hash h), or the empty slot where it would go.
+ * Most keys are a short word: a byte loop beats a call to memcmp. */
+static inline lex_slot *lexicon_find(lex_slot *slots, size_t cap, const char *key, size_t n, uint32_t h) {
+  size_t i = h & (cap - 1);
+  for (;;) {
+    lex_slot *s = &slots[i];
+    if (!s->len)
+      return s;
+    if (s->hash == h && s->len == n) {
+      const char *k = n <= LEX_INLINE ? s->key.in : s->key.ptr;
+      size_t j = 0;
+      while (j < n && k[j] == key[j])
+        j++;
+      if (j == n)
+        return s;
+    }
+    i = (i + 1) & (cap - 1);
+  }
+}
+/* The record of key[0, n), or NULL when the key is none of the model's.
+ * Inline: every token asks. */
+static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size_t n, uint32_t h) {
+  if (!x->cap || !n || n > LEX_MAX_KEY)
+    return NULL;
+  const lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
+  return s->len ? &s->rec : NULL;
+}
+static inline void lexicon_prefetch(const lexicon *x, uint32_t h) {
+#if defined(__GNUC__)
+  if (x->cap)
+    __builtin_prefetch(&x->slots[h & (x->cap - 1)]);
+#else
+  (void)x, (void)h;
+#endif
+}
+
+#endif
