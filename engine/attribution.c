@@ -226,9 +226,11 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
   if (ps->s[k - 1] == 'i' && k >= 2 && (ps->s[k - 2] == 'D' || ps->s[k - 2] == 'N') &&
       (tok_is(t, "for") || tok_is(t, "of") || tok_is(t, "at") || tok_is(t, "from")))
     return 0;
+  /* "after", "before", "since", "until" also open clauses: "after Trump told" */
   if (ps->s[k - 1] == 'i')
     return (t->flags & T_LOWER) && !(t->words & (W_AUX | W_DET)) && !tok_is(t, "yesterday") &&
-           !tok_is(t, "today") && !tok_is(t, "tonight") && !tok_is(t, "tomorrow") && !tok_is(t, "by");
+           !tok_is(t, "today") && !tok_is(t, "tonight") && !tok_is(t, "tomorrow") && !tok_is(t, "by") &&
+           !tok_is(t, "after") && !tok_is(t, "before") && !tok_is(t, "since") && !tok_is(t, "until");
   if ((ps->s[k - 1] == 'V' || ps->s[k - 1] == 'v') && p->ref >= 0 &&
       (VEC_AT(d->cues, cue, p->ref).entry->flags & CUE_TELL))
     return t->key_len > 4 && memcmp(t->key + t->key_len - 3, "ing", 3) == 0;
