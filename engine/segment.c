@@ -9,6 +9,33 @@
 
 #include "doc.h"
 
+/* Classes of a byte: one load answers what the per-byte loops ask of
+ * nearly every byte (a letter? which case? a digit? not ASCII?). */
+enum { BC_UP = 1u << 0, BC_LO = 1u << 1, BC_DIG = 1u << 2, BC_HI = 1u << 3 };
+#define BC_ALNUM (BC_UP | BC_LO | BC_DIG)
+static const uint8_t byte_class[256] = {
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     BC_DIG, BC_DIG, BC_DIG, BC_DIG,
+    BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG, 0,     0,     0,     0,      0,      0,      0,
+    BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP, BC_UP, BC_UP, BC_UP,  BC_UP,  BC_UP,  BC_UP,
+    BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP, BC_UP, BC_UP, BC_UP,  BC_UP,  BC_UP,  BC_UP,
+    0,      0,      0,      0,      0,      0,      BC_LO, BC_LO, BC_LO, BC_LO,  BC_LO,  BC_LO,  BC_LO,
+    BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO, BC_LO, BC_LO, BC_LO,  BC_LO,  BC_LO,  BC_LO,
+    BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  0,     0,     0,     0,      0,      BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI,
+};
+
 static inline UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
   unsigned char b = (unsigned char)s[i];
   if (b < 0x80) { /* most of the text: no decoding */
@@ -59,7 +86,7 @@ static inline int is_word_cp(UChar32 c) {
   if (c < 0)
     return 0;
   if (c < 0x80)
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return (byte_class[c] & BC_ALNUM) != 0;
   return is_word_cp_icu(c); /* the rest of Unicode */
 }
 
@@ -128,8 +155,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
     int dotted = 0;
     while (j < end) {
-      unsigned char b = (unsigned char)s[j];
-      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+      if (byte_class[(unsigned char)s[j]] & BC_ALNUM) {
         j++; /* the common case, no decoding */
         continue;
       }
@@ -318,12 +344,12 @@ static int finish_token(attrib_doc *d, token *t) {
   unsigned letters = 0, upper = 0;
   uint16_t first_case = 0;
   for (uint32_t k = t->start; k < t->end; k++) {
-    unsigned ch = s[k];
-    if (ch >= 0x80)
+    unsigned ch = s[k], cl = byte_class[ch];
+    if (cl & BC_HI)
       return finish_token_slow(d, t);
     h = (h ^ ch) * 16777619u;
-    unsigned up = ch - 'A' < 26u;
-    if (up | (ch - 'a' < 26u)) {
+    if (cl & (BC_UP | BC_LO)) {
+      unsigned up = cl & BC_UP;
       if (!letters)
         first_case = up ? T_CAP : T_LOWER;
       letters++;
