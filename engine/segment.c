@@ -454,6 +454,29 @@ static int is_headline(attrib_doc *d, paragraph *p) {
   return words >= 2 && words <= 24 && caps * 10 >= words * 7;
 }
 
+/* Sentence index, initial words and headline marks of the tokens of
+ * sentence sent, [first, end): done as each sentence closes, while its
+ * tokens are still in cache (a long document need not walk them again). */
+static void mark_sentence(attrib_doc *d, uint32_t sent, uint32_t first, uint32_t end, int hl) {
+  int initial = 1;
+  for (uint32_t i = first; i < end; i++) {
+    token *t = &TOK(d, i);
+    t->sent = sent;
+    if (hl)
+      t->flags |= T_IN_HEADLINE;
+    if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
+      if (initial)
+        t->flags |= T_INITIAL;
+      initial = 0;
+    } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
+      initial = 1; /* first word of a quotation */
+    } else if (t->kind == TK_PUNCT &&
+               (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
+      initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
+    }
+  }
+}
+
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
   /* news runs at about one token per five bytes: one allocation, no regrowth */
@@ -514,30 +537,9 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         se->tok_end = last + 1;
         se->para = p;
         TOK(d, last).flags |= T_SENT_END;
+        mark_sentence(d, (uint32_t)d->sents.len - 1, sent_first, last + 1, pa->headline);
         sent_first = last + 1;
         i = last;
-      }
-    }
-  }
-  /* Sentence indices, initial words, headline marks. */
-  for (uint32_t s = 0; s < d->sents.len; s++) {
-    sentence *se = &VEC_AT(d->sents, sentence, s);
-    int initial = 1;
-    int hl = VEC_AT(d->paras, paragraph, se->para).headline;
-    for (uint32_t i = se->tok_first; i < se->tok_end; i++) {
-      token *t = &TOK(d, i);
-      t->sent = s;
-      if (hl)
-        t->flags |= T_IN_HEADLINE;
-      if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
-        if (initial)
-          t->flags |= T_INITIAL;
-        initial = 0;
-      } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
-        initial = 1; /* first word of a quotation */
-      } else if (t->kind == TK_PUNCT &&
-                 (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
-        initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
       }
     }
   }
