@@ -105,6 +105,35 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
   return r && (r->words & W_ABBREV);
 }
 
+/* What a word's ASCII letters and digits give as they are scanned: the
+ * FNV-1a hash, the byte classes seen, the count of upper-case letters. */
+typedef struct run_acc {
+  uint32_t h;
+  unsigned seen;
+  uint32_t upper;
+} run_acc;
+
+/* Scans the ASCII letters and digits from s[j] (before end) into r and
+ * returns where they stop. Its own loop on locals, so that the compiler
+ * keeps them in registers rather than in the tokenizer's stack frame. */
+static inline uint32_t ascii_run(const unsigned char *s, uint32_t j, uint32_t end, run_acc *r) {
+  uint32_t h = r->h, upper = r->upper;
+  unsigned seen = r->seen;
+  while (j < end) {
+    unsigned b = s[j], cl = byte_class[b];
+    if (!(cl & BC_ALNUM))
+      break;
+    j++;
+    h = (h ^ b) * 16777619u;
+    seen |= cl;
+    upper += cl & BC_UP;
+  }
+  r->h = h;
+  r->seen = seen;
+  r->upper = upper;
+  return j;
+}
+
 static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para) {
   token *t;
   if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
@@ -154,15 +183,25 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     int numeric = c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c);
     uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
     int dotted = 0;
+    /* while the word is ASCII letters and digits (nearly every word), its
+     * hash and case come with the scan: finish_token need not read it again.
+     * A word (not a number) starts with a letter, which gives its case. */
+    run_acc acc = {STRMAP_HASH_INIT, 0, 0};
+    unsigned broken = c >= 0x80;
+    if (c < 0x80) {
+      acc.seen = byte_class[c];
+      acc.h = (acc.h ^ (uint32_t)c) * 16777619u;
+      acc.upper = acc.seen & BC_UP;
+    }
     while (j < end) {
-      if (byte_class[(unsigned char)s[j]] & BC_ALNUM) {
-        j++; /* the common case, no decoding */
-        continue;
-      }
+      j = ascii_run((const unsigned char *)s, j, end, &acc); /* the common case, no decoding */
+      if (j >= end)
+        break;
       uint32_t n2;
       UChar32 d = cp_at(s, j, end, &n2);
       if (is_word_cp(d)) {
         j = n2;
+        broken = 1;
         continue;
       }
       /* only a joiner or a period can continue the word: most words end
@@ -175,10 +214,12 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         e = cp_at(s, n2, end, &n3);
       if ((is_apos(d) || is_hyphen(d) || d == '&') && is_word_cp(e) && !(d == '&' && numeric)) {
         j = n3;
+        broken = 1;
         continue;
       }
       if (numeric && (d == '.' || d == ',' || d == ':') && e >= '0' && e <= '9') {
         j = n3;
+        broken = 1;
         continue;
       }
       if (d == '.' && !numeric && e >= 0 && u_isalpha(e) && j - seg_start == 1) {
@@ -186,6 +227,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         dotted = 1;
         seg_start = n2;
         j = n3;
+        broken = 1;
         continue;
       }
       break;
@@ -215,8 +257,20 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     } else {
       if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para) != 0)
         return -1;
+      token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
-        VEC_AT(*toks, token, toks->len - 1).flags |= T_ABBREV;
+        t->flags |= T_ABBREV;
+      else if (!broken) { /* one unbroken ASCII run: finish_token's work is done */
+        t->hash = acc.h;
+        t->flags |= T_PREHASHED;
+        if (acc.upper)
+          t->flags |= T_HAS_UPPER;
+        if (!numeric) {
+          t->flags |= (byte_class[c] & BC_UP) ? T_CAP : T_LOWER;
+          if (acc.upper >= 2 && !(acc.seen & BC_LO))
+            t->flags |= T_ALLCAP;
+        }
+      }
     }
     i = wend;
   }
@@ -336,9 +390,31 @@ static int finish_token_slow(attrib_doc *d, token *t) {
   return 0;
 }
 
+/* The lower-case key of token t (key set, an ASCII upper-case letter in it). */
+static int lower_key(attrib_doc *d, token *t) {
+  char *lk = arena_strndup(&d->mem, t->key, t->key_len);
+  if (!lk)
+    return -1;
+  for (uint32_t k = 0; k < t->key_len; k++)
+    if (lk[k] >= 'A' && lk[k] <= 'Z')
+      lk[k] = (char)(lk[k] + 32);
+  t->lkey = lk;
+  return 0;
+}
+
 /* Case flags and normalised key of one token. Nearly every token is ASCII,
  * its key its own text: one pass gives the hashes and the case flags. */
 static int finish_token(attrib_doc *d, token *t) {
+  if (t->flags & T_PREHASHED) { /* the tokenizer did the rest */
+    int has_upper = (t->flags & T_HAS_UPPER) != 0;
+    t->flags &= (uint16_t) ~(T_PREHASHED | T_HAS_UPPER);
+    t->key = d->copy + t->start;
+    t->key_len = t->end - t->start;
+    t->lkey = t->key;
+    if (has_upper)
+      return lower_key(d, t);
+    return 0;
+  }
   const unsigned char *s = (const unsigned char *)d->copy;
   uint32_t h = STRMAP_HASH_INIT;
   unsigned letters = 0, upper = 0;
@@ -360,15 +436,8 @@ static int finish_token(attrib_doc *d, token *t) {
   t->key_len = t->end - t->start;
   t->hash = h;
   t->lkey = t->key;
-  if (upper) { /* the lower-case key and its hash, for the few that need one */
-    char *lk = arena_strndup(&d->mem, t->key, t->key_len);
-    if (!lk)
-      return -1;
-    for (uint32_t k = 0; k < t->key_len; k++)
-      if (lk[k] >= 'A' && lk[k] <= 'Z')
-        lk[k] = (char)(lk[k] + 32);
-    t->lkey = lk;
-  }
+  if (upper && lower_key(d, t) != 0) /* the lower-case key, for the few that need one */
+    return -1;
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     t->flags |= first_case;
     if (letters >= 2 && upper == letters)
