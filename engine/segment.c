@@ -134,19 +134,38 @@ static inline uint32_t ascii_run(const unsigned char *s, uint32_t j, uint32_t en
   return j;
 }
 
-static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para) {
+/* Appends a token of the paragraph whose tokens start at index first,
+ * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
+ * token's is left to segment_tokenize). */
+static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
+                           size_t first) {
   token *t;
   if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
     t = &VEC_AT(*toks, token, toks->len++);
   else if (!(t = vec_push_grow(toks, a)))
     return -1;
-  *t = (token){.start = start, .end = end, .kind = kind, .para = para, .quote = -1, .cue = -1, .mention = -1};
+  uint16_t flags = 0;
+  if (toks->len - 1 == first)
+    flags = T_SPACE_BEFORE;
+  else if (t[-1].end < start) {
+    flags = T_SPACE_BEFORE;
+    t[-1].flags |= T_SPACE_AFTER;
+  }
+  *t = (token){.start = start,
+               .end = end,
+               .kind = kind,
+               .para = para,
+               .flags = flags,
+               .quote = -1,
+               .cue = -1,
+               .mention = -1};
   return 0;
 }
 
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                      vec *toks, arena *a) {
   uint32_t i = start;
+  size_t first = toks->len;
   while (i < end) {
     uint32_t nx;
     UChar32 c = cp_at(s, i, end, &nx);
@@ -167,14 +186,14 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
             break;
           j = n3;
         }
-        if (push_tok(toks, a, i, j, TK_HANDLE, para) != 0)
+        if (push_tok(toks, a, i, j, TK_HANDLE, para, first) != 0)
           return -1;
         i = j;
         continue;
       }
     }
     if (!is_word_cp(c)) {
-      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para) != 0)
+      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first) != 0)
         return -1;
       i = nx;
       continue;
@@ -249,13 +268,13 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para, first) != 0)
         return -1;
-      if (push_tok(toks, a, split, j, TK_WORD, para) != 0)
+      if (push_tok(toks, a, split, j, TK_WORD, para, first) != 0)
         return -1;
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first) != 0)
         return -1;
       token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
@@ -274,6 +293,8 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     }
     i = wend;
   }
+  if (toks->len > first)
+    VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
   return 0;
 }
 
@@ -563,12 +584,6 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
       token *t = &TOK(d, i);
       if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-      if (i > pa->tok_first && TOK(d, i - 1).end < t->start)
-        t->flags |= T_SPACE_BEFORE;
-      if (i == pa->tok_first)
-        t->flags |= T_SPACE_BEFORE;
-      if (i + 1 < pa->tok_end ? TOK(d, i + 1).start > t->end : 1)
-        t->flags |= T_SPACE_AFTER;
       lexicon_prefetch(&m->lex, t->hash);
       if (t->lkey != t->key && wants_words(t))
         lexicon_prefetch(&m->lex, tok_lhash(t));
