@@ -214,8 +214,8 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     }
     while (j < end) {
       j = ascii_run((const unsigned char *)s, j, end, &acc); /* the common case, no decoding */
-      if (j >= end)
-        break;
+      if (j >= end || s[j] == ' ')
+        break; /* most words end at a space: no joiner, no period */
       uint32_t n2;
       UChar32 d = cp_at(s, j, end, &n2);
       if (is_word_cp(d)) {
@@ -292,6 +292,8 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       }
     }
     i = wend;
+    if (i < end && s[i] == ' ')
+      i++; /* the space after the word: no need to decode it in the next round */
   }
   if (toks->len > first)
     VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
