@@ -9,6 +9,33 @@
 
 #include "doc.h"
 
+/* Classes of a byte: one load answers what the per-byte loops ask of
+ * nearly every byte (a letter? which case? a digit? not ASCII?). */
+enum { BC_UP = 1u << 0, BC_LO = 1u << 1, BC_DIG = 1u << 2, BC_HI = 1u << 3 };
+#define BC_ALNUM (BC_UP | BC_LO | BC_DIG)
+static const uint8_t byte_class[256] = {
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
+    0,      0,      0,      0,      0,      0,      0,     0,     0,     BC_DIG, BC_DIG, BC_DIG, BC_DIG,
+    BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG, 0,     0,     0,     0,      0,      0,      0,
+    BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP, BC_UP, BC_UP, BC_UP,  BC_UP,  BC_UP,  BC_UP,
+    BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP, BC_UP, BC_UP, BC_UP,  BC_UP,  BC_UP,  BC_UP,
+    0,      0,      0,      0,      0,      0,      BC_LO, BC_LO, BC_LO, BC_LO,  BC_LO,  BC_LO,  BC_LO,
+    BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO, BC_LO, BC_LO, BC_LO,  BC_LO,  BC_LO,  BC_LO,
+    BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  0,     0,     0,     0,      0,      BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
+    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI,
+};
+
 static inline UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
   unsigned char b = (unsigned char)s[i];
   if (b < 0x80) { /* most of the text: no decoding */
@@ -59,7 +86,7 @@ static inline int is_word_cp(UChar32 c) {
   if (c < 0)
     return 0;
   if (c < 0x80)
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return (byte_class[c] & BC_ALNUM) != 0;
   return is_word_cp_icu(c); /* the rest of Unicode */
 }
 
@@ -78,19 +105,67 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
   return r && (r->words & W_ABBREV);
 }
 
-static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para) {
+/* What a word's ASCII letters and digits give as they are scanned: the
+ * FNV-1a hash, the byte classes seen, the count of upper-case letters. */
+typedef struct run_acc {
+  uint32_t h;
+  unsigned seen;
+  uint32_t upper;
+} run_acc;
+
+/* Scans the ASCII letters and digits from s[j] (before end) into r and
+ * returns where they stop. Its own loop on locals, so that the compiler
+ * keeps them in registers rather than in the tokenizer's stack frame. */
+static inline uint32_t ascii_run(const unsigned char *s, uint32_t j, uint32_t end, run_acc *r) {
+  uint32_t h = r->h, upper = r->upper;
+  unsigned seen = r->seen;
+  while (j < end) {
+    unsigned b = s[j], cl = byte_class[b];
+    if (!(cl & BC_ALNUM))
+      break;
+    j++;
+    h = (h ^ b) * 16777619u;
+    seen |= cl;
+    upper += cl & BC_UP;
+  }
+  r->h = h;
+  r->seen = seen;
+  r->upper = upper;
+  return j;
+}
+
+/* Appends a token of the paragraph whose tokens start at index first,
+ * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
+ * token's is left to segment_tokenize). */
+static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
+                           size_t first) {
   token *t;
   if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
     t = &VEC_AT(*toks, token, toks->len++);
   else if (!(t = vec_push_grow(toks, a)))
     return -1;
-  *t = (token){.start = start, .end = end, .kind = kind, .para = para, .quote = -1, .cue = -1, .mention = -1};
+  uint16_t flags = 0;
+  if (toks->len - 1 == first)
+    flags = T_SPACE_BEFORE;
+  else if (t[-1].end < start) {
+    flags = T_SPACE_BEFORE;
+    t[-1].flags |= T_SPACE_AFTER;
+  }
+  *t = (token){.start = start,
+               .end = end,
+               .kind = kind,
+               .para = para,
+               .flags = flags,
+               .quote = -1,
+               .cue = -1,
+               .mention = -1};
   return 0;
 }
 
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                      vec *toks, arena *a) {
   uint32_t i = start;
+  size_t first = toks->len;
   while (i < end) {
     uint32_t nx;
     UChar32 c = cp_at(s, i, end, &nx);
@@ -111,14 +186,14 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
             break;
           j = n3;
         }
-        if (push_tok(toks, a, i, j, TK_HANDLE, para) != 0)
+        if (push_tok(toks, a, i, j, TK_HANDLE, para, first) != 0)
           return -1;
         i = j;
         continue;
       }
     }
     if (!is_word_cp(c)) {
-      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para) != 0)
+      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first) != 0)
         return -1;
       i = nx;
       continue;
@@ -127,16 +202,25 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     int numeric = c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c);
     uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
     int dotted = 0;
+    /* while the word is ASCII letters and digits (nearly every word), its
+     * hash and case come with the scan: finish_token need not read it again.
+     * A word (not a number) starts with a letter, which gives its case. */
+    run_acc acc = {STRMAP_HASH_INIT, 0, 0};
+    unsigned broken = c >= 0x80;
+    if (c < 0x80) {
+      acc.seen = byte_class[c];
+      acc.h = (acc.h ^ (uint32_t)c) * 16777619u;
+      acc.upper = acc.seen & BC_UP;
+    }
     while (j < end) {
-      unsigned char b = (unsigned char)s[j];
-      if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
-        j++; /* the common case, no decoding */
-        continue;
-      }
+      j = ascii_run((const unsigned char *)s, j, end, &acc); /* the common case, no decoding */
+      if (j >= end || s[j] == ' ')
+        break; /* most words end at a space: no joiner, no period */
       uint32_t n2;
       UChar32 d = cp_at(s, j, end, &n2);
       if (is_word_cp(d)) {
         j = n2;
+        broken = 1;
         continue;
       }
       /* only a joiner or a period can continue the word: most words end
@@ -149,10 +233,12 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         e = cp_at(s, n2, end, &n3);
       if ((is_apos(d) || is_hyphen(d) || d == '&') && is_word_cp(e) && !(d == '&' && numeric)) {
         j = n3;
+        broken = 1;
         continue;
       }
       if (numeric && (d == '.' || d == ',' || d == ':') && e >= '0' && e <= '9') {
         j = n3;
+        broken = 1;
         continue;
       }
       if (d == '.' && !numeric && e >= 0 && u_isalpha(e) && j - seg_start == 1) {
@@ -160,6 +246,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         dotted = 1;
         seg_start = n2;
         j = n3;
+        broken = 1;
         continue;
       }
       break;
@@ -181,19 +268,35 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para, first) != 0)
         return -1;
-      if (push_tok(toks, a, split, j, TK_WORD, para) != 0)
+      if (push_tok(toks, a, split, j, TK_WORD, para, first) != 0)
         return -1;
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first) != 0)
         return -1;
+      token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
-        VEC_AT(*toks, token, toks->len - 1).flags |= T_ABBREV;
+        t->flags |= T_ABBREV;
+      else if (!broken) { /* one unbroken ASCII run: finish_token's work is done */
+        t->hash = acc.h;
+        t->flags |= T_PREHASHED;
+        if (acc.upper)
+          t->flags |= T_HAS_UPPER;
+        if (!numeric) {
+          t->flags |= (byte_class[c] & BC_UP) ? T_CAP : T_LOWER;
+          if (acc.upper >= 2 && !(acc.seen & BC_LO))
+            t->flags |= T_ALLCAP;
+        }
+      }
     }
     i = wend;
+    if (i < end && s[i] == ' ')
+      i++; /* the space after the word: no need to decode it in the next round */
   }
+  if (toks->len > first)
+    VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
   return 0;
 }
 
@@ -310,20 +413,42 @@ static int finish_token_slow(attrib_doc *d, token *t) {
   return 0;
 }
 
+/* The lower-case key of token t (key set, an ASCII upper-case letter in it). */
+static int lower_key(attrib_doc *d, token *t) {
+  char *lk = arena_strndup(&d->mem, t->key, t->key_len);
+  if (!lk)
+    return -1;
+  for (uint32_t k = 0; k < t->key_len; k++)
+    if (lk[k] >= 'A' && lk[k] <= 'Z')
+      lk[k] = (char)(lk[k] + 32);
+  t->lkey = lk;
+  return 0;
+}
+
 /* Case flags and normalised key of one token. Nearly every token is ASCII,
  * its key its own text: one pass gives the hashes and the case flags. */
 static int finish_token(attrib_doc *d, token *t) {
+  if (t->flags & T_PREHASHED) { /* the tokenizer did the rest */
+    int has_upper = (t->flags & T_HAS_UPPER) != 0;
+    t->flags &= (uint16_t) ~(T_PREHASHED | T_HAS_UPPER);
+    t->key = d->copy + t->start;
+    t->key_len = t->end - t->start;
+    t->lkey = t->key;
+    if (has_upper)
+      return lower_key(d, t);
+    return 0;
+  }
   const unsigned char *s = (const unsigned char *)d->copy;
   uint32_t h = STRMAP_HASH_INIT;
   unsigned letters = 0, upper = 0;
   uint16_t first_case = 0;
   for (uint32_t k = t->start; k < t->end; k++) {
-    unsigned ch = s[k];
-    if (ch >= 0x80)
+    unsigned ch = s[k], cl = byte_class[ch];
+    if (cl & BC_HI)
       return finish_token_slow(d, t);
     h = (h ^ ch) * 16777619u;
-    unsigned up = ch - 'A' < 26u;
-    if (up | (ch - 'a' < 26u)) {
+    if (cl & (BC_UP | BC_LO)) {
+      unsigned up = cl & BC_UP;
       if (!letters)
         first_case = up ? T_CAP : T_LOWER;
       letters++;
@@ -334,15 +459,8 @@ static int finish_token(attrib_doc *d, token *t) {
   t->key_len = t->end - t->start;
   t->hash = h;
   t->lkey = t->key;
-  if (upper) { /* the lower-case key and its hash, for the few that need one */
-    char *lk = arena_strndup(&d->mem, t->key, t->key_len);
-    if (!lk)
-      return -1;
-    for (uint32_t k = 0; k < t->key_len; k++)
-      if (lk[k] >= 'A' && lk[k] <= 'Z')
-        lk[k] = (char)(lk[k] + 32);
-    t->lkey = lk;
-  }
+  if (upper && lower_key(d, t) != 0) /* the lower-case key, for the few that need one */
+    return -1;
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     t->flags |= first_case;
     if (letters >= 2 && upper == letters)
@@ -428,6 +546,29 @@ static int is_headline(attrib_doc *d, paragraph *p) {
   return words >= 2 && words <= 24 && caps * 10 >= words * 7;
 }
 
+/* Sentence index, initial words and headline marks of the tokens of
+ * sentence sent, [first, end): done as each sentence closes, while its
+ * tokens are still in cache (a long document need not walk them again). */
+static void mark_sentence(attrib_doc *d, uint32_t sent, uint32_t first, uint32_t end, int hl) {
+  int initial = 1;
+  for (uint32_t i = first; i < end; i++) {
+    token *t = &TOK(d, i);
+    t->sent = sent;
+    if (hl)
+      t->flags |= T_IN_HEADLINE;
+    if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
+      if (initial)
+        t->flags |= T_INITIAL;
+      initial = 0;
+    } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
+      initial = 1; /* first word of a quotation */
+    } else if (t->kind == TK_PUNCT &&
+               (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
+      initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
+    }
+  }
+}
+
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
   /* news runs at about one token per five bytes: one allocation, no regrowth */
@@ -445,12 +586,6 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
       token *t = &TOK(d, i);
       if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-      if (i > pa->tok_first && TOK(d, i - 1).end < t->start)
-        t->flags |= T_SPACE_BEFORE;
-      if (i == pa->tok_first)
-        t->flags |= T_SPACE_BEFORE;
-      if (i + 1 < pa->tok_end ? TOK(d, i + 1).start > t->end : 1)
-        t->flags |= T_SPACE_AFTER;
       lexicon_prefetch(&m->lex, t->hash);
       if (t->lkey != t->key && wants_words(t))
         lexicon_prefetch(&m->lex, tok_lhash(t));
@@ -488,30 +623,9 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         se->tok_end = last + 1;
         se->para = p;
         TOK(d, last).flags |= T_SENT_END;
+        mark_sentence(d, (uint32_t)d->sents.len - 1, sent_first, last + 1, pa->headline);
         sent_first = last + 1;
         i = last;
-      }
-    }
-  }
-  /* Sentence indices, initial words, headline marks. */
-  for (uint32_t s = 0; s < d->sents.len; s++) {
-    sentence *se = &VEC_AT(d->sents, sentence, s);
-    int initial = 1;
-    int hl = VEC_AT(d->paras, paragraph, se->para).headline;
-    for (uint32_t i = se->tok_first; i < se->tok_end; i++) {
-      token *t = &TOK(d, i);
-      t->sent = s;
-      if (hl)
-        t->flags |= T_IN_HEADLINE;
-      if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
-        if (initial)
-          t->flags |= T_INITIAL;
-        initial = 0;
-      } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
-        initial = 1; /* first word of a quotation */
-      } else if (t->kind == TK_PUNCT &&
-                 (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
-        initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
       }
     }
   }
