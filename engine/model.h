@@ -65,11 +65,11 @@ typedef struct cue_entry {
 } cue_entry;
 
 enum {
-  CUE_SPEECH = 1, /* say, tell, add: introduces quotes and clauses */
-  CUE_CLAUSE = 2, /* may introduce an indirect clause (that ...) */
-  CUE_TELL = 4,   /* takes an addressee: told X */
-  CUE_NOUN = 8,   /* a multiword cue like "according to" */
-  CUE_BARE = 16,   /* reports a clause without "that": said it would */
+  CUE_SPEECH = 1,   /* say, tell, add: introduces quotes and clauses */
+  CUE_CLAUSE = 2,   /* may introduce an indirect clause (that ...) */
+  CUE_TELL = 4,     /* takes an addressee: told X */
+  CUE_NOUN = 8,     /* a multiword cue like "according to" */
+  CUE_BARE = 16,    /* reports a clause without "that": said it would */
   CUE_NOUNISH = 32, /* a form mostly used as a noun ("swing state"): a verb only after its subject */
   CUE_NAMING = 64   /* label, dub, brand: "as 'X'" after them quotes a term */
 };
