@@ -324,70 +324,47 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
   return k;
 }
 
-/* Case flags and normalised key of one token: the general case. */
+/* The lower-case key of token t (key set, an ASCII upper-case letter in it). */
+static int lower_key(attrib_doc *d, token *t) {
+  char *lk = arena_strndup(&d->mem, t->key, t->key_len);
+  if (!lk)
+    return -1;
+  for (uint32_t k = 0; k < t->key_len; k++)
+    if (lk[k] >= 'A' && lk[k] <= 'Z')
+      lk[k] = (char)(lk[k] + 32);
+  t->lkey = lk;
+  return 0;
+}
+
+/* Case flags and normalised key of a token that holds a byte beyond ASCII
+ * (finish_token sends only those here): NFKC key via the model, ICU case. */
 static int finish_token_slow(attrib_doc *d, token *t) {
   const char *s = d->copy;
-  int ascii = 1;
-  for (uint32_t k = t->start; k < t->end; k++)
-    if ((unsigned char)s[k] >= 0x80) {
-      ascii = 0;
-      break;
-    }
-  if (ascii) {
+  char buf[512];
+  size_t n = model_norm_key(s + t->start, t->end - t->start, buf, sizeof buf);
+  if (n == 0) { /* too long to normalise: keep as is */
     t->key = s + t->start;
     t->key_len = t->end - t->start;
   } else {
-    char buf[512];
-    size_t n = model_norm_key(s + t->start, t->end - t->start, buf, sizeof buf);
-    if (n == 0) { /* too long to normalise: keep as is */
-      t->key = s + t->start;
-      t->key_len = t->end - t->start;
-    } else {
-      char *k = arena_strndup(&d->mem, buf, n);
-      if (!k)
-        return -1;
-      t->key = k;
-      t->key_len = (uint32_t)n;
-    }
+    char *k = arena_strndup(&d->mem, buf, n);
+    if (!k)
+      return -1;
+    t->key = k;
+    t->key_len = (uint32_t)n;
   }
   /* the hash of the key, and whether it has a lower-case form */
   uint32_t h = STRMAP_HASH_INIT;
   int has_upper = 0;
   for (uint32_t k = 0; k < t->key_len; k++) {
     unsigned char ch = (unsigned char)t->key[k];
-    unsigned char lc = (ch >= 'A' && ch <= 'Z') ? (unsigned char)(ch + 32) : ch;
-    has_upper |= lc != ch;
+    has_upper |= ch >= 'A' && ch <= 'Z';
     h = (h ^ ch) * 16777619u;
   }
   t->hash = h;
   t->lkey = t->key;
-  if (has_upper) {
-    char *lk = arena_strndup(&d->mem, t->key, t->key_len);
-    if (!lk)
-      return -1;
-    for (uint32_t k = 0; k < t->key_len; k++)
-      if (lk[k] >= 'A' && lk[k] <= 'Z')
-        lk[k] = (char)(lk[k] + 32);
-    t->lkey = lk;
-  }
-  if ((t->kind == TK_WORD || t->kind == TK_HANDLE) && ascii) {
-    unsigned letters = 0, upper = 0;
-    int first = 1;
-    for (uint32_t i = t->start; i < t->end; i++) {
-      char c = s[i];
-      int up = c >= 'A' && c <= 'Z', low = c >= 'a' && c <= 'z';
-      if (!up && !low)
-        continue;
-      letters++;
-      upper += (unsigned)up;
-      if (first) {
-        first = 0;
-        t->flags |= up ? T_CAP : T_LOWER;
-      }
-    }
-    if (letters >= 2 && upper == letters)
-      t->flags |= T_ALLCAP;
-  } else if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
+  if (has_upper && lower_key(d, t) != 0)
+    return -1;
+  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     unsigned letters = 0, upper = 0;
     uint32_t i = t->start, first = 1;
     while (i < t->end) {
@@ -410,18 +387,6 @@ static int finish_token_slow(attrib_doc *d, token *t) {
     if (letters >= 2 && upper == letters)
       t->flags |= T_ALLCAP;
   }
-  return 0;
-}
-
-/* The lower-case key of token t (key set, an ASCII upper-case letter in it). */
-static int lower_key(attrib_doc *d, token *t) {
-  char *lk = arena_strndup(&d->mem, t->key, t->key_len);
-  if (!lk)
-    return -1;
-  for (uint32_t k = 0; k < t->key_len; k++)
-    if (lk[k] >= 'A' && lk[k] <= 'Z')
-      lk[k] = (char)(lk[k] + 32);
-  t->lkey = lk;
   return 0;
 }
 
