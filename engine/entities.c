@@ -71,6 +71,32 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
   return o;
 }
 
+/* The longest entry of map that the tokens from i spell (exact keys), at
+ * most `longest` tokens and within the paragraph ending at end: its value,
+ * with its length in *ntok; -1 when none. */
+static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest, const strmap *map,
+                             uint32_t *ntok) {
+  if (longest <= 0)
+    return -1;
+  char key[1024];
+  size_t off[256];
+  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
+  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
+  if (max > end - i)
+    max = end - i;
+  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
+  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
+    if (i + n > end || n > fit)
+      continue;
+    int32_t v = strmap_get_hashed(map, key, off[n], hash[n]);
+    if (v >= 0) {
+      *ntok = n;
+      return v;
+    }
+  }
+  return -1;
+}
+
 /* Longest gazetteer entry starting at token i, within the paragraph. */
 static const gaz_entry *gaz_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *ntok) {
   const attrib_model *m = d->model;
@@ -84,26 +110,8 @@ static const gaz_entry *gaz_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uin
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t longest = t->gaz_first;
-  if (longest <= 0)
-    return NULL;
-  char key[1024];
-  size_t off[256];
-  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
-  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
-  if (max > end - i)
-    max = end - i;
-  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
-  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end || n > fit)
-      continue;
-    int32_t e = strmap_get_hashed(&m->gaz, key, off[n], hash[n]);
-    if (e >= 0) {
-      *ntok = n;
-      return &m->gaz_entries[e];
-    }
-  }
-  return NULL;
+  int32_t e = longest_entry(d, i, end, t->gaz_first, &m->gaz, ntok);
+  return e < 0 ? NULL : &m->gaz_entries[e];
 }
 
 /* Asked of nearly every token, and nearly every token starts no entry:
@@ -118,27 +126,12 @@ static inline const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, u
 /* A title (Dr., Prime Minister, CEO) starting at token i: its length, and
  * its gender in *g. 0 when none. */
 static uint32_t title_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
-  const attrib_model *m = d->model;
-  int32_t longest = TOK(d, i).title_first;
-  if (longest <= 0)
+  uint32_t n;
+  int32_t v = longest_entry(d, i, end, TOK(d, i).title_first, &d->model->titles, &n);
+  if (v < 0)
     return 0;
-  char key[256];
-  size_t off[256];
-  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
-  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
-  if (max > end - i)
-    max = end - i;
-  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
-  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end || n > fit)
-      continue;
-    int32_t v = strmap_get_hashed(&m->titles, key, off[n], hash[n]);
-    if (v >= 0) {
-      *g = (uint8_t)(v & 3);
-      return n;
-    }
-  }
-  return 0;
+  *g = (uint8_t)(v & 3);
+  return n;
 }
 
 /* "OTTAWA —", "CAPE TOWN (Reuters) -": a dateline in capitals names a
