@@ -60,6 +60,8 @@ int ae_list_dir(const char *dir, int (*keep)(const char *name, const void *arg),
 /* Strict UTF-8 decode (Python's "utf-8" codec rules). 0 on success, -1 if invalid. */
 int ae_utf8_decode(const char *s, size_t len, uint32_t **cps, size_t *n);
 size_t ae_utf8_encode(uint32_t cp, char out[4]);
+/* Code points cp[0, n) as a new UTF-8 string (never NULL). */
+char *ae_utf8_from_cps(const uint32_t *cp, size_t n);
 /* Byte length of the first ncp code points of a valid UTF-8 string. */
 size_t ae_utf8_prefix(const char *s, size_t ncp);
 

@@ -55,15 +55,6 @@ static size_t translate_newlines(uint32_t *cp, size_t n) {
   return k;
 }
 
-static char *cps_utf8(const uint32_t *cp, size_t n) {
-  sbuf b = {0};
-  char o[4];
-  ae_sb_add(&b, "", 0);
-  for (size_t i = 0; i < n; i++)
-    ae_sb_add(&b, o, ae_utf8_encode(cp[i], o));
-  return ae_sb_take(&b);
-}
-
 /* \d+ at *i (any Unicode decimal digit, as int() reads them); -1 if none. */
 static int read_num(const uint32_t *l, size_t n, size_t *i, unsigned long long *v) {
   size_t s = *i;
@@ -114,10 +105,10 @@ static int parse_t(const uint32_t *l, size_t n, const size_t *b, size_t nb, cons
     free(sp);
     return 0;
   }
-  t->id = cps_utf8(l, id_end);
+  t->id = ae_utf8_from_cps(l, id_end);
   t->spans = sp;
   t->n = ns;
-  t->text = cps_utf8(l + i, n - i);
+  t->text = ae_utf8_from_cps(l + i, n - i);
   return 1;
 }
 
@@ -211,7 +202,7 @@ brat_doc *ae_brat_load(const char *txt_path, const char *text, size_t len, const
       T = ae_xrealloc(T, (nt + 1) * sizeof *T);
       T[nt++] = t;
     } else if (e > s && acp[s] == 'E') {
-      ae_sl_push(&elines, cps_utf8(acp + s, e - s));
+      ae_sl_push(&elines, ae_utf8_from_cps(acp + s, e - s));
     }
     s = e + 1;
   }

@@ -67,15 +67,6 @@ static uint32_t *from_u16(const UChar *u, int32_t len, size_t *n) {
   return cp;
 }
 
-static char *cps_to_utf8(const uint32_t *cp, size_t n) {
-  sbuf b = {0};
-  char o[4];
-  ae_sb_add(&b, "", 0);
-  for (size_t i = 0; i < n; i++)
-    ae_sb_add(&b, o, ae_utf8_encode(cp[i], o));
-  return ae_sb_take(&b);
-}
-
 static uint32_t *utf8_to_cps(const char *s, size_t *n) {
   uint32_t *cp;
   if (ae_utf8_decode(s, strlen(s), &cp, n) != 0)
@@ -174,7 +165,7 @@ char *ae_norm_gold(const char *s) {
   memmove(cp, cp + a, (z - a) * sizeof *cp);
   n = z - a;
   cp = casefold(cp, &n);
-  char *out = cps_to_utf8(cp, n);
+  char *out = ae_utf8_from_cps(cp, n);
   free(cp);
   return out;
 }
@@ -202,7 +193,7 @@ char *ae_norm_polnear(const char *s) {
     a++;
   while (z > a && ae_py_isspace(cp[z - 1]))
     z--;
-  char *out = cps_to_utf8(cp + a, z - a);
+  char *out = ae_utf8_from_cps(cp + a, z - a);
   free(cp);
   return out;
 }

@@ -260,6 +260,15 @@ size_t ae_utf8_encode(uint32_t cp, char o[4]) {
   return 4;
 }
 
+char *ae_utf8_from_cps(const uint32_t *cp, size_t n) {
+  sbuf b = {0};
+  char o[4];
+  ae_sb_add(&b, "", 0);
+  for (size_t i = 0; i < n; i++)
+    ae_sb_add(&b, o, ae_utf8_encode(cp[i], o));
+  return ae_sb_take(&b);
+}
+
 size_t ae_utf8_prefix(const char *s, size_t ncp) {
   size_t i = 0;
   while (s[i] && ncp) {
