@@ -92,15 +92,19 @@ static mention *appositive_name(attrib_doc *d, const mention *m) {
   return x;
 }
 
+/* A word for someone who speaks for a body: spokesman, spokeswoman,
+ * spokesperson, representative. */
+static int spokes_word(const token *t) {
+  return (t->key_len > 6 && memcmp(t->key, "spokes", 6) == 0) || tok_is(t, "representative") ||
+         tok_is(t, "representatives");
+}
+
 /* Does a description speak for its body ("a spokeswoman for the
  * ministry")? Other roles ("Fiji's prime minister") are people of their own. */
 static int spokes(attrib_doc *d, const mention *m) {
-  for (uint32_t k = m->tok_first; k < m->tok_end; k++) {
-    token *t = &TOK(d, k);
-    if ((t->key_len > 6 && memcmp(t->key, "spokes", 6) == 0) || tok_is(t, "representative") ||
-        tok_is(t, "representatives"))
+  for (uint32_t k = m->tok_first; k < m->tok_end; k++)
+    if (spokes_word(&TOK(d, k)))
       return 1;
-  }
   return 0;
 }
 
@@ -556,7 +560,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 1;
   }
   /* "a spokesman said" right after a body spoke: its spokesman */
-  if (!*plural && ((h->key_len > 6 && memcmp(h->key, "spokes", 6) == 0) || tok_is(h, "representative"))) {
+  if (!*plural && spokes_word(h)) {
     int32_t body = antecedent(d, i, 1u << ATTRIB_ORG, 0, 1);
     if (body >= 0) {
       *ent = body;
