@@ -166,7 +166,11 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     } else if (t->cue >= 0) {
       cue *cu = &VEC_AT(d->cues, cue, t->cue);
       uint8_t f = cu->entry->flags;
-      c = (f & CUE_NOUN) ? 'A' : !(f & CUE_SPEECH) ? 'b' : (f & CUE_BARE) ? 'V' : 'v';
+      c = (f & CUE_NOUN)     ? 'A'
+          : !(f & CUE_SPEECH) ? 'b'
+          : (f & CUE_BARE)    ? 'V'
+          : (f & CUE_OBJECT)  ? 'o'
+                              : 'v';
       u->ref = t->cue;
       next = cu->tok_end;
     } else if (t->kind == TK_PUNCT) {
@@ -231,7 +235,7 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
     return (t->flags & T_LOWER) && !(t->words & (W_AUX | W_DET)) && !tok_is(t, "yesterday") &&
            !tok_is(t, "today") && !tok_is(t, "tonight") && !tok_is(t, "tomorrow") && !tok_is(t, "by") &&
            !tok_is(t, "after") && !tok_is(t, "before") && !tok_is(t, "since") && !tok_is(t, "until");
-  if ((ps->s[k - 1] == 'V' || ps->s[k - 1] == 'v') && p->ref >= 0 &&
+  if ((ps->s[k - 1] == 'V' || ps->s[k - 1] == 'v' || ps->s[k - 1] == 'o') && p->ref >= 0 &&
       (VEC_AT(d->cues, cue, p->ref).entry->flags & CUE_TELL))
     return t->key_len > 4 && memcmp(t->key + t->key_len - 3, "ing", 3) == 0;
   return 0;
@@ -275,7 +279,7 @@ static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
 /* Is there a reporting cue among n symbols? Rules with a cue need one. */
 static int has_cue_symbol(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (s[i] == 'V' || s[i] == 'v' || s[i] == 'b' || s[i] == 'A')
+    if (s[i] == 'V' || s[i] == 'v' || s[i] == 'o' || s[i] == 'b' || s[i] == 'A')
       return 1;
   return 0;
 }
@@ -471,7 +475,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
         lastq = c;
     if (lastq) {
       const char *v = lastq;
-      while (v < ps->s + s1 && *v != 'V' && *v != 'v')
+      while (v < ps->s + s1 && *v != 'V' && *v != 'v' && *v != 'o')
         v++;
       /* "X said A but added, 'Q'": with no verb after the quote, its frame
        * is before it and the clauses before the frame still count */
@@ -648,6 +652,26 @@ static int subject_partial(attrib_doc *d, para_syms *ps, size_t k) {
   q->confidence = 0.7; /* 17 of 24 right on PolNeAR train */
   q->rule = "subject-partial";
   return 0;
+}
+
+/* A title in quotation marks (''The Big Short,'' "Fareed Zakaria GPS"):
+ * every word capitalised but the small words of titles, none ending a
+ * sentence. A direct quote no rule attributed and that reads so is a
+ * name, not speech. */
+static int title_case(const attrib_doc *d, const quote *q) {
+  int caps = 0;
+  for (uint32_t i = q->tok_first; i < q->tok_end; i++) {
+    const token *t = &TOK(d, i);
+    if (t->kind == TK_PUNCT && (t->key[0] == '.' || t->key[0] == '!' || t->key[0] == '?'))
+      return 0;
+    if (t->kind != TK_WORD)
+      continue;
+    if (t->flags & T_CAP)
+      caps++;
+    else if (i == q->tok_first || !(t->words & (W_DET | W_CONNECT | W_PREP)))
+      return 0;
+  }
+  return caps >= 1;
 }
 
 /* A term named, not words spoken: "labelled as 'malicious'" (a scare
@@ -931,6 +955,8 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       quote *q = &QUOTE(d, ps.u[k].ref);
       if (c == 'p' && q->speaker_mention < 0 && subject_partial(d, &ps, k) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+      if (c == 'q' && q->speaker_mention < 0 && !q->continued && q->parent < 0 && title_case(d, q))
+        q->kind = ATTRIB_SCARE;
       if (c == 's' && q->speaker_mention >= 0 && q->cue_tok_first >= 0 && !naming_term(d, q))
         q->kind = ATTRIB_PARTIAL;
       else if (c == 's') {

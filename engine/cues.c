@@ -51,19 +51,18 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
       /* "says praise from Putin helps": right after a reporting verb, a noun */
       if (i > 0 && TOK(d, i - 1).para == t->para && TOK(d, i - 1).cue >= 0)
         break;
-      /* "who was told that ...", "were asked": the subject heard, not said */
-      if ((m->cue_entries[e].flags & CUE_TELL) && i > 0 && TOK(d, i - 1).para == t->para &&
-          (tok_is_lower(&TOK(d, i - 1), "was") || tok_is_lower(&TOK(d, i - 1), "were") ||
-           tok_is_lower(&TOK(d, i - 1), "been") || tok_is_lower(&TOK(d, i - 1), "being") ||
-           tok_is_lower(&TOK(d, i - 1), "is") || tok_is_lower(&TOK(d, i - 1), "are") ||
-           tok_is_lower(&TOK(d, i - 1), "be")) &&
-          t->key_len > 2 && (memcmp(t->key + t->key_len - 2, "ed", 2) == 0 || tok_is_lower(t, "told")))
+      /* "who was told that ...", "were asked", "was criticized for": the
+       * subject heard or was judged, it did not speak */
+      if ((m->cue_entries[e].flags & (CUE_TELL | CUE_OBJECT)) && i > 0 && TOK(d, i - 1).para == t->para &&
+          (TOK(d, i - 1).words & W_BE) && (TOK(d, i - 1).flags & T_LOWER) && t->key_len > 2 &&
+          (memcmp(t->key + t->key_len - 2, "ed", 2) == 0 || tok_is_lower(t, "told")))
         break;
       if (m->cue_entries[e].flags & CUE_NOUNISH) {
         const token *p = i > 0 && TOK(d, i - 1).para == t->para ? &TOK(d, i - 1) : NULL;
         int subject =
-            p && ((p->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_AUX)) ||
-                  tok_is(p, "to") || p->key[0] == ',' || ((p->flags & T_CAP) && !(p->flags & T_INITIAL)));
+            p && (t->flags & T_LOWER) &&
+            ((p->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_AUX)) || tok_is(p, "to") ||
+             ((p->flags & T_CAP) && !(p->flags & T_INITIAL)));
         if (!subject)
           break;
       }

@@ -344,6 +344,7 @@ static const struct {
     {"noun-m", W_NOUN_M},
     {"public-noun", W_PUBLIC},
     {"quantifier", W_QUANT},
+    {"be", W_BE},
 };
 
 /* lexicon: class|word|word */
@@ -406,6 +407,8 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
         *flags |= CUE_NOUNISH;
       else if (strcmp(tok, "naming") == 0)
         *flags |= CUE_NAMING;
+      else if (strcmp(tok, "object") == 0)
+        *flags |= CUE_OBJECT;
       else
         return lerr(L, ATTRIB_ERR_MODEL, "unknown cue flag '%s'", tok);
     }

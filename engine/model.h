@@ -58,6 +58,9 @@ enum {
   W_PUBLIC = 1u << 29,      /* agency, regulator: "the agency" may be any public body */
   W_QUANT = 1u << 30        /* another, some, many: a quantifier that may stand as a subject */
 };
+/* was, been, is: before a participle, a passive (outside the enum: an
+ * enumerator must fit in an int) */
+#define W_BE (1u << 31)
 
 typedef struct cue_entry {
   const char *lemma;
@@ -71,7 +74,8 @@ enum {
   CUE_NOUN = 8,     /* a multiword cue like "according to" */
   CUE_BARE = 16,    /* reports a clause without "that": said it would */
   CUE_NOUNISH = 32, /* a form mostly used as a noun ("swing state"): a verb only after its subject */
-  CUE_NAMING = 64   /* label, dub, brand: "as 'X'" after them quotes a term */
+  CUE_NAMING = 64,  /* label, dub, brand: "as 'X'" after them quotes a term */
+  CUE_OBJECT = 128  /* criticize, urge: the object is what was said ("urged voters to stay home") */
 };
 
 typedef struct rule {
