@@ -166,7 +166,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     } else if (t->cue >= 0) {
       cue *cu = &VEC_AT(d->cues, cue, t->cue);
       uint8_t f = cu->entry->flags;
-      c = (f & CUE_NOUN)     ? 'A'
+      c = (f & CUE_NOUN)      ? 'A'
           : !(f & CUE_SPEECH) ? 'b'
           : (f & CUE_BARE)    ? 'V'
           : (f & CUE_OBJECT)  ? 'o'

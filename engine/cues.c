@@ -59,10 +59,9 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
         break;
       if (m->cue_entries[e].flags & CUE_NOUNISH) {
         const token *p = i > 0 && TOK(d, i - 1).para == t->para ? &TOK(d, i - 1) : NULL;
-        int subject =
-            p && (t->flags & T_LOWER) &&
-            ((p->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_AUX)) || tok_is(p, "to") ||
-             ((p->flags & T_CAP) && !(p->flags & T_INITIAL)));
+        int subject = p && (t->flags & T_LOWER) &&
+                      ((p->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_AUX)) ||
+                       tok_is(p, "to") || ((p->flags & T_CAP) && !(p->flags & T_INITIAL)));
         if (!subject)
           break;
       }
