@@ -416,14 +416,16 @@ static quote *new_statement(attrib_doc *d, uint32_t a, uint32_t b, uint32_t para
 
 static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc, uint32_t para) {
   size_t c0, c1, sk, se;
-  if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0 ||
-      !rule_group(ru, GRP_SPK, ov, rc, &sk, &se))
+  if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0)
     return 0;
-  int32_t mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se, 1);
-  if (mi == -2)
-    return -1;
-  if (mi == -3)
-    mi = -1;
+  int32_t mi = -1;
+  if (rule_group(ru, GRP_SPK, ov, rc, &sk, &se)) {
+    mi = speaker_of(d, ps, (uint32_t)sk, (uint32_t)se, 1);
+    if (mi == -2)
+      return -1;
+    if (mi == -3)
+      mi = -1;
+  }
   int oom;
   quote *q = new_statement(d, ps->u[c0].tok_first, ps->u[c1 - 1].tok_end, para, &oom);
   if (!q)
@@ -660,7 +662,10 @@ static int subject_partial(attrib_doc *d, para_syms *ps, size_t k) {
  * name, not speech. */
 static int title_case(const attrib_doc *d, const quote *q) {
   int caps = 0;
-  for (uint32_t i = q->tok_first; i < q->tok_end; i++) {
+  uint32_t end = q->tok_end;
+  while (end > q->tok_first && TOK(d, end - 1).kind != TK_WORD) /* "Shark Tank." ends a sentence outside */
+    end--;
+  for (uint32_t i = q->tok_first; i < end; i++) {
     const token *t = &TOK(d, i);
     if (t->kind == TK_PUNCT && (t->key[0] == '.' || t->key[0] == '!' || t->key[0] == '?'))
       return 0;

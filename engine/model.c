@@ -565,8 +565,9 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
   pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &captures);
   if (captures >= 32) /* documents bring match data for 32 pairs */
     return lerr(L, ATTRIB_ERR_MODEL, "too many capture groups (31 at most)", NULL);
-  if (!r->groups[GRP_SPK][0])
-    return lerr(L, ATTRIB_ERR_MODEL, "a rule needs a (?<spk>...) group", NULL);
+  /* an indirect rule without one reports a statement with no speaker */
+  if (rk == RULE_QUOTE && !r->groups[GRP_SPK][0])
+    return lerr(L, ATTRIB_ERR_MODEL, "a quote rule needs a (?<spk>...) group", NULL);
   if (rk == RULE_INDIRECT && !r->groups[GRP_CONTENT][0])
     return lerr(L, ATTRIB_ERR_MODEL, "indirect rule needs a (?<content>...) group", NULL);
   return ATTRIB_OK;
