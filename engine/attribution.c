@@ -960,8 +960,10 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       quote *q = &QUOTE(d, ps.u[k].ref);
       if (c == 'p' && q->speaker_mention < 0 && subject_partial(d, &ps, k) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-      if (c == 'q' && q->speaker_mention < 0 && !q->continued && q->parent < 0 && title_case(d, q))
+      if (c == 'q' && q->speaker_mention < 0 && !q->continued && q->parent < 0 && title_case(d, q)) {
         q->kind = ATTRIB_SCARE;
+        ps.s[k] = 's'; /* the rules of the quotes after it see a title */
+      }
       if (c == 's' && q->speaker_mention >= 0 && q->cue_tok_first >= 0 && !naming_term(d, q))
         q->kind = ATTRIB_PARTIAL;
       else if (c == 's') {

@@ -275,6 +275,20 @@ static uint32_t head_end(attrib_doc *d, uint32_t k, uint32_t end) {
   return e;
 }
 
+/* Does a lower-case head noun follow within two more modifiers ("presidential
+ * candidate")? Then the capitalised role before it is a modifier. */
+static int head_follows(attrib_doc *d, uint32_t k, uint32_t end) {
+  for (uint32_t x = k; x < end && x < k + 3; x++) {
+    const token *t = &TOK(d, x);
+    if (!is_word(t) || !(t->flags & T_LOWER) || t->cue >= 0 ||
+        (t->words & (W_PREP | W_CONNECT | W_AUX | W_DET)))
+      return 0;
+    if (t->words & HEAD_NOUNS)
+      return 1;
+  }
+  return 0;
+}
+
 /* "X's [adj] spokesman", "Trump's campaign", "Clinton's aides": the
  * description speaks for X. j is the token after X. */
 static int possessive_head(attrib_doc *d, uint32_t j, uint32_t end, uint32_t *out_end) {
@@ -421,14 +435,13 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
       break; /* "the 43-year-old" is its own head */
     if (!is_word(x) || (x->flags & T_POSSESSIVE))
       break;
-    if ((x->flags & T_LOWER)
-            ? (x->words & (HEAD_NOUNS | W_PREP | W_CONNECT | W_AUX | W_DET | W_PRONOUN_M | W_PRONOUN_F |
-                           W_PRONOUN_N | W_PRONOUN_P | W_FIRST_PERSON)) ||
-                  tok_is(x, "who") || tok_is(x, "that") || tok_is(x, "which")
-            : !(x->flags & T_CAP) || (x->words & (W_NOT_NAME | W_STOPCAP)) ||
-                  ((x->words & HEAD_NOUNS) && !(k + 1 < end && is_word(&TOK(d, k + 1)) &&
-                                                (TOK(d, k + 1).flags & T_LOWER) && TOK(d, k + 1).cue < 0)))
-      break; /* "the Republican presidential candidate", but "the Republican said" */
+    if ((x->flags & T_LOWER) ? (x->words & (HEAD_NOUNS | W_PREP | W_CONNECT | W_AUX | W_DET | W_PRONOUN_M |
+                                            W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_FIRST_PERSON)) ||
+                                   tok_is(x, "who") || tok_is(x, "that") || tok_is(x, "which")
+                             : !(x->flags & T_CAP) || (x->words & (W_NOT_NAME | W_STOPCAP)) ||
+                                   ((x->words & HEAD_NOUNS) && !head_follows(d, k + 1, end)))
+      break; /* "the Republican presidential candidate", but "the Republican said",
+              * "a Republican familiar with the talks" */
     k++;
     mods++;
   }

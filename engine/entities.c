@@ -413,6 +413,10 @@ static void strip(ctx *c, chunk *ch, uint32_t end) {
 static int apposition_role(attrib_doc *d, uint32_t b, uint32_t end) {
   if (b >= end || TOK(d, b).kind != TK_PUNCT || TOK(d, b).key[0] != ',')
     return 0;
+  /* "Misha Shah, 32, of Chicago": an age */
+  if (b + 2 < end && TOK(d, b + 1).kind == TK_NUM && TOK(d, b + 1).key_len <= 3 &&
+      TOK(d, b + 2).kind == TK_PUNCT && (TOK(d, b + 2).key[0] == ',' || TOK(d, b + 2).key[0] == '.'))
+    return 1;
   for (uint32_t i = b + 1; i < end && i < b + 9; i++) {
     token *t = &TOK(d, i);
     if (t->kind == TK_PUNCT)
@@ -456,6 +460,10 @@ static int after_cue(attrib_doc *d, uint32_t a, uint32_t b, uint32_t end) {
     return 0;
   if (!(VEC_AT(d->cues, cue, TOK(d, a - 1).cue).entry->flags & CUE_SPEECH))
     return 0;
+  /* "said Meenakshi Ganguly of Human Rights Watch": an affiliation may follow */
+  if (b + 1 < end && tok_is_lower(&TOK(d, b), "of") && (TOK(d, b).flags & T_LOWER) &&
+      (TOK(d, b + 1).flags & T_CAP))
+    return 1;
   return b >= end || (TOK(d, b).kind == TK_PUNCT && (TOK(d, b).key[0] == '.' || TOK(d, b).key[0] == ','));
 }
 
