@@ -183,8 +183,8 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
                 tok_is(t, "while") || tok_is(t, "whereas")) &&
                (t->flags & T_LOWER)) {
       c = '+';
-    } else if ((t->words & W_PREP) && (t->flags & T_LOWER)) {
-      c = 'i';
+    } else if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL))) {
+      c = 'i'; /* "In Washington, Obama said": a sentence may open with one */
     } else if ((t->words & W_AUX) || is_adverb(t)) {
       c = 'a';
     } else if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL)) {
@@ -220,6 +220,9 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
     return 1;
   if (k == 0 || !ps->s[k] || !strchr("NOGD", ps->s[k]))
     return 0;
+  size_t v = k + 1; /* the unit after the name, past auxiliaries */
+  while (v < ps->n && ps->s[v] == 'a')
+    v++;
   /* "in an AP interview": past a determiner */
   if (k >= 2 && ps->s[k - 1] == 'w' && (TOK(d, ps->u[k - 1].tok_first).words & W_DET) &&
       !(TOK(d, ps->u[k - 1].tok_first).flags & T_POSSESSIVE))
@@ -230,11 +233,16 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
   if (ps->s[k - 1] == 'i' && k >= 2 && (ps->s[k - 2] == 'D' || ps->s[k - 2] == 'N') &&
       (tok_is(t, "for") || tok_is(t, "of") || tok_is(t, "at") || tok_is(t, "from")))
     return 0;
-  /* "after", "before", "since", "until" also open clauses: "after Trump told" */
+  /* "after", "before", "since", "until" also open clauses: "after Trump told";
+   * and "with Sen. John McCain calling it", "as the crowd chanted": a verb
+   * right after the name makes it its subject */
+  if (ps->s[k - 1] == 'i' && v < ps->n && strchr("Vvo", ps->s[v]))
+    return 0;
   if (ps->s[k - 1] == 'i')
-    return (t->flags & T_LOWER) && !(t->words & (W_AUX | W_DET)) && !tok_is(t, "yesterday") &&
+    return (t->flags & (T_LOWER | T_INITIAL)) && !(t->words & (W_AUX | W_DET)) && !tok_is(t, "yesterday") &&
            !tok_is(t, "today") && !tok_is(t, "tonight") && !tok_is(t, "tomorrow") && !tok_is(t, "by") &&
-           !tok_is(t, "after") && !tok_is(t, "before") && !tok_is(t, "since") && !tok_is(t, "until");
+           !tok_is_lower(t, "after") && !tok_is_lower(t, "before") && !tok_is_lower(t, "since") &&
+           !tok_is_lower(t, "until");
   if ((ps->s[k - 1] == 'V' || ps->s[k - 1] == 'v' || ps->s[k - 1] == 'o') && p->ref >= 0 &&
       (VEC_AT(d->cues, cue, p->ref).entry->flags & CUE_TELL))
     return t->key_len > 4 && memcmp(t->key + t->key_len - 3, "ing", 3) == 0;
