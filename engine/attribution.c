@@ -185,7 +185,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       c = '+';
     } else if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL))) {
       c = 'i'; /* "In Washington, Obama said": a sentence may open with one */
-    } else if ((t->words & W_AUX) || is_adverb(t)) {
+    } else if ((t->words & W_AUX) || is_adverb(t) || tok_contraction((const token *)d->toks.data, i)) {
       c = 'a';
     } else if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL)) {
       c = 'W';

@@ -43,7 +43,8 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
        * after a determiner, a possessive or "of" the word is a noun, not a
        * reporting verb */
       if (i > 0 && TOK(d, i - 1).para == t->para &&
-          ((TOK(d, i - 1).words & W_DET) || (TOK(d, i - 1).flags & T_POSSESSIVE) ||
+          ((TOK(d, i - 1).words & W_DET) ||
+           ((TOK(d, i - 1).flags & T_POSSESSIVE) && !tok_contraction((const token *)d->toks.data, i - 1)) ||
            tok_is(&TOK(d, i - 1), "of")) &&
           !(m->cue_entries[e].flags & CUE_NOUN) &&
           !quantifier_subject(&TOK(d, i - 1), t, m->cue_entries[e].lemma))

@@ -198,6 +198,18 @@ static inline int tok_is_lower(const token *t, const char *word) { /* ASCII case
   }
   return 1;
 }
+/* Is the 's split off token i a contraction ("he's", "that's": is or
+ * has) rather than a possessive? After a personal pronoun or one of the
+ * few words that take it, it is. */
+static inline int tok_contraction(const token *toks, uint32_t i) {
+  if (!(toks[i].flags & T_POSSESSIVE) || i == 0 || toks[i - 1].end != toks[i].start)
+    return 0;
+  const token *p = &toks[i - 1];
+  return (p->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P)) || tok_is_lower(p, "that") ||
+         tok_is_lower(p, "there") || tok_is_lower(p, "here") || tok_is_lower(p, "what") ||
+         tok_is_lower(p, "who") || tok_is_lower(p, "where");
+}
+
 /* strmap_hash of t->lkey (tokens keep only the hash of their key: the
  * lower-case one is asked for rarely). */
 static inline uint32_t tok_lhash(const token *t) {
