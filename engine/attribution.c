@@ -422,9 +422,18 @@ static quote *new_statement(attrib_doc *d, uint32_t a, uint32_t b, uint32_t para
   return q;
 }
 
+/* 1: the match stands (a statement was added, or the clause was too short
+ * for one); 0: the match is no statement and the next rule may try; -1:
+ * out of memory. */
 static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE *ov, int rc, uint32_t para) {
   size_t c0, c1, sk, se;
   if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0)
+    return 1;
+  /* "the loopholes he cited are ...": an object never opens with "be" (the
+   * verb's object stood before it); the next rule may try */
+  size_t v0, v1;
+  if (rule_group(ru, GRP_CUE, ov, rc, &v0, &v1) && ps->s[v0] == 'o' &&
+      (TOK(d, ps->u[c0].tok_first).words & W_BE))
     return 0;
   int32_t mi = -1;
   if (rule_group(ru, GRP_SPK, ov, rc, &sk, &se)) {
@@ -437,12 +446,12 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   int oom;
   quote *q = new_statement(d, ps->u[c0].tok_first, ps->u[c1 - 1].tok_end, para, &oom);
   if (!q)
-    return oom ? -1 : 0;
+    return oom ? -1 : 1;
   q->speaker_mention = mi;
   q->confidence = rule_confidence(d, ru, mi);
   q->rule = ru->name;
   set_cue_adr(d, q, ps, ru, ov, rc);
-  return 0;
+  return 1;
 }
 
 /* Another reported clause of the statement at index prev: cue unit c,
@@ -504,8 +513,11 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
           continue;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
         size_t nq = d->quotes.len;
-        if (add_indirect(d, ps, ru, ov, rc, para) != 0)
+        int added = add_indirect(d, ps, ru, ov, rc, para);
+        if (added < 0)
           return -1;
+        if (added == 0)
+          continue;
         /* more reported clauses may follow in the same sentence */
         from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
         /* "X said A and said B": the same speaker's next clause */
