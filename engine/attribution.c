@@ -331,6 +331,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w1 = k + 1;
   int found = 0;
   int cue_near = has_cue_symbol(ps->s + w0, w1 - w0);
+  uint64_t pres[2]; /* the symbols of the window: rules needing others are not tried */
+  rule_symbols(ps->s + w0, w1 - w0, pres);
   /* objects found on the way are masked as plain words for this quote's
    * rules, so that a rule may still find the speaker after them */
   enum { MAX_MASKED = 8 };
@@ -340,7 +342,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   int oom = 0;
   for (size_t r = 0; r < m->n_rules && !found; r++) {
     const rule *ru = &m->rules[r];
-    if (ru->kind != RULE_QUOTE || (ru->needs_cue && !cue_near))
+    if (ru->kind != RULE_QUOTE || (ru->needs_cue && !cue_near) || !rule_may_match(ru, pres))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -355,6 +357,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
         masked[nmasked] = sk;
         masked_sym[nmasked++] = ps->s[sk];
         ps->s[sk] = 'w';
+        pres['w' >> 6] |= (uint64_t)1 << ('w' & 63);
         r--; /* the same rule once more */
       }
       continue;
@@ -478,12 +481,14 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
     int cue_in = has_cue_symbol(ps->s + s0, s1 - s0); /* else only cue-less rules can match */
+    uint64_t pres[2];
+    rule_symbols(ps->s + s0, s1 - s0, pres);
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
       for (size_t r = 0; r < m->n_rules; r++) {
         const rule *ru = &m->rules[r];
         if (ru->kind != RULE_INDIRECT || (ru->needs_cue && !cue_in) ||
-            (headline != (strncmp(ru->name, "headline-", 9) == 0)))
+            (headline != (strncmp(ru->name, "headline-", 9) == 0)) || !rule_may_match(ru, pres))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)

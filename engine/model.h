@@ -74,6 +74,8 @@ enum {
   CUE_NAMING = 64   /* label, dub, brand: "as 'X'" after them quotes a term */
 };
 
+enum { RULE_NEEDS = 8 };
+
 typedef struct rule {
   const char *name;
   double confidence;
@@ -86,7 +88,33 @@ typedef struct rule {
   uint16_t groups[4][4];
   const char *file;
   unsigned line;
+  /* symbols every match holds: one of each set (bit c of the pair is
+   * symbol c), found by reading the pattern (model.c); a subject that
+   * misses one of them is not given to PCRE2 at all */
+  uint8_t n_need;
+  uint64_t need[RULE_NEEDS][2];
 } rule;
+
+/* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
+static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
+  uint64_t lo = 0, hi = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned c = (unsigned char)s[i];
+    if (c < 64)
+      lo |= (uint64_t)1 << c;
+    else if (c < 128)
+      hi |= (uint64_t)1 << (c - 64);
+  }
+  pres[0] = lo;
+  pres[1] = hi;
+}
+/* Can rule r match a subject whose symbols are pres (rule_symbols)? */
+static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
+  for (unsigned k = 0; k < r->n_need; k++)
+    if (!((r->need[k][0] & pres[0]) | (r->need[k][1] & pres[1])))
+      return 0;
+  return 1;
+}
 
 enum { RULE_QUOTE = 1, RULE_INDIRECT = 2 };
 enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
