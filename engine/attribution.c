@@ -340,9 +340,9 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   char masked_sym[MAX_MASKED];
   size_t nmasked = 0;
   int oom = 0;
-  for (size_t r = 0; r < m->n_rules && !found; r++) {
-    const rule *ru = &m->rules[r];
-    if (ru->kind != RULE_QUOTE || (ru->needs_cue && !cue_near) || !rule_may_match(ru, pres))
+  for (size_t r = 0; r < m->n_rule_list[RL_QUOTE] && !found; r++) {
+    const rule *ru = &m->rules[m->rule_list[RL_QUOTE][r]];
+    if ((ru->needs_cue && !cue_near) || !rule_may_match(ru, pres))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -485,10 +485,10 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
     rule_symbols(ps->s + s0, s1 - s0, pres);
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
-      for (size_t r = 0; r < m->n_rules; r++) {
-        const rule *ru = &m->rules[r];
-        if (ru->kind != RULE_INDIRECT || (ru->needs_cue && !cue_in) ||
-            (headline != (strncmp(ru->name, "headline-", 9) == 0)) || !rule_may_match(ru, pres))
+      int rl = headline ? RL_HEADLINE : RL_INDIRECT;
+      for (size_t r = 0; r < m->n_rule_list[rl]; r++) {
+        const rule *ru = &m->rules[m->rule_list[rl][r]];
+        if ((ru->needs_cue && !cue_in) || !rule_may_match(ru, pres))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)

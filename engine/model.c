@@ -1000,6 +1000,21 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
       if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
         st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
+  for (int k = 0; k < RL_LISTS && st == ATTRIB_OK; k++) {
+    m->rule_list[k] = arena_array(&m->mem, m->n_rules + 1, sizeof(uint16_t));
+    if (!m->rule_list[k] || m->n_rules > UINT16_MAX) {
+      st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+      break;
+    }
+    for (size_t r = 0; r < m->n_rules; r++) {
+      const rule *ru = &m->rules[r];
+      int list = ru->kind == RULE_QUOTE                   ? RL_QUOTE
+                 : strncmp(ru->name, "headline-", 9) == 0 ? RL_HEADLINE
+                                                          : RL_INDIRECT;
+      if (list == k)
+        m->rule_list[k][m->n_rule_list[k]++] = (uint16_t)r;
+    }
+  }
   if (st == ATTRIB_OK) {
     m->match_limit = 100000;
     m->depth_limit = 1000;

@@ -117,6 +117,9 @@ static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
 }
 
 enum { RULE_QUOTE = 1, RULE_INDIRECT = 2 };
+/* rule lists: quote rules; indirect rules of body text; indirect rules of
+ * headlines (those named headline-...) */
+enum { RL_QUOTE, RL_INDIRECT, RL_HEADLINE, RL_LISTS };
 enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
 
 /* The span [*start, *end) in the subject of the first set group of role
@@ -142,6 +145,10 @@ struct attrib_model {
   unsigned cue_max_tok;
   rule *rules;
   size_t n_rules;
+  /* indices into rules by where they are tried (RL_*), in file order: a
+   * sentence's loop need not skip the others one by one */
+  uint16_t *rule_list[RL_LISTS];
+  uint32_t n_rule_list[RL_LISTS];
   pcre2_match_context *mctx; /* shared: read-only after load */
   uint32_t match_limit, depth_limit;
 };
