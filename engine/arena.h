@@ -18,6 +18,9 @@ void arena_release(arena *a);
 void *arena_alloc(arena *a, size_t n);
 /* Zeroed array of n elements of size sz, NULL on overflow or out of memory. */
 void *arena_array(arena *a, size_t n, size_t sz);
+/* Uninitialised memory aligned for any type, for storage about to be
+ * overwritten anyway; NULL when out of memory. */
+void *arena_alloc_raw(arena *a, size_t n);
 /* NUL-terminated copy of s[0, n), NULL when out of memory. */
 char *arena_strndup(arena *a, const char *s, size_t n);
 
