@@ -342,7 +342,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   int oom = 0;
   for (size_t r = 0; r < m->n_rule_list[RL_QUOTE] && !found; r++) {
     const rule *ru = &m->rules[m->rule_list[RL_QUOTE][r]];
-    if ((ru->needs_cue && !cue_near) || !rule_may_match(ru, pres))
+    if ((ru->needs_cue && !cue_near) || !rule_may_match(ru, pres) ||
+        !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -488,7 +489,8 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       int rl = headline ? RL_HEADLINE : RL_INDIRECT;
       for (size_t r = 0; r < m->n_rule_list[rl]; r++) {
         const rule *ru = &m->rules[m->rule_list[rl][r]];
-        if ((ru->needs_cue && !cue_in) || !rule_may_match(ru, pres))
+        if ((ru->needs_cue && !cue_in) || !rule_may_match(ru, pres) ||
+            !rule_may_match_seq(ru, ps->s + s0 + from, s1 - s0 - from))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)

@@ -727,15 +727,24 @@ static void rx_alt(rx *x, needs *out, int depth) {
     needs_add(out, u);
 }
 
-/* The needed symbol sets of rule r from its expanded pattern, the most
- * selective first; none when the pattern is beyond the reader. */
+/* The needed symbol sets of rule r from its expanded pattern: in pattern
+ * order, and without repeats the most selective first; none when the
+ * pattern is beyond the reader. */
 static void rule_needs(rule *r, const char *pat) {
   rx x = {pat, 0};
   needs a;
   rx_alt(&x, &a, 0);
   r->n_need = 0;
+  r->n_seq = 0;
   if (x.bad || *x.p)
     return;
+  /* the sets come in pattern order, and the symbols a match takes from
+   * them stand in that order in the subject */
+  for (unsigned k = 0; k < a.n && r->n_seq < RULE_SEQ; k++) {
+    r->seq[r->n_seq][0] = a.s[k].w[0];
+    r->seq[r->n_seq][1] = a.s[k].w[1];
+    r->n_seq++;
+  }
   while (a.n && r->n_need < RULE_NEEDS) {
     unsigned best = 0;
     for (unsigned k = 1; k < a.n; k++)

@@ -74,7 +74,7 @@ enum {
   CUE_NAMING = 64   /* label, dub, brand: "as 'X'" after them quotes a term */
 };
 
-enum { RULE_NEEDS = 8 };
+enum { RULE_NEEDS = 8, RULE_SEQ = 12 };
 
 typedef struct rule {
   const char *name;
@@ -93,6 +93,10 @@ typedef struct rule {
    * misses one of them is not given to PCRE2 at all */
   uint8_t n_need;
   uint64_t need[RULE_NEEDS][2];
+  /* the same sets in pattern order (repeats kept): a match takes one
+   * symbol of each, left to right */
+  uint8_t n_seq;
+  uint64_t seq[RULE_SEQ][2];
 } rule;
 
 /* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
@@ -107,6 +111,16 @@ static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
   }
   pres[0] = lo;
   pres[1] = hi;
+}
+/* Does s[0, n) hold a symbol of each of rule r's ordered sets, left to
+ * right? It must for r to match in it (taking each earliest is enough). */
+static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
+  unsigned k = 0, m = r->n_seq;
+  for (size_t i = 0; i < n && k < m; i++) {
+    unsigned c = (unsigned char)s[i];
+    k += c < 128 && ((r->seq[k][c >> 6] >> (c & 63)) & 1);
+  }
+  return k == m;
 }
 /* Can rule r match a subject whose symbols are pres (rule_symbols)? */
 static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
