@@ -331,8 +331,12 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w1 = k + 1;
   int found = 0;
   int cue_near = has_cue_symbol(ps->s + w0, w1 - w0);
-  uint64_t pres[2]; /* the symbols of the window: rules needing others are not tried */
-  rule_symbols(ps->s + w0, w1 - w0, pres);
+  /* the symbols of the window, and of each side of Q: rules needing others are not tried */
+  uint64_t pres[2], before[2], after[2];
+  rule_symbols(ps->s + w0, k - w0, before);
+  rule_symbols(ps->s + k + 1, w1 - k - 1, after);
+  pres[0] = before[0] | after[0];
+  pres[1] = before[1] | after[1] | (uint64_t)1 << ('Q' - 64);
   /* objects found on the way are masked as plain words for this quote's
    * rules, so that a rule may still find the speaker after them */
   enum { MAX_MASKED = 8 };
@@ -343,7 +347,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   for (size_t r = 0; r < m->n_rule_list[RL_QUOTE] && !found; r++) {
     const rule *ru = &m->rules[m->rule_list[RL_QUOTE][r]];
     if ((ru->needs_cue && !cue_near) || !rule_may_match(ru, pres) ||
-        !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
+        !rule_may_match_around(ru, before, after))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -359,6 +363,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
         masked_sym[nmasked++] = ps->s[sk];
         ps->s[sk] = 'w';
         pres['w' >> 6] |= (uint64_t)1 << ('w' & 63);
+        before['w' >> 6] |= (uint64_t)1 << ('w' & 63);
+        after['w' >> 6] |= (uint64_t)1 << ('w' & 63);
         r--; /* the same rule once more */
       }
       continue;

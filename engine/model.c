@@ -736,13 +736,17 @@ static void rule_needs(rule *r, const char *pat) {
   rx_alt(&x, &a, 0);
   r->n_need = 0;
   r->n_seq = 0;
+  r->seq_q = -1;
   if (x.bad || *x.p)
     return;
   /* the sets come in pattern order, and the symbols a match takes from
    * them stand in that order in the subject */
+  r->seq_q = -1;
   for (unsigned k = 0; k < a.n && r->n_seq < RULE_SEQ; k++) {
     r->seq[r->n_seq][0] = a.s[k].w[0];
     r->seq[r->n_seq][1] = a.s[k].w[1];
+    if (r->seq_q < 0 && !a.s[k].w[0] && a.s[k].w[1] == (uint64_t)1 << ('Q' - 64))
+      r->seq_q = (int8_t)r->n_seq;
     r->n_seq++;
   }
   while (a.n && r->n_need < RULE_NEEDS) {

@@ -96,6 +96,7 @@ typedef struct rule {
   /* the same sets in pattern order (repeats kept): a match takes one
    * symbol of each, left to right */
   uint8_t n_seq;
+  int8_t seq_q; /* the index of the set that is the one symbol Q, or -1 */
   uint64_t seq[RULE_SEQ][2];
 } rule;
 
@@ -121,6 +122,18 @@ static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
     k += c < 128 && ((r->seq[k][c >> 6] >> (c & 63)) & 1);
   }
   return k == m;
+}
+/* Can quote rule r match a subject whose one Q has the symbols before
+ * (rule_symbols) on its left and after on its right? The sets before r's
+ * Q set must be met on the left, those after it on the right. */
+static inline int rule_may_match_around(const rule *r, const uint64_t before[2], const uint64_t after[2]) {
+  for (int k = 0; k < r->seq_q; k++)
+    if (!((r->seq[k][0] & before[0]) | (r->seq[k][1] & before[1])))
+      return 0;
+  for (int k = r->seq_q + 1; r->seq_q >= 0 && k < r->n_seq; k++)
+    if (!((r->seq[k][0] & after[0]) | (r->seq[k][1] & after[1])))
+      return 0;
+  return 1;
 }
 /* Can rule r match a subject whose symbols are pres (rule_symbols)? */
 static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
