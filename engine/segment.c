@@ -501,22 +501,19 @@ static int starts_sentence(const token *t) {
   return (t->flags & T_CAP) != 0;
 }
 
+/* Does token t count among the words of a headline (headline_word) and
+ * is it capitalised? Short lower-case words (of, to, for, and, with) do
+ * not count. */
+static inline unsigned headline_word(const token *t) {
+  return t->kind == TK_WORD && !(t->flags & T_POSSESSIVE) && !((t->flags & T_LOWER) && t->key_len <= 4);
+}
+
 /* Title-case lines without final punctuation are headlines: their
- * capitals say nothing about names. */
-static int is_headline(attrib_doc *d, paragraph *p) {
-  unsigned words = 0, caps = 0;
+ * capitals say nothing about names. words and caps: the paragraph's
+ * headline words and how many of them are capitalised. */
+static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned caps) {
   if (p->tok_end == p->tok_first)
     return 0;
-  for (uint32_t i = p->tok_first; i < p->tok_end; i++) {
-    token *t = &TOK(d, i);
-    if (t->kind != TK_WORD || (t->flags & T_POSSESSIVE))
-      continue;
-    if ((t->flags & T_LOWER) && t->key_len <= 4)
-      continue; /* of, to, for, and, with */
-    words++;
-    if (t->flags & T_CAP)
-      caps++;
-  }
   token *last = &TOK(d, p->tok_end - 1);
   if (is_terminal(last))
     return 0;
@@ -570,9 +567,16 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         lexicon_prefetch(&m->lex, LHASH(t));
     }
     /* the slots of the whole paragraph are on their way */
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
-      token_lex(m, &TOK(d, i));
-    pa->headline = (uint8_t)is_headline(d, pa);
+    unsigned words = 0, caps = 0;
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      token *t = &TOK(d, i);
+      token_lex(m, t);
+      if (headline_word(t)) {
+        words++;
+        caps += (t->flags & T_CAP) != 0;
+      }
+    }
+    pa->headline = (uint8_t)is_headline(d, pa, words, caps);
     /* Sentences. */
     uint32_t sent_first = pa->tok_first;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
