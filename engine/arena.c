@@ -13,15 +13,16 @@
 
 struct arena_block {
   arena_block *next;
-  size_t cap, used;
+  size_t cap;
   max_align_t data[]; /* aligned storage */
 };
 
-enum { ARENA_MIN_BLOCK = 64 * 1024, ARENA_ALIGN = sizeof(max_align_t) };
+enum { ARENA_MIN_BLOCK = 64 * 1024 };
 
 void arena_init(arena *a) {
   a->head = NULL;
   a->used_total = 0;
+  a->next = a->limit = NULL;
 }
 
 void arena_release(arena *a) {
@@ -33,6 +34,7 @@ void arena_release(arena *a) {
   }
   a->head = NULL;
   a->used_total = 0;
+  a->next = a->limit = NULL;
 }
 
 /* A block of cap bytes. Large ones (long documents) are aligned to and
@@ -53,39 +55,32 @@ static arena_block *new_block(size_t cap) {
   return malloc(sizeof(arena_block) + cap);
 }
 
-/* Uninitialised memory: for storage about to be overwritten anyway. */
-static void *alloc_raw(arena *a, size_t n) {
+void *arena_alloc_slow(arena *a, size_t n) {
   if (n == 0)
     n = 1;
   if (n > SIZE_MAX / 2)
     return NULL;
   n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-  arena_block *b = a->head;
-  if (!b || b->cap - b->used < n) {
-    /* Blocks double with the total so a large document needs few mallocs. */
+  if ((size_t)(a->limit - a->next) < n) {
+    /* Blocks double with the total so a large document needs few mallocs;
+     * the rest of the old head is left unused. */
     size_t cap = ARENA_MIN_BLOCK;
     if (a->used_total / 2 > cap)
       cap = a->used_total / 2;
     if (cap < n)
       cap = n;
-    b = new_block(cap);
+    arena_block *b = new_block(cap);
     if (!b)
       return NULL;
     b->cap = cap;
-    b->used = 0;
     b->next = a->head;
     a->head = b;
+    a->next = (char *)b->data;
+    a->limit = a->next + cap;
   }
-  void *p = (char *)b->data + b->used;
-  b->used += n;
+  void *p = a->next;
+  a->next += n;
   a->used_total += n;
-  return p;
-}
-
-void *arena_alloc(arena *a, size_t n) {
-  void *p = alloc_raw(a, n);
-  if (p)
-    memset(p, 0, n);
   return p;
 }
 
@@ -93,16 +88,6 @@ void *arena_array(arena *a, size_t n, size_t sz) {
   if (sz && n > SIZE_MAX / sz)
     return NULL;
   return arena_alloc(a, n * sz);
-}
-
-char *arena_strndup(arena *a, const char *s, size_t n) {
-  char *p = alloc_raw(a, n + 1);
-  if (!p)
-    return NULL;
-  if (n)
-    memcpy(p, s, n);
-  p[n] = '\0';
-  return p;
 }
 
 void vec_init(vec *v, size_t elem) {
@@ -116,7 +101,7 @@ int vec_reserve(vec *v, arena *a, size_t cap) {
     return 0;
   if (cap > SIZE_MAX / v->elem)
     return -1;
-  void *d = alloc_raw(a, cap * v->elem);
+  void *d = arena_alloc_raw(a, cap * v->elem);
   if (!d)
     return -1;
   if (v->len)
@@ -132,7 +117,7 @@ void *vec_push_grow(vec *v, arena *a) {
     size_t cap = v->cap ? v->cap * 2 : 16;
     if (cap > SIZE_MAX / v->elem)
       return NULL;
-    void *d = alloc_raw(a, cap * v->elem);
+    void *d = arena_alloc_raw(a, cap * v->elem);
     if (!d)
       return NULL;
     if (v->len)

@@ -284,12 +284,12 @@ static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
 
 /* Runs rule r on subject s[0, n); fills ov (pairs). Returns the number of
  * pairs, 0 for no match, -1 when a limit stopped it. */
-/* Is there a reporting cue among n symbols? Rules with a cue need one. */
-static int has_cue_symbol(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == 'V' || s[i] == 'v' || s[i] == 'o' || s[i] == 'b' || s[i] == 'A')
-      return 1;
-  return 0;
+/* Is there a reporting cue among symbols pres (rule_symbols)? Rules with a
+ * cue need one. */
+static int has_cue_symbol(const uint64_t pres[2]) {
+  const uint64_t cues = (uint64_t)1 << ('V' - 64) | (uint64_t)1 << ('v' - 64) | (uint64_t)1 << ('o' - 64) |
+                        (uint64_t)1 << ('b' - 64) | (uint64_t)1 << ('A' - 64);
+  return (pres[1] & cues) != 0;
 }
 
 /* Runs rule r on s[w0, w1) from offset from (relative to w0) and shifts
@@ -342,7 +342,13 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   if (q->kind == ATTRIB_PARTIAL && q->end > q->start && d->copy[q->end - 1] == '.')
     w1 = k + 1;
   int found = 0;
-  int cue_near = has_cue_symbol(ps->s + w0, w1 - w0);
+  /* the symbols of the window, and of each side of Q: rules needing others are not tried */
+  uint64_t pres[2], before[2], after[2];
+  rule_symbols(ps->s + w0, k - w0, before);
+  rule_symbols(ps->s + k + 1, w1 - k - 1, after);
+  pres[0] = before[0] | after[0];
+  pres[1] = before[1] | after[1] | (uint64_t)1 << ('Q' - 64);
+  int cue_near = has_cue_symbol(pres);
   /* objects found on the way are masked as plain words for this quote's
    * rules, so that a rule may still find the speaker after them */
   enum { MAX_MASKED = 8 };
@@ -350,9 +356,10 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   char masked_sym[MAX_MASKED];
   size_t nmasked = 0;
   int oom = 0;
-  for (size_t r = 0; r < m->n_rules && !found; r++) {
-    const rule *ru = &m->rules[r];
-    if (ru->kind != RULE_QUOTE || (ru->needs_cue && !cue_near))
+  for (size_t r = 0; r < m->n_rule_list[RL_QUOTE] && !found; r++) {
+    const rule *ru = &m->rules[m->rule_list[RL_QUOTE][r]];
+    if ((ru->needs_cue && !cue_near) || !rule_may_match(ru, pres) ||
+        !rule_may_match_around(ru, before, after))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -367,6 +374,9 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
         masked[nmasked] = sk;
         masked_sym[nmasked++] = ps->s[sk];
         ps->s[sk] = 'w';
+        pres['w' >> 6] |= (uint64_t)1 << ('w' & 63);
+        before['w' >> 6] |= (uint64_t)1 << ('w' & 63);
+        after['w' >> 6] |= (uint64_t)1 << ('w' & 63);
         r--; /* the same rule once more */
       }
       continue;
@@ -488,10 +498,12 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
      * reported speech may only follow the frame's own verb ("Q," Trump
      * said, after Quick said the billionaire had ...) */
     size_t from = 0;
+    uint64_t pres[2]; /* the sentence's symbols: rules needing others are not tried */
+    rule_symbols(ps->s + s0, s1 - s0, pres);
     const char *lastq = NULL;
-    for (const char *c = ps->s + s0; c < ps->s + s1; c++)
-      if (*c == 'q')
-        lastq = c;
+    for (const char *c = ps->s + s1; c > ps->s + s0 && ((pres[1] >> ('q' - 64)) & 1) && !lastq; c--)
+      if (c[-1] == 'q')
+        lastq = c - 1;
     if (lastq) {
       const char *v = lastq;
       while (v < ps->s + s1 && *v != 'V' && *v != 'v' && *v != 'o')
@@ -500,13 +512,14 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
        * is before it and the clauses before the frame still count */
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
-    int cue_in = has_cue_symbol(ps->s + s0, s1 - s0); /* else only cue-less rules can match */
+    int cue_in = has_cue_symbol(pres); /* else only cue-less rules can match */
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
-      for (size_t r = 0; r < m->n_rules; r++) {
-        const rule *ru = &m->rules[r];
-        if (ru->kind != RULE_INDIRECT || (ru->needs_cue && !cue_in) ||
-            (headline != (strncmp(ru->name, "headline-", 9) == 0)))
+      int rl = headline ? RL_HEADLINE : RL_INDIRECT;
+      for (size_t r = 0; r < m->n_rule_list[rl]; r++) {
+        const rule *ru = &m->rules[m->rule_list[rl][r]];
+        if ((ru->needs_cue && !cue_in) || !rule_may_match(ru, pres) ||
+            !rule_may_match_seq(ru, ps->s + s0 + from, s1 - s0 - from))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)

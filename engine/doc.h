@@ -41,12 +41,7 @@ enum {
   T_IN_HEADLINE = 1u << 7,
   T_ABBREV = 1u << 8,   /* ends in a period that is part of the word */
   T_SENT_END = 1u << 9, /* punctuation that ended a sentence */
-  T_NAME = 1u << 10,    /* a word that may be (part of) a name; set by the entities stage */
-  /* segment.c only, cleared before any other stage sees the token: the
-   * tokenizer already hashed the all-ASCII letters-and-digits word and set
-   * its case flags, and whether it has an upper-case letter */
-  T_PREHASHED = 1u << 11,
-  T_HAS_UPPER = 1u << 12
+  T_NAME = 1u << 10     /* a word that may be (part of) a name; set by the entities stage */
 };
 
 typedef struct token {

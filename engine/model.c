@@ -477,6 +477,298 @@ static int expand(loader *L, const char *in, char *out, size_t cap) {
   return 0;
 }
 
+/* ---- what every match of a rule holds -------------------------------------
+ * A rule tried on a sentence that lacks a symbol it must match costs a
+ * PCRE2 call for nothing, and most tries are such. The expanded pattern is
+ * read here for the symbol sets each match must take one symbol from
+ * (a mandatory literal or class, a set per alternation). Anything the
+ * reader does not know makes it give up: the rule is then always tried.
+ * Fewer sets than the truth is always safe. */
+
+typedef struct symset {
+  uint64_t w[2]; /* bit c of w[c >> 6]: ASCII symbol c */
+} symset;
+
+enum { NEED_MAX = 16 };
+typedef struct needs {
+  unsigned n;
+  symset s[NEED_MAX];
+} needs;
+
+typedef struct rx {
+  const char *p;
+  int bad; /* met something it does not read */
+} rx;
+
+static void needs_add(needs *a, symset s) {
+  if (a->n < NEED_MAX && (~s.w[0] | ~s.w[1])) /* the set of all symbols says nothing */
+    a->s[a->n++] = s;
+}
+static void set_add(symset *s, unsigned c) {
+  s->w[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+static unsigned set_count(const symset *s) {
+  return (unsigned)(__builtin_popcountll(s->w[0]) + __builtin_popcountll(s->w[1]));
+}
+static void rx_space(rx *x) {
+  while (*x->p == ' ' || *x->p == '\t' || *x->p == '\n' || *x->p == '\r' || *x->p == '\f' || *x->p == '\v')
+    x->p++;
+}
+static int rx_alnum(unsigned c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+/* The character of an escape at x->p ('\\'): only \ and punctuation. */
+static unsigned rx_escape(rx *x) {
+  unsigned c = (unsigned char)x->p[1];
+  if (!c || c >= 0x80 || rx_alnum(c)) {
+    x->bad = 1;
+    return 0;
+  }
+  x->p += 2;
+  return c;
+}
+
+static void rx_alt(rx *x, needs *out, int depth);
+
+/* A character class [...] at x->p. */
+static void rx_class(rx *x, needs *out) {
+  x->p++;
+  int neg = *x->p == '^';
+  if (neg)
+    x->p++;
+  symset s = {{0, 0}};
+  for (int first = 1;; first = 0) {
+    unsigned c = (unsigned char)*x->p;
+    if (c == ']' && !first) {
+      x->p++;
+      break;
+    }
+    if (!c || c == '[' || c >= 0x80) {
+      x->bad = 1;
+      return;
+    }
+    if (c == '\\') {
+      c = rx_escape(x);
+      if (x->bad)
+        return;
+    } else {
+      x->p++;
+    }
+    unsigned hi = c;
+    if (x->p[0] == '-' && x->p[1] && x->p[1] != ']') {
+      x->p++;
+      hi = (unsigned char)*x->p;
+      if (hi == '\\') {
+        hi = rx_escape(x);
+        if (x->bad)
+          return;
+      } else if (hi == '[' || hi >= 0x80) {
+        x->bad = 1;
+        return;
+      } else {
+        x->p++;
+      }
+      if (hi < c) {
+        x->bad = 1;
+        return;
+      }
+    }
+    for (unsigned k = c; k <= hi; k++)
+      set_add(&s, k);
+  }
+  if (!neg)
+    needs_add(out, s);
+}
+
+/* One item (an atom and its quantifier) into out. */
+static void rx_item(rx *x, needs *out, int depth) {
+  needs a = {0};
+  unsigned c = (unsigned char)*x->p;
+  if (c == '(') {
+    int look = 0;
+    if (x->p[1] == '?') {
+      if (x->p[2] == ':') {
+        x->p += 3;
+      } else if (x->p[2] == '!' || x->p[2] == '=') {
+        look = 1;
+        x->p += 3;
+      } else if (x->p[2] == '<' && (x->p[3] == '!' || x->p[3] == '=')) {
+        look = 1;
+        x->p += 4;
+      } else if (x->p[2] == '<' && (rx_alnum((unsigned char)x->p[3]) || x->p[3] == '_')) {
+        x->p += 3;
+        while (rx_alnum((unsigned char)*x->p) || *x->p == '_')
+          x->p++;
+        if (*x->p != '>') {
+          x->bad = 1;
+          return;
+        }
+        x->p++;
+      } else {
+        x->bad = 1;
+        return;
+      }
+    } else {
+      x->p++;
+    }
+    if (depth > 32) {
+      x->bad = 1;
+      return;
+    }
+    rx_alt(x, &a, depth + 1);
+    if (x->bad || *x->p != ')') {
+      x->bad = 1;
+      return;
+    }
+    x->p++;
+    if (look)
+      a.n = 0; /* a lookaround consumes nothing */
+  } else if (c == '[') {
+    rx_class(x, &a);
+  } else if (c == '\\') {
+    c = rx_escape(x);
+    if (!x->bad) {
+      symset s = {{0, 0}};
+      set_add(&s, c);
+      needs_add(&a, s);
+    }
+  } else if (c == '^' || c == '$' || c == '.') {
+    x->p++;
+  } else if (!c || c >= 0x80 || c == '*' || c == '+' || c == '?' || c == '{' || c == '#') {
+    x->bad = 1;
+  } else {
+    x->p++;
+    symset s = {{0, 0}};
+    set_add(&s, c);
+    needs_add(&a, s);
+  }
+  if (x->bad)
+    return;
+  /* the quantifier, right after the atom */
+  unsigned min = 1;
+  int quantified = 1;
+  if (*x->p == '*' || *x->p == '?') {
+    min = 0;
+    x->p++;
+  } else if (*x->p == '+') {
+    x->p++;
+  } else if (*x->p == '{') {
+    const char *q = x->p + 1;
+    if (*q < '0' || *q > '9') {
+      x->bad = 1;
+      return;
+    }
+    min = 0;
+    while (*q >= '0' && *q <= '9' && min < 100000)
+      min = min * 10 + (unsigned)(*q++ - '0');
+    if (*q == ',') {
+      q++;
+      while (*q >= '0' && *q <= '9')
+        q++;
+    }
+    if (*q != '}') {
+      x->bad = 1;
+      return;
+    }
+    x->p = q + 1;
+  } else {
+    quantified = 0;
+  }
+  if (quantified && (*x->p == '?' || *x->p == '+'))
+    x->p++; /* lazy or possessive: the same minimum */
+  rx_space(x);
+  if (*x->p == '*' || *x->p == '+' || *x->p == '?' || *x->p == '{') {
+    x->bad = 1; /* a quantifier after space: leave it to PCRE2 */
+    return;
+  }
+  if (min > 0)
+    for (unsigned k = 0; k < a.n; k++)
+      needs_add(out, a.s[k]);
+}
+
+/* A sequence of items, up to '|', ')' or the end. */
+static void rx_seq(rx *x, needs *out, int depth) {
+  out->n = 0;
+  for (;;) {
+    rx_space(x);
+    if (!*x->p || *x->p == '|' || *x->p == ')' || x->bad)
+      return;
+    rx_item(x, out, depth);
+  }
+}
+
+/* The most selective set of a: the one with the fewest symbols. */
+static symset needs_narrowest(const needs *a) {
+  unsigned best = 0;
+  for (unsigned k = 1; k < a->n; k++)
+    if (set_count(&a->s[k]) < set_count(&a->s[best]))
+      best = k;
+  return a->s[best];
+}
+
+/* Alternatives: a match holds one of the sets, one from each. */
+static void rx_alt(rx *x, needs *out, int depth) {
+  rx_seq(x, out, depth);
+  if (*x->p != '|')
+    return;
+  int all = out->n > 0;
+  symset u = all ? needs_narrowest(out) : (symset){{0, 0}};
+  while (*x->p == '|' && !x->bad) {
+    x->p++;
+    needs alt;
+    rx_seq(x, &alt, depth);
+    if (!alt.n) {
+      all = 0;
+    } else {
+      symset s = needs_narrowest(&alt);
+      u.w[0] |= s.w[0];
+      u.w[1] |= s.w[1];
+    }
+  }
+  out->n = 0;
+  if (all)
+    needs_add(out, u);
+}
+
+/* The needed symbol sets of rule r from its expanded pattern: in pattern
+ * order, and without repeats the most selective first; none when the
+ * pattern is beyond the reader. */
+static void rule_needs(rule *r, const char *pat) {
+  rx x = {pat, 0};
+  needs a;
+  rx_alt(&x, &a, 0);
+  r->n_need = 0;
+  r->n_seq = 0;
+  r->seq_q = -1;
+  if (x.bad || *x.p)
+    return;
+  /* the sets come in pattern order, and the symbols a match takes from
+   * them stand in that order in the subject */
+  r->seq_q = -1;
+  for (unsigned k = 0; k < a.n && r->n_seq < RULE_SEQ; k++) {
+    r->seq[r->n_seq][0] = a.s[k].w[0];
+    r->seq[r->n_seq][1] = a.s[k].w[1];
+    if (r->seq_q < 0 && !a.s[k].w[0] && a.s[k].w[1] == (uint64_t)1 << ('Q' - 64))
+      r->seq_q = (int8_t)r->n_seq;
+    r->n_seq++;
+  }
+  while (a.n && r->n_need < RULE_NEEDS) {
+    unsigned best = 0;
+    for (unsigned k = 1; k < a.n; k++)
+      if (set_count(&a.s[k]) < set_count(&a.s[best]))
+        best = k;
+    int dup = 0; /* "Q , [^,]+ , N": the same set twice asks nothing more */
+    for (unsigned k = 0; k < r->n_need; k++)
+      dup |= r->need[k][0] == a.s[best].w[0] && r->need[k][1] == a.s[best].w[1];
+    if (!dup) {
+      r->need[r->n_need][0] = a.s[best].w[0];
+      r->need[r->n_need][1] = a.s[best].w[1];
+      r->n_need++;
+    }
+    a.s[best] = a.s[--a.n];
+  }
+}
+
 /* rules: "define NAME BODY" or "quote|indirect NAME CONFIDENCE PATTERN" */
 static attrib_status rule_line(loader *L, char *line, void *ctx) {
   (void)ctx;
@@ -561,6 +853,7 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
   if (!r->name)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   r->needs_cue = r->groups[GRP_CUE][0] != 0;
+  rule_needs(r, pat);
   uint32_t captures = 0;
   pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &captures);
   if (captures >= 32) /* documents bring match data for 32 pairs */
@@ -723,6 +1016,21 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
       if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
         st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  }
+  for (int k = 0; k < RL_LISTS && st == ATTRIB_OK; k++) {
+    m->rule_list[k] = arena_array(&m->mem, m->n_rules + 1, sizeof(uint16_t));
+    if (!m->rule_list[k] || m->n_rules > UINT16_MAX) {
+      st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+      break;
+    }
+    for (size_t r = 0; r < m->n_rules; r++) {
+      const rule *ru = &m->rules[r];
+      int list = ru->kind == RULE_QUOTE                   ? RL_QUOTE
+                 : strncmp(ru->name, "headline-", 9) == 0 ? RL_HEADLINE
+                                                          : RL_INDIRECT;
+      if (list == k)
+        m->rule_list[k][m->n_rule_list[k]++] = (uint16_t)r;
+    }
   }
   if (st == ATTRIB_OK) {
     m->match_limit = 100000;

@@ -78,6 +78,8 @@ enum {
   CUE_OBJECT = 128  /* criticize, urge: the object is what was said ("urged voters to stay home") */
 };
 
+enum { RULE_NEEDS = 8, RULE_SEQ = 12 };
+
 typedef struct rule {
   const char *name;
   double confidence;
@@ -90,9 +92,65 @@ typedef struct rule {
   uint16_t groups[4][4];
   const char *file;
   unsigned line;
+  /* symbols every match holds: one of each set (bit c of the pair is
+   * symbol c), found by reading the pattern (model.c); a subject that
+   * misses one of them is not given to PCRE2 at all */
+  uint8_t n_need;
+  uint64_t need[RULE_NEEDS][2];
+  /* the same sets in pattern order (repeats kept): a match takes one
+   * symbol of each, left to right */
+  uint8_t n_seq;
+  int8_t seq_q; /* the index of the set that is the one symbol Q, or -1 */
+  uint64_t seq[RULE_SEQ][2];
 } rule;
 
+/* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
+static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
+  uint64_t lo = 0, hi = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned c = (unsigned char)s[i];
+    if (c < 64)
+      lo |= (uint64_t)1 << c;
+    else if (c < 128)
+      hi |= (uint64_t)1 << (c - 64);
+  }
+  pres[0] = lo;
+  pres[1] = hi;
+}
+/* Does s[0, n) hold a symbol of each of rule r's ordered sets, left to
+ * right? It must for r to match in it (taking each earliest is enough). */
+static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
+  unsigned k = 0, m = r->n_seq;
+  for (size_t i = 0; i < n && k < m; i++) {
+    unsigned c = (unsigned char)s[i];
+    k += c < 128 && ((r->seq[k][c >> 6] >> (c & 63)) & 1);
+  }
+  return k == m;
+}
+/* Can quote rule r match a subject whose one Q has the symbols before
+ * (rule_symbols) on its left and after on its right? The sets before r's
+ * Q set must be met on the left, those after it on the right. */
+static inline int rule_may_match_around(const rule *r, const uint64_t before[2], const uint64_t after[2]) {
+  for (int k = 0; k < r->seq_q; k++)
+    if (!((r->seq[k][0] & before[0]) | (r->seq[k][1] & before[1])))
+      return 0;
+  for (int k = r->seq_q + 1; r->seq_q >= 0 && k < r->n_seq; k++)
+    if (!((r->seq[k][0] & after[0]) | (r->seq[k][1] & after[1])))
+      return 0;
+  return 1;
+}
+/* Can rule r match a subject whose symbols are pres (rule_symbols)? */
+static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
+  for (unsigned k = 0; k < r->n_need; k++)
+    if (!((r->need[k][0] & pres[0]) | (r->need[k][1] & pres[1])))
+      return 0;
+  return 1;
+}
+
 enum { RULE_QUOTE = 1, RULE_INDIRECT = 2 };
+/* rule lists: quote rules; indirect rules of body text; indirect rules of
+ * headlines (those named headline-...) */
+enum { RL_QUOTE, RL_INDIRECT, RL_HEADLINE, RL_LISTS };
 enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
 
 /* The span [*start, *end) in the subject of the first set group of role
@@ -118,6 +176,10 @@ struct attrib_model {
   unsigned cue_max_tok;
   rule *rules;
   size_t n_rules;
+  /* indices into rules by where they are tried (RL_*), in file order: a
+   * sentence's loop need not skip the others one by one */
+  uint16_t *rule_list[RL_LISTS];
+  uint32_t n_rule_list[RL_LISTS];
   pcre2_match_context *mctx; /* shared: read-only after load */
   uint32_t match_limit, depth_limit;
 };

@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "doc.h"
 
@@ -60,41 +63,91 @@ static inline void putc_(writer *w, char c) {
 }
 
 static void put_u64(writer *w, uint64_t v) {
+  /* two digits a step: offsets and lengths have up to seven */
+  static const char pairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
   char tmp[24];
   int i = (int)sizeof tmp;
-  do {
-    tmp[--i] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
+  while (v >= 100) {
+    unsigned r = (unsigned)(v % 100);
+    v /= 100;
+    tmp[--i] = pairs[2 * r + 1];
+    tmp[--i] = pairs[2 * r];
+  }
+  if (v >= 10) {
+    tmp[--i] = pairs[2 * v + 1];
+    tmp[--i] = pairs[2 * v];
+  } else {
+    tmp[--i] = (char)('0' + v);
+  }
   put(w, tmp + i, sizeof tmp - (size_t)i);
 }
 
+/* Bytes a JSON string must escape: below 0x20, '"' and '\\'. */
+static const uint8_t needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+/* The length of the prefix of s[0, n) that needs no escape. */
+static size_t plain_prefix(const char *s, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i dquote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    /* x <= 0x1F unsigned: max(x, 0x1F) == 0x1F */
+    __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dquote), _mm_cmpeq_epi8(x, bslash)),
+                               _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+    int mask = _mm_movemask_epi8(bad);
+    if (mask)
+      return i + (size_t)__builtin_ctz((unsigned)mask);
+  }
+#else
+  /* eight bytes at a time while none needs an escape */
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+    /* a byte below 0x20, a '"' or a '\\' among them (the tests are exact
+     * about whether there is any) */
+    uint64_t lt = (x - 0x20 * ones) & ~x & highs;
+    uint64_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
+    if (lt | zq | zb)
+      break;
+  }
+#endif
+  while (i < n && !needs_escape[(unsigned char)s[i]])
+    i++;
+  return i;
+}
+
 /* A JSON string; the input is valid UTF-8, so only quotes, backslashes
- * and control bytes need escapes. */
+ * and control bytes need escapes. Nearly every string has none: one scan,
+ * one copy. */
 static void put_str(writer *w, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   reserve(w, n + 2);
+  if (w->failed)
+    return;
+  size_t i = plain_prefix(s, n);
+  if (i == n) { /* room reserved: no checks */
+    char *o = w->buf + w->len;
+    *o++ = '"';
+    memcpy(o, s, n);
+    o[n] = '"';
+    w->len += n + 2;
+    return;
+  }
   putc_(w, '"');
   size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
-    /* skip eight bytes at a time while none needs an escape */
-    while (i + 8 <= n) {
-      uint64_t x;
-      memcpy(&x, s + i, 8);
-      const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-      uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
-      /* a byte below 0x20, a '"' or a '\\' among them (the tests are exact
-       * about whether there is any) */
-      uint64_t lt = (x - 0x20 * ones) & ~x & highs;
-      uint64_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
-      if (lt | zq | zb)
-        break;
-      i += 8;
-    }
-    if (i >= n)
-      break;
+  for (; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
+    if (!needs_escape[c])
       continue;
     put(w, s + run, i - run);
     run = i + 1;

@@ -134,6 +134,30 @@ static inline uint32_t ascii_run(const unsigned char *s, uint32_t j, uint32_t en
   return j;
 }
 
+/* Until mark_sentence gives a token its sentence, its sent field holds the
+ * hash of its lower-case key (segment.c only): the lexicon prefetch and
+ * lookup of that key need it, and computing it once, while the key is
+ * copied, spares two more passes over the word. */
+#define LHASH(t) ((t)->sent)
+
+/* s[0, n) with ASCII A-Z lower-cased, NUL-terminated, in a; its
+ * strmap_hash in *h. NULL when out of memory. */
+static char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h) {
+  char *p = arena_alloc_raw(a, (size_t)n + 1);
+  if (!p)
+    return NULL;
+  uint32_t x = STRMAP_HASH_INIT;
+  for (uint32_t k = 0; k < n; k++) {
+    unsigned c = (unsigned char)s[k];
+    c += (byte_class[c] & BC_UP) << 5; /* BC_UP is 1: + 32 */
+    p[k] = (char)c;
+    x = (x ^ c) * 16777619u;
+  }
+  p[n] = '\0';
+  *h = x;
+  return p;
+}
+
 /* Appends a token of the paragraph whose tokens start at index first,
  * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
  * token's is left to segment_tokenize). */
@@ -279,11 +303,14 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
         t->flags |= T_ABBREV;
-      else if (!broken) { /* one unbroken ASCII run: finish_token's work is done */
+      else if (!broken) { /* one unbroken ASCII run: its key is its text, hashed as scanned */
+        t->key = s + i;
+        t->key_len = wend - i;
         t->hash = acc.h;
-        t->flags |= T_PREHASHED;
-        if (acc.upper)
-          t->flags |= T_HAS_UPPER;
+        t->lkey = t->key;
+        LHASH(t) = acc.h;
+        if (acc.upper && !(t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t))))
+          return -1;
         if (!numeric) {
           t->flags |= (byte_class[c] & BC_UP) ? T_CAP : T_LOWER;
           if (acc.upper >= 2 && !(acc.seen & BC_LO))
@@ -324,15 +351,12 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
   return k;
 }
 
-/* The lower-case key of token t (key set, an ASCII upper-case letter in it). */
-static int lower_key(attrib_doc *d, token *t) {
-  char *lk = arena_strndup(&d->mem, t->key, t->key_len);
-  if (!lk)
+/* The lower-case key of token t (key and hash set) and its hash. */
+static int lower_key(attrib_doc *d, token *t, int has_upper) {
+  t->lkey = t->key;
+  LHASH(t) = t->hash;
+  if (has_upper && !(t->lkey = lower_copy(&d->mem, t->key, t->key_len, &LHASH(t))))
     return -1;
-  for (uint32_t k = 0; k < t->key_len; k++)
-    if (lk[k] >= 'A' && lk[k] <= 'Z')
-      lk[k] = (char)(lk[k] + 32);
-  t->lkey = lk;
   return 0;
 }
 
@@ -361,8 +385,7 @@ static int finish_token_slow(attrib_doc *d, token *t) {
     h = (h ^ ch) * 16777619u;
   }
   t->hash = h;
-  t->lkey = t->key;
-  if (has_upper && lower_key(d, t) != 0)
+  if (lower_key(d, t, has_upper) != 0)
     return -1;
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     unsigned letters = 0, upper = 0;
@@ -393,16 +416,8 @@ static int finish_token_slow(attrib_doc *d, token *t) {
 /* Case flags and normalised key of one token. Nearly every token is ASCII,
  * its key its own text: one pass gives the hashes and the case flags. */
 static int finish_token(attrib_doc *d, token *t) {
-  if (t->flags & T_PREHASHED) { /* the tokenizer did the rest */
-    int has_upper = (t->flags & T_HAS_UPPER) != 0;
-    t->flags &= (uint16_t) ~(T_PREHASHED | T_HAS_UPPER);
-    t->key = d->copy + t->start;
-    t->key_len = t->end - t->start;
-    t->lkey = t->key;
-    if (has_upper)
-      return lower_key(d, t);
+  if (t->key) /* the tokenizer did it all */
     return 0;
-  }
   const unsigned char *s = (const unsigned char *)d->copy;
   uint32_t h = STRMAP_HASH_INIT;
   unsigned letters = 0, upper = 0;
@@ -423,8 +438,7 @@ static int finish_token(attrib_doc *d, token *t) {
   t->key = d->copy + t->start;
   t->key_len = t->end - t->start;
   t->hash = h;
-  t->lkey = t->key;
-  if (upper && lower_key(d, t) != 0) /* the lower-case key, for the few that need one */
+  if (lower_key(d, t, upper != 0) != 0) /* the lower-case key, for the few that need one */
     return -1;
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
     t->flags |= first_case;
@@ -457,7 +471,7 @@ static void token_lex(const attrib_model *m, token *t) {
       t->cue_first = r->cue_first;
   }
   if (t->lkey != t->key && wants_words(t)) {
-    r = lexicon_get(&m->lex, t->lkey, t->key_len, tok_lhash(t));
+    r = lexicon_get(&m->lex, t->lkey, t->key_len, LHASH(t));
     if (r) {
       t->cue_first = r->cue_first;
       if (wants_lower_words(t))
@@ -487,22 +501,19 @@ static int starts_sentence(const token *t) {
   return (t->flags & T_CAP) != 0;
 }
 
+/* Does token t count among the words of a headline (headline_word) and
+ * is it capitalised? Short lower-case words (of, to, for, and, with) do
+ * not count. */
+static inline unsigned headline_word(const token *t) {
+  return t->kind == TK_WORD && !(t->flags & T_POSSESSIVE) && !((t->flags & T_LOWER) && t->key_len <= 4);
+}
+
 /* Title-case lines without final punctuation are headlines: their
- * capitals say nothing about names. */
-static int is_headline(attrib_doc *d, paragraph *p) {
-  unsigned words = 0, caps = 0;
+ * capitals say nothing about names. words and caps: the paragraph's
+ * headline words and how many of them are capitalised. */
+static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned caps) {
   if (p->tok_end == p->tok_first)
     return 0;
-  for (uint32_t i = p->tok_first; i < p->tok_end; i++) {
-    token *t = &TOK(d, i);
-    if (t->kind != TK_WORD || (t->flags & T_POSSESSIVE))
-      continue;
-    if ((t->flags & T_LOWER) && t->key_len <= 4)
-      continue; /* of, to, for, and, with */
-    words++;
-    if (t->flags & T_CAP)
-      caps++;
-  }
   token *last = &TOK(d, p->tok_end - 1);
   if (is_terminal(last))
     return 0;
@@ -553,12 +564,19 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
       lexicon_prefetch(&m->lex, t->hash);
       if (t->lkey != t->key && wants_words(t))
-        lexicon_prefetch(&m->lex, tok_lhash(t));
+        lexicon_prefetch(&m->lex, LHASH(t));
     }
     /* the slots of the whole paragraph are on their way */
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
-      token_lex(m, &TOK(d, i));
-    pa->headline = (uint8_t)is_headline(d, pa);
+    unsigned words = 0, caps = 0;
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      token *t = &TOK(d, i);
+      token_lex(m, t);
+      if (headline_word(t)) {
+        words++;
+        caps += (t->flags & T_CAP) != 0;
+      }
+    }
+    pa->headline = (uint8_t)is_headline(d, pa, words, caps);
     /* Sentences. */
     uint32_t sent_first = pa->tok_first;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
