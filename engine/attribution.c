@@ -337,6 +337,14 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w0--;
   while (w1 < ps->n && w1 - k < QUOTE_REACH && ps->s[w1 - 1] != '.')
     w1++;
+  /* a quote opening its sentence also sees the sentence before it: "X said
+   * in a statement. 'Q'" (the rules themselves never cross a '.' unless
+   * they name it) */
+  if (w0 == k && k > 0 && ps->s[k - 1] == '.') {
+    w0--;
+    while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
+      w0--;
+  }
   /* a partial quote ending in a full stop ends its sentence: the next
    * sentence's "X said" is about something else */
   if (q->kind == ATTRIB_PARTIAL && q->end > q->start && d->copy[q->end - 1] == '.')

@@ -210,11 +210,12 @@ static inline int tok_contraction(const token *toks, uint32_t i) {
 static inline uint32_t tok_lhash(const token *t) {
   return t->lkey == t->key ? t->hash : strmap_hash(t->lkey, t->key_len);
 }
-/* The first code point of a TK_QUOTE token (its text is one valid one). */
+/* The code point of a TK_QUOTE token (its text is one valid one, or ''
+ * which stands for "). */
 static inline uint32_t tok_cp(const attrib_doc *d, const token *t) {
   const unsigned char *s = (const unsigned char *)d->copy + t->start;
   if (s[0] < 0x80)
-    return s[0];
+    return s[0] == '\'' && t->end - t->start == 2 ? '"' : s[0];
   if (s[0] < 0xE0)
     return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
   if (s[0] < 0xF0)

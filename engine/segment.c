@@ -217,6 +217,9 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       }
     }
     if (!is_word_cp(c)) {
+      /* '' (two apostrophes) is one double quotation mark in some archives */
+      if (c == '\'' && nx < end && s[nx] == '\'')
+        nx++;
       if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first) != 0)
         return -1;
       i = nx;
