@@ -27,6 +27,10 @@ START_TEST(every_convention) {
   expect_quotes("'We will win,' she said.", a, 1);
   expect_quotes("«We will win,» she said.", a, 1);
   expect_quotes("„We will win,“ she said.", a, 1);
+  /* two apostrophes stand for one double mark; the single ones inside stay apostrophes or marks */
+  expect_quotes("''We will win,'' she said.", a, 1);
+  const char *b[] = {"Get 'em out of here,", "It's 'over,' he said", "over,"};
+  expect_quotes("''Get 'em out of here,'' they chanted. ''It's 'over,' he said''", b, 3);
 }
 END_TEST
 
