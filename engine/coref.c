@@ -203,6 +203,23 @@ static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
 
 /* The author of an earlier description with the same document noun
  * ("the response from the Commission"), within ten paragraphs, or -1. */
+/* The first person or organisation named in the sentence of token k
+ * before it, or -1. */
+static int32_t first_named_before(attrib_doc *d, uint32_t k) {
+  int32_t subj = -1;
+  uint32_t s = TOK(d, k).sent;
+  for (uint32_t x = k; x > 0 && x + MAX_BACK > k && TOK(d, x - 1).sent == s; x--) {
+    token *u = &TOK(d, x - 1);
+    if (u->mention < 0 || u->quote >= 0)
+      continue;
+    mention *m = &MENTION(d, u->mention);
+    if (m->entity >= 0 && (m->type == ATTRIB_PERSON || m->type == ATTRIB_ORG))
+      subj = m->entity;
+    x = m->tok_first + 1;
+  }
+  return subj;
+}
+
 static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   uint32_t p0 = TOK(d, i).para;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
@@ -232,18 +249,12 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
           return MENTION(d, TOK(d, y).mention).entity;
         break;
       }
-    int32_t subj = -1;
-    for (uint32_t x = k - 1; x > 0 && x + MAX_BACK > k && TOK(d, x - 1).sent == t->sent; x--) {
-      token *u = &TOK(d, x - 1);
-      if (u->mention < 0 || u->quote >= 0)
-        continue;
-      mention *m = &MENTION(d, u->mention);
-      if (m->entity >= 0 && (m->type == ATTRIB_PERSON || m->type == ATTRIB_ORG))
-        subj = m->entity;
-      x = m->tok_first + 1;
-    }
-    return subj;
+    return first_named_before(d, k);
   }
+  /* "Obama released a statement condemning ...": a new document is the
+   * subject's */
+  if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
+    return first_named_before(d, i);
   return -1;
 }
 

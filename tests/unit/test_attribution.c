@@ -217,11 +217,65 @@ START_TEST(study_findings_have_no_speaker) {
 }
 END_TEST
 
+/* The statement of an object verb, its speaker, or none; NULL want: no statement at all. */
+static void expect_statement(const char *text, const char *want, const char *speaker) {
+  attrib_doc *d = analyze(text);
+  const attrib_quote *q = NULL;
+  for (size_t i = 0; i < attrib_doc_quote_count(d) && !q; i++)
+    if (attrib_doc_quote(d, i)->kind == ATTRIB_INDIRECT)
+      q = attrib_doc_quote(d, i);
+  if (!want) {
+    ck_assert_msg(q == NULL, "statement «%s» in «%s»", q ? q->span.text : "", text);
+  } else {
+    ck_assert_msg(q != NULL, "no statement in «%s»", text);
+    ck_assert_str_eq(q->span.text, want);
+    const char *got = speaker_name(d, q);
+    if (speaker)
+      ck_assert_msg(got && strcmp(got, speaker) == 0, "speaker %s, want %s", got ? got : "none", speaker);
+    else
+      ck_assert_msg(got == NULL, "speaker %s, want none", got);
+  }
+  attrib_doc_free(d);
+}
+
+START_TEST(statements_by_their_object) {
+  /* the object of an evaluating or advocating verb is what was said */
+  expect_statement("Senator Ilse Varga criticized the ministry for closing the rural clinics.",
+                   "the ministry for closing the rural clinics", "Ilse Varga");
+  expect_statement("Ilse Varga urged voters to reject the budget.", "voters to reject the budget",
+                   "Ilse Varga");
+  /* a passive judges its subject: it did not speak */
+  expect_statement("Ilse Varga was criticized for closing the rural clinics.", NULL, NULL);
+  /* "the loopholes he cited are": the object stood before the verb */
+  expect_statement("Ilse Varga spoke. The two loopholes she cited are hard to close.", NULL, NULL);
+  /* a question asked, its asker unnamed */
+  expect_statement("Asked about the closures on Monday, Ilse Varga said nothing.",
+                   "about the closures on Monday", NULL);
+}
+END_TEST
+
+START_TEST(subjects_of_reports) {
+  /* he's: a contraction, so "predicting" is the verb */
+  expect_statement("Ilse Varga spoke on Monday. And she's predicting that the budget will fail.",
+                   "the budget will fail", "Ilse Varga");
+  /* a name closing an apposition speaks */
+  expect_statement("Her lawyer, Tomas Brenner, wrote in a filing that the request was futile.",
+                   "the request was futile", "Tomas Brenner");
+  /* a name with an age, after the verb */
+  expect_speaker("“We need the clinic,” says Misha Orlov, 32, of Leeds.", "We need", "Misha Orlov", NULL);
+  /* a sentence-opening preposition makes an object */
+  expect_speaker("In Washington, Tomas Brenner released a statement calling the ruling “a disgrace.”",
+                 "a disgrace", "Tomas Brenner", NULL);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("attribution");
   TCase *tc = tcase_create("attribution");
   tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
   tcase_add_test(tc, basic_patterns);
+  tcase_add_test(tc, statements_by_their_object);
+  tcase_add_test(tc, subjects_of_reports);
   tcase_add_test(tc, pronoun_speakers);
   tcase_add_test(tc, description_speakers);
   tcase_add_test(tc, addressee);
