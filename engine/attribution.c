@@ -234,9 +234,11 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
       (tok_is(t, "for") || tok_is(t, "of") || tok_is(t, "at") || tok_is(t, "from")))
     return 0;
   /* "after", "before", "since", "until" also open clauses: "after Trump told";
-   * and "with Sen. John McCain calling it", "as the crowd chanted": a verb
-   * right after the name makes it its subject */
-  if (ps->s[k - 1] == 'i' && v < ps->n && strchr("Vvo", ps->s[v]))
+   * and "with Sen. John McCain calling it", "as the crowd chanted", "footage
+   * of Trump saying": a verb right after the name makes it its subject (not
+   * after "to": "wrote in a statement to Wired explaining") */
+  if (ps->s[k - 1] == 'i' && v < ps->n && strchr("Vvo", ps->s[v]) &&
+      (tok_is(t, "with") || tok_is(t, "as") || tok_is(t, "of")))
     return 0;
   if (ps->s[k - 1] == 'i')
     return (t->flags & (T_LOWER | T_INITIAL)) && !(t->words & (W_AUX | W_DET)) && !tok_is(t, "yesterday") &&
