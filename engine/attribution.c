@@ -55,7 +55,7 @@ static char punct_sym(const token *t) {
   }
   if (t->key_len == 3 && c == 0xE2 && (unsigned char)t->key[1] == 0x80) {
     unsigned char c3 = (unsigned char)t->key[2];
-    if (c3 == 0x93 || c3 == 0x94)
+    if (c3 == 0x93 || c3 == 0x94 || c3 == 0x95) /* en dash, em dash, horizontal bar */
       return '-';
     if (c3 == 0xA6)
       return (t->flags & T_SENT_END) ? '.' : 'x';

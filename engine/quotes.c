@@ -63,7 +63,8 @@ static int is_dash(const token *t) {
   return t->kind == TK_PUNCT &&
          (t->key[0] == '-' ||
           (t->key_len == 3 && (unsigned char)t->key[0] == 0xE2 && (unsigned char)t->key[1] == 0x80 &&
-           ((unsigned char)t->key[2] == 0x93 || (unsigned char)t->key[2] == 0x94)));
+           ((unsigned char)t->key[2] == 0x93 || (unsigned char)t->key[2] == 0x94 ||
+            (unsigned char)t->key[2] == 0x95)));
 }
 
 /* Roles the context allows for mark i of paragraph [first, end). */

@@ -263,6 +263,9 @@ START_TEST(subjects_of_reports) {
                    "the request was futile", "Tomas Brenner");
   /* a name with an age, after the verb */
   expect_speaker("“We need the clinic,” says Misha Orlov, 32, of Leeds.", "We need", "Misha Orlov", NULL);
+  /* a quote credited after a dash (a horizontal bar here) */
+  expect_speaker("The clinic closed.\n\n“We need the clinic, and we need it now.” ― Maria Orlov.", "We need",
+                 "Maria Orlov", "quote-dash-name");
   /* a sentence-opening preposition makes an object */
   expect_speaker("In Washington, Tomas Brenner released a statement calling the ruling “a disgrace.”",
                  "a disgrace", "Tomas Brenner", NULL);
