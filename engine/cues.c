@@ -63,7 +63,11 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
         int subject = p && (t->flags & T_LOWER) &&
                       ((p->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_AUX)) ||
                        tok_is(p, "to") || ((p->flags & T_CAP) && !(p->flags & T_INITIAL)));
-        if (!subject)
+        /* and what follows is reported: "states that", "states:", "states, '...'" */
+        const token *x = i + 1 < n && TOK(d, i + 1).para == t->para ? &TOK(d, i + 1) : NULL;
+        int reports = x && (tok_is(x, "that") || x->kind == TK_QUOTE ||
+                            (x->kind == TK_PUNCT && (x->key[0] == ',' || x->key[0] == ':')));
+        if (!subject || !reports)
           break;
       }
       cue *c = vec_push(&d->cues, &d->mem);
