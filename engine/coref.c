@@ -220,6 +220,22 @@ static int32_t first_named_before(attrib_doc *d, uint32_t k) {
   return subj;
 }
 
+/* The first person or organisation named after token k in its sentence,
+ * or -1. */
+static int32_t first_named_after(attrib_doc *d, uint32_t k) {
+  uint32_t s = TOK(d, k).sent, n = NTOK(d);
+  for (uint32_t x = k + 1; x < n && x < k + MAX_BACK && TOK(d, x).sent == s; x++) {
+    token *u = &TOK(d, x);
+    if (u->mention < 0 || u->quote >= 0)
+      continue;
+    mention *m = &MENTION(d, u->mention);
+    if (m->entity >= 0 && (m->type == ATTRIB_PERSON || m->type == ATTRIB_ORG))
+      return m->entity;
+    x = m->tok_end - 1;
+  }
+  return -1;
+}
+
 static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   uint32_t p0 = TOK(d, i).para;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
@@ -249,12 +265,20 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
           return MENTION(d, TOK(d, y).mention).entity;
         break;
       }
-    return first_named_before(d, k);
+    /* "In a document published today, the European Commission revealed":
+     * else the subject after a fronted phrase */
+    int32_t s = first_named_before(d, k);
+    return s >= 0 ? s : first_named_after(d, k);
   }
   /* "Obama released a statement condemning ...": a new document is the
    * subject's */
   if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
     return first_named_before(d, i);
+  /* "a motion the European Parliament voted ... The document advised": a
+   * definite document opening its sentence is the previous sentence's */
+  const sentence *se = &VEC_AT(d->sents, sentence, TOK(d, i).sent);
+  if (tok_is_lower(&TOK(d, i), "the") && se->tok_first == i && i > 0 && TOK(d, i - 1).para == TOK(d, i).para)
+    return first_named_before(d, i - 1);
   return -1;
 }
 
