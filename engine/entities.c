@@ -505,9 +505,9 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   }
   int fg = first_name_gender(d, &TOK(d, a));
   if (fg >= 0 && (n >= 2 || followed_by_cue(d, b, pa->tok_end))) {
-    *gender = (uint8_t)fg;
-    if (*gender == (G_MALE | G_FEMALE))
-      *gender = 0;
+    /* "Clinton said": a lone name that could be a first name is a surname
+     * here, and tells no gender */
+    *gender = n >= 2 && fg != (G_MALE | G_FEMALE) ? (uint8_t)fg : 0;
     return ATTRIB_PERSON;
   }
   token *t = &TOK(d, a);
@@ -1061,7 +1061,8 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       st = oom(err);
       goto done;
     }
-    if (!g && type == ATTRIB_PERSON) {
+    /* a lone "Clinton" is a surname: only a first name before another word tells */
+    if (!g && type == ATTRIB_PERSON && ch->b - ch->a >= 2) {
       int fg = first_name_gender(d, &TOK(d, ch->a));
       if (fg == G_MALE || fg == G_FEMALE)
         g = (uint8_t)fg;
