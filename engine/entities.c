@@ -467,6 +467,19 @@ static int after_cue(attrib_doc *d, uint32_t a, uint32_t b, uint32_t end) {
   return b >= end || (TOK(d, b).kind == TK_PUNCT && (TOK(d, b).key[0] == '.' || TOK(d, b).key[0] == ','));
 }
 
+/* '"..." ― Ariana Huichapa': a name credited after a quote and a dash,
+ * closing its paragraph */
+static int quote_credit(attrib_doc *d, uint32_t a, uint32_t b, const paragraph *pa) {
+  if (a < pa->tok_first + 2 || TOK(d, a - 2).kind != TK_QUOTE)
+    return 0;
+  const token *dash = &TOK(d, a - 1);
+  const unsigned char *k = (const unsigned char *)dash->key;
+  int is_dash =
+      dash->kind == TK_PUNCT && (k[0] == '-' || (dash->key_len == 3 && k[0] == 0xE2 && k[1] == 0x80 &&
+                                                 (k[2] == 0x93 || k[2] == 0x94 || k[2] == 0x95)));
+  return is_dash && (b == pa->tok_end || (b + 1 == pa->tok_end && TOK(d, b).key[0] == '.'));
+}
+
 /* "LONDON (Reuters) -", "KELDERHAVEN —": a capitalised place opening a
  * paragraph before a dash or a bracket is a dateline, not a name. */
 static int dateline(attrib_doc *d, const paragraph *pa, uint32_t a, uint32_t b) {
@@ -531,6 +544,8 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
       return ATTRIB_PERSON;
   }
   if (n >= 2 && n <= 4 && (apposition_role(d, b, pa->tok_end) || followed_by_cue(d, b, pa->tok_end)))
+    return ATTRIB_PERSON;
+  if (n >= 2 && n <= 4 && quote_credit(d, a, b, pa))
     return ATTRIB_PERSON;
   /* '"...," said Hayati Camlica, who owns a repair shop': a speaker named
    * right after the quote and its verb */

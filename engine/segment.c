@@ -522,7 +522,13 @@ static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned cap
     return 0;
   if (last->kind == TK_QUOTE && p->tok_end - p->tok_first >= 2 && is_terminal(last - 1))
     return 0;
-  return words >= 2 && words <= 24 && caps * 10 >= words * 7;
+  if (!(words >= 2 && words <= 24 && caps * 10 >= words * 7))
+    return 0;
+  /* '"We need the clinic now." ― Ana Ruiz': a quoted sentence is running text */
+  for (uint32_t i = p->tok_first + 1; i < p->tok_end; i++)
+    if (TOK(d, i).kind == TK_QUOTE && is_terminal(&TOK(d, i - 1)))
+      return 0;
+  return 1;
 }
 
 /* Sentence index, initial words and headline marks of the tokens of

@@ -266,6 +266,9 @@ START_TEST(subjects_of_reports) {
   /* a quote credited after a dash (a horizontal bar here) */
   expect_speaker("The clinic closed.\n\n“We need the clinic, and we need it now.” ― Maria Orlov.", "We need",
                  "Maria Orlov", "quote-dash-name");
+  /* a credit line with no full stop is no headline; an unknown name after the dash is a person */
+  expect_speaker("The clinic closed.\n\n“It matters to us.” ― Zeynep Okafor", "It matters", "Zeynep Okafor",
+                 "quote-dash-name");
   /* a sentence-opening preposition makes an object */
   expect_speaker("In Washington, Tomas Brenner released a statement calling the ruling “a disgrace.”",
                  "a disgrace", "Tomas Brenner", NULL);
