@@ -505,7 +505,7 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
     if ((TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD)) && n >= 2)
       return ATTRIB_ORG;
   /* "the Honourable Member": a title before a common noun names no one */
-  if (n == 1 && ch->after_title && !ch->byline &&
+  if (n == 1 && ch->after_title && !ch->byline && !ch->title_gender && /* "Mr. King" is a surname */
       ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) ||
        seen(&c->lower, &TOK(d, a), 1)))
     return -1;
