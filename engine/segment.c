@@ -740,9 +740,10 @@ static void mark_sentence(attrib_doc *d, uint32_t sent, uint32_t first, uint32_t
 
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
-  /* news runs at about one token per five bytes: one allocation, no regrowth */
-  if (vec_reserve(&d->toks, &d->mem, d->len / 5 + 64) != 0 ||
-      vec_reserve(&d->sents, &d->mem, d->len / 100 + 16) != 0)
+  /* news runs at about one token per five or six bytes (a quarter of the
+   * bytes leaves room for denser text): one allocation, no regrowth */
+  if (vec_reserve(&d->toks, &d->mem, d->len / 4 + 64) != 0 ||
+      vec_reserve(&d->sents, &d->mem, d->len / 64 + 16) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
