@@ -327,7 +327,13 @@ static int32_t names_get(attrib_doc *d, const char *key, size_t kl) {
 }
 
 static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int prio) {
-  int32_t v = strmap_get(&d->ent_names, key, kl);
+  /* one hash and one probe serve both the look-up and the update */
+  strmap *map = &d->ent_names;
+  if ((map->count + 1) * 4 >= map->cap * 3 && strmap_grow(map) != 0)
+    return -1;
+  uint32_t h = strmap_hash(key, kl);
+  strmap_slot *sl = strmap_find(map->slots, map->cap, key, kl, h);
+  int32_t v = sl->key ? sl->value : -1;
   int32_t cur = name_ent(v), cp = v < 0 ? -1 : v >> NAME_PRIO_SHIFT;
   int32_t nc = cur, np;
   if (cur == ent || (cur != -1 && prio < cp)) {
@@ -340,7 +346,17 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int 
   }
   if (nc + 2 > NAME_ENT_MASK)
     return -1; /* half a billion entities */
-  return strmap_put(&d->ent_names, &d->mem, key, kl, (np << NAME_PRIO_SHIFT) | (nc + 2), NULL);
+  if (!sl->key) {
+    char *k = arena_strndup(&d->mem, key, kl);
+    if (!k)
+      return -1;
+    sl->key = k;
+    sl->len = (uint32_t)kl;
+    sl->hash = h;
+    map->count++;
+  }
+  sl->value = (np << NAME_PRIO_SHIFT) | (nc + 2);
+  return 0;
 }
 
 static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
