@@ -148,9 +148,12 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1, best_m = -1;
   double best_score = 1e9;
+  /* the sentence distance beyond which nothing can beat best_score: for a
+   * whole number of sentences n, n > best_score + 2 just when n > its floor */
+  uint32_t far = 1000000002u;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
-    if (t->para < lo_para || (double)(s0 - t->sent) > best_score + 2)
+    if (t->para < lo_para || s0 - t->sent > far)
       break;
     if (t->mention < 0 || t->mention == last_m || t->quote >= 0)
       continue;
@@ -187,6 +190,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       score -= 0.5;
     if (score < best_score) {
       best_score = score;
+      far = (uint32_t)(best_score + 2); /* a score is at least -1.5: truncation is the floor */
       best = m->entity;
       best_m = (int32_t)(m - (mention *)d->mentions.data);
     }
