@@ -743,8 +743,18 @@ static int name_has_words(const char *name, const char *key, size_t kl, int icas
 
 int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
                          unsigned types, int icase) {
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
+  /* k runs down while k > 0 && k + MAX_BACK > i: to lo */
+  uint32_t lo = i >= MAX_BACK ? i - MAX_BACK + 1 : 1;
+  const token *toks = &TOK(d, 0);
+  for (uint32_t k = i; k >= lo; k--) {
+    /* most tokens are in no mention: four at a time while none is (-1 in all
+     * four leaves the sign bit in their AND) */
+    while (k >= lo + 3 &&
+           (toks[k - 1].mention & toks[k - 2].mention & toks[k - 3].mention & toks[k - 4].mention) < 0)
+      k -= 4;
+    if (k < lo)
+      break;
+    const token *t = &toks[k - 1];
     if (t->mention < 0)
       continue;
     mention *m = &MENTION(d, t->mention);
