@@ -359,8 +359,12 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
             continue;
           }
         }
-        if (push_tok(toks, a, i, i + 1, (b == '"' || b == '\'') ? TK_QUOTE : TK_PUNCT, para, first) != 0)
+        /* one ASCII mark: its key is itself, finished here */
+        uint32_t h = (STRMAP_HASH_INIT ^ b) * 16777619u;
+        if (push_word(toks, a, i, i + 1, (b == '"' || b == '\'') ? TK_QUOTE : TK_PUNCT, para, first, s + i, h,
+                      s + i, h, 0) != 0)
           return -1;
+        lexicon_prefetch(&m->lex, h);
         i++;
         continue;
       }
@@ -414,6 +418,10 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       if (push_word(toks, a, i, j, numeric ? TK_NUM : TK_WORD, para, first, s + i, acc.h, lkey, lhash, fl) !=
           0)
         return -1;
+      /* segment_stage looks the word up once its paragraph is done */
+      lexicon_prefetch(&m->lex, acc.h);
+      if (lkey != s + i && !numeric)
+        lexicon_prefetch(&m->lex, lhash);
       i = j;
       if (i < end && s[i] == ' ')
         i++;
@@ -754,6 +762,8 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->tok_end = NTOK(d);
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
+      if (t->key) /* finished and prefetched by the tokenizer */
+        continue;
       if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
       lexicon_prefetch(&m->lex, t->hash);
