@@ -102,6 +102,9 @@ typedef struct rule {
   uint8_t n_seq;
   int8_t seq_q; /* the index of the set that is the one symbol Q, or -1 */
   uint64_t seq[RULE_SEQ][2];
+  /* the same by byte: bit k of seq_of[c] says whether symbol c is in set k
+   * (0 for bytes beyond ASCII), so that a scan needs no test per byte */
+  uint16_t seq_of[256];
 } rule;
 
 /* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
@@ -121,10 +124,8 @@ static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
  * right? It must for r to match in it (taking each earliest is enough). */
 static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
   unsigned k = 0, m = r->n_seq;
-  for (size_t i = 0; i < n && k < m; i++) {
-    unsigned c = (unsigned char)s[i];
-    k += c < 128 && ((r->seq[k][c >> 6] >> (c & 63)) & 1);
-  }
+  for (size_t i = 0; i < n && k < m; i++)
+    k += (r->seq_of[(unsigned char)s[i]] >> k) & 1;
   return k == m;
 }
 /* Can quote rule r match a subject whose one Q has the symbols before
