@@ -212,18 +212,22 @@ static inline void newline(writer *w) {
 }
 
 /* The separator and the key of the next member ("key": ); key NULL in arrays. */
+static void member_pretty(writer *w, const char *key, size_t kl) {
+  if (!w->first)
+    putc_(w, ',');
+  w->first = 0;
+  newline(w);
+  if (key) {
+    /* keys are this file's own literals (KEY): nothing to escape, length known */
+    putc_(w, '"');
+    put(w, key, kl);
+    put(w, "\": ", 3);
+  }
+}
+
 static inline void member(writer *w, const char *key, size_t kl) {
   if (w->pretty) {
-    if (!w->first)
-      putc_(w, ',');
-    w->first = 0;
-    newline(w);
-    if (key) {
-      /* keys are this file's own literals (KEY): nothing to escape, length known */
-      putc_(w, '"');
-      put(w, key, kl);
-      put(w, "\": ", 3);
-    }
+    member_pretty(w, key, kl);
     return;
   }
   /* compact: one room check for the separator and the whole key */
