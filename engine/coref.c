@@ -372,6 +372,11 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     k++;
   /* "Health economists", "Security researchers": a bare plural keeps its modifiers */
   if (!det) {
+    /* what follows returns 0 unless the head is here or a group noun one
+     * or two words on: most words are neither, and need no more tests */
+    if (!(t->words & HEAD_NOUNS) && !(k + 1 < end && (TOK(d, k + 1).words & W_GROUP_NOUN)) &&
+        !(k + 2 < end && (TOK(d, k + 2).words & W_GROUP_NOUN)))
+      return 0;
     uint32_t x = k, mods0 = 0;
     while (x < end && mods0 < 2 && is_word(&TOK(d, x)) && TOK(d, x).mention < 0 && TOK(d, x).cue < 0 &&
            !(TOK(d, x).words & (HEAD_NOUNS | W_NOT_NAME | W_DET | W_PREP | W_CONNECT | W_AUX | W_STOPCAP)) &&
