@@ -932,6 +932,14 @@ static int collect(ctx *c) {
     uint32_t i = pa->tok_first;
     while (i < pa->tok_end) {
       token *t = &TOK(d, i);
+      /* most tokens start no entry, no name and no title: the tests below
+       * all come to the end of the loop for them */
+      if (!(t->flags & (T_NAME | T_ALLCAP)) && !(t->words & W_TITLE_WORD) &&
+          (t->kind == TK_WORD ? !t->gaz_first : t->kind != TK_HANDLE)) {
+        pending_title = (t->kind == TK_PUNCT && t->key[0] == '.' && pending_title); /* "Dr ." */
+        i++;
+        continue;
+      }
       uint32_t n = 0;
       const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
       if (!g && (t->flags & T_ALLCAP))
