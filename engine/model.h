@@ -123,9 +123,19 @@ static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
 /* Does s[0, n) hold a symbol of each of rule r's ordered sets, left to
  * right? It must for r to match in it (taking each earliest is enough). */
 static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
+  /* seq_of has no bit m or above: once k is m it stays m, and the loop
+   * may look at four symbols between tests of k */
+  const unsigned char *u = (const unsigned char *)s;
   unsigned k = 0, m = r->n_seq;
-  for (size_t i = 0; i < n && k < m; i++)
-    k += (r->seq_of[(unsigned char)s[i]] >> k) & 1;
+  size_t i = 0;
+  for (; i + 4 <= n && k < m; i += 4) {
+    k += (r->seq_of[u[i]] >> k) & 1;
+    k += (r->seq_of[u[i + 1]] >> k) & 1;
+    k += (r->seq_of[u[i + 2]] >> k) & 1;
+    k += (r->seq_of[u[i + 3]] >> k) & 1;
+  }
+  for (; i < n && k < m; i++)
+    k += (r->seq_of[u[i]] >> k) & 1;
   return k == m;
 }
 /* Can quote rule r match a subject whose one Q has the symbols before
