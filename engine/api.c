@@ -100,6 +100,51 @@ static int cmp_order(const void *a, const void *b) {
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+static inline int order_less(const order *x, const order *y) {
+  return x->key < y->key || (x->key == y->key && x->idx < y->idx);
+}
+
+/* Sorts o[0, n) whose first k are in order, in place. */
+static void insertion_sort(order *o, size_t k, size_t n) {
+  for (; k < n; k++) {
+    order x = o[k];
+    size_t j = k;
+    for (; j > 0 && order_less(&x, &o[j - 1]); j--)
+      o[j] = o[j - 1];
+    o[j] = x;
+  }
+}
+
+/* Sorts o[0, n) with tmp (n elements) for room: runs of 16 by insertion,
+ * then merges that copy a pair of runs already in order as it is, with
+ * the comparison inline (qsort calls a function for each). */
+static void merge_sort(order *o, size_t n, order *tmp) {
+  for (size_t b = 0; b < n; b += 16)
+    insertion_sort(o + b, 1, n - b < 16 ? n - b : 16);
+  order *src = o, *dst = tmp;
+  for (size_t w = 16; w < n; w *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * w) {
+      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      if (mid >= hi || !order_less(&src[mid], &src[mid - 1])) {
+        memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
+        continue;
+      }
+      size_t a = lo, b = mid, out = lo;
+      while (a < mid && b < hi)
+        dst[out++] = order_less(&src[b], &src[a]) ? src[b++] : src[a++];
+      while (a < mid)
+        dst[out++] = src[a++];
+      while (b < hi)
+        dst[out++] = src[b++];
+    }
+    order *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != o)
+    memcpy(o, src, n * sizeof *o);
+}
+
 /* Sorts by (key, idx), a total order: lists mostly come in text order
  * already, and a sorted one needs no qsort. A short one (an entity's
  * mentions) is sorted in place: qsort's buffer and calls cost more. */
@@ -110,16 +155,16 @@ static void sort_orders(order *o, size_t n) {
   if (k >= n)
     return;
   if (n > 32) { /* insertion sort is quadratic */
-    qsort(o, n, sizeof(order), cmp_order);
+    order *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) {
+      qsort(o, n, sizeof(order), cmp_order);
+      return;
+    }
+    merge_sort(o, n, tmp);
+    free(tmp);
     return;
   }
-  for (; k < n; k++) {
-    order x = o[k];
-    size_t j = k;
-    for (; j > 0 && cmp_order(&o[j - 1], &x) > 0; j--)
-      o[j] = o[j - 1];
-    o[j] = x;
-  }
+  insertion_sort(o, k, n);
 }
 
 static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end) {

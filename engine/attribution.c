@@ -593,7 +593,8 @@ static int framed_by_cue(attrib_doc *d, const quote *q) {
   sentence *a = &VEC_AT(d->sents, sentence, s0), *b = &VEC_AT(d->sents, sentence, s1);
   for (uint32_t i = a->tok_first; i < b->tok_end; i++)
     if (TOK(d, i).cue >= 0 && TOK(d, i).quote < 0 && (i < q->open_tok || i > last) &&
-        (VEC_AT(d->cues, cue, TOK(d, i).cue).entry->flags & CUE_SPEECH)) /* "which he thinks" frames nothing */
+        (VEC_AT(d->cues, cue, TOK(d, i).cue).entry->flags &
+         CUE_SPEECH)) /* "which he thinks" frames nothing */
       return 1;
   return 0;
 }

@@ -148,9 +148,12 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1, best_m = -1;
   double best_score = 1e9;
+  /* the sentence distance beyond which nothing can beat best_score: for a
+   * whole number of sentences n, n > best_score + 2 just when n > its floor */
+  uint32_t far = 1000000002u;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
-    if (t->para < lo_para || (double)(s0 - t->sent) > best_score + 2)
+    if (t->para < lo_para || s0 - t->sent > far)
       break;
     if (t->mention < 0 || t->mention == last_m || t->quote >= 0)
       continue;
@@ -187,6 +190,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       score -= 0.5;
     if (score < best_score) {
       best_score = score;
+      far = (uint32_t)(best_score + 2); /* a score is at least -1.5: truncation is the floor */
       best = m->entity;
       best_m = (int32_t)(m - (mention *)d->mentions.data);
     }
@@ -403,6 +407,11 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     k++;
   /* "Health economists", "Security researchers": a bare plural keeps its modifiers */
   if (!det) {
+    /* what follows returns 0 unless the head is here or a group noun one
+     * or two words on: most words are neither, and need no more tests */
+    if (!(t->words & HEAD_NOUNS) && !(k + 1 < end && (TOK(d, k + 1).words & W_GROUP_NOUN)) &&
+        !(k + 2 < end && (TOK(d, k + 2).words & W_GROUP_NOUN)))
+      return 0;
     uint32_t x = k, mods0 = 0;
     while (x < end && mods0 < 2 && is_word(&TOK(d, x)) && TOK(d, x).mention < 0 && TOK(d, x).cue < 0 &&
            !(TOK(d, x).words & (HEAD_NOUNS | W_NOT_NAME | W_DET | W_PREP | W_CONNECT | W_AUX | W_STOPCAP)) &&

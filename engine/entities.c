@@ -189,10 +189,75 @@ static int ends_with(const token *t, const char *suf) {
   return t->key_len > n + 2 && memcmp(t->key + t->key_len - n, suf, n) == 0;
 }
 
+/* A set of token keys for one document, in its arena: a slot holds the
+ * key's hash and the index + 1 of a token with that key (0: empty), a
+ * third of a strmap slot, so a third of the memory to clear. */
+typedef struct tokset {
+  uint32_t (*slots)[2];
+  uint32_t cap, count; /* cap is a power of two */
+} tokset;
+
+static int tokset_alloc(tokset *s, arena *a, uint32_t cap) {
+  s->slots = arena_alloc(a, (size_t)cap * sizeof *s->slots);
+  s->cap = cap;
+  s->count = 0;
+  return s->slots ? 0 : -1;
+}
+
+/* Room for n keys without growing. 0, or -1 when out of memory. */
+static int tokset_init(tokset *s, arena *a, size_t n) {
+  uint32_t cap = 64;
+  while ((n + 1) * 4 >= (size_t)cap * 3)
+    cap *= 2;
+  return tokset_alloc(s, a, cap);
+}
+
+/* The slot of key[0, n) (hash h), or the empty one where it would go. */
+static inline uint32_t *tokset_find(const tokset *s, const attrib_doc *d, const char *key, uint32_t n,
+                                    uint32_t h) {
+  uint32_t i = h & (s->cap - 1);
+  for (;;) {
+    uint32_t *e = s->slots[i];
+    if (!e[1])
+      return e;
+    if (e[0] == h) {
+      const token *t = &TOK(d, e[1] - 1);
+      if (t->key_len == n && strmap_same_bytes(t->key, key, n))
+        return e;
+    }
+    i = (i + 1) & (s->cap - 1);
+  }
+}
+
+/* Adds the key of token i. 0, or -1 when out of memory. */
+static inline int tokset_put(tokset *s, attrib_doc *d, uint32_t i) {
+  if ((s->count + 1) * 4 >= s->cap * 3) {
+    tokset old = *s;
+    if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
+      return -1;
+    for (uint32_t k = 0; k < old.cap; k++)
+      if (old.slots[k][1]) {
+        const token *t = &TOK(d, old.slots[k][1] - 1);
+        uint32_t *e = tokset_find(s, d, t->key, t->key_len, old.slots[k][0]);
+        e[0] = old.slots[k][0];
+        e[1] = old.slots[k][1];
+      }
+    s->count = old.count;
+  }
+  const token *t = &TOK(d, i);
+  uint32_t *e = tokset_find(s, d, t->key, t->key_len, t->hash);
+  if (!e[1]) {
+    e[0] = t->hash;
+    e[1] = i + 1;
+    s->count++;
+  }
+  return 0;
+}
+
 typedef struct ctx {
   attrib_doc *d;
-  strmap cap_mid; /* capitalised words seen inside sentences */
-  strmap lower;   /* words seen in lower case */
+  tokset cap_mid; /* capitalised words seen inside sentences */
+  tokset lower;   /* words seen in lower case */
   vec chunks;
 } ctx;
 
@@ -262,7 +327,13 @@ static int32_t names_get(attrib_doc *d, const char *key, size_t kl) {
 }
 
 static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int prio) {
-  int32_t v = strmap_get(&d->ent_names, key, kl);
+  /* one hash and one probe serve both the look-up and the update */
+  strmap *map = &d->ent_names;
+  if ((map->count + 1) * 4 >= map->cap * 3 && strmap_grow(map) != 0)
+    return -1;
+  uint32_t h = strmap_hash(key, kl);
+  strmap_slot *sl = strmap_find(map->slots, map->cap, key, kl, h);
+  int32_t v = sl->key ? sl->value : -1;
   int32_t cur = name_ent(v), cp = v < 0 ? -1 : v >> NAME_PRIO_SHIFT;
   int32_t nc = cur, np;
   if (cur == ent || (cur != -1 && prio < cp)) {
@@ -275,7 +346,17 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int 
   }
   if (nc + 2 > NAME_ENT_MASK)
     return -1; /* half a billion entities */
-  return strmap_put(&d->ent_names, &d->mem, key, kl, (np << NAME_PRIO_SHIFT) | (nc + 2), NULL);
+  if (!sl->key) {
+    char *k = arena_strndup(&d->mem, key, kl);
+    if (!k)
+      return -1;
+    sl->key = k;
+    sl->len = (uint32_t)kl;
+    sl->hash = h;
+    map->count++;
+  }
+  sl->value = (np << NAME_PRIO_SHIFT) | (nc + 2);
+  return 0;
 }
 
 static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
@@ -351,10 +432,10 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 
 /* ---- typing chunks ----------------------------------------------------- */
 
-static int seen(const strmap *m, const token *t, int lower) {
+static int seen(const ctx *c, const tokset *m, const token *t, int lower) {
   if (!lower)
-    return strmap_get_hashed(m, t->key, t->key_len, t->hash) >= 0;
-  return t->key_len < 128 && strmap_get_hashed(m, t->lkey, t->key_len, tok_lhash(t)) >= 0;
+    return tokset_find(m, c->d, t->key, t->key_len, t->hash)[1] != 0;
+  return t->key_len < 128 && tokset_find(m, c->d, t->lkey, t->key_len, tok_lhash(t))[1] != 0;
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */
@@ -371,10 +452,10 @@ static int initial_first_name(ctx *c, const chunk *ch, uint32_t end) {
   attrib_doc *d = c->d;
   const token *t = &TOK(d, ch->a), *s = &TOK(d, ch->a + 1);
   if (ch->b != ch->a + 2 || (t->words & (W_AUX | W_PREP | W_NOT_NAME | W_CONNECT | HEAD_NOUNS_E)) ||
-      seen(&c->lower, t, 1) || ends_with(t, "ly") || ends_with(t, "ing") || ends_with(t, "ed"))
+      seen(c, &c->lower, t, 1) || ends_with(t, "ly") || ends_with(t, "ing") || ends_with(t, "ed"))
     return 0;
   if (!(s->flags & T_CAP) || (s->flags & T_ALLCAP) || (s->words & (W_COMMON | W_TITLE_WORD | HEAD_NOUNS_E)) ||
-      seen(&c->lower, s, 1) || gaz_at(d, ch->a + 1, end, &(uint32_t){0}))
+      seen(c, &c->lower, s, 1) || gaz_at(d, ch->a + 1, end, &(uint32_t){0}))
     return 0;
   return apposition_role(d, ch->b, end) || followed_by_cue(d, ch->b, end);
 }
@@ -397,8 +478,8 @@ static void strip(ctx *c, chunk *ch, uint32_t end) {
     /* an organisation's own first word may be a common one ("National
      * Republican Senatorial Committee", "Cricket South Africa") */
     if ((t->flags & T_INITIAL) && !ch->after_title && first_name_gender(d, t) < 0 &&
-        !seen(&c->cap_mid, t, 0) && !initial_first_name(c, ch, end) &&
-        (((t->words & W_COMMON) && !ch->org) || seen(&c->lower, t, 1) || ends_with(t, "ing") ||
+        !seen(c, &c->cap_mid, t, 0) && !initial_first_name(c, ch, end) &&
+        (((t->words & W_COMMON) && !ch->org) || seen(c, &c->lower, t, 1) || ends_with(t, "ing") ||
          ends_with(t, "ed") || ends_with(t, "ly"))) {
       ch->a++;
       continue;
@@ -507,7 +588,7 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   /* "the Honourable Member": a title before a common noun names no one */
   if (n == 1 && ch->after_title && !ch->byline && !ch->title_gender && /* "Mr. King" is a surname */
       ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) ||
-       seen(&c->lower, &TOK(d, a), 1)))
+       seen(c, &c->lower, &TOK(d, a), 1)))
     return -1;
   /* "More from Sport", "More from Technology": a section, not an author */
   if (ch->byline && !ch->after_title && n == 1 && (TOK(d, a).words & W_COMMON))
@@ -530,7 +611,7 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
    * does not know, by its preposition */
   if (n == 1 && a > pa->tok_first && (tok_is(&TOK(d, a - 1), "in") || tok_is(&TOK(d, a - 1), "near")) &&
       !(t->flags & (T_INITIAL | T_ALLCAP)) && !(t->words & (W_COMMON | HEAD_NOUNS_E | W_TITLE_WORD)) &&
-      !memchr(t->key, '-', t->key_len) && first_name_gender(d, t) < 0 && !seen(&c->lower, t, 1) &&
+      !memchr(t->key, '-', t->key_len) && first_name_gender(d, t) < 0 && !seen(c, &c->lower, t, 1) &&
       names_get(d, t->key, t->key_len) == -1 &&
       (b >= pa->tok_end || TOK(d, b).kind == TK_PUNCT || (TOK(d, b).flags & T_LOWER)) &&
       !(b < pa->tok_end && (TOK(d, b).flags & T_POSSESSIVE)))
@@ -579,7 +660,7 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
     int plain = 1;
     for (uint32_t i = a; i < b && plain; i++)
       plain = !(TOK(d, i).words & (W_COMMON | HEAD_NOUNS_E | W_TITLE_WORD)) &&
-              !(TOK(d, i).flags & T_ALLCAP) && !seen(&c->lower, &TOK(d, i), 1);
+              !(TOK(d, i).flags & T_ALLCAP) && !seen(c, &c->lower, &TOK(d, i), 1);
     const token *nx = &TOK(d, VEC_AT(d->sents, sentence, t->sent + 1).tok_first);
     if (plain && (nx->words & (W_PRONOUN_M | W_PRONOUN_F)) && (nx->flags & T_CAP) &&
         !(nx->flags & T_ALLCAP)) {
@@ -677,8 +758,18 @@ static int name_has_words(const char *name, const char *key, size_t kl, int icas
 
 int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
                          unsigned types, int icase) {
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
+  /* k runs down while k > 0 && k + MAX_BACK > i: to lo */
+  uint32_t lo = i >= MAX_BACK ? i - MAX_BACK + 1 : 1;
+  const token *toks = &TOK(d, 0);
+  for (uint32_t k = i; k >= lo; k--) {
+    /* most tokens are in no mention: four at a time while none is (-1 in all
+     * four leaves the sign bit in their AND) */
+    while (k >= lo + 3 &&
+           (toks[k - 1].mention & toks[k - 2].mention & toks[k - 3].mention & toks[k - 4].mention) < 0)
+      k -= 4;
+    if (k < lo)
+      break;
+    const token *t = &toks[k - 1];
     if (t->mention < 0)
       continue;
     mention *m = &MENTION(d, t->mention);
@@ -766,13 +857,12 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * knows: "Dutch Competition Board", "Riverside Medical Center",
  * "Footballers' Welfare Union", "Office of the Budget Officer". Returns
  * its end (exclusive), or 0. */
-static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
+static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end) {
   token *t = &TOK(d, i);
   uint8_t g;
   uint32_t tn = 0;
   /* "New" opens no name, but "New York Police Department" opens with a place */
-  if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE) ||
-      ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_at(d, i, end, &(uint32_t){0})))
+  if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_at(d, i, end, &(uint32_t){0}))
     return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
   if ((tn = title_at(d, i, end, &g)) > 0 &&
@@ -839,6 +929,14 @@ static uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
   return last_head;
 }
 
+/* Asked of every token, and most open no name: that answer inline. */
+static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
+  const token *t = &TOK(d, i);
+  if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE))
+    return 0;
+  return org_run_slow(d, i, end);
+}
+
 static int collect(ctx *c) {
   attrib_doc *d = c->d;
   for (uint32_t p = 0; p < d->paras.len; p++) {
@@ -849,6 +947,14 @@ static int collect(ctx *c) {
     uint32_t i = pa->tok_first;
     while (i < pa->tok_end) {
       token *t = &TOK(d, i);
+      /* most tokens start no entry, no name and no title: the tests below
+       * all come to the end of the loop for them */
+      if (!(t->flags & (T_NAME | T_ALLCAP)) && !(t->words & W_TITLE_WORD) &&
+          (t->kind == TK_WORD ? !t->gaz_first : t->kind != TK_HANDLE)) {
+        pending_title = (t->kind == TK_PUNCT && t->key[0] == '.' && pending_title); /* "Dr ." */
+        i++;
+        continue;
+      }
       uint32_t n = 0;
       const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
       if (!g && (t->flags & T_ALLCAP))
@@ -948,7 +1054,7 @@ static int collect(ctx *c) {
               !gaz_at(d, ch->a, i, &(uint32_t){0}) &&
               !((TOK(d, ch->a).flags & T_INITIAL) &&
                 (ends_with(&TOK(d, ch->a), "ing") || ends_with(&TOK(d, ch->a), "ed") ||
-                 ends_with(&TOK(d, ch->a), "ly") || seen(&c->lower, &TOK(d, ch->a), 1)))) {
+                 ends_with(&TOK(d, ch->a), "ly") || seen(c, &c->lower, &TOK(d, ch->a), 1)))) {
             i += gn;
             ch->org = 1;
             break;
@@ -986,8 +1092,8 @@ static int build_sets(ctx *c) {
   /* sized for a news article; a long document repeats its vocabulary, and
    * a set sized by its tokens would be mostly empty memory to clear */
   size_t n = NTOK(d);
-  if (strmap_reserve(&c->cap_mid, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
-      strmap_reserve(&c->lower, (n < 196608 ? n : 196608) / 3 + 16) != 0)
+  if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
+      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0)
     return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
@@ -996,10 +1102,10 @@ static int build_sets(ctx *c) {
     if (t->kind != TK_WORD || t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
-      if (strmap_put_borrowed_hashed(&c->cap_mid, t->key, t->key_len, t->hash, 1) != 0)
+      if (tokset_put(&c->cap_mid, d, i) != 0)
         return -1;
     } else if (t->flags & T_LOWER) {
-      if (strmap_put_borrowed_hashed(&c->lower, t->key, t->key_len, t->hash, 1) != 0)
+      if (tokset_put(&c->lower, d, i) != 0)
         return -1;
     }
   }
@@ -1010,8 +1116,6 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   ctx c;
   memset(&c, 0, sizeof c);
   c.d = d;
-  strmap_init(&c.cap_mid);
-  strmap_init(&c.lower);
   vec_init(&c.chunks, sizeof(chunk));
   attrib_status st = ATTRIB_OK;
   if (build_sets(&c) != 0 || collect(&c) != 0) {
@@ -1115,7 +1219,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     token *t = &TOK(d, ch->a);
     if (d->mentions.len == before && ch->b - ch->a == 1 && !ch->link_only && !(t->flags & T_ALLCAP) &&
         !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE)) &&
-        !((t->words & W_COMMON) && (t->flags & T_INITIAL)) && !seen(&c.lower, t, 1) &&
+        !((t->words & W_COMMON) && (t->flags & T_INITIAL)) && !seen(&c, &c.lower, t, 1) &&
         (followed_by_cue(d, ch->b, cpa->tok_end) || after_cue(d, ch->a, ch->b, cpa->tok_end))) {
       int32_t ent = doc_new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL);
       if (ent < 0 || !ENTITY(d, ent).name || register_aliases(d, ent, ch->a, ch->b, 0) != 0 ||
@@ -1147,7 +1251,5 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
   }
 done:
-  strmap_free(&c.cap_mid);
-  strmap_free(&c.lower);
   return st;
 }

@@ -76,10 +76,15 @@ static inline int lexicon_same(const char *a, const char *b, size_t n) {
     memcpy(&v, b + n - 4, 4);
     return ((x ^ y) | (u ^ v)) == 0;
   }
-  size_t j = 0;
-  while (j < n && a[j] == b[j])
-    j++;
-  return j == n;
+  if (n >= 2) { /* 2 or 3 bytes: two overlapping half-words */
+    uint16_t x, y, u, v;
+    memcpy(&x, a, 2);
+    memcpy(&y, b, 2);
+    memcpy(&u, a + n - 2, 2);
+    memcpy(&v, b + n - 2, 2);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
+  return n == 0 || a[0] == b[0];
 }
 
 /* The slot of key[0, n) (hash h), or the empty slot where it would go. */

@@ -733,6 +733,8 @@ static void rx_alt(rx *x, needs *out, int depth) {
 /* The needed symbol sets of rule r from its expanded pattern: in pattern
  * order, and without repeats the most selective first; none when the
  * pattern is beyond the reader. */
+_Static_assert(RULE_SEQ <= 16, "rule.seq_of holds one bit per ordered set");
+
 static void rule_needs(rule *r, const char *pat) {
   rx x = {pat, 0};
   needs a;
@@ -740,6 +742,7 @@ static void rule_needs(rule *r, const char *pat) {
   r->n_need = 0;
   r->n_seq = 0;
   r->seq_q = -1;
+  memset(r->seq_of, 0, sizeof r->seq_of);
   if (x.bad || *x.p)
     return;
   /* the sets come in pattern order, and the symbols a match takes from
@@ -752,6 +755,10 @@ static void rule_needs(rule *r, const char *pat) {
       r->seq_q = (int8_t)r->n_seq;
     r->n_seq++;
   }
+  for (unsigned c = 0; c < 128; c++)
+    for (unsigned k = 0; k < r->n_seq; k++)
+      if ((r->seq[k][c >> 6] >> (c & 63)) & 1)
+        r->seq_of[c] |= (uint16_t)(1u << k);
   while (a.n && r->n_need < RULE_NEEDS) {
     unsigned best = 0;
     for (unsigned k = 1; k < a.n; k++)

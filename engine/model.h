@@ -102,6 +102,9 @@ typedef struct rule {
   uint8_t n_seq;
   int8_t seq_q; /* the index of the set that is the one symbol Q, or -1 */
   uint64_t seq[RULE_SEQ][2];
+  /* the same by byte: bit k of seq_of[c] says whether symbol c is in set k
+   * (0 for bytes beyond ASCII), so that a scan needs no test per byte */
+  uint16_t seq_of[256];
 } rule;
 
 /* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
@@ -120,11 +123,19 @@ static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
 /* Does s[0, n) hold a symbol of each of rule r's ordered sets, left to
  * right? It must for r to match in it (taking each earliest is enough). */
 static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
+  /* seq_of has no bit m or above: once k is m it stays m, and the loop
+   * may look at four symbols between tests of k */
+  const unsigned char *u = (const unsigned char *)s;
   unsigned k = 0, m = r->n_seq;
-  for (size_t i = 0; i < n && k < m; i++) {
-    unsigned c = (unsigned char)s[i];
-    k += c < 128 && ((r->seq[k][c >> 6] >> (c & 63)) & 1);
+  size_t i = 0;
+  for (; i + 4 <= n && k < m; i += 4) {
+    k += (r->seq_of[u[i]] >> k) & 1;
+    k += (r->seq_of[u[i + 1]] >> k) & 1;
+    k += (r->seq_of[u[i + 2]] >> k) & 1;
+    k += (r->seq_of[u[i + 3]] >> k) & 1;
   }
+  for (; i < n && k < m; i++)
+    k += (r->seq_of[u[i]] >> k) & 1;
   return k == m;
 }
 /* Can quote rule r match a subject whose one Q has the symbols before

@@ -92,19 +92,41 @@ static const uint8_t needs_escape[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
 };
 
+/* Does the word x hold a byte below 0x20, a '"' or a '\\'? (exact) */
+static inline int bad_bytes(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+  uint64_t lt = (x - 0x20 * ones) & ~x & highs;
+  uint64_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
+  return (lt | zq | zb) != 0;
+}
+
 /* The length of the prefix of s[0, n) that needs no escape. */
 static size_t plain_prefix(const char *s, size_t n) {
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i dquote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+#define BAD_MASK(x)                                                                                          \
+  (unsigned)_mm_movemask_epi8(                                                                               \
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dquote), _mm_cmpeq_epi8(x, bslash)),                       \
+                   _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)))
   for (; i + 16 <= n; i += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
     /* x <= 0x1F unsigned: max(x, 0x1F) == 0x1F */
-    __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dquote), _mm_cmpeq_epi8(x, bslash)),
-                               _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
-    int mask = _mm_movemask_epi8(bad);
+    unsigned mask = BAD_MASK(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
     if (mask)
-      return i + (size_t)__builtin_ctz((unsigned)mask);
+      return i + (size_t)__builtin_ctz(mask);
+  }
+  if (i < n && n >= 16) { /* the tail: the last 16 bytes, those before i masked off */
+    unsigned mask = BAD_MASK(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))) >> (i - (n - 16));
+    return mask ? i + (size_t)__builtin_ctz(mask) : n;
+  }
+#undef BAD_MASK
+  if (n >= 8) { /* a short string: its first and last eight bytes */
+    uint64_t x, y;
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    if (!bad_bytes(x) && !bad_bytes(y))
+      return n;
   }
 #else
   /* eight bytes at a time while none needs an escape */
@@ -190,18 +212,22 @@ static inline void newline(writer *w) {
 }
 
 /* The separator and the key of the next member ("key": ); key NULL in arrays. */
+static void member_pretty(writer *w, const char *key, size_t kl) {
+  if (!w->first)
+    putc_(w, ',');
+  w->first = 0;
+  newline(w);
+  if (key) {
+    /* keys are this file's own literals (KEY): nothing to escape, length known */
+    putc_(w, '"');
+    put(w, key, kl);
+    put(w, "\": ", 3);
+  }
+}
+
 static inline void member(writer *w, const char *key, size_t kl) {
   if (w->pretty) {
-    if (!w->first)
-      putc_(w, ',');
-    w->first = 0;
-    newline(w);
-    if (key) {
-      /* keys are this file's own literals (KEY): nothing to escape, length known */
-      putc_(w, '"');
-      put(w, key, kl);
-      put(w, "\": ", 3);
-    }
+    member_pretty(w, key, kl);
     return;
   }
   /* compact: one room check for the separator and the whole key */
@@ -252,7 +278,60 @@ static inline void kv_u64(writer *w, const char *key, size_t kl, uint64_t v) {
   put_u64(w, v);
 }
 
+/* Two decimal digits a pair, 00 to 99. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The decimal digits of v at o; returns their end. Writes 20 bytes at o
+ * whatever the number of digits (one fixed-size copy). */
+static inline char *u64_at(char *o, uint64_t v) {
+  char tmp[40];
+  int i = 20;
+  while (v >= 100) {
+    unsigned r = (unsigned)(v % 100);
+    v /= 100;
+    i -= 2;
+    memcpy(tmp + i, digit_pairs + 2 * r, 2);
+  }
+  if (v >= 10) {
+    i -= 2;
+    memcpy(tmp + i, digit_pairs + 2 * v, 2);
+  } else {
+    tmp[--i] = (char)('0' + v);
+  }
+  memcpy(o, tmp + i, 20);
+  return o + (20 - i);
+}
+
 static inline void span_obj(writer *w, const char *key, size_t kl, const attrib_span *s, const char *lemma) {
+  if (!w->pretty) { /* compact: the fixed parts and both numbers in one room check */
+    member(w, key, kl);
+    if (w->len + 80 > w->cap) {
+      reserve(w, 80);
+      if (w->failed)
+        return;
+    }
+    char *o = w->buf + w->len;
+    memcpy(o, "{\"start\":", 9);
+    o = u64_at(o + 9, s->start);
+    memcpy(o, ",\"end\":", 7);
+    o = u64_at(o + 7, s->end);
+    memcpy(o, ",\"text\":", 8);
+    w->len = (size_t)(o + 8 - w->buf);
+    if (s->text)
+      put_cstr(w, s->text);
+    else
+      put(w, "null", 4);
+    if (lemma) {
+      put(w, ",\"lemma\":", 9);
+      put_cstr(w, lemma);
+    }
+    putc_(w, '}');
+    w->first = 0;
+    return;
+  }
   open_(w, key, kl, '{');
   kv_u64(w, KEY("start"), s->start);
   kv_u64(w, KEY("end"), s->end);

@@ -4,6 +4,9 @@
  * name "Kaspersky Lab". Each word gets its normalised key and word classes. */
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -11,29 +14,33 @@
 
 /* Classes of a byte: one load answers what the per-byte loops ask of
  * nearly every byte (a letter? which case? a digit? not ASCII?). */
-enum { BC_UP = 1u << 0, BC_LO = 1u << 1, BC_DIG = 1u << 2, BC_HI = 1u << 3 };
+/* BC_JOIN: what may continue a word after its first run of letters and
+ * digits (a joiner, a period, a number's separator) */
+enum { BC_UP = 1u << 0, BC_LO = 1u << 1, BC_DIG = 1u << 2, BC_HI = 1u << 3, BC_JOIN = 1u << 4 };
 #define BC_ALNUM (BC_UP | BC_LO | BC_DIG)
 static const uint8_t byte_class[256] = {
-    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
-    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
-    0,      0,      0,      0,      0,      0,      0,     0,     0,     0,      0,      0,      0,
-    0,      0,      0,      0,      0,      0,      0,     0,     0,     BC_DIG, BC_DIG, BC_DIG, BC_DIG,
-    BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG, 0,     0,     0,     0,      0,      0,      0,
-    BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP, BC_UP, BC_UP, BC_UP,  BC_UP,  BC_UP,  BC_UP,
-    BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP, BC_UP, BC_UP, BC_UP,  BC_UP,  BC_UP,  BC_UP,
-    0,      0,      0,      0,      0,      0,      BC_LO, BC_LO, BC_LO, BC_LO,  BC_LO,  BC_LO,  BC_LO,
-    BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO, BC_LO, BC_LO, BC_LO,  BC_LO,  BC_LO,  BC_LO,
-    BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,  0,     0,     0,     0,      0,      BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI, BC_HI,  BC_HI,  BC_HI,  BC_HI,
-    BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI, BC_HI, BC_HI,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
+    0,      0,      BC_JOIN, BC_JOIN, 0,      0,      0,      0,      BC_JOIN, BC_JOIN, BC_JOIN, 0,
+    BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_JOIN, 0,
+    0,      0,      0,       0,       0,      BC_UP,  BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,   BC_UP,
+    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,   BC_UP,
+    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  0,      0,       0,       0,       0,
+    0,      BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,   BC_LO,
+    BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,   BC_LO,
+    BC_LO,  BC_LO,  BC_LO,   0,       0,      0,      0,      0,      BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,
 };
 
 static inline UChar32 cp_at(const char *s, uint32_t i, uint32_t end, uint32_t *next) {
@@ -134,6 +141,100 @@ static inline uint32_t ascii_run(const unsigned char *s, uint32_t j, uint32_t en
   return j;
 }
 
+/* Skips the ASCII letters and digits from s[j] (before end): the rest of
+ * a word broken by a joiner, whose hash and case finish_token works out. */
+static inline uint32_t skip_alnum(const unsigned char *s, uint32_t j, uint32_t end) {
+  while (j < end && (byte_class[s[j]] & BC_ALNUM))
+    j++;
+  return j;
+}
+
+/* The first run of ASCII letters and digits of a word, from s[i] (itself
+ * one) before end, into r; returns where it stops. When 16 bytes can be
+ * read at s[i] the classes of all 16 come at once, and the hash loop reads
+ * only the run; *lh then gets the hash of the run lower-cased and *lh_ok
+ * is set (a run longer than 16 bytes, or one near end, leaves that to
+ * lower_copy). */
+static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, run_acc *r, uint32_t *lh,
+                                 int *lh_ok) {
+  *lh_ok = 0;
+#if defined(__SSE2__)
+  if (end - i >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    /* y <= k unsigned: min(y, k) == y */
+    __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+    __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
+    __m128i lo = _mm_sub_epi8(x, _mm_set1_epi8('a'));
+    unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
+    unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
+    unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
+    unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml)); /* at most 16 */
+    unsigned keep = (1u << n) - 1;
+    mu &= keep;
+    r->seen = (ml & keep) ? BC_LO : 0;             /* the only class asked of seen */
+    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0); /* none, one, or more */
+    uint32_t h = STRMAP_HASH_INIT;
+    const unsigned char *p = s + i, *e = p + n;
+    if (mu && n < 16) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
+      uint32_t l = STRMAP_HASH_INIT;
+      for (; p + 2 <= e; p += 2) {
+        h = (h ^ p[0]) * 16777619u;
+        l = (l ^ (p[0] | 0x20u)) * 16777619u;
+        h = (h ^ p[1]) * 16777619u;
+        l = (l ^ (p[1] | 0x20u)) * 16777619u;
+      }
+      if (p < e) {
+        h = (h ^ p[0]) * 16777619u;
+        l = (l ^ (p[0] | 0x20u)) * 16777619u;
+      }
+      *lh = l;
+      *lh_ok = 1;
+    } else { /* four bytes a round: half the loop's own instructions */
+      for (; p + 4 <= e; p += 4) {
+        h = (h ^ p[0]) * 16777619u;
+        h = (h ^ p[1]) * 16777619u;
+        h = (h ^ p[2]) * 16777619u;
+        h = (h ^ p[3]) * 16777619u;
+      }
+      for (; p < e; p++)
+        h = (h ^ *p) * 16777619u;
+    }
+    r->h = h;
+    if (n < 16)
+      return i + n;
+    return ascii_run(s, i + 16, end, r);
+  }
+#endif
+  unsigned cl = byte_class[s[i]];
+  r->seen = cl;
+  r->h = (STRMAP_HASH_INIT ^ s[i]) * 16777619u;
+  r->upper = cl & BC_UP;
+  return ascii_run(s, i + 1, end, r);
+}
+
+/* The lower-case copy of the run s[i, i + n) found by first_run with
+ * *lh_ok (n < 16, and 16 bytes readable at s[i]): one 16-byte store into
+ * the arena's 16-byte allocation. NULL when out of memory. */
+static inline char *lower_copy16(arena *a, const unsigned char *s, uint32_t n) {
+  char *p = arena_alloc_raw(a, (size_t)n + 1);
+#if defined(__SSE2__)
+  if (p && ARENA_ALIGN >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
+    __m128i isu = _mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up);
+    _mm_storeu_si128((__m128i *)(void *)p, _mm_or_si128(x, _mm_and_si128(isu, _mm_set1_epi8(0x20))));
+    p[n] = '\0';
+    return p;
+  }
+#endif
+  if (p) {
+    for (uint32_t k = 0; k < n; k++)
+      p[k] = (char)(s[k] + ((byte_class[s[k]] & BC_UP) << 5));
+    p[n] = '\0';
+  }
+  return p;
+}
+
 /* Until mark_sentence gives a token its sentence, its sent field holds the
  * hash of its lower-case key (segment.c only): the lexicon prefetch and
  * lookup of that key need it, and computing it once, while the key is
@@ -186,61 +287,157 @@ static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, ui
   return 0;
 }
 
+/* Could the ASCII byte b after a word's first run continue the word (a
+ * joiner, a period, a number's separator), or is it beyond ASCII? When
+ * not, the word is that run. */
+static inline int may_continue(unsigned b) {
+  return (byte_class[b] & (BC_HI | BC_JOIN)) != 0;
+}
+
+/* Appends a whole word token (key, hashes and case known): one store of
+ * every field, no patching after. */
+static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
+                            size_t first, const char *key, uint32_t hash, const char *lkey, uint32_t lhash,
+                            uint16_t flags) {
+  token *t;
+  if (toks->len < toks->cap)
+    t = &VEC_AT(*toks, token, toks->len++);
+  else if (!(t = vec_push_grow(toks, a)))
+    return -1;
+  if (toks->len - 1 == first)
+    flags |= T_SPACE_BEFORE;
+  else if (t[-1].end < start) {
+    flags |= T_SPACE_BEFORE;
+    t[-1].flags |= T_SPACE_AFTER;
+  }
+  *t = (token){.start = start,
+               .end = end,
+               .key = key,
+               .key_len = end - start,
+               .hash = hash,
+               .lkey = lkey,
+               .sent = lhash, /* LHASH */
+               .kind = kind,
+               .para = para,
+               .flags = flags,
+               .quote = -1,
+               .cue = -1,
+               .mention = -1};
+  return 0;
+}
+
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                      vec *toks, arena *a) {
+  const unsigned char *u = (const unsigned char *)s;
   uint32_t i = start;
   size_t first = toks->len;
   while (i < end) {
     uint32_t nx;
-    UChar32 c = cp_at(s, i, end, &nx);
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-        (c >= 0x80 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B))) {
-      i = nx;
-      continue;
-    }
-    if ((c == '@' || c == '#') && nx < end) {
-      uint32_t n2;
-      UChar32 c2 = cp_at(s, nx, end, &n2);
-      if (is_word_cp(c2) && !(c2 >= '0' && c2 <= '9' && c == '#')) {
-        uint32_t j = nx;
-        while (j < end) {
-          uint32_t n3;
-          UChar32 c3 = cp_at(s, j, end, &n3);
-          if (!is_word_cp(c3) && c3 != '_')
-            break;
-          j = n3;
+    UChar32 c;
+    unsigned b = u[i];
+    if (b < 0x80) { /* dispatch on the byte's class: most are a letter */
+      if (!(byte_class[b] & BC_ALNUM)) {
+        if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+          i++;
+          continue;
         }
-        if (push_tok(toks, a, i, j, TK_HANDLE, para, first) != 0)
+        if ((b == '@' || b == '#') && i + 1 < end) {
+          uint32_t n2;
+          UChar32 c2 = cp_at(s, i + 1, end, &n2);
+          if (is_word_cp(c2) && !(c2 >= '0' && c2 <= '9' && b == '#')) {
+            uint32_t j = i + 1;
+            while (j < end) {
+              uint32_t n3;
+              UChar32 c3 = cp_at(s, j, end, &n3);
+              if (!is_word_cp(c3) && c3 != '_')
+                break;
+              j = n3;
+            }
+            if (push_tok(toks, a, i, j, TK_HANDLE, para, first) != 0)
+              return -1;
+            i = j;
+            continue;
+          }
+        }
+        /* '' (two apostrophes) is one double quotation mark in some archives */
+        if (b == '\'' && i + 1 < end && u[i + 1] == '\'') {
+          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first) != 0)
+            return -1;
+          i += 2;
+          continue;
+        }
+        /* one ASCII mark: its key is itself, finished here */
+        uint32_t h = (STRMAP_HASH_INIT ^ b) * 16777619u;
+        if (push_word(toks, a, i, i + 1, (b == '"' || b == '\'') ? TK_QUOTE : TK_PUNCT, para, first, s + i, h,
+                      s + i, h, 0) != 0)
           return -1;
-        i = j;
+        lexicon_prefetch(&m->lex, h);
+        i++;
+        continue;
+      }
+      c = (UChar32)b;
+      nx = i + 1;
+    } else {
+      c = cp_at(s, i, end, &nx);
+      if (c >= 0x80 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B)) {
+        i = nx;
+        continue;
+      }
+      if (!is_word_cp(c)) {
+        if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first) != 0)
+          return -1;
+        i = nx;
         continue;
       }
     }
-    if (!is_word_cp(c)) {
-      /* '' (two apostrophes) is one double quotation mark in some archives */
-      if (c == '\'' && nx < end && s[nx] == '\'')
-        nx++;
-      if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first) != 0)
-        return -1;
-      i = nx;
-      continue;
-    }
     /* A word or number. */
     int numeric = c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c);
-    uint32_t j = nx, seg_start = i; /* seg_start: start of the part after the last '.' */
+    uint32_t j, seg_start = i; /* seg_start: start of the part after the last '.' */
     int dotted = 0;
     /* while the word is ASCII letters and digits (nearly every word), its
-     * hash and case come with the scan: finish_token need not read it again.
-     * A word (not a number) starts with a letter, which gives its case. */
+     * hash and case come with the scan of its first run: finish_token need
+     * not read it again. A word (not a number) starts with a letter, which
+     * gives its case. */
     run_acc acc = {STRMAP_HASH_INIT, 0, 0};
-    unsigned broken = c >= 0x80;
-    if (c < 0x80) {
-      acc.seen = byte_class[c];
-      acc.h = (acc.h ^ (uint32_t)c) * 16777619u;
-      acc.upper = acc.seen & BC_UP;
+    uint32_t lh = 0;
+    int lh_ok = 0;
+    unsigned broken = c >= 0x80, more = broken;
+    j = broken ? nx : first_run(u, i, end, &acc, &lh, &lh_ok);
+    if (!broken && (j >= end || !may_continue(u[j]))) { /* the word is its first run: done here */
+      const char *lkey = s + i;
+      uint32_t lhash = acc.h;
+      if (acc.upper) {
+        if (lh_ok) {
+          lhash = lh;
+          lkey = lower_copy16(a, u + i, j - i);
+        } else {
+          lkey = lower_copy(a, s + i, j - i, &lhash);
+        }
+        if (!lkey)
+          return -1;
+      }
+      uint16_t fl = 0;
+      if (!numeric) {
+        fl = (byte_class[b] & BC_UP) ? T_CAP : T_LOWER;
+        if (acc.upper >= 2 && !(acc.seen & BC_LO))
+          fl |= T_ALLCAP;
+      }
+      if (push_word(toks, a, i, j, numeric ? TK_NUM : TK_WORD, para, first, s + i, acc.h, lkey, lhash, fl) !=
+          0)
+        return -1;
+      /* segment_stage looks the word up once its paragraph is done */
+      lexicon_prefetch(&m->lex, acc.h);
+      if (lkey != s + i && !numeric)
+        lexicon_prefetch(&m->lex, lhash);
+      i = j;
+      if (i < end && s[i] == ' ')
+        i++;
+      continue;
     }
     while (j < end) {
-      j = ascii_run((const unsigned char *)s, j, end, &acc); /* the common case, no decoding */
+      if (more) /* after a joiner: the rest of the word */
+        j = skip_alnum(u, j, end);
+      more = 1;
       if (j >= end || s[j] == ' ')
         break; /* most words end at a space: no joiner, no period */
       uint32_t n2;
@@ -312,8 +509,16 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         t->hash = acc.h;
         t->lkey = t->key;
         LHASH(t) = acc.h;
-        if (acc.upper && !(t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t))))
-          return -1;
+        if (acc.upper) {
+          if (lh_ok) {
+            LHASH(t) = lh;
+            t->lkey = lower_copy16(a, u + i, t->key_len);
+          } else {
+            t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t));
+          }
+          if (!t->lkey)
+            return -1;
+        }
         if (!numeric) {
           t->flags |= (byte_class[c] & BC_UP) ? T_CAP : T_LOWER;
           if (acc.upper >= 2 && !(acc.seen & BC_LO))
@@ -556,9 +761,10 @@ static void mark_sentence(attrib_doc *d, uint32_t sent, uint32_t first, uint32_t
 
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
-  /* news runs at about one token per five bytes: one allocation, no regrowth */
-  if (vec_reserve(&d->toks, &d->mem, d->len / 5 + 64) != 0 ||
-      vec_reserve(&d->sents, &d->mem, d->len / 100 + 16) != 0)
+  /* news runs at about one token per five or six bytes (a quarter of the
+   * bytes leaves room for denser text): one allocation, no regrowth */
+  if (vec_reserve(&d->toks, &d->mem, d->len / 4 + 64) != 0 ||
+      vec_reserve(&d->sents, &d->mem, d->len / 64 + 16) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
@@ -569,6 +775,8 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->tok_end = NTOK(d);
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
+      if (t->key) /* finished and prefetched by the tokenizer */
+        continue;
       if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
       lexicon_prefetch(&m->lex, t->hash);

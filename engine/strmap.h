@@ -26,19 +26,42 @@ uint32_t strmap_hash(const char *s, size_t n);
  * strmap_hash_more(strmap_hash(a), b) == strmap_hash(ab), so joined keys
  * hash word by word. */
 static inline uint32_t strmap_hash_more(uint32_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u; /* FNV-1a */
+  const unsigned char *p = (const unsigned char *)s, *e = p + n;
+  for (; e - p >= 4; p += 4) {  /* four bytes a round: half the loop's own instructions */
+    h = (h ^ p[0]) * 16777619u; /* FNV-1a */
+    h = (h ^ p[1]) * 16777619u;
+    h = (h ^ p[2]) * 16777619u;
+    h = (h ^ p[3]) * 16777619u;
   }
+  for (; p < e; p++)
+    h = (h ^ *p) * 16777619u;
   return h;
 }
 #define STRMAP_HASH_INIT 2166136261u
 void strmap_init(strmap *m);
 void strmap_free(strmap *m);
-/* Most keys are a short word: a byte loop beats a call to memcmp. */
+/* Most keys are a short word or two: two overlapping word loads (first
+ * and last 4 or 8 bytes) beat both a byte loop and a call to memcmp, and
+ * read nothing outside the keys. */
 static inline int strmap_same_bytes(const char *a, const char *b, size_t n) {
   if (n > 16)
     return memcmp(a, b, n) == 0;
+  if (n >= 8) {
+    uint64_t x, y, u, v;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + n - 8, 8);
+    memcpy(&v, b + n - 8, 8);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t x, y, u, v;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i])
       return 0;
