@@ -117,6 +117,8 @@ static int spokes(attrib_doc *d, const mention *m) {
 #define ANT_PUBLIC (1u << 10)
 /* ... and one person: "the diplomat" is never "officials" */
 #define ANT_SINGULAR (1u << 11)
+/* ... or people described in the plural: "protesters ... they chanted" */
+#define ANT_GROUP (1u << 12)
 
 /* Is entity e a public body: its first name mention ends in an
  * organisation head (Belgian Competition Authority, Ministry of Health)? */
@@ -169,10 +171,12 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     int person_desc =
         m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
     /* "Trump's campaign ... it said": a body described is an "it" whoever it belongs to */
+    int group_desc = (types & ANT_GROUP) && m->kind == M_DESC && m->type == ATTRIB_PERSON && m->plural;
     int body_desc = (types & ANT_BODY) && m->kind == M_DESC && m->entity >= 0 &&
                     (TOK(d, m->tok_end - 1).words & (W_ORG_NOUN | W_ORG_KIND)) &&
                     (TOK(d, m->tok_end - 1).flags & T_LOWER);
-    if ((m->entity < 0 && !person_desc) || (!person_desc && !body_desc && !((1u << m->type) & types)))
+    if ((m->entity < 0 && !person_desc && !group_desc) ||
+        (!person_desc && !body_desc && !group_desc && !((1u << m->type) & types)))
       continue;
     if ((types & ANT_COMPANY) && m->entity >= 0 && public_body(d, m->entity))
       continue; /* "the company" is not the competition authority */
@@ -180,7 +184,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       continue;
     if ((types & ANT_SINGULAR) && m->plural)
       continue;
-    uint8_t g = person_desc ? m->gender : ENTITY(d, m->entity).gender;
+    uint8_t g = person_desc || m->entity < 0 ? m->gender : ENTITY(d, m->entity).gender;
     if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
       continue; /* the author is not "he" in the story */
     double score = (double)(s0 - t->sent);
@@ -771,6 +775,8 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
           plural = 1;
           type = ATTRIB_ORG;
           e = antecedent(d, i, 1u << ATTRIB_ORG, 0, 2);
+          if (e < 0) /* no body named: people described ("protesters ... they chanted") */
+            e = antecedent(d, i, ANT_GROUP, 0, 1);
         }
         if (e >= 0 && gender && !ENTITY(d, e).gender)
           ENTITY(d, e).gender = gender; /* "he" fixes the gender for later */
