@@ -269,6 +269,9 @@ START_TEST(subjects_of_reports) {
   /* a credit line with no full stop is no headline; an unknown name after the dash is a person */
   expect_speaker("The clinic closed.\n\n“It matters to us.” ― Zeynep Okafor", "It matters", "Zeynep Okafor",
                  "quote-dash-name");
+  /* "they" with no body named: the people described before */
+  expect_speaker("Protesters gathered outside the hall.\n\nThey chanted “stop the cuts now” for an hour.",
+                 "stop the cuts", "Protesters", NULL);
   /* a sentence-opening preposition makes an object */
   expect_speaker("In Washington, Tomas Brenner released a statement calling the ruling “a disgrace.”",
                  "a disgrace", "Tomas Brenner", NULL);
