@@ -347,9 +347,9 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
       w0--;
   }
-  /* a partial quote ending in a full stop ends its sentence: the next
+  /* a partial or scare quote ending in a full stop ends its sentence: the next
    * sentence's "X said" is about something else */
-  if (q->kind == ATTRIB_PARTIAL && q->end > q->start && d->copy[q->end - 1] == '.')
+  if (q->kind != ATTRIB_DIRECT && q->end > q->start && d->copy[q->end - 1] == '.')
     w1 = k + 1;
   int found = 0;
   /* the symbols of the window, and of each side of Q: rules needing others are not tried */
