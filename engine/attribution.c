@@ -492,6 +492,15 @@ static int continue_clause(attrib_doc *d, para_syms *ps, size_t prev, size_t c, 
   return 0;
 }
 
+/* Does unit k, a partial or scare quote ending in a full stop ("said
+ * Pyongyang must 'stop its escapades.' The agency"), end its sentence? */
+static int quote_ends_sentence(const attrib_doc *d, const para_syms *ps, size_t k) {
+  if ((ps->s[k] != 'p' && ps->s[k] != 's') || k + 1 >= ps->n || ps->u[k].ref < 0)
+    return 0;
+  const quote *q = &QUOTE(d, ps->u[k].ref);
+  return q->end > q->start && d->copy[q->end - 1] == '.';
+}
+
 /* Reported speech: rules run on each sentence of the paragraph, where a
  * sentence is the run of symbols up to a '.' outside quotations. */
 /* Reported speech in paragraph para; a headline ("Trump Says Praise Helps
@@ -501,7 +510,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
-    if (k < ps->n && ps->s[k] != '.' && k - s0 < 400)
+    if (k < ps->n && ps->s[k] != '.' && k - s0 < 400 && !quote_ends_sentence(d, ps, k))
       continue;
     uint32_t s1 = k < ps->n ? k + 1 : k;
     /* a sentence holding a direct quotation is that quotation's frame:
