@@ -245,6 +245,10 @@ static int32_t first_named_after(attrib_doc *d, uint32_t k) {
 }
 
 static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
+  /* "Obama released a statement condemning ...": a new document is the
+   * subject's, never one named before */
+  if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
+    return first_named_before(d, i);
   uint32_t p0 = TOK(d, i).para;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
@@ -278,10 +282,6 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
     int32_t s = first_named_before(d, k);
     return s >= 0 ? s : first_named_after(d, k);
   }
-  /* "Obama released a statement condemning ...": a new document is the
-   * subject's */
-  if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
-    return first_named_before(d, i);
   /* "a motion the European Parliament voted ... The document advised": a
    * definite document opening its sentence is the previous sentence's */
   const sentence *se = &VEC_AT(d->sents, sentence, TOK(d, i).sent);
