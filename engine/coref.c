@@ -592,7 +592,8 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     }
   }
   *out_end = e;
-  if (hw & (W_ORG_NOUN | W_ORG_KIND)) {
+  /* bare "police say": people, not a body (that would need "the") */
+  if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && !(!det && (hw & W_GROUP_NOUN))) {
     if (!tok_is_lower(t, "the"))
       return 0;
     *type = ATTRIB_ORG;
