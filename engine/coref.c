@@ -613,8 +613,9 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
        * when it is quoted (what it reports stays unattributed, see
        * speaker_of) */
     }
-    if (*ent >= 0 || !(hw & W_ROLE))
+    if (*ent >= 0 || !(hw & (W_ROLE | W_GROUP_NOUN)))
       return 1;
+    *type = ATTRIB_PERSON; /* "the police said", no force named: people */
   }
   if ((hw & W_PERSON_NOUN) && tok_is_lower(t, "the")) {
     *ent = antecedent(d, i, (1u << ATTRIB_PERSON) | ANT_SINGULAR, 0, 3);
