@@ -332,6 +332,13 @@ static int head_follows(attrib_doc *d, uint32_t k, uint32_t end) {
   return 0;
 }
 
+/* "her campaign", "his office": a possessive pronoun before a body noun */
+static int possessive_body(attrib_doc *d, uint32_t i, uint32_t end) {
+  const token *h = i + 1 < end ? &TOK(d, i + 1) : NULL;
+  return h && (h->flags & T_LOWER) && (h->words & (W_ORG_NOUN | W_ORG_KIND)) && !(h->words & W_GROUP_NOUN) &&
+         h->cue < 0;
+}
+
 /* "X's [adj] spokesman", "Trump's campaign", "Clinton's aides": the
  * description speaks for X. j is the token after X. */
 static int possessive_head(attrib_doc *d, uint32_t j, uint32_t end, uint32_t *out_end) {
@@ -592,6 +599,23 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     }
   }
   *out_end = e;
+  /* "her campaign said", "his office": the body of the person (or body) the
+   * possessive pronoun refers to, as "Clinton's campaign" is Clinton's */
+  if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && !(hw & W_GROUP_NOUN) &&
+      (t->flags & T_LOWER || t->flags & T_INITIAL) &&
+      (t->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_P | W_PRONOUN_N))) {
+    *out_end = e;
+    uint8_t g = (t->words & W_PRONOUN_M) ? G_MALE : (t->words & W_PRONOUN_F) ? G_FEMALE : 0;
+    *ent = g ? antecedent(d, i, 1u << ATTRIB_PERSON, g, 4)
+             : antecedent(d, i,
+                          (t->words & W_PRONOUN_P) ? (1u << ATTRIB_ORG) | (1u << ATTRIB_PERSON)
+                                                   : (1u << ATTRIB_ORG) | ANT_BODY,
+                          0, 3);
+    if (*ent < 0)
+      return 0;
+    *type = ENTITY(d, *ent).type;
+    return 1;
+  }
   /* bare "police say": people, not a body (that would need "the") */
   if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && !(!det && (hw & W_GROUP_NOUN))) {
     if (!tok_is_lower(t, "the"))
@@ -751,7 +775,8 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       }
       uint32_t w = t->words;
       if (t->mention < 0 && (w & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P)) &&
-          !(t->flags & (T_POSSESSIVE | T_ALLCAP))) { /* "IT" is information technology */
+          !(t->flags & (T_POSSESSIVE | T_ALLCAP)) &&              /* "IT" is information technology */
+          !((w & W_DET) && possessive_body(d, i, pa->tok_end))) { /* "her campaign": a description */
         /* only subject and object forms: he, she, it, they */
         if (!(tok_is_lower(t, "he") || tok_is_lower(t, "she") || tok_is_lower(t, "it") ||
               tok_is_lower(t, "they")))
