@@ -272,6 +272,9 @@ START_TEST(subjects_of_reports) {
   /* "they" with no body named: the people described before */
   expect_speaker("Protesters gathered outside the hall.\n\nThey chanted “stop the cuts now” for an hour.",
                  "stop the cuts", "Protesters", NULL);
+  /* "her campaign" speaks for the one "her" means */
+  expect_statement("Ilse Varga spoke in Leeds on Monday. Her campaign said the event drew 2,000 people.",
+                   "the event drew 2,000 people", "Ilse Varga");
   /* a sentence-opening preposition makes an object */
   expect_speaker("In Washington, Tomas Brenner released a statement calling the ruling “a disgrace.”",
                  "a disgrace", "Tomas Brenner", NULL);
