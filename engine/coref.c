@@ -335,8 +335,7 @@ static int head_follows(attrib_doc *d, uint32_t k, uint32_t end) {
 /* "her campaign", "his office": a possessive pronoun before a body noun */
 static int possessive_body(attrib_doc *d, uint32_t i, uint32_t end) {
   const token *h = i + 1 < end ? &TOK(d, i + 1) : NULL;
-  return h && (h->flags & T_LOWER) && (h->words & (W_ORG_NOUN | W_ORG_KIND)) && !(h->words & W_GROUP_NOUN) &&
-         h->cue < 0;
+  return h && (h->flags & T_LOWER) && (h->words & HEAD_NOUNS) && h->cue < 0;
 }
 
 /* "X's [adj] spokesman", "Trump's campaign", "Clinton's aides": the
@@ -522,6 +521,27 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 0;
   if (!det && !(hw & W_GROUP_NOUN))
     return 0; /* bare "officials", "sources" only */
+  /* "her campaign said", "his spokesman", "their statement": the one the
+   * possessive pronoun means speaks, as "Clinton's campaign" is Clinton's;
+   * "his wife", "her colleague" are someone of their own */
+  if ((t->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_P | W_PRONOUN_N)) && k == i + 1) {
+    *out_end = head_end(d, k, end);
+    *plural = (hw & W_GROUP_NOUN) != 0;
+    if ((hw & (W_PERSON_NOUN | W_GROUP_NOUN)) && !(hw & W_ROLE)) {
+      *type = ATTRIB_PERSON; /* "its authors": people of their own */
+      return 1;
+    }
+    uint8_t g = (t->words & W_PRONOUN_M) ? G_MALE : (t->words & W_PRONOUN_F) ? G_FEMALE : 0;
+    *ent = g ? antecedent(d, i, 1u << ATTRIB_PERSON, g, 4)
+             : antecedent(d, i,
+                          (t->words & W_PRONOUN_P) ? (1u << ATTRIB_ORG) | (1u << ATTRIB_PERSON)
+                                                   : (1u << ATTRIB_ORG) | ANT_BODY,
+                          0, 3);
+    if (*ent < 0)
+      return 0;
+    *type = ENTITY(d, *ent).type;
+    return 1;
+  }
   *plural = (hw & W_GROUP_NOUN) != 0;
   /* "welcomed the verdict", "in an AP interview": an object, not a speaker */
   int object = i > 0 && (TOK(d, i - 1).cue >= 0 || (TOK(d, i - 1).words & W_PREP));
@@ -599,23 +619,6 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     }
   }
   *out_end = e;
-  /* "her campaign said", "his office": the body of the person (or body) the
-   * possessive pronoun refers to, as "Clinton's campaign" is Clinton's */
-  if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && !(hw & W_GROUP_NOUN) &&
-      (t->flags & T_LOWER || t->flags & T_INITIAL) &&
-      (t->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_P | W_PRONOUN_N))) {
-    *out_end = e;
-    uint8_t g = (t->words & W_PRONOUN_M) ? G_MALE : (t->words & W_PRONOUN_F) ? G_FEMALE : 0;
-    *ent = g ? antecedent(d, i, 1u << ATTRIB_PERSON, g, 4)
-             : antecedent(d, i,
-                          (t->words & W_PRONOUN_P) ? (1u << ATTRIB_ORG) | (1u << ATTRIB_PERSON)
-                                                   : (1u << ATTRIB_ORG) | ANT_BODY,
-                          0, 3);
-    if (*ent < 0)
-      return 0;
-    *type = ENTITY(d, *ent).type;
-    return 1;
-  }
   /* bare "police say": people, not a body (that would need "the") */
   if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && !(!det && (hw & W_GROUP_NOUN))) {
     if (!tok_is_lower(t, "the"))
