@@ -259,6 +259,44 @@ static char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h) {
   return p;
 }
 
+/* One FNV-1a round (strmap_hash's) as a constant expression */
+#define FNV1A(h, b) ((((uint32_t)(h)) ^ (uint32_t)(b)) * 16777619u)
+#define FNV1A_3(x, y, z) FNV1A(FNV1A(FNV1A(STRMAP_HASH_INIT, x), y), z)
+
+/* A mark E2 80 xx: its key (model_norm_key's form) and kind. */
+typedef struct mark_key {
+  const char *key;
+  uint32_t hash;
+  uint8_t len, kind;
+} mark_key;
+static const mark_key curly_marks[6] = {
+    {"'", FNV1A(STRMAP_HASH_INIT, '\''), 1, TK_QUOTE},        /* ‘ */
+    {"'", FNV1A(STRMAP_HASH_INIT, '\''), 1, TK_QUOTE},        /* ’ */
+    {"\xE2\x80\x9C", FNV1A_3(0xE2, 0x80, 0x9C), 3, TK_QUOTE}, /* “ */
+    {"\xE2\x80\x9D", FNV1A_3(0xE2, 0x80, 0x9D), 3, TK_QUOTE}, /* ” */
+    {"\xE2\x80\x93", FNV1A_3(0xE2, 0x80, 0x93), 3, TK_PUNCT}, /* – */
+    {"\xE2\x80\x94", FNV1A_3(0xE2, 0x80, 0x94), 3, TK_PUNCT}, /* — */
+};
+/* The mark E2 80 c3, when it is one of curly_marks. */
+static inline const mark_key *curly_mark(unsigned c3) {
+  switch (c3) {
+  case 0x98:
+    return &curly_marks[0];
+  case 0x99:
+    return &curly_marks[1];
+  case 0x9C:
+    return &curly_marks[2];
+  case 0x9D:
+    return &curly_marks[3];
+  case 0x93:
+    return &curly_marks[4];
+  case 0x94:
+    return &curly_marks[5];
+  default:
+    return NULL;
+  }
+}
+
 /* Appends a token of the paragraph whose tokens start at index first,
  * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
  * token's is left to segment_tokenize). */
@@ -378,6 +416,21 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       c = (UChar32)b;
       nx = i + 1;
     } else {
+      /* the curly quotes and dashes of news text (E2 80 xx) as marks of
+       * their own: their key (model_norm_key's) and its hash known here,
+       * not left to finish_token_slow and ICU */
+      if (b == 0xE2 && end - i >= 3 && u[i + 1] == 0x80) {
+        const mark_key *mk = curly_mark(u[i + 2]);
+        if (mk) {
+          if (push_word(toks, a, i, i + 3, mk->kind, para, first, mk->key, mk->hash, mk->key, mk->hash, 0) !=
+              0)
+            return -1;
+          VEC_AT(*toks, token, toks->len - 1).key_len = mk->len;
+          lexicon_prefetch(&m->lex, mk->hash);
+          i += 3;
+          continue;
+        }
+      }
       c = cp_at(s, i, end, &nx);
       if (c >= 0x80 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B)) {
         i = nx;
@@ -494,8 +547,20 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     if (split) {
       if (push_tok(toks, a, i, split, TK_WORD, para, first) != 0)
         return -1;
-      if (push_tok(toks, a, split, j, TK_WORD, para, first) != 0)
+      if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
+        int up = s[j - 1] == 'S';
+        uint32_t h0 = FNV1A(STRMAP_HASH_INIT, '\'');
+        uint32_t hs = FNV1A(h0, 's'), hk = up ? FNV1A(h0, 'S') : hs;
+        if (push_word(toks, a, split, j, TK_WORD, para, first, up ? "'S" : "'s", hk, "'s", hs,
+                      up ? T_CAP : T_LOWER) != 0)
+          return -1;
+        VEC_AT(*toks, token, toks->len - 1).key_len = 2;
+        lexicon_prefetch(&m->lex, hk);
+        if (up)
+          lexicon_prefetch(&m->lex, hs);
+      } else if (push_tok(toks, a, split, j, TK_WORD, para, first) != 0) {
         return -1;
+      }
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
       if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first) != 0)
