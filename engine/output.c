@@ -151,10 +151,61 @@ static size_t plain_prefix(const char *s, size_t n) {
 /* A JSON string; the input is valid UTF-8, so only quotes, backslashes
  * and control bytes need escapes. Nearly every string has none: one scan,
  * one copy. */
+/* Does the 4-byte word x hold a byte below 0x20, a '"' or a '\\'? (exact) */
+static inline int bad_bytes32(uint32_t x) {
+  const uint32_t ones = 0x01010101u, highs = 0x80808080u;
+  uint32_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+  uint32_t lt = (x - 0x20 * ones) & ~x & highs;
+  uint32_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
+  return (lt | zq | zb) != 0;
+}
+
+/* A string of at most 16 bytes that needs no escape (ids, types, kinds,
+ * names, most mention texts), quoted at the end of w: overlapping word
+ * copies, no call. 0 when it needs an escape (nothing written). */
+static inline int put_short_plain(writer *w, const char *s, size_t n) {
+  if (n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    if (bad_bytes(x) || bad_bytes(y))
+      return 0;
+    char *o = w->buf + w->len;
+    o[0] = '"';
+    memcpy(o + 1, &x, 8);
+    memcpy(o + 1 + n - 8, &y, 8);
+    o[n + 1] = '"';
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, s, 4);
+    memcpy(&y, s + n - 4, 4);
+    if (bad_bytes32(x) || bad_bytes32(y))
+      return 0;
+    char *o = w->buf + w->len;
+    o[0] = '"';
+    memcpy(o + 1, &x, 4);
+    memcpy(o + 1 + n - 4, &y, 4);
+    o[n + 1] = '"';
+  } else {
+    for (size_t k = 0; k < n; k++)
+      if (needs_escape[(unsigned char)s[k]])
+        return 0;
+    char *o = w->buf + w->len;
+    o[0] = '"';
+    for (size_t k = 0; k < n; k++)
+      o[1 + k] = s[k];
+    o[n + 1] = '"';
+  }
+  w->len += n + 2;
+  return 1;
+}
+
 static void put_str(writer *w, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   reserve(w, n + 2);
   if (w->failed)
+    return;
+  if (n <= 16 && put_short_plain(w, s, n))
     return;
   size_t i = plain_prefix(s, n);
   if (i == n) { /* room reserved: no checks */
