@@ -949,10 +949,16 @@ static int collect(ctx *c) {
       token *t = &TOK(d, i);
       /* most tokens start no entry, no name and no title: the tests below
        * all come to the end of the loop for them */
-      if (!(t->flags & (T_NAME | T_ALLCAP)) && !(t->words & W_TITLE_WORD) &&
-          (t->kind == TK_WORD ? !t->gaz_first : t->kind != TK_HANDLE)) {
-        pending_title = (t->kind == TK_PUNCT && t->key[0] == '.' && pending_title); /* "Dr ." */
+      if (!(t->flags & T_ENT_START)) {
+        if (pending_title) { /* "Dr ." */
+          pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
+          i++;
+          continue;
+        }
+        /* the run of such tokens up to the next that may start one */
         i++;
+        while (i < pa->tok_end && !(TOK(d, i).flags & T_ENT_START))
+          i++;
         continue;
       }
       uint32_t n = 0;
@@ -1099,6 +1105,9 @@ static int build_sets(ctx *c) {
     token *t = &TOK(d, i);
     if (name_tok_test(t))
       t->flags |= T_NAME;
+    if ((t->flags & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) ||
+        (t->kind == TK_WORD ? t->gaz_first : t->kind == TK_HANDLE))
+      t->flags |= T_ENT_START;
     if (t->kind != TK_WORD || t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
