@@ -1242,7 +1242,8 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
    * surname that is also a function word or a verb, next to a reporting verb */
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
-    if (t->mention >= 0 || t->kind != TK_WORD || !(t->flags & T_CAP) || (t->flags & (T_INITIAL | T_ALLCAP)) ||
+    /* the case test first: it rules out nearly every token in one */
+    if ((t->flags & (T_CAP | T_INITIAL | T_ALLCAP)) != T_CAP || t->mention >= 0 || t->kind != TK_WORD ||
         (!(t->words & (W_NOT_NAME | W_AUX)) && t->cue < 0))
       continue;
     int32_t e = names_get(d, t->key, t->key_len);
