@@ -235,7 +235,9 @@ static inline uint32_t tok_cp(const attrib_doc *d, const token *t) {
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
                            size_t *off, uint32_t *hash);
 /* Tokenises s[start, end) into toks (segment.c); also used by the model
- * loader to key multiword gazetteer entries exactly as documents are. */
+ * loader to key multiword gazetteer entries exactly as documents are.
+ * Returns how many tokens it left without a key (finish_token's to do),
+ * or -1 when out of memory. */
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                      vec *toks, arena *a);
 

@@ -15,31 +15,40 @@
 /* Classes of a byte: one load answers what the per-byte loops ask of
  * nearly every byte (a letter? which case? a digit? not ASCII?). */
 /* BC_JOIN: what may continue a word after its first run of letters and
- * digits (a joiner, a period, a number's separator) */
-enum { BC_UP = 1u << 0, BC_LO = 1u << 1, BC_DIG = 1u << 2, BC_HI = 1u << 3, BC_JOIN = 1u << 4 };
+ * digits (a joiner, a period) */
+/* BC_NUMSEP: what may continue a number only (a thousands or time
+ * separator): a word ends before it */
+enum {
+  BC_UP = 1u << 0,
+  BC_LO = 1u << 1,
+  BC_DIG = 1u << 2,
+  BC_HI = 1u << 3,
+  BC_JOIN = 1u << 4,
+  BC_NUMSEP = 1u << 5
+};
 #define BC_ALNUM (BC_UP | BC_LO | BC_DIG)
 static const uint8_t byte_class[256] = {
-    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
-    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
-    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
-    0,      0,      BC_JOIN, BC_JOIN, 0,      0,      0,      0,      BC_JOIN, BC_JOIN, BC_JOIN, 0,
-    BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_JOIN, 0,
-    0,      0,      0,       0,       0,      BC_UP,  BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,   BC_UP,
-    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,   BC_UP,
-    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  0,      0,       0,       0,       0,
-    0,      BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,   BC_LO,
-    BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,   BC_LO,
-    BC_LO,  BC_LO,  BC_LO,   0,       0,      0,      0,      0,      BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,         0,       0,         0,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,         0,       0,         0,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,         0,       0,         0,
+    0,      0,      BC_JOIN, BC_JOIN, 0,      0,      0,      0,      BC_NUMSEP, BC_JOIN, BC_JOIN,   0,
+    BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG,    BC_DIG,  BC_NUMSEP, 0,
+    0,      0,      0,       0,       0,      BC_UP,  BC_UP,  BC_UP,  BC_UP,     BC_UP,   BC_UP,     BC_UP,
+    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,     BC_UP,   BC_UP,     BC_UP,
+    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  0,      0,         0,       0,         0,
+    0,      BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,     BC_LO,   BC_LO,     BC_LO,
+    BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,     BC_LO,   BC_LO,     BC_LO,
+    BC_LO,  BC_LO,  BC_LO,   0,       0,      0,      0,      0,      BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
     BC_HI,  BC_HI,  BC_HI,   BC_HI,
 };
 
@@ -301,7 +310,8 @@ static inline const mark_key *curly_mark(unsigned c3) {
  * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
  * token's is left to segment_tokenize). */
 static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                           size_t first) {
+                           size_t first, int *unfinished) {
+  ++*unfinished;
   token *t;
   if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
     t = &VEC_AT(*toks, token, toks->len++);
@@ -326,10 +336,10 @@ static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, ui
 }
 
 /* Could the ASCII byte b after a word's first run continue the word (a
- * joiner, a period, a number's separator), or is it beyond ASCII? When
- * not, the word is that run. */
-static inline int may_continue(unsigned b) {
-  return (byte_class[b] & (BC_HI | BC_JOIN)) != 0;
+ * joiner, a period, a number's separator after a number), or is it beyond
+ * ASCII? When not, the word is that run (a word before a comma too). */
+static inline int may_continue(unsigned b, int numeric) {
+  return (byte_class[b] & (BC_HI | BC_JOIN | (numeric ? BC_NUMSEP : 0))) != 0;
 }
 
 /* Appends a whole word token (key, hashes and case known): one store of
@@ -369,6 +379,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
   const unsigned char *u = (const unsigned char *)s;
   uint32_t i = start;
   size_t first = toks->len;
+  int unfinished = 0; /* tokens whose key is left to finish_token */
   while (i < end) {
     uint32_t nx;
     UChar32 c;
@@ -391,7 +402,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
                 break;
               j = n3;
             }
-            if (push_tok(toks, a, i, j, TK_HANDLE, para, first) != 0)
+            if (push_tok(toks, a, i, j, TK_HANDLE, para, first, &unfinished) != 0)
               return -1;
             i = j;
             continue;
@@ -399,7 +410,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         }
         /* '' (two apostrophes) is one double quotation mark in some archives */
         if (b == '\'' && i + 1 < end && u[i + 1] == '\'') {
-          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first) != 0)
+          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, &unfinished) != 0)
             return -1;
           i += 2;
           continue;
@@ -437,7 +448,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         continue;
       }
       if (!is_word_cp(c)) {
-        if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first) != 0)
+        if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first, &unfinished) != 0)
           return -1;
         i = nx;
         continue;
@@ -456,7 +467,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     int lh_ok = 0;
     unsigned broken = c >= 0x80, more = broken;
     j = broken ? nx : first_run(u, i, end, &acc, &lh, &lh_ok);
-    if (!broken && (j >= end || !may_continue(u[j]))) { /* the word is its first run: done here */
+    if (!broken && (j >= end || !may_continue(u[j], numeric))) { /* the word is its first run: done here */
       const char *lkey = s + i;
       uint32_t lhash = acc.h;
       if (acc.upper) {
@@ -545,7 +556,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para, first) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para, first, &unfinished) != 0)
         return -1;
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
@@ -558,17 +569,18 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         lexicon_prefetch(&m->lex, hk);
         if (up)
           lexicon_prefetch(&m->lex, hs);
-      } else if (push_tok(toks, a, split, j, TK_WORD, para, first) != 0) {
+      } else if (push_tok(toks, a, split, j, TK_WORD, para, first, &unfinished) != 0) {
         return -1;
       }
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first, &unfinished) != 0)
         return -1;
       token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
         t->flags |= T_ABBREV;
       else if (!broken) { /* one unbroken ASCII run: its key is its text, hashed as scanned */
+        unfinished--;
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
@@ -597,7 +609,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
   }
   if (toks->len > first)
     VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
-  return 0;
+  return unfinished;
 }
 
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
@@ -834,11 +846,12 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_first = NTOK(d);
-    if (segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem) != 0)
+    int unfinished = segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem);
+    if (unfinished < 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+    for (uint32_t i = unfinished ? pa->tok_first : pa->tok_end; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
       if (t->key) /* finished and prefetched by the tokenizer */
         continue;
