@@ -110,14 +110,16 @@ static int is_hyphen(UChar32 c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
-/* Is the word s[a, b) (no period) listed as an abbreviation? */
-static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
-  char buf[64];
-  if (b - a + 1 >= sizeof buf)
+/* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
+ * Its key with the period is s[a, b + 1), read in place; h is its hash
+ * when h_ok (the tokenizer's hash of an unbroken word, and the period),
+ * else it is hashed here. Words of 63 bytes and more never are. */
+static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, uint32_t h, int h_ok) {
+  if (b - a + 1 >= 64)
     return 0;
-  memcpy(buf, s + a, b - a);
-  buf[b - a] = '.';
-  const lex_rec *r = lexicon_get(&m->lex, buf, b - a + 1, strmap_hash(buf, b - a + 1));
+  if (!h_ok)
+    h = strmap_hash(s + a, b - a + 1);
+  const lex_rec *r = lexicon_get(&m->lex, s + a, b - a + 1, h);
   return r && (r->words & W_ABBREV);
 }
 
@@ -543,7 +545,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     uint32_t wend = j;
     if (j < end && s[j] == '.' && !numeric) {
       int single_upper = (j - seg_start == 1) && (s[seg_start] >= 'A' && s[seg_start] <= 'Z');
-      if (dotted || single_upper || is_abbrev(m, s, i, j))
+      if (dotted || single_upper || is_abbrev(m, s, i, j, FNV1A(acc.h, '.'), !broken))
         wend = j + 1;
     }
     /* Split a possessive or contraction 's off the word. */
