@@ -64,7 +64,7 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
       return 0;
     if (i > a)
       buf[o++] = ' ';
-    memcpy(buf + o, t->key, t->key_len);
+    strmap_copy_key(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
