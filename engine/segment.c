@@ -796,9 +796,8 @@ static inline unsigned headline_word(const token *t) {
 }
 
 /* Title-case lines without final punctuation are headlines: their
- * capitals say nothing about names. words and caps: the paragraph's
- * headline words and how many of them are capitalised. */
-static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned caps) {
+ * capitals say nothing about names. */
+static int is_headline(attrib_doc *d, paragraph *p) {
   if (p->tok_end == p->tok_first)
     return 0;
   token *last = &TOK(d, p->tok_end - 1);
@@ -806,6 +805,15 @@ static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned cap
     return 0;
   if (last->kind == TK_QUOTE && p->tok_end - p->tok_first >= 2 && is_terminal(last - 1))
     return 0;
+  /* counted only here: most paragraphs end in a period and never get here */
+  unsigned words = 0, caps = 0;
+  for (uint32_t i = p->tok_first; i < p->tok_end; i++) {
+    const token *t = &TOK(d, i);
+    if (headline_word(t)) {
+      words++;
+      caps += (t->flags & T_CAP) != 0;
+    }
+  }
   if (!(words >= 2 && words <= 24 && caps * 10 >= words * 7))
     return 0;
   /* '"We need the clinic now." ― Ana Ruiz': a quoted sentence is running text */
@@ -864,16 +872,9 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         lexicon_prefetch(&m->lex, LHASH(t));
     }
     /* the slots of the whole paragraph are on their way */
-    unsigned words = 0, caps = 0;
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      token *t = &TOK(d, i);
-      token_lex(m, t);
-      if (headline_word(t)) {
-        words++;
-        caps += (t->flags & T_CAP) != 0;
-      }
-    }
-    pa->headline = (uint8_t)is_headline(d, pa, words, caps);
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
+      token_lex(m, &TOK(d, i));
+    pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. */
     uint32_t sent_first = pa->tok_first;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
