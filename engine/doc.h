@@ -18,6 +18,7 @@ typedef struct paragraph {
   uint8_t headline;            /* title-case line without final punctuation */
   uint8_t boilerplate;         /* web furniture: Related, Latest News, Copyright */
   uint32_t label_end;          /* interview transcripts: the token after "Q:" or "SMITH:", else 0 */
+  uint32_t quote_first;        /* its first quote mark (TK_QUOTE), or tok_end when none (segment.c) */
 } paragraph;
 
 typedef struct sentence {
@@ -237,8 +238,9 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
 /* Tokenises s[start, end) into toks (segment.c); also used by the model
  * loader to key multiword gazetteer entries exactly as documents are.
  * Returns how many tokens it left without a key (finish_token's to do),
- * or -1 when out of memory. */
+ * or -1 when out of memory; *quote_first gets the index of its first quote
+ * mark (TK_QUOTE), UINT32_MAX when none. */
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
-                     vec *toks, arena *a);
+                     vec *toks, arena *a, uint32_t *quote_first);
 
 #endif

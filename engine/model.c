@@ -117,7 +117,8 @@ static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf
   vec_init(&toks, sizeof(token));
   size_t out = 0;
   *ntok = 0;
-  if (segment_tokenize(m, s, 0, (uint32_t)n, 0, &toks, &tmp) < 0) {
+  uint32_t quote_first;
+  if (segment_tokenize(m, s, 0, (uint32_t)n, 0, &toks, &tmp, &quote_first) < 0) {
     arena_release(&tmp);
     return 0;
   }

@@ -377,11 +377,17 @@ static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, u
 }
 
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
-                     vec *toks, arena *a) {
+                     vec *toks, arena *a, uint32_t *quote_first) {
   const unsigned char *u = (const unsigned char *)s;
   uint32_t i = start;
   size_t first = toks->len;
   int unfinished = 0; /* tokens whose key is left to finish_token */
+  uint32_t qf = UINT32_MAX;
+#define QUOTE_PUSHED()                                                                                       \
+  do {                                                                                                       \
+    if (qf == UINT32_MAX)                                                                                    \
+      qf = (uint32_t)toks->len - 1;                                                                          \
+  } while (0)
   while (i < end) {
     uint32_t nx;
     UChar32 c;
@@ -414,14 +420,17 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         if (b == '\'' && i + 1 < end && u[i + 1] == '\'') {
           if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, &unfinished) != 0)
             return -1;
+          QUOTE_PUSHED();
           i += 2;
           continue;
         }
         /* one ASCII mark: its key is itself, finished here */
         uint32_t h = (STRMAP_HASH_INIT ^ b) * 16777619u;
-        if (push_word(toks, a, i, i + 1, (b == '"' || b == '\'') ? TK_QUOTE : TK_PUNCT, para, first, s + i, h,
-                      s + i, h, 0) != 0)
+        int is_q = b == '"' || b == '\'';
+        if (push_word(toks, a, i, i + 1, is_q ? TK_QUOTE : TK_PUNCT, para, first, s + i, h, s + i, h, 0) != 0)
           return -1;
+        if (is_q)
+          QUOTE_PUSHED();
         lexicon_prefetch(&m->lex, h);
         i++;
         continue;
@@ -439,6 +448,8 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
               0)
             return -1;
           VEC_AT(*toks, token, toks->len - 1).key_len = mk->len;
+          if (mk->kind == TK_QUOTE)
+            QUOTE_PUSHED();
           lexicon_prefetch(&m->lex, mk->hash);
           i += 3;
           continue;
@@ -450,8 +461,11 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         continue;
       }
       if (!is_word_cp(c)) {
-        if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first, &unfinished) != 0)
+        int is_q = is_quote_cp(c);
+        if (push_tok(toks, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, first, &unfinished) != 0)
           return -1;
+        if (is_q)
+          QUOTE_PUSHED();
         i = nx;
         continue;
       }
@@ -609,8 +623,10 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     if (i < end && s[i] == ' ')
       i++; /* the space after the word: no need to decode it in the next round */
   }
+#undef QUOTE_PUSHED
   if (toks->len > first)
     VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
+  *quote_first = qf;
   return unfinished;
 }
 
@@ -856,11 +872,13 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_first = NTOK(d);
-    int unfinished = segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem);
+    uint32_t quote_first;
+    int unfinished = segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem, &quote_first);
     if (unfinished < 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
+    pa->quote_first = quote_first < pa->tok_end ? quote_first : pa->tok_end;
     for (uint32_t i = unfinished ? pa->tok_first : pa->tok_end; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
       if (t->key) /* finished and prefetched by the tokenizer */
