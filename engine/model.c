@@ -975,6 +975,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   L->m = m;
   L->err = err;
   /* room for the built-in model's 80,000 keys at once: no rehash */
+  lexicon_init(&m->lex);
   if (lexicon_reserve(&m->lex, 1u << 16) != 0) {
     free(L);
     free(m);
