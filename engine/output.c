@@ -200,7 +200,7 @@ static inline int put_short_plain(writer *w, const char *s, size_t n) {
   return 1;
 }
 
-static void put_str(writer *w, const char *s, size_t n) {
+static void put_str_slow(writer *w, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   reserve(w, n + 2);
   if (w->failed)
@@ -248,6 +248,14 @@ static void put_str(writer *w, const char *s, size_t n) {
   }
   put(w, s + run, n - run);
   putc_(w, '"');
+}
+
+/* Inline: most strings are short and need no escape, and the room for
+ * them is there; the rest go to put_str_slow. */
+static inline void put_str(writer *w, const char *s, size_t n) {
+  if (n <= 16 && w->len + n + 3 <= w->cap && put_short_plain(w, s, n))
+    return;
+  put_str_slow(w, s, n);
 }
 
 static void put_cstr(writer *w, const char *s) {
