@@ -839,26 +839,23 @@ static int is_headline(attrib_doc *d, paragraph *p) {
   return 1;
 }
 
-/* Sentence index, initial words and headline marks of the tokens of
- * sentence sent, [first, end): done as each sentence closes, while its
- * tokens are still in cache (a long document need not walk them again). */
-static void mark_sentence(attrib_doc *d, uint32_t sent, uint32_t first, uint32_t end, int hl) {
-  int initial = 1;
-  for (uint32_t i = first; i < end; i++) {
-    token *t = &TOK(d, i);
-    t->sent = sent;
-    if (hl)
-      t->flags |= T_IN_HEADLINE;
-    if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
-      if (initial)
-        t->flags |= T_INITIAL;
-      initial = 0;
-    } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
-      initial = 1; /* first word of a quotation */
-    } else if (t->kind == TK_PUNCT &&
-               (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
-      initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
-    }
+/* Sentence index, initial word and headline mark of token t of sentence
+ * sent, done as the sentence loop reaches it (t is in cache then, and a
+ * long document need not walk its tokens again); *initial says whether
+ * the next word opens the sentence, a quotation or a list item. */
+static inline void mark_token(token *t, uint32_t sent, int hl, int *initial) {
+  t->sent = sent;
+  if (hl)
+    t->flags |= T_IN_HEADLINE;
+  if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
+    if (*initial)
+      t->flags |= T_INITIAL;
+    *initial = 0;
+  } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
+    *initial = 1; /* first word of a quotation */
+  } else if (t->kind == TK_PUNCT &&
+             (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
+    *initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
   }
 }
 
@@ -893,10 +890,13 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
       token_lex(m, &TOK(d, i));
     pa->headline = (uint8_t)is_headline(d, pa);
-    /* Sentences. */
-    uint32_t sent_first = pa->tok_first;
+    /* Sentences. Each token is marked (mark_token) as the loop reaches it:
+     * what decides where a sentence ends reads none of the marks. */
+    uint32_t sent_first = pa->tok_first, sent = (uint32_t)d->sents.len;
+    int hl = pa->headline, initial = 1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
+      mark_token(t, sent, hl, &initial);
       int end_here = 0;
       uint32_t last = i;
       if (is_terminal(t)) {
@@ -922,8 +922,11 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         se->tok_end = last + 1;
         se->para = p;
         TOK(d, last).flags |= T_SENT_END;
-        mark_sentence(d, (uint32_t)d->sents.len - 1, sent_first, last + 1, pa->headline);
+        for (uint32_t k = i + 1; k <= last; k++) /* the marks and closers it took */
+          mark_token(&TOK(d, k), sent, hl, &initial);
         sent_first = last + 1;
+        sent++;
+        initial = 1;
         i = last;
       }
     }
