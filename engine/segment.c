@@ -129,7 +129,9 @@ typedef struct run_acc {
   uint32_t h;
   unsigned seen;
   uint32_t upper;
+  uint16_t first_case; /* T_CAP or T_LOWER: the case of the first byte (first_run) */
 } run_acc;
+_Static_assert(T_CAP == 1 && T_LOWER == 4, "first_run takes T_CAP or T_LOWER by a shift");
 
 /* Scans the ASCII letters and digits from s[j] (before end) into r and
  * returns where they stop. Its own loop on locals, so that the compiler
@@ -182,8 +184,9 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
     unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml)); /* at most 16 */
     unsigned keep = (1u << n) - 1;
     mu &= keep;
-    r->seen = (ml & keep) ? BC_LO : 0;             /* the only class asked of seen */
-    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0); /* none, one, or more */
+    r->seen = (ml & keep) ? BC_LO : 0;                     /* the only class asked of seen */
+    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0);         /* none, one, or more */
+    r->first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
     uint32_t h = STRMAP_HASH_INIT;
     const unsigned char *p = s + i, *e = p + n;
     if (mu && n < 16) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
@@ -218,6 +221,7 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
+  r->first_case = (cl & BC_UP) ? T_CAP : T_LOWER;
   r->h = (STRMAP_HASH_INIT ^ s[i]) * 16777619u;
   r->upper = cl & BC_UP;
   return ascii_run(s, i + 1, end, r);
@@ -478,7 +482,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
      * hash and case come with the scan of its first run: finish_token need
      * not read it again. A word (not a number) starts with a letter, which
      * gives its case. */
-    run_acc acc = {STRMAP_HASH_INIT, 0, 0};
+    run_acc acc = {STRMAP_HASH_INIT, 0, 0, 0};
     uint32_t lh = 0;
     int lh_ok = 0;
     unsigned broken = c >= 0x80, more = broken;
@@ -498,7 +502,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       }
       uint16_t fl = 0;
       if (!numeric) {
-        fl = (byte_class[b] & BC_UP) ? T_CAP : T_LOWER;
+        fl = acc.first_case;
         if (acc.upper >= 2 && !(acc.seen & BC_LO))
           fl |= T_ALLCAP;
       }
