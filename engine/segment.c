@@ -617,7 +617,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
             return -1;
         }
         if (!numeric) {
-          t->flags |= (byte_class[c] & BC_UP) ? T_CAP : T_LOWER;
+          t->flags |= acc.first_case;
           if (acc.upper >= 2 && !(acc.seen & BC_LO))
             t->flags |= T_ALLCAP;
         }
