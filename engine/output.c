@@ -379,8 +379,8 @@ static inline void span_obj(writer *w, const char *key, size_t kl, const attrib_
     o = u64_at(o + 7, s->end);
     memcpy(o, ",\"text\":", 8);
     w->len = (size_t)(o + 8 - w->buf);
-    if (s->text)
-      put_cstr(w, s->text);
+    if (s->text) /* the text of [start, end), NUL-free (set_span): its length known */
+      put_str(w, s->text, s->end - s->start);
     else
       put(w, "null", 4);
     if (lemma) {
@@ -466,7 +466,11 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
     kv_str(w, KEY("kind"), attrib_quote_kind_str(q->kind));
     kv_u64(w, KEY("start"), q->span.start);
     kv_u64(w, KEY("end"), q->span.end);
-    kv_str(w, KEY("text"), q->span.text);
+    member(w, KEY("text"));
+    if (q->span.text) /* as in span_obj: its length is that of the span */
+      put_str(w, q->span.text, q->span.end - q->span.start);
+    else
+      put(w, "null", 4);
     entity_ref(w, d, KEY("speaker"), q->speaker, &q->speaker_mention);
     if (q->has_cue) {
       span_obj(w, KEY("cue"), &q->cue, q->cue_lemma);
