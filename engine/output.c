@@ -430,6 +430,26 @@ static void kv_confidence(writer *w, double c) {
   }
 }
 
+/* The names of entity types and quote kinds (attrib_entity_type_str,
+ * attrib_quote_kind_str) as JSON strings, quotes included, and their
+ * lengths: written with no strlen and no escape scan. */
+typedef struct json_lit {
+  const char *s;
+  size_t n;
+} json_lit;
+#define LIT(x)                                                                                               \
+  { "\"" x "\"", sizeof(x) + 1 }
+static const json_lit entity_type_json[5] = {LIT("PERSON"), LIT("ORG"), LIT("COUNTRY"), LIT("LOCATION"),
+                                             LIT("UNKNOWN")};
+static const json_lit quote_kind_json[5] = {LIT("direct"), LIT("partial"), LIT("scare"), LIT("indirect"),
+                                            LIT("unknown")};
+#undef LIT
+
+static inline void kv_lit(writer *w, const char *key, size_t kl, json_lit v) {
+  member(w, key, kl);
+  put(w, v.s, v.n);
+}
+
 static void write_doc(writer *w, const attrib_doc *d, const char *source) {
   w->first = 1;
   putc_(w, '{');
@@ -449,7 +469,7 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
     const attrib_entity *e = &d->pub_entities[i];
     open_(w, NULL, 0, '{');
     kv_str(w, KEY("id"), e->id);
-    kv_str(w, KEY("type"), attrib_entity_type_str(e->type));
+    kv_lit(w, KEY("type"), entity_type_json[(unsigned)e->type < 4 ? e->type : 4]);
     kv_str(w, KEY("name"), e->name);
     open_(w, KEY("mentions"), '[');
     for (size_t k = 0; k < e->n_mentions; k++)
@@ -463,7 +483,7 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
     const attrib_quote *q = &d->pub_quotes[i];
     open_(w, NULL, 0, '{');
     kv_str(w, KEY("id"), q->id);
-    kv_str(w, KEY("kind"), attrib_quote_kind_str(q->kind));
+    kv_lit(w, KEY("kind"), quote_kind_json[(unsigned)q->kind < 4 ? q->kind : 4]);
     kv_u64(w, KEY("start"), q->span.start);
     kv_u64(w, KEY("end"), q->span.end);
     member(w, KEY("text"));
