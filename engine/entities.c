@@ -1103,12 +1103,18 @@ static int build_sets(ctx *c) {
     return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
-    if (name_tok_test(t))
-      t->flags |= T_NAME;
-    if ((t->flags & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) ||
-        (t->kind == TK_WORD ? t->gaz_first : t->kind == TK_HANDLE))
-      t->flags |= T_ENT_START;
-    if (t->kind != TK_WORD || t->quote >= 0)
+    if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
+      if ((t->flags & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE)
+        t->flags |= T_ENT_START;
+      continue;
+    }
+    uint16_t f = t->flags;
+    if ((f & (T_CAP | T_ALLCAP)) && name_tok_test(t))
+      f |= T_NAME;
+    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first)
+      f |= T_ENT_START;
+    t->flags = f;
+    if (t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
       if (tokset_put(&c->cap_mid, d, i) != 0)
