@@ -701,6 +701,16 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       token *t = &TOK(d, i);
       if (t->quote >= 0 || (!is_word(t) && t->kind != TK_NUM))
         continue;
+      /* Most words are none of what the tests below look for: in no
+       * mention, no organisation head, pronoun, determiner, quantifier or
+       * head noun, not "who", and no group noun one or two words on (what
+       * describe asks first). They go on at once. */
+      if (t->mention < 0 && t->kind == TK_WORD && t->key_len != 3 &&
+          !(t->words & (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT |
+                        HEAD_NOUNS)) &&
+          !(i + 1 < pa->tok_end && (TOK(d, i + 1).words & W_GROUP_NOUN)) &&
+          !(i + 2 < pa->tok_end && (TOK(d, i + 2).words & W_GROUP_NOUN)))
+        continue;
       /* "the Commission" */
       if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&
           tok_is_lower(&TOK(d, i - 1), "the")) {
