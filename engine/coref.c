@@ -153,9 +153,16 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   uint32_t far = 1000000002u;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
+    /* most tokens are in no mention, and give nothing: they are passed
+     * before the limits are tested. The limits only tighten as k falls
+     * (paragraphs and sentences grow with the index, far changes only at
+     * a candidate), so the next mention stops the loop as any of them
+     * would have. */
+    if (t->mention < 0)
+      continue;
     if (t->para < lo_para || s0 - t->sent > far)
       break;
-    if (t->mention < 0 || t->mention == last_m || t->quote >= 0)
+    if (t->mention == last_m || t->quote >= 0)
       continue;
     last_m = t->mention;
     mention *m = &MENTION(d, t->mention);
