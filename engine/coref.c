@@ -251,9 +251,11 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   uint32_t p0 = TOK(d, i).para;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
+    if (t->mention < 0) /* before the limit, as in antecedent: the next mention stops the loop the same */
+      continue;
     if (t->para + 10 < p0)
       break;
-    if (t->mention < 0 || t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
+    if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
       continue;
     mention *m = &MENTION(d, t->mention);
     if (m->kind == M_DESC && m->entity >= 0)
