@@ -701,6 +701,18 @@ static int finish_token_slow(attrib_doc *d, token *t) {
       uint32_t nx;
       UChar32 c = cp_at(s, i, t->end, &nx);
       i = nx;
+      if ((uint32_t)c < 0x80) { /* ASCII (most of such a word): its class, not ICU */
+        unsigned cl = byte_class[c];
+        if (!(cl & (BC_UP | BC_LO)))
+          continue;
+        letters++;
+        upper += cl & BC_UP;
+        if (first) {
+          first = 0;
+          t->flags |= (cl & BC_UP) ? T_CAP : T_LOWER;
+        }
+        continue;
+      }
       if (!u_isalpha(c))
         continue;
       letters++;
