@@ -259,8 +259,9 @@ static int build_views(attrib_doc *d) {
     if (e->gaz && e->type == ATTRIB_ORG && shown_name(d, e, &pe->name) != 0)
       return -1;
     size_t nm = e->mentions.len;
-    order *mo = arena_array(&d->mem, nm + 1, sizeof(order));
-    attrib_span *ms = arena_array(&d->mem, nm + 1, sizeof(attrib_span));
+    /* not cleared: mo is written whole, ms up to n_mentions, all that is read */
+    order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
+    attrib_span *ms = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(attrib_span));
     if (!pe->id || !mo || !ms)
       return -1;
     for (size_t k = 0; k < nm; k++) {

@@ -155,9 +155,16 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   uint32_t far = 1000000002u;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
+    /* most tokens are in no mention, and give nothing: they are passed
+     * before the limits are tested. The limits only tighten as k falls
+     * (paragraphs and sentences grow with the index, far changes only at
+     * a candidate), so the next mention stops the loop as any of them
+     * would have. */
+    if (t->mention < 0)
+      continue;
     if (t->para < lo_para || s0 - t->sent > far)
       break;
-    if (t->mention < 0 || t->mention == last_m || t->quote >= 0)
+    if (t->mention == last_m || t->quote >= 0)
       continue;
     last_m = t->mention;
     mention *m = &MENTION(d, t->mention);
@@ -252,9 +259,11 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   uint32_t p0 = TOK(d, i).para;
   for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
     token *t = &TOK(d, k - 1);
+    if (t->mention < 0) /* before the limit, as in antecedent: the next mention stops the loop the same */
+      continue;
     if (t->para + 10 < p0)
       break;
-    if (t->mention < 0 || t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
+    if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
       continue;
     mention *m = &MENTION(d, t->mention);
     if (m->kind == M_DESC && m->entity >= 0)
@@ -733,6 +742,16 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
       if (t->quote >= 0 || (!is_word(t) && t->kind != TK_NUM))
+        continue;
+      /* Most words are none of what the tests below look for: in no
+       * mention, no organisation head, pronoun, determiner, quantifier or
+       * head noun, not "who", and no group noun one or two words on (what
+       * describe asks first). They go on at once. */
+      if (t->mention < 0 && t->kind == TK_WORD && t->key_len != 3 &&
+          !(t->words & (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT |
+                        HEAD_NOUNS)) &&
+          !(i + 1 < pa->tok_end && (TOK(d, i + 1).words & W_GROUP_NOUN)) &&
+          !(i + 2 < pa->tok_end && (TOK(d, i + 2).words & W_GROUP_NOUN)))
         continue;
       /* "the Commission" */
       if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&

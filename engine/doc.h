@@ -18,6 +18,7 @@ typedef struct paragraph {
   uint8_t headline;            /* title-case line without final punctuation */
   uint8_t boilerplate;         /* web furniture: Related, Latest News, Copyright */
   uint32_t label_end;          /* interview transcripts: the token after "Q:" or "SMITH:", else 0 */
+  uint32_t quote_first;        /* its first quote mark (TK_QUOTE), or tok_end when none (segment.c) */
 } paragraph;
 
 typedef struct sentence {
@@ -41,7 +42,11 @@ enum {
   T_IN_HEADLINE = 1u << 7,
   T_ABBREV = 1u << 8,   /* ends in a period that is part of the word */
   T_SENT_END = 1u << 9, /* punctuation that ended a sentence */
-  T_NAME = 1u << 10     /* a word that may be (part of) a name; set by the entities stage */
+  T_NAME = 1u << 10,    /* a word that may be (part of) a name; set by the entities stage */
+  /* a token where an entry, a name or a title may start (entities.c: a
+   * name token, an all-capital word, a title word, the first word of a
+   * gazetteer entry or a handle); set by the entities stage */
+  T_ENT_START = 1u << 11
 };
 
 typedef struct token {
@@ -231,8 +236,11 @@ static inline uint32_t tok_cp(const attrib_doc *d, const token *t) {
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
                            size_t *off, uint32_t *hash);
 /* Tokenises s[start, end) into toks (segment.c); also used by the model
- * loader to key multiword gazetteer entries exactly as documents are. */
+ * loader to key multiword gazetteer entries exactly as documents are.
+ * Returns how many tokens it left without a key (finish_token's to do),
+ * or -1 when out of memory; *quote_first gets the index of its first quote
+ * mark (TK_QUOTE), UINT32_MAX when none. */
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
-                     vec *toks, arena *a);
+                     vec *toks, arena *a, uint32_t *quote_first);
 
 #endif

@@ -64,7 +64,7 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
       return 0;
     if (i > a)
       buf[o++] = ' ';
-    memcpy(buf + o, t->key, t->key_len);
+    strmap_copy_key(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
@@ -949,10 +949,16 @@ static int collect(ctx *c) {
       token *t = &TOK(d, i);
       /* most tokens start no entry, no name and no title: the tests below
        * all come to the end of the loop for them */
-      if (!(t->flags & (T_NAME | T_ALLCAP)) && !(t->words & W_TITLE_WORD) &&
-          (t->kind == TK_WORD ? !t->gaz_first : t->kind != TK_HANDLE)) {
-        pending_title = (t->kind == TK_PUNCT && t->key[0] == '.' && pending_title); /* "Dr ." */
+      if (!(t->flags & T_ENT_START)) {
+        if (pending_title) { /* "Dr ." */
+          pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
+          i++;
+          continue;
+        }
+        /* the run of such tokens up to the next that may start one */
         i++;
+        while (i < pa->tok_end && !(TOK(d, i).flags & T_ENT_START))
+          i++;
         continue;
       }
       uint32_t n = 0;
@@ -1097,9 +1103,18 @@ static int build_sets(ctx *c) {
     return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
-    if (name_tok_test(t))
-      t->flags |= T_NAME;
-    if (t->kind != TK_WORD || t->quote >= 0)
+    if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
+      if ((t->flags & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE)
+        t->flags |= T_ENT_START;
+      continue;
+    }
+    uint16_t f = t->flags;
+    if ((f & (T_CAP | T_ALLCAP)) && name_tok_test(t))
+      f |= T_NAME;
+    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first)
+      f |= T_ENT_START;
+    t->flags = f;
+    if (t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
       if (tokset_put(&c->cap_mid, d, i) != 0)
@@ -1233,7 +1248,8 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
    * surname that is also a function word or a verb, next to a reporting verb */
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *t = &TOK(d, i);
-    if (t->mention >= 0 || t->kind != TK_WORD || !(t->flags & T_CAP) || (t->flags & (T_INITIAL | T_ALLCAP)) ||
+    /* the case test first: it rules out nearly every token in one */
+    if ((t->flags & (T_CAP | T_INITIAL | T_ALLCAP)) != T_CAP || t->mention >= 0 || t->kind != TK_WORD ||
         (!(t->words & (W_NOT_NAME | W_AUX)) && t->cue < 0))
       continue;
     int32_t e = names_get(d, t->key, t->key_len);

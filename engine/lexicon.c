@@ -4,10 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The table of a lexicon with no keys: one empty slot, so that a lookup
+ * needs no test of the capacity (lexicon_add reserves a real table before
+ * it writes) */
+static lex_slot no_slots[1];
+
 void lexicon_init(lexicon *x) {
-  x->slots = NULL;
+  x->slots = no_slots;
   x->mem = NULL;
-  x->cap = x->count = 0;
+  x->cap = 1;
+  x->count = 0;
 }
 
 void lexicon_free(lexicon *x) {

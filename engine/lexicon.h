@@ -43,9 +43,9 @@ typedef struct lex_slot {
 } lex_slot;
 
 typedef struct lexicon {
-  lex_slot *slots; /* in mem, aligned to a cache line */
+  lex_slot *slots; /* in mem, aligned to a cache line (a static empty slot until a key is added) */
   void *mem;
-  size_t cap, count; /* cap is a power of two */
+  size_t cap, count; /* cap is a power of two, at least 1 */
 } lexicon;
 
 void lexicon_init(lexicon *x);
@@ -105,15 +105,15 @@ static inline lex_slot *lexicon_find(lex_slot *slots, size_t cap, const char *ke
 /* The record of key[0, n), or NULL when the key is none of the model's.
  * Inline: every token asks. */
 static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size_t n, uint32_t h) {
-  if (!x->cap || !n || n > LEX_MAX_KEY)
-    return NULL;
+  /* no test of cap (at least 1, an empty table included) or of n: an empty
+   * or too long key matches no slot (every key held is 1 to LEX_MAX_KEY
+   * bytes), and the probe ends at an empty slot */
   const lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   return s->len ? &s->rec : NULL;
 }
 static inline void lexicon_prefetch(const lexicon *x, uint32_t h) {
 #if defined(__GNUC__)
-  if (x->cap)
-    __builtin_prefetch(&x->slots[h & (x->cap - 1)]);
+  __builtin_prefetch(&x->slots[h & (x->cap - 1)]);
 #else
   (void)x, (void)h;
 #endif

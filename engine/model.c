@@ -117,7 +117,8 @@ static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf
   vec_init(&toks, sizeof(token));
   size_t out = 0;
   *ntok = 0;
-  if (segment_tokenize(m, s, 0, (uint32_t)n, 0, &toks, &tmp) != 0) {
+  uint32_t quote_first;
+  if (segment_tokenize(m, s, 0, (uint32_t)n, 0, &toks, &tmp, &quote_first) < 0) {
     arena_release(&tmp);
     return 0;
   }
@@ -974,6 +975,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   L->m = m;
   L->err = err;
   /* room for the built-in model's 80,000 keys at once: no rehash */
+  lexicon_init(&m->lex);
   if (lexicon_reserve(&m->lex, 1u << 16) != 0) {
     free(L);
     free(m);

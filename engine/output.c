@@ -151,10 +151,61 @@ static size_t plain_prefix(const char *s, size_t n) {
 /* A JSON string; the input is valid UTF-8, so only quotes, backslashes
  * and control bytes need escapes. Nearly every string has none: one scan,
  * one copy. */
-static void put_str(writer *w, const char *s, size_t n) {
+/* Does the 4-byte word x hold a byte below 0x20, a '"' or a '\\'? (exact) */
+static inline int bad_bytes32(uint32_t x) {
+  const uint32_t ones = 0x01010101u, highs = 0x80808080u;
+  uint32_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+  uint32_t lt = (x - 0x20 * ones) & ~x & highs;
+  uint32_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
+  return (lt | zq | zb) != 0;
+}
+
+/* A string of at most 16 bytes that needs no escape (ids, types, kinds,
+ * names, most mention texts), quoted at the end of w: overlapping word
+ * copies, no call. 0 when it needs an escape (nothing written). */
+static inline int put_short_plain(writer *w, const char *s, size_t n) {
+  if (n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    if (bad_bytes(x) || bad_bytes(y))
+      return 0;
+    char *o = w->buf + w->len;
+    o[0] = '"';
+    memcpy(o + 1, &x, 8);
+    memcpy(o + 1 + n - 8, &y, 8);
+    o[n + 1] = '"';
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, s, 4);
+    memcpy(&y, s + n - 4, 4);
+    if (bad_bytes32(x) || bad_bytes32(y))
+      return 0;
+    char *o = w->buf + w->len;
+    o[0] = '"';
+    memcpy(o + 1, &x, 4);
+    memcpy(o + 1 + n - 4, &y, 4);
+    o[n + 1] = '"';
+  } else {
+    for (size_t k = 0; k < n; k++)
+      if (needs_escape[(unsigned char)s[k]])
+        return 0;
+    char *o = w->buf + w->len;
+    o[0] = '"';
+    for (size_t k = 0; k < n; k++)
+      o[1 + k] = s[k];
+    o[n + 1] = '"';
+  }
+  w->len += n + 2;
+  return 1;
+}
+
+static void put_str_slow(writer *w, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   reserve(w, n + 2);
   if (w->failed)
+    return;
+  if (n <= 16 && put_short_plain(w, s, n))
     return;
   size_t i = plain_prefix(s, n);
   if (i == n) { /* room reserved: no checks */
@@ -197,6 +248,14 @@ static void put_str(writer *w, const char *s, size_t n) {
   }
   put(w, s + run, n - run);
   putc_(w, '"');
+}
+
+/* Inline: most strings are short and need no escape, and the room for
+ * them is there; the rest go to put_str_slow. */
+static inline void put_str(writer *w, const char *s, size_t n) {
+  if (n <= 16 && w->len + n + 3 <= w->cap && put_short_plain(w, s, n))
+    return;
+  put_str_slow(w, s, n);
 }
 
 static void put_cstr(writer *w, const char *s) {
@@ -320,8 +379,8 @@ static inline void span_obj(writer *w, const char *key, size_t kl, const attrib_
     o = u64_at(o + 7, s->end);
     memcpy(o, ",\"text\":", 8);
     w->len = (size_t)(o + 8 - w->buf);
-    if (s->text)
-      put_cstr(w, s->text);
+    if (s->text) /* the text of [start, end), NUL-free (set_span): its length known */
+      put_str(w, s->text, s->end - s->start);
     else
       put(w, "null", 4);
     if (lemma) {
@@ -371,6 +430,26 @@ static void kv_confidence(writer *w, double c) {
   }
 }
 
+/* The names of entity types and quote kinds (attrib_entity_type_str,
+ * attrib_quote_kind_str) as JSON strings, quotes included, and their
+ * lengths: written with no strlen and no escape scan. */
+typedef struct json_lit {
+  const char *s;
+  size_t n;
+} json_lit;
+#define LIT(x)                                                                                               \
+  { "\"" x "\"", sizeof(x) + 1 }
+static const json_lit entity_type_json[5] = {LIT("PERSON"), LIT("ORG"), LIT("COUNTRY"), LIT("LOCATION"),
+                                             LIT("UNKNOWN")};
+static const json_lit quote_kind_json[5] = {LIT("direct"), LIT("partial"), LIT("scare"), LIT("indirect"),
+                                            LIT("unknown")};
+#undef LIT
+
+static inline void kv_lit(writer *w, const char *key, size_t kl, json_lit v) {
+  member(w, key, kl);
+  put(w, v.s, v.n);
+}
+
 static void write_doc(writer *w, const attrib_doc *d, const char *source) {
   w->first = 1;
   putc_(w, '{');
@@ -390,7 +469,7 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
     const attrib_entity *e = &d->pub_entities[i];
     open_(w, NULL, 0, '{');
     kv_str(w, KEY("id"), e->id);
-    kv_str(w, KEY("type"), attrib_entity_type_str(e->type));
+    kv_lit(w, KEY("type"), entity_type_json[(unsigned)e->type < 4 ? e->type : 4]);
     kv_str(w, KEY("name"), e->name);
     open_(w, KEY("mentions"), '[');
     for (size_t k = 0; k < e->n_mentions; k++)
@@ -404,10 +483,14 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
     const attrib_quote *q = &d->pub_quotes[i];
     open_(w, NULL, 0, '{');
     kv_str(w, KEY("id"), q->id);
-    kv_str(w, KEY("kind"), attrib_quote_kind_str(q->kind));
+    kv_lit(w, KEY("kind"), quote_kind_json[(unsigned)q->kind < 4 ? q->kind : 4]);
     kv_u64(w, KEY("start"), q->span.start);
     kv_u64(w, KEY("end"), q->span.end);
-    kv_str(w, KEY("text"), q->span.text);
+    member(w, KEY("text"));
+    if (q->span.text) /* as in span_obj: its length is that of the span */
+      put_str(w, q->span.text, q->span.end - q->span.start);
+    else
+      put(w, "null", 4);
     entity_ref(w, d, KEY("speaker"), q->speaker, &q->speaker_mention);
     if (q->has_cue) {
       span_obj(w, KEY("cue"), &q->cue, q->cue_lemma);

@@ -149,7 +149,8 @@ static int plural_possessive(attrib_doc *d, uint32_t i, uint32_t end) {
 static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack, size_t cap) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, p);
   size_t sp = 0;
-  for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+  /* from its first mark: a paragraph without one is passed over */
+  for (uint32_t i = pa->quote_first; i < pa->tok_end; i++) {
     token *t = &TOK(d, i);
     if (t->kind != TK_QUOTE)
       continue;

@@ -15,31 +15,40 @@
 /* Classes of a byte: one load answers what the per-byte loops ask of
  * nearly every byte (a letter? which case? a digit? not ASCII?). */
 /* BC_JOIN: what may continue a word after its first run of letters and
- * digits (a joiner, a period, a number's separator) */
-enum { BC_UP = 1u << 0, BC_LO = 1u << 1, BC_DIG = 1u << 2, BC_HI = 1u << 3, BC_JOIN = 1u << 4 };
+ * digits (a joiner, a period) */
+/* BC_NUMSEP: what may continue a number only (a thousands or time
+ * separator): a word ends before it */
+enum {
+  BC_UP = 1u << 0,
+  BC_LO = 1u << 1,
+  BC_DIG = 1u << 2,
+  BC_HI = 1u << 3,
+  BC_JOIN = 1u << 4,
+  BC_NUMSEP = 1u << 5
+};
 #define BC_ALNUM (BC_UP | BC_LO | BC_DIG)
 static const uint8_t byte_class[256] = {
-    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
-    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
-    0,      0,      0,       0,       0,      0,      0,      0,      0,       0,       0,       0,
-    0,      0,      BC_JOIN, BC_JOIN, 0,      0,      0,      0,      BC_JOIN, BC_JOIN, BC_JOIN, 0,
-    BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_JOIN, 0,
-    0,      0,      0,       0,       0,      BC_UP,  BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,   BC_UP,
-    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,   BC_UP,
-    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  0,      0,       0,       0,       0,
-    0,      BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,   BC_LO,
-    BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,   BC_LO,
-    BC_LO,  BC_LO,  BC_LO,   0,       0,      0,      0,      0,      BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
-    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,   BC_HI,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,         0,       0,         0,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,         0,       0,         0,
+    0,      0,      0,       0,       0,      0,      0,      0,      0,         0,       0,         0,
+    0,      0,      BC_JOIN, BC_JOIN, 0,      0,      0,      0,      BC_NUMSEP, BC_JOIN, BC_JOIN,   0,
+    BC_DIG, BC_DIG, BC_DIG,  BC_DIG,  BC_DIG, BC_DIG, BC_DIG, BC_DIG, BC_DIG,    BC_DIG,  BC_NUMSEP, 0,
+    0,      0,      0,       0,       0,      BC_UP,  BC_UP,  BC_UP,  BC_UP,     BC_UP,   BC_UP,     BC_UP,
+    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  BC_UP,  BC_UP,     BC_UP,   BC_UP,     BC_UP,
+    BC_UP,  BC_UP,  BC_UP,   BC_UP,   BC_UP,  BC_UP,  BC_UP,  0,      0,         0,       0,         0,
+    0,      BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,     BC_LO,   BC_LO,     BC_LO,
+    BC_LO,  BC_LO,  BC_LO,   BC_LO,   BC_LO,  BC_LO,  BC_LO,  BC_LO,  BC_LO,     BC_LO,   BC_LO,     BC_LO,
+    BC_LO,  BC_LO,  BC_LO,   0,       0,      0,      0,      0,      BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
+    BC_HI,  BC_HI,  BC_HI,   BC_HI,   BC_HI,  BC_HI,  BC_HI,  BC_HI,  BC_HI,     BC_HI,   BC_HI,     BC_HI,
     BC_HI,  BC_HI,  BC_HI,   BC_HI,
 };
 
@@ -101,14 +110,16 @@ static int is_hyphen(UChar32 c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
-/* Is the word s[a, b) (no period) listed as an abbreviation? */
-static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
-  char buf[64];
-  if (b - a + 1 >= sizeof buf)
+/* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
+ * Its key with the period is s[a, b + 1), read in place; h is its hash
+ * when h_ok (the tokenizer's hash of an unbroken word, and the period),
+ * else it is hashed here. Words of 63 bytes and more never are. */
+static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, uint32_t h, int h_ok) {
+  if (b - a + 1 >= 64)
     return 0;
-  memcpy(buf, s + a, b - a);
-  buf[b - a] = '.';
-  const lex_rec *r = lexicon_get(&m->lex, buf, b - a + 1, strmap_hash(buf, b - a + 1));
+  if (!h_ok)
+    h = strmap_hash(s + a, b - a + 1);
+  const lex_rec *r = lexicon_get(&m->lex, s + a, b - a + 1, h);
   return r && (r->words & W_ABBREV);
 }
 
@@ -118,7 +129,9 @@ typedef struct run_acc {
   uint32_t h;
   unsigned seen;
   uint32_t upper;
+  uint16_t first_case; /* T_CAP or T_LOWER: the case of the first byte (first_run) */
 } run_acc;
+_Static_assert(T_CAP == 1 && T_LOWER == 4, "first_run takes T_CAP or T_LOWER by a shift");
 
 /* Scans the ASCII letters and digits from s[j] (before end) into r and
  * returns where they stop. Its own loop on locals, so that the compiler
@@ -171,8 +184,9 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
     unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml)); /* at most 16 */
     unsigned keep = (1u << n) - 1;
     mu &= keep;
-    r->seen = (ml & keep) ? BC_LO : 0;             /* the only class asked of seen */
-    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0); /* none, one, or more */
+    r->seen = (ml & keep) ? BC_LO : 0;                     /* the only class asked of seen */
+    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0);         /* none, one, or more */
+    r->first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
     uint32_t h = STRMAP_HASH_INIT;
     const unsigned char *p = s + i, *e = p + n;
     if (mu && n < 16) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
@@ -207,6 +221,7 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
+  r->first_case = (cl & BC_UP) ? T_CAP : T_LOWER;
   r->h = (STRMAP_HASH_INIT ^ s[i]) * 16777619u;
   r->upper = cl & BC_UP;
   return ascii_run(s, i + 1, end, r);
@@ -259,11 +274,50 @@ static char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h) {
   return p;
 }
 
+/* One FNV-1a round (strmap_hash's) as a constant expression */
+#define FNV1A(h, b) ((((uint32_t)(h)) ^ (uint32_t)(b)) * 16777619u)
+#define FNV1A_3(x, y, z) FNV1A(FNV1A(FNV1A(STRMAP_HASH_INIT, x), y), z)
+
+/* A mark E2 80 xx: its key (model_norm_key's form) and kind. */
+typedef struct mark_key {
+  const char *key;
+  uint32_t hash;
+  uint8_t len, kind;
+} mark_key;
+static const mark_key curly_marks[6] = {
+    {"'", FNV1A(STRMAP_HASH_INIT, '\''), 1, TK_QUOTE},        /* ‘ */
+    {"'", FNV1A(STRMAP_HASH_INIT, '\''), 1, TK_QUOTE},        /* ’ */
+    {"\xE2\x80\x9C", FNV1A_3(0xE2, 0x80, 0x9C), 3, TK_QUOTE}, /* “ */
+    {"\xE2\x80\x9D", FNV1A_3(0xE2, 0x80, 0x9D), 3, TK_QUOTE}, /* ” */
+    {"\xE2\x80\x93", FNV1A_3(0xE2, 0x80, 0x93), 3, TK_PUNCT}, /* – */
+    {"\xE2\x80\x94", FNV1A_3(0xE2, 0x80, 0x94), 3, TK_PUNCT}, /* — */
+};
+/* The mark E2 80 c3, when it is one of curly_marks. */
+static inline const mark_key *curly_mark(unsigned c3) {
+  switch (c3) {
+  case 0x98:
+    return &curly_marks[0];
+  case 0x99:
+    return &curly_marks[1];
+  case 0x9C:
+    return &curly_marks[2];
+  case 0x9D:
+    return &curly_marks[3];
+  case 0x93:
+    return &curly_marks[4];
+  case 0x94:
+    return &curly_marks[5];
+  default:
+    return NULL;
+  }
+}
+
 /* Appends a token of the paragraph whose tokens start at index first,
  * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
  * token's is left to segment_tokenize). */
 static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                           size_t first) {
+                           size_t first, int *unfinished) {
+  ++*unfinished;
   token *t;
   if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
     t = &VEC_AT(*toks, token, toks->len++);
@@ -288,10 +342,10 @@ static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, ui
 }
 
 /* Could the ASCII byte b after a word's first run continue the word (a
- * joiner, a period, a number's separator), or is it beyond ASCII? When
- * not, the word is that run. */
-static inline int may_continue(unsigned b) {
-  return (byte_class[b] & (BC_HI | BC_JOIN)) != 0;
+ * joiner, a period, a number's separator after a number), or is it beyond
+ * ASCII? When not, the word is that run (a word before a comma too). */
+static inline int may_continue(unsigned b, int numeric) {
+  return (byte_class[b] & (BC_HI | BC_JOIN | (numeric ? BC_NUMSEP : 0))) != 0;
 }
 
 /* Appends a whole word token (key, hashes and case known): one store of
@@ -327,10 +381,17 @@ static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, u
 }
 
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
-                     vec *toks, arena *a) {
+                     vec *toks, arena *a, uint32_t *quote_first) {
   const unsigned char *u = (const unsigned char *)s;
   uint32_t i = start;
   size_t first = toks->len;
+  int unfinished = 0; /* tokens whose key is left to finish_token */
+  uint32_t qf = UINT32_MAX;
+#define QUOTE_PUSHED()                                                                                       \
+  do {                                                                                                       \
+    if (qf == UINT32_MAX)                                                                                    \
+      qf = (uint32_t)toks->len - 1;                                                                          \
+  } while (0)
   while (i < end) {
     uint32_t nx;
     UChar32 c;
@@ -353,7 +414,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
                 break;
               j = n3;
             }
-            if (push_tok(toks, a, i, j, TK_HANDLE, para, first) != 0)
+            if (push_tok(toks, a, i, j, TK_HANDLE, para, first, &unfinished) != 0)
               return -1;
             i = j;
             continue;
@@ -361,16 +422,19 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         }
         /* '' (two apostrophes) is one double quotation mark in some archives */
         if (b == '\'' && i + 1 < end && u[i + 1] == '\'') {
-          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first) != 0)
+          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, &unfinished) != 0)
             return -1;
+          QUOTE_PUSHED();
           i += 2;
           continue;
         }
         /* one ASCII mark: its key is itself, finished here */
         uint32_t h = (STRMAP_HASH_INIT ^ b) * 16777619u;
-        if (push_word(toks, a, i, i + 1, (b == '"' || b == '\'') ? TK_QUOTE : TK_PUNCT, para, first, s + i, h,
-                      s + i, h, 0) != 0)
+        int is_q = b == '"' || b == '\'';
+        if (push_word(toks, a, i, i + 1, is_q ? TK_QUOTE : TK_PUNCT, para, first, s + i, h, s + i, h, 0) != 0)
           return -1;
+        if (is_q)
+          QUOTE_PUSHED();
         lexicon_prefetch(&m->lex, h);
         i++;
         continue;
@@ -378,14 +442,34 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       c = (UChar32)b;
       nx = i + 1;
     } else {
+      /* the curly quotes and dashes of news text (E2 80 xx) as marks of
+       * their own: their key (model_norm_key's) and its hash known here,
+       * not left to finish_token_slow and ICU */
+      if (b == 0xE2 && end - i >= 3 && u[i + 1] == 0x80) {
+        const mark_key *mk = curly_mark(u[i + 2]);
+        if (mk) {
+          if (push_word(toks, a, i, i + 3, mk->kind, para, first, mk->key, mk->hash, mk->key, mk->hash, 0) !=
+              0)
+            return -1;
+          VEC_AT(*toks, token, toks->len - 1).key_len = mk->len;
+          if (mk->kind == TK_QUOTE)
+            QUOTE_PUSHED();
+          lexicon_prefetch(&m->lex, mk->hash);
+          i += 3;
+          continue;
+        }
+      }
       c = cp_at(s, i, end, &nx);
       if (c >= 0x80 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B)) {
         i = nx;
         continue;
       }
       if (!is_word_cp(c)) {
-        if (push_tok(toks, a, i, nx, is_quote_cp(c) ? TK_QUOTE : TK_PUNCT, para, first) != 0)
+        int is_q = is_quote_cp(c);
+        if (push_tok(toks, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, first, &unfinished) != 0)
           return -1;
+        if (is_q)
+          QUOTE_PUSHED();
         i = nx;
         continue;
       }
@@ -398,12 +482,12 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
      * hash and case come with the scan of its first run: finish_token need
      * not read it again. A word (not a number) starts with a letter, which
      * gives its case. */
-    run_acc acc = {STRMAP_HASH_INIT, 0, 0};
+    run_acc acc = {STRMAP_HASH_INIT, 0, 0, 0};
     uint32_t lh = 0;
     int lh_ok = 0;
     unsigned broken = c >= 0x80, more = broken;
     j = broken ? nx : first_run(u, i, end, &acc, &lh, &lh_ok);
-    if (!broken && (j >= end || !may_continue(u[j]))) { /* the word is its first run: done here */
+    if (!broken && (j >= end || !may_continue(u[j], numeric))) { /* the word is its first run: done here */
       const char *lkey = s + i;
       uint32_t lhash = acc.h;
       if (acc.upper) {
@@ -418,7 +502,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       }
       uint16_t fl = 0;
       if (!numeric) {
-        fl = (byte_class[b] & BC_UP) ? T_CAP : T_LOWER;
+        fl = acc.first_case;
         if (acc.upper >= 2 && !(acc.seen & BC_LO))
           fl |= T_ALLCAP;
       }
@@ -479,7 +563,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     uint32_t wend = j;
     if (j < end && s[j] == '.' && !numeric) {
       int single_upper = (j - seg_start == 1) && (s[seg_start] >= 'A' && s[seg_start] <= 'Z');
-      if (dotted || single_upper || is_abbrev(m, s, i, j))
+      if (dotted || single_upper || is_abbrev(m, s, i, j, FNV1A(acc.h, '.'), !broken))
         wend = j + 1;
     }
     /* Split a possessive or contraction 's off the word. */
@@ -492,18 +576,31 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para, first) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para, first, &unfinished) != 0)
         return -1;
-      if (push_tok(toks, a, split, j, TK_WORD, para, first) != 0)
+      if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
+        int up = s[j - 1] == 'S';
+        uint32_t h0 = FNV1A(STRMAP_HASH_INIT, '\'');
+        uint32_t hs = FNV1A(h0, 's'), hk = up ? FNV1A(h0, 'S') : hs;
+        if (push_word(toks, a, split, j, TK_WORD, para, first, up ? "'S" : "'s", hk, "'s", hs,
+                      up ? T_CAP : T_LOWER) != 0)
+          return -1;
+        VEC_AT(*toks, token, toks->len - 1).key_len = 2;
+        lexicon_prefetch(&m->lex, hk);
+        if (up)
+          lexicon_prefetch(&m->lex, hs);
+      } else if (push_tok(toks, a, split, j, TK_WORD, para, first, &unfinished) != 0) {
         return -1;
+      }
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first, &unfinished) != 0)
         return -1;
       token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
         t->flags |= T_ABBREV;
       else if (!broken) { /* one unbroken ASCII run: its key is its text, hashed as scanned */
+        unfinished--;
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
@@ -520,7 +617,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
             return -1;
         }
         if (!numeric) {
-          t->flags |= (byte_class[c] & BC_UP) ? T_CAP : T_LOWER;
+          t->flags |= acc.first_case;
           if (acc.upper >= 2 && !(acc.seen & BC_LO))
             t->flags |= T_ALLCAP;
         }
@@ -530,9 +627,11 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
     if (i < end && s[i] == ' ')
       i++; /* the space after the word: no need to decode it in the next round */
   }
+#undef QUOTE_PUSHED
   if (toks->len > first)
     VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
-  return 0;
+  *quote_first = qf;
+  return unfinished;
 }
 
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
@@ -550,7 +649,7 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
       h = strmap_hash_more(h, " ", 1);
     }
     const char *key = lower ? t->lkey : t->key;
-    memcpy(buf + o, key, t->key_len);
+    strmap_copy_key(buf + o, key, t->key_len);
     o += t->key_len;
     h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? tok_lhash(t) : t->hash);
     off[k + 1] = o;
@@ -602,6 +701,18 @@ static int finish_token_slow(attrib_doc *d, token *t) {
       uint32_t nx;
       UChar32 c = cp_at(s, i, t->end, &nx);
       i = nx;
+      if ((uint32_t)c < 0x80) { /* ASCII (most of such a word): its class, not ICU */
+        unsigned cl = byte_class[c];
+        if (!(cl & (BC_UP | BC_LO)))
+          continue;
+        letters++;
+        upper += cl & BC_UP;
+        if (first) {
+          first = 0;
+          t->flags |= (cl & BC_UP) ? T_CAP : T_LOWER;
+        }
+        continue;
+      }
       if (!u_isalpha(c))
         continue;
       letters++;
@@ -717,9 +828,8 @@ static inline unsigned headline_word(const token *t) {
 }
 
 /* Title-case lines without final punctuation are headlines: their
- * capitals say nothing about names. words and caps: the paragraph's
- * headline words and how many of them are capitalised. */
-static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned caps) {
+ * capitals say nothing about names. */
+static int is_headline(attrib_doc *d, paragraph *p) {
   if (p->tok_end == p->tok_first)
     return 0;
   token *last = &TOK(d, p->tok_end - 1);
@@ -727,6 +837,15 @@ static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned cap
     return 0;
   if (last->kind == TK_QUOTE && p->tok_end - p->tok_first >= 2 && is_terminal(last - 1))
     return 0;
+  /* counted only here: most paragraphs end in a period and never get here */
+  unsigned words = 0, caps = 0;
+  for (uint32_t i = p->tok_first; i < p->tok_end; i++) {
+    const token *t = &TOK(d, i);
+    if (headline_word(t)) {
+      words++;
+      caps += (t->flags & T_CAP) != 0;
+    }
+  }
   if (!(words >= 2 && words <= 24 && caps * 10 >= words * 7))
     return 0;
   /* '"We need the clinic now." ― Ana Ruiz': a quoted sentence is running text */
@@ -736,26 +855,23 @@ static int is_headline(attrib_doc *d, paragraph *p, unsigned words, unsigned cap
   return 1;
 }
 
-/* Sentence index, initial words and headline marks of the tokens of
- * sentence sent, [first, end): done as each sentence closes, while its
- * tokens are still in cache (a long document need not walk them again). */
-static void mark_sentence(attrib_doc *d, uint32_t sent, uint32_t first, uint32_t end, int hl) {
-  int initial = 1;
-  for (uint32_t i = first; i < end; i++) {
-    token *t = &TOK(d, i);
-    t->sent = sent;
-    if (hl)
-      t->flags |= T_IN_HEADLINE;
-    if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
-      if (initial)
-        t->flags |= T_INITIAL;
-      initial = 0;
-    } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
-      initial = 1; /* first word of a quotation */
-    } else if (t->kind == TK_PUNCT &&
-               (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
-      initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
-    }
+/* Sentence index, initial word and headline mark of token t of sentence
+ * sent, done as the sentence loop reaches it (t is in cache then, and a
+ * long document need not walk its tokens again); *initial says whether
+ * the next word opens the sentence, a quotation or a list item. */
+static inline void mark_token(token *t, uint32_t sent, int hl, int *initial) {
+  t->sent = sent;
+  if (hl)
+    t->flags |= T_IN_HEADLINE;
+  if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
+    if (*initial)
+      t->flags |= T_INITIAL;
+    *initial = 0;
+  } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
+    *initial = 1; /* first word of a quotation */
+  } else if (t->kind == TK_PUNCT &&
+             (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
+    *initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
   }
 }
 
@@ -769,11 +885,14 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_first = NTOK(d);
-    if (segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem) != 0)
+    uint32_t quote_first;
+    int unfinished = segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem, &quote_first);
+    if (unfinished < 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+    pa->quote_first = quote_first < pa->tok_end ? quote_first : pa->tok_end;
+    for (uint32_t i = unfinished ? pa->tok_first : pa->tok_end; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
       if (t->key) /* finished and prefetched by the tokenizer */
         continue;
@@ -784,20 +903,16 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         lexicon_prefetch(&m->lex, LHASH(t));
     }
     /* the slots of the whole paragraph are on their way */
-    unsigned words = 0, caps = 0;
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
+      token_lex(m, &TOK(d, i));
+    pa->headline = (uint8_t)is_headline(d, pa);
+    /* Sentences. Each token is marked (mark_token) as the loop reaches it:
+     * what decides where a sentence ends reads none of the marks. */
+    uint32_t sent_first = pa->tok_first, sent = (uint32_t)d->sents.len;
+    int hl = pa->headline, initial = 1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       token *t = &TOK(d, i);
-      token_lex(m, t);
-      if (headline_word(t)) {
-        words++;
-        caps += (t->flags & T_CAP) != 0;
-      }
-    }
-    pa->headline = (uint8_t)is_headline(d, pa, words, caps);
-    /* Sentences. */
-    uint32_t sent_first = pa->tok_first;
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      token *t = &TOK(d, i);
+      mark_token(t, sent, hl, &initial);
       int end_here = 0;
       uint32_t last = i;
       if (is_terminal(t)) {
@@ -823,8 +938,11 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         se->tok_end = last + 1;
         se->para = p;
         TOK(d, last).flags |= T_SENT_END;
-        mark_sentence(d, (uint32_t)d->sents.len - 1, sent_first, last + 1, pa->headline);
+        for (uint32_t k = i + 1; k <= last; k++) /* the marks and closers it took */
+          mark_token(&TOK(d, k), sent, hl, &initial);
         sent_first = last + 1;
+        sent++;
+        initial = 1;
         i = last;
       }
     }
