@@ -368,8 +368,9 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   int oom = 0;
   for (size_t r = 0; r < m->n_rule_list[RL_QUOTE] && !found; r++) {
     const rule *ru = &m->rules[m->rule_list[RL_QUOTE][r]];
+    /* the window's symbols in the rule's order (its one Q among them) */
     if ((ru->needs_cue && !cue_near) || !rule_may_match(ru, pres) ||
-        !rule_may_match_around(ru, before, after))
+        !rule_may_match_around(ru, before, after) || !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
