@@ -22,6 +22,7 @@ typedef struct para_syms {
   char *s;
   unit *u;
   uint32_t n;
+  uint32_t nquote; /* units that are quotations (q, p or s) */
 } para_syms;
 
 static int is_adverb(const token *t) {
@@ -128,6 +129,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     memset(ps->u, 0, (n + 1) * sizeof(unit));
   }
   ps->n = 0;
+  ps->nquote = 0;
   for (uint32_t i = pa->tok_first; i < pa->tok_end;) {
     token *t = &TOK(d, i);
     unit *u = &ps->u[ps->n];
@@ -149,6 +151,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       quote *q = &QUOTE(d, rq);
       c = quote_sym(q);
       u->ref = rq;
+      ps->nquote++;
       next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
       if (next <= i)
         next = i + 1;
@@ -511,7 +514,12 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
-    if (k < ps->n && ps->s[k] != '.' && k - s0 < 400 && !quote_ends_sentence(d, ps, k))
+    if (!ps->nquote && k < ps->n) {
+      /* no quotation to end one: the next '.' */
+      uint32_t lim = s0 + 400 < ps->n ? s0 + 400 : ps->n;
+      const char *dot = k < lim ? memchr(ps->s + k, '.', lim - k) : NULL;
+      k = dot ? (uint32_t)(dot - ps->s) : lim;
+    } else if (k < ps->n && ps->s[k] != '.' && k - s0 < 400 && !quote_ends_sentence(d, ps, k))
       continue;
     uint32_t s1 = k < ps->n ? k + 1 : k;
     /* a sentence holding a direct quotation is that quotation's frame:
@@ -757,6 +765,7 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
     return 0;
   para_syms both;
   both.n = prev->n + 1;
+  both.nquote = prev->nquote + 1;
   both.s = arena_alloc(&d->mem, both.n + 1);
   both.u = arena_array(&d->mem, both.n, sizeof(unit));
   if (!both.s || !both.u)
@@ -1004,7 +1013,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     para_syms ps;
     if (symbolise(d, p, &ps, &bufs[cur]) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-    for (uint32_t k = 0; k < ps.n; k++) {
+    for (uint32_t k = 0; k < ps.n && ps.nquote; k++) {
       char c = ps.s[k];
       if ((c != 'q' && c != 'p' && c != 's') || QUOTE(d, ps.u[k].ref).transcript)
         continue;
