@@ -23,6 +23,7 @@ typedef struct para_syms {
   unit *u;
   uint32_t n;
   uint32_t nquote; /* units that are quotations (q, p or s) */
+  uint32_t npartial; /* of them partial or scare quotes (p or s) */
 } para_syms;
 
 static int is_adverb(const token *t) {
@@ -129,7 +130,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     memset(ps->u, 0, (n + 1) * sizeof(unit));
   }
   ps->n = 0;
-  ps->nquote = 0;
+  ps->nquote = ps->npartial = 0;
   for (uint32_t i = pa->tok_first; i < pa->tok_end;) {
     token *t = &TOK(d, i);
     unit *u = &ps->u[ps->n];
@@ -152,6 +153,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       c = quote_sym(q);
       u->ref = rq;
       ps->nquote++;
+      ps->npartial += c != 'q';
       next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
       if (next <= i)
         next = i + 1;
@@ -514,8 +516,8 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
-    if (!ps->nquote && k < ps->n) {
-      /* no quotation to end one: the next '.' */
+    if (!ps->npartial && k < ps->n) {
+      /* no partial or scare quote to end one: the next '.' */
       uint32_t lim = s0 + 400 < ps->n ? s0 + 400 : ps->n;
       const char *dot = k < lim ? memchr(ps->s + k, '.', lim - k) : NULL;
       k = dot ? (uint32_t)(dot - ps->s) : lim;
@@ -766,6 +768,7 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
   para_syms both;
   both.n = prev->n + 1;
   both.nquote = prev->nquote + 1;
+  both.npartial = prev->npartial + (ps->s[0] != 'q');
   both.s = arena_alloc(&d->mem, both.n + 1);
   both.u = arena_array(&d->mem, both.n, sizeof(unit));
   if (!both.s || !both.u)
@@ -1013,9 +1016,13 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     para_syms ps;
     if (symbolise(d, p, &ps, &bufs[cur]) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-    for (uint32_t k = 0; k < ps.n && ps.nquote; k++) {
+    uint32_t left = ps.nquote; /* quotation units still to come */
+    for (uint32_t k = 0; k < ps.n && left; k++) {
       char c = ps.s[k];
-      if ((c != 'q' && c != 'p' && c != 's') || QUOTE(d, ps.u[k].ref).transcript)
+      if (c != 'q' && c != 'p' && c != 's')
+        continue;
+      left--;
+      if (QUOTE(d, ps.u[k].ref).transcript)
         continue;
       if (apply_quote_rules(d, &ps, k) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
@@ -1027,6 +1034,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       if (c == 'q' && q->speaker_mention < 0 && !q->continued && q->parent < 0 && title_case(d, q)) {
         q->kind = ATTRIB_SCARE;
         ps.s[k] = 's'; /* the rules of the quotes after it see a title */
+        ps.npartial++;
       }
       if (c == 's' && q->speaker_mention >= 0 && q->cue_tok_first >= 0 && !naming_term(d, q))
         q->kind = ATTRIB_PARTIAL;
