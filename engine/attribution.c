@@ -371,10 +371,12 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   char masked_sym[MAX_MASKED];
   size_t nmasked = 0;
   int oom = 0;
-  for (size_t r = 0; r < m->n_rule_list[RL_QUOTE] && !found; r++) {
-    const rule *ru = &m->rules[m->rule_list[RL_QUOTE][r]];
+  const uint16_t *list = cue_near ? m->rule_list[RL_QUOTE] : m->rule_list_nocue[RL_QUOTE];
+  size_t nlist = cue_near ? m->n_rule_list[RL_QUOTE] : m->n_rule_list_nocue[RL_QUOTE];
+  for (size_t r = 0; r < nlist && !found; r++) {
+    const rule *ru = &m->rules[list[r]];
     /* the window's symbols in the rule's order (its one Q among them) */
-    if ((ru->needs_cue && !cue_near) || !rule_may_match(ru, pres) ||
+    if (!rule_may_match(ru, pres) ||
         !rule_may_match_around(ru, before, after) || !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
@@ -546,9 +548,11 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
       int rl = headline ? RL_HEADLINE : RL_INDIRECT;
-      for (size_t r = 0; r < m->n_rule_list[rl]; r++) {
-        const rule *ru = &m->rules[m->rule_list[rl][r]];
-        if ((ru->needs_cue && !cue_in) || !rule_may_match(ru, pres) ||
+      const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
+      size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
+      for (size_t r = 0; r < nlist; r++) {
+        const rule *ru = &m->rules[list[r]];
+        if (!rule_may_match(ru, pres) ||
             !rule_may_match_seq(ru, ps->s + s0 + from, s1 - s0 - from))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);

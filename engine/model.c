@@ -1028,7 +1028,8 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   }
   for (int k = 0; k < RL_LISTS && st == ATTRIB_OK; k++) {
     m->rule_list[k] = arena_array(&m->mem, m->n_rules + 1, sizeof(uint16_t));
-    if (!m->rule_list[k] || m->n_rules > UINT16_MAX) {
+    m->rule_list_nocue[k] = arena_array(&m->mem, m->n_rules + 1, sizeof(uint16_t));
+    if (!m->rule_list[k] || !m->rule_list_nocue[k] || m->n_rules > UINT16_MAX) {
       st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
       break;
     }
@@ -1039,6 +1040,8 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
                                                           : RL_INDIRECT;
       if (list == k)
         m->rule_list[k][m->n_rule_list[k]++] = (uint16_t)r;
+      if (list == k && !ru->needs_cue)
+        m->rule_list_nocue[k][m->n_rule_list_nocue[k]++] = (uint16_t)r;
     }
   }
   if (st == ATTRIB_OK) {

@@ -191,6 +191,9 @@ struct attrib_model {
    * sentence's loop need not skip the others one by one */
   uint16_t *rule_list[RL_LISTS];
   uint32_t n_rule_list[RL_LISTS];
+  /* the same lists without the rules that need a cue, for subjects with none */
+  uint16_t *rule_list_nocue[RL_LISTS];
+  uint32_t n_rule_list_nocue[RL_LISTS];
   pcre2_match_context *mctx; /* shared: read-only after load */
   uint32_t match_limit, depth_limit;
 };
