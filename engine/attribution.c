@@ -123,11 +123,11 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       buf->u = ps->u;
       buf->cap = cap;
     }
-  } else { /* cleared as the arena would have */
+  } else { /* the symbols cleared as the arena would have; the units past
+              * ps->n are never read, and those before it are written whole */
     ps->s = buf->s;
     ps->u = buf->u;
     memset(ps->s, 0, n + 1);
-    memset(ps->u, 0, (n + 1) * sizeof(unit));
   }
   ps->n = 0;
   ps->nquote = ps->npartial = 0;
