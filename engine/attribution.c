@@ -22,7 +22,7 @@ typedef struct para_syms {
   char *s;
   unit *u;
   uint32_t n;
-  uint32_t nquote; /* units that are quotations (q, p or s) */
+  uint32_t nquote;   /* units that are quotations (q, p or s) */
   uint32_t npartial; /* of them partial or scare quotes (p or s) */
 } para_syms;
 
@@ -124,7 +124,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       buf->cap = cap;
     }
   } else { /* the symbols cleared as the arena would have; the units past
-              * ps->n are never read, and those before it are written whole */
+            * ps->n are never read, and those before it are written whole */
     ps->s = buf->s;
     ps->u = buf->u;
     memset(ps->s, 0, n + 1);
@@ -376,8 +376,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   for (size_t r = 0; r < nlist && !found; r++) {
     const rule *ru = &m->rules[list[r]];
     /* the window's symbols in the rule's order (its one Q among them) */
-    if (!rule_may_match(ru, pres) ||
-        !rule_may_match_around(ru, before, after) || !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
+    if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after) ||
+        !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -552,8 +552,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
       for (size_t r = 0; r < nlist; r++) {
         const rule *ru = &m->rules[list[r]];
-        if (!rule_may_match(ru, pres) ||
-            !rule_may_match_seq(ru, ps->s + s0 + from, s1 - s0 - from))
+        if (!rule_may_match(ru, pres) || !rule_may_match_seq(ru, ps->s + s0 + from, s1 - s0 - from))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)
