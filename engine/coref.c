@@ -532,12 +532,15 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     return 0; /* bare "officials", "sources" only */
   /* "her campaign said", "his spokesman", "their statement": the one the
    * possessive pronoun means speaks, as "Clinton's campaign" is Clinton's;
-   * "his wife", "her colleague" are someone of their own */
+   * "his wife", "her colleague" are someone of their own; "its authors",
+   * "their supporters" are an unnamed group no body stands for: no one */
   if ((t->words & (W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_P | W_PRONOUN_N)) && k == i + 1) {
     *out_end = head_end(d, k, end);
     *plural = (hw & W_GROUP_NOUN) != 0;
-    if ((hw & (W_PERSON_NOUN | W_GROUP_NOUN)) && !(hw & W_ROLE)) {
-      *type = ATTRIB_PERSON; /* "its authors": people of their own */
+    if ((hw & W_GROUP_NOUN) && !(hw & W_ROLE))
+      return 0;
+    if ((hw & W_PERSON_NOUN) && !(hw & W_ROLE)) {
+      *type = ATTRIB_PERSON;
       return 1;
     }
     uint8_t g = (t->words & W_PRONOUN_M) ? G_MALE : (t->words & W_PRONOUN_F) ? G_FEMALE : 0;
