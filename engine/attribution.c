@@ -457,9 +457,15 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   size_t c0, c1, sk, se;
   if (!rule_group(ru, GRP_CONTENT, ov, rc, &c0, &c1) || c1 <= c0)
     return 1;
+  size_t v0, v1;
+  /* rules named asked-... report what someone was asked or told: their cue
+   * is a telling verb ("Asked about X,"), not any ("Responding to X,") */
+  if (strncmp(ru->name, "asked-", 6) == 0 &&
+      !(rule_group(ru, GRP_CUE, ov, rc, &v0, &v1) && ps->u[v0].ref >= 0 &&
+        (VEC_AT(d->cues, cue, ps->u[v0].ref).entry->flags & CUE_TELL)))
+    return 0;
   /* "the loopholes he cited are ...": an object never opens with "be" (the
    * verb's object stood before it); the next rule may try */
-  size_t v0, v1;
   if (rule_group(ru, GRP_CUE, ov, rc, &v0, &v1) && ps->s[v0] == 'o' &&
       (TOK(d, ps->u[c0].tok_first).words & W_BE))
     return 0;
