@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "strmap.h"
 
 /* What a key is in the model; all zero when it is nothing. */
 typedef struct lex_rec {
@@ -56,27 +57,10 @@ int lexicon_reserve(lexicon *x, size_t n);
  * absent (a long key is copied into a). NULL when the key is empty or too
  * long, or out of memory. */
 lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
-/* Are a[0, n) and b[0, n) the same bytes? Most keys are a short word:
- * two overlapping word loads (first and last 4 or 8 bytes) beat both a byte
- * loop and a call to memcmp, and read nothing outside the keys. */
+/* Are a[0, n) and b[0, n) the same bytes? strmap_same_bytes, with keys of
+ * 2 or 3 bytes (many lexicon words) taken as two overlapping half-words. */
 static inline int lexicon_same(const char *a, const char *b, size_t n) {
-  if (n >= 8 && n <= 16) {
-    uint64_t x, y, u, v;
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    memcpy(&u, a + n - 8, 8);
-    memcpy(&v, b + n - 8, 8);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
-  if (n >= 4 && n < 8) {
-    uint32_t x, y, u, v;
-    memcpy(&x, a, 4);
-    memcpy(&y, b, 4);
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&v, b + n - 4, 4);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
-  if (n >= 2) { /* 2 or 3 bytes: two overlapping half-words */
+  if (n == 2 || n == 3) {
     uint16_t x, y, u, v;
     memcpy(&x, a, 2);
     memcpy(&y, b, 2);
@@ -84,7 +68,7 @@ static inline int lexicon_same(const char *a, const char *b, size_t n) {
     memcpy(&v, b + n - 2, 2);
     return ((x ^ y) | (u ^ v)) == 0;
   }
-  return n == 0 || a[0] == b[0];
+  return strmap_same_bytes(a, b, n);
 }
 
 /* The slot of key[0, n) (hash h), or the empty slot where it would go. */
