@@ -312,35 +312,6 @@ static inline const mark_key *curly_mark(unsigned c3) {
   }
 }
 
-/* Appends a token of the paragraph whose tokens start at index first,
- * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
- * token's is left to segment_tokenize). */
-static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                           size_t first, int *unfinished) {
-  ++*unfinished;
-  token *t;
-  if (toks->len < toks->cap) /* the room reserved for the document: no clearing first */
-    t = &VEC_AT(*toks, token, toks->len++);
-  else if (!(t = vec_push_grow(toks, a)))
-    return -1;
-  uint16_t flags = 0;
-  if (toks->len - 1 == first)
-    flags = T_SPACE_BEFORE;
-  else if (t[-1].end < start) {
-    flags = T_SPACE_BEFORE;
-    t[-1].flags |= T_SPACE_AFTER;
-  }
-  *t = (token){.start = start,
-               .end = end,
-               .kind = kind,
-               .para = para,
-               .flags = flags,
-               .quote = -1,
-               .cue = -1,
-               .mention = -1};
-  return 0;
-}
-
 /* Could the ASCII byte b after a word's first run continue the word (a
  * joiner, a period, a number's separator after a number), or is it beyond
  * ASCII? When not, the word is that run (a word before a comma too). */
@@ -348,8 +319,10 @@ static inline int may_continue(unsigned b, int numeric) {
   return (byte_class[b] & (BC_HI | BC_JOIN | (numeric ? BC_NUMSEP : 0))) != 0;
 }
 
-/* Appends a whole word token (key, hashes and case known): one store of
- * every field, no patching after. */
+/* Appends a token of the paragraph whose tokens start at index first,
+ * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
+ * token's is left to segment_tokenize); a whole word's key, hashes and case
+ * come with it: one store of every field, no patching after. */
 static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
                             size_t first, const char *key, uint32_t hash, const char *lkey, uint32_t lhash,
                             uint16_t flags) {
@@ -378,6 +351,14 @@ static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, u
                .cue = -1,
                .mention = -1};
   return 0;
+}
+
+/* Appends a token whose key, hashes and case finish_token works out
+ * later (counted in *unfinished). */
+static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
+                           size_t first, int *unfinished) {
+  ++*unfinished;
+  return push_word(toks, a, start, end, kind, para, first, NULL, 0, NULL, 0, 0);
 }
 
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
