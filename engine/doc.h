@@ -210,6 +210,13 @@ static inline int tok_contraction(const token *toks, uint32_t i) {
          tok_is_lower(p, "who") || tok_is_lower(p, "where");
 }
 
+/* Is t a dash: '-', an en or em dash, or a horizontal bar? */
+static inline int tok_is_dash(const token *t) {
+  const unsigned char *k = (const unsigned char *)t->key;
+  return t->kind == TK_PUNCT && (k[0] == '-' || (t->key_len == 3 && k[0] == 0xE2 && k[1] == 0x80 &&
+                                                 (k[2] == 0x93 || k[2] == 0x94 || k[2] == 0x95)));
+}
+
 /* strmap_hash of t->lkey (tokens keep only the hash of their key: the
  * lower-case one is asked for rarely). */
 static inline uint32_t tok_lhash(const token *t) {

@@ -553,12 +553,8 @@ static int after_cue(attrib_doc *d, uint32_t a, uint32_t b, uint32_t end) {
 static int quote_credit(attrib_doc *d, uint32_t a, uint32_t b, const paragraph *pa) {
   if (a < pa->tok_first + 2 || TOK(d, a - 2).kind != TK_QUOTE)
     return 0;
-  const token *dash = &TOK(d, a - 1);
-  const unsigned char *k = (const unsigned char *)dash->key;
-  int is_dash =
-      dash->kind == TK_PUNCT && (k[0] == '-' || (dash->key_len == 3 && k[0] == 0xE2 && k[1] == 0x80 &&
-                                                 (k[2] == 0x93 || k[2] == 0x94 || k[2] == 0x95)));
-  return is_dash && (b == pa->tok_end || (b + 1 == pa->tok_end && TOK(d, b).key[0] == '.'));
+  return tok_is_dash(&TOK(d, a - 1)) &&
+         (b == pa->tok_end || (b + 1 == pa->tok_end && TOK(d, b).key[0] == '.'));
 }
 
 /* "LONDON (Reuters) -", "KELDERHAVEN —": a capitalised place opening a

@@ -59,14 +59,6 @@ static int is_open_bracket(const token *t) {
   return t->kind == TK_PUNCT && (t->key[0] == '(' || t->key[0] == '[' || t->key[0] == '{');
 }
 
-static int is_dash(const token *t) {
-  return t->kind == TK_PUNCT &&
-         (t->key[0] == '-' ||
-          (t->key_len == 3 && (unsigned char)t->key[0] == 0xE2 && (unsigned char)t->key[1] == 0x80 &&
-           ((unsigned char)t->key[2] == 0x93 || (unsigned char)t->key[2] == 0x94 ||
-            (unsigned char)t->key[2] == 0x95)));
-}
-
 /* Roles the context allows for mark i of paragraph [first, end). */
 static int context_shape(attrib_doc *d, uint32_t i, uint32_t first, uint32_t end) {
   token *t = &TOK(d, i);
@@ -75,12 +67,12 @@ static int context_shape(attrib_doc *d, uint32_t i, uint32_t first, uint32_t end
   int shape = 0;
   if (!before_space && i > first) {
     token *p = &TOK(d, i - 1);
-    if (is_open_bracket(p) || is_dash(p) || (p->kind == TK_QUOTE && p->qm == QM_OPEN))
+    if (is_open_bracket(p) || tok_is_dash(p) || (p->kind == TK_QUOTE && p->qm == QM_OPEN))
       before_space = 1;
   }
   if (!after_space && i + 1 < end) {
     token *n = &TOK(d, i + 1);
-    if (n->kind == TK_PUNCT && !is_open_bracket(n) && !is_dash(n))
+    if (n->kind == TK_PUNCT && !is_open_bracket(n) && !tok_is_dash(n))
       after_space = 1; /* ", ." and the like follow a closing mark */
     if (n->kind == TK_QUOTE)
       after_space = 1;
