@@ -331,6 +331,12 @@ static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, 
   }
 }
 
+/* Does q, a partial or scare quote ending in a full stop ("called it
+ * 'arbitrary.' Jones said"), end its sentence? */
+static int short_quote_ends_sentence(const attrib_doc *d, const quote *q) {
+  return q->kind != ATTRIB_DIRECT && q->end > q->start && d->copy[q->end - 1] == '.';
+}
+
 static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   const attrib_model *m = d->model;
   quote *q = &QUOTE(d, ps->u[k].ref);
@@ -352,9 +358,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
       w0--;
   }
-  /* a partial or scare quote ending in a full stop ends its sentence: the next
-   * sentence's "X said" is about something else */
-  if (q->kind != ATTRIB_DIRECT && q->end > q->start && d->copy[q->end - 1] == '.')
+  /* the next sentence's "X said" is about something else */
+  if (short_quote_ends_sentence(d, q))
     w1 = k + 1;
   int found = 0;
   /* the symbols of the window, and of each side of Q: rules needing others are not tried */
@@ -511,8 +516,7 @@ static int continue_clause(attrib_doc *d, para_syms *ps, size_t prev, size_t c, 
 static int quote_ends_sentence(const attrib_doc *d, const para_syms *ps, size_t k) {
   if ((ps->s[k] != 'p' && ps->s[k] != 's') || k + 1 >= ps->n || ps->u[k].ref < 0)
     return 0;
-  const quote *q = &QUOTE(d, ps->u[k].ref);
-  return q->end > q->start && d->copy[q->end - 1] == '.';
+  return short_quote_ends_sentence(d, &QUOTE(d, ps->u[k].ref));
 }
 
 /* Reported speech: rules run on each sentence of the paragraph, where a
