@@ -145,8 +145,10 @@ static inline int bad_bytes(uint64_t x) {
   return (lt | zq | zb) != 0;
 }
 
-/* The length of the prefix of s[0, n) that needs no escape. */
-static size_t plain_prefix(const char *s, size_t n) {
+/* Copies the prefix of s[0, n) that needs no escape to o and returns its
+ * length; writes nothing past o + n (bytes after the prefix may be written:
+ * what comes next overwrites them). One pass that scans and copies. */
+static size_t copy_plain(char *o, const char *s, size_t n) {
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i dquote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
@@ -156,12 +158,16 @@ static size_t plain_prefix(const char *s, size_t n) {
                    _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)))
   for (; i + 16 <= n; i += 16) {
     /* x <= 0x1F unsigned: max(x, 0x1F) == 0x1F */
-    unsigned mask = BAD_MASK(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+    unsigned mask = BAD_MASK(x);
     if (mask)
       return i + (size_t)__builtin_ctz(mask);
   }
   if (i < n && n >= 16) { /* the tail: the last 16 bytes, those before i masked off */
-    unsigned mask = BAD_MASK(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))) >> (i - (n - 16));
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    _mm_storeu_si128((__m128i *)(void *)(o + n - 16), x);
+    unsigned mask = BAD_MASK(x) >> (i - (n - 16));
     return mask ? i + (size_t)__builtin_ctz(mask) : n;
   }
 #undef BAD_MASK
@@ -169,8 +175,11 @@ static size_t plain_prefix(const char *s, size_t n) {
     uint64_t x, y;
     memcpy(&x, s, 8);
     memcpy(&y, s + n - 8, 8);
-    if (!bad_bytes(x) && !bad_bytes(y))
+    if (!bad_bytes(x) && !bad_bytes(y)) {
+      memcpy(o, &x, 8);
+      memcpy(o + n - 8, &y, 8);
       return n;
+    }
   }
 #else
   /* eight bytes at a time while none needs an escape */
@@ -179,10 +188,11 @@ static size_t plain_prefix(const char *s, size_t n) {
     memcpy(&x, s + i, 8);
     if (bad_bytes(x))
       break;
+    memcpy(o + i, &x, 8);
   }
 #endif
-  while (i < n && !needs_escape[(unsigned char)s[i]])
-    i++;
+  for (; i < n && !needs_escape[(unsigned char)s[i]]; i++)
+    o[i] = s[i];
   return i;
 }
 
@@ -268,9 +278,8 @@ static char *escape_at(char *o, unsigned char c) {
 
 static char *str_at_slow(char *o, const char *s, size_t n) {
   *o++ = '"';
-  for (;;) { /* plain runs copied whole */
-    size_t k = plain_prefix(s, n);
-    memcpy(o, s, k);
+  for (;;) {
+    size_t k = copy_plain(o, s, n);
     o += k;
     s += k;
     n -= k;
