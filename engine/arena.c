@@ -90,6 +90,12 @@ void *arena_array(arena *a, size_t n, size_t sz) {
   return arena_alloc(a, n * sz);
 }
 
+void *arena_array_raw(arena *a, size_t n, size_t sz) {
+  if (sz && n > SIZE_MAX / sz)
+    return NULL;
+  return arena_alloc_raw(a, n * sz);
+}
+
 void vec_init(vec *v, size_t elem) {
   v->data = NULL;
   v->len = v->cap = 0;

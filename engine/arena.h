@@ -44,6 +44,8 @@ static inline void *arena_alloc(arena *a, size_t n) {
 }
 /* Zeroed array of n elements of size sz, NULL on overflow or out of memory. */
 void *arena_array(arena *a, size_t n, size_t sz);
+/* The same uninitialised, for arrays written whole before they are read. */
+void *arena_array_raw(arena *a, size_t n, size_t sz);
 /* NUL-terminated copy of s[0, n), NULL when out of memory. Nearly every
  * copy is a word, a name or a mention of at most 16 bytes: two
  * overlapping word copies for those, not a call to memcpy. */
