@@ -643,7 +643,8 @@ static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q,
 
 static void write_compact(writer *w, const attrib_doc *d, const char *source) {
   size_t sl = opt_strlen(source);
-  if (!room(w, 200 + str_room(sl)))
+  /* the keys, four numbers of up to 20 digits, the version and the source */
+  if (!room(w, 192 + sizeof ATTRIB_VERSION_STRING + str_room(sl)))
     return;
   /* the version is ours: nothing in it to escape */
   char *o =
