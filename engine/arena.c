@@ -132,7 +132,7 @@ void *vec_push_grow(vec *v, arena *a) {
     v->cap = cap;
   }
   void *p = (char *)v->data + v->len * v->elem;
-  memset(p, 0, v->elem);
+  arena_clear(p, v->elem);
   v->len++;
   return p;
 }
