@@ -212,8 +212,9 @@ static int build_views(attrib_doc *d) {
   size_t ne = d->entities.len, nq = d->quotes.len;
   /* An entity is reported when named, or when it speaks or is spoken to. */
   uint8_t *keep = arena_alloc(&d->mem, ne + 1);
-  d->entity_pub = arena_array(&d->mem, ne + 1, sizeof(int32_t));
-  order *ord = arena_array(&d->mem, (ne > nq ? ne : nq) + 1, sizeof(order));
+  /* not cleared, as the views below: each element is written before it is read */
+  d->entity_pub = arena_array_raw(&d->mem, ne + 1, sizeof(int32_t));
+  order *ord = arena_array_raw(&d->mem, (ne > nq ? ne : nq) + 1, sizeof(order));
   if (!keep || !d->entity_pub || !ord)
     return -1;
   for (size_t i = 0; i < ne; i++) {
@@ -245,7 +246,7 @@ static int build_views(attrib_doc *d) {
     n++;
   }
   sort_orders(ord, n);
-  d->pub_entities = arena_array(&d->mem, n + 1, sizeof(attrib_entity));
+  d->pub_entities = arena_array_raw(&d->mem, n + 1, sizeof(attrib_entity));
   if (!d->pub_entities)
     return -1;
   d->n_pub_entities = n;
@@ -287,13 +288,14 @@ static int build_views(attrib_doc *d) {
     ord[i].idx = (uint32_t)i;
   }
   sort_orders(ord, nq);
-  d->pub_quotes = arena_array(&d->mem, nq + 1, sizeof(attrib_quote));
+  d->pub_quotes = arena_array_raw(&d->mem, nq + 1, sizeof(attrib_quote));
   if (!d->pub_quotes)
     return -1;
   d->n_pub_quotes = nq;
   for (size_t j = 0; j < nq; j++) {
     quote *q = &QUOTE(d, ord[j].idx);
     attrib_quote *pq = &d->pub_quotes[j];
+    memset(pq, 0, sizeof *pq); /* the fields a quote may leave unset read as zero */
     pq->id = make_id(d, 'q', j + 1);
     pq->kind = (attrib_quote_kind)q->kind;
     if (!pq->id || set_span(d, &pq->span, q->start, q->end) != 0)

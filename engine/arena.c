@@ -21,7 +21,7 @@ enum { ARENA_MIN_BLOCK = 64 * 1024 };
 
 void arena_init(arena *a) {
   a->head = NULL;
-  a->used_total = 0;
+  a->total = 0;
   a->next = a->limit = NULL;
 }
 
@@ -33,7 +33,7 @@ void arena_release(arena *a) {
     b = n;
   }
   a->head = NULL;
-  a->used_total = 0;
+  a->total = 0;
   a->next = a->limit = NULL;
 }
 
@@ -65,8 +65,8 @@ void *arena_alloc_slow(arena *a, size_t n) {
     /* Blocks double with the total so a large document needs few mallocs;
      * the rest of the old head is left unused. */
     size_t cap = ARENA_MIN_BLOCK;
-    if (a->used_total / 2 > cap)
-      cap = a->used_total / 2;
+    if (a->total / 2 > cap)
+      cap = a->total / 2;
     if (cap < n)
       cap = n;
     arena_block *b = new_block(cap);
@@ -75,12 +75,12 @@ void *arena_alloc_slow(arena *a, size_t n) {
     b->cap = cap;
     b->next = a->head;
     a->head = b;
+    a->total += cap;
     a->next = (char *)b->data;
     a->limit = a->next + cap;
   }
   void *p = a->next;
   a->next += n;
-  a->used_total += n;
   return p;
 }
 
@@ -88,6 +88,12 @@ void *arena_array(arena *a, size_t n, size_t sz) {
   if (sz && n > SIZE_MAX / sz)
     return NULL;
   return arena_alloc(a, n * sz);
+}
+
+void *arena_array_raw(arena *a, size_t n, size_t sz) {
+  if (sz && n > SIZE_MAX / sz)
+    return NULL;
+  return arena_alloc_raw(a, n * sz);
 }
 
 void vec_init(vec *v, size_t elem) {
@@ -126,7 +132,7 @@ void *vec_push_grow(vec *v, arena *a) {
     v->cap = cap;
   }
   void *p = (char *)v->data + v->len * v->elem;
-  memset(p, 0, v->elem);
+  arena_clear(p, v->elem);
   v->len++;
   return p;
 }

@@ -3,13 +3,14 @@
 #define ATTRIB_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct arena_block arena_block;
 
 typedef struct arena {
   arena_block *head;
-  size_t used_total;  /* bytes handed out, for the benchmark's memory figures */
+  size_t total;       /* bytes in all blocks: a new one takes at least half as many */
   char *next, *limit; /* the free room of head: [next, limit) */
 } arena;
 
@@ -25,10 +26,11 @@ void *arena_alloc_slow(arena *a, size_t n);
  * tens of thousands of small allocations, nearly all a bump of next. */
 static inline void *arena_alloc_raw(arena *a, size_t n) {
   size_t r = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-  if (n && r >= n && (size_t)(a->limit - a->next) >= r) {
+  /* r <= room in one test: r - 1 wraps for n == 0 and for an n so large
+   * that r wrapped to 0, and those go to the slow path */
+  if (r - 1 < (size_t)(a->limit - a->next)) {
     void *p = a->next;
     a->next += r;
-    a->used_total += r;
     return p;
   }
   return arena_alloc_slow(a, n);
@@ -42,13 +44,34 @@ static inline void *arena_alloc(arena *a, size_t n) {
 }
 /* Zeroed array of n elements of size sz, NULL on overflow or out of memory. */
 void *arena_array(arena *a, size_t n, size_t sz);
-/* NUL-terminated copy of s[0, n), NULL when out of memory. */
+/* The same uninitialised, for arrays written whole before they are read. */
+void *arena_array_raw(arena *a, size_t n, size_t sz);
+/* NUL-terminated copy of s[0, n), NULL when out of memory. Nearly every
+ * copy is a word, a name or a mention of at most 16 bytes: two
+ * overlapping word copies for those, not a call to memcpy. */
 static inline char *arena_strndup(arena *a, const char *s, size_t n) {
   char *p = arena_alloc_raw(a, n + 1);
   if (!p)
     return NULL;
-  if (n)
+  if (n > 16) {
     memcpy(p, s, n);
+  } else if (n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    memcpy(p, &x, 8);
+    memcpy(p + n - 8, &y, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, s, 4);
+    memcpy(&y, s + n - 4, 4);
+    memcpy(p, &x, 4);
+    memcpy(p + n - 4, &y, 4);
+  } else if (n) { /* 1 to 3 bytes: first, middle and last */
+    p[0] = s[0];
+    p[n / 2] = s[n / 2];
+    p[n - 1] = s[n - 1];
+  }
   p[n] = '\0';
   return p;
 }
@@ -66,11 +89,31 @@ int vec_reserve(vec *v, arena *a, size_t cap);
 /* Appends one zeroed element and returns it, or NULL when out of memory.
  * Inline while there is room: every token, mention and cue is pushed. */
 void *vec_push_grow(vec *v, arena *a);
+/* Clears n bytes at p. The elements pushed most (mentions, chunks, cues,
+ * indices: 4 to 32 bytes) take a few overlapping word stores, not a call
+ * to memset. */
+static inline void arena_clear(void *p, size_t n) {
+  char *c = (char *)p;
+  const uint64_t z = 0;
+  if (n >= 8 && n <= 32) {
+    memcpy(c, &z, 8);
+    memcpy(c + n - 8, &z, 8);
+    if (n > 16) {
+      memcpy(c + 8, &z, 8);
+      memcpy(c + n - 16, &z, 8);
+    }
+  } else if (n >= 4 && n < 8) {
+    memcpy(c, &z, 4);
+    memcpy(c + n - 4, &z, 4);
+  } else {
+    memset(p, 0, n);
+  }
+}
 static inline void *vec_push(vec *v, arena *a) {
   if (v->len == v->cap)
     return vec_push_grow(v, a);
   void *p = (char *)v->data + v->len * v->elem;
-  memset(p, 0, v->elem);
+  arena_clear(p, v->elem);
   v->len++;
   return p;
 }

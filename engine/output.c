@@ -1,6 +1,8 @@
 /* output.c: stage 8. The JSON of the output contract (docs/output.md),
  * written straight into one growing buffer: a tree of cJSON nodes cost a
- * malloc per value and a printf per number, a third of the whole run. */
+ * malloc per value and a printf per number, a third of the whole run.
+ * The compact form (the one batch users ask for) writes each record with
+ * one room check; the pretty form goes member by member. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +19,8 @@ typedef struct writer {
   char *buf;
   size_t len, cap;
   int failed; /* out of memory: everything after is dropped */
-  int pretty;
   int depth;
-  int first; /* no member written yet at this level */
+  int first; /* no member written yet at this level (pretty) */
 } writer;
 
 static void reserve(writer *w, size_t n) {
@@ -42,47 +43,90 @@ static void reserve(writer *w, size_t n) {
   w->cap = cap;
 }
 
+/* Room for n more bytes and the final NUL at buf + len; 0 when out of
+ * memory (then nothing more is written). */
+static inline int room(writer *w, size_t n) {
+  if (w->len + n + 1 > w->cap)
+    reserve(w, n);
+  return !w->failed;
+}
+
 /* Inline: a document is written in a few thousand small pieces. */
 static inline void put(writer *w, const char *s, size_t n) {
-  if (w->len + n + 1 > w->cap) {
-    reserve(w, n);
-    if (w->failed)
-      return;
-  }
+  if (!room(w, n))
+    return;
   memcpy(w->buf + w->len, s, n);
   w->len += n;
 }
 
 static inline void putc_(writer *w, char c) {
-  if (w->len + 2 > w->cap) {
-    reserve(w, 1);
-    if (w->failed)
-      return;
-  }
+  if (!room(w, 1))
+    return;
   w->buf[w->len++] = c;
 }
 
-static void put_u64(writer *w, uint64_t v) {
-  /* two digits a step: offsets and lengths have up to seven */
-  static const char pairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
-  char tmp[24];
-  int i = (int)sizeof tmp;
+/* s[0, n) at o (a literal when n is KEY's); returns its end. */
+static inline char *lit_at(char *o, const char *s, size_t n) {
+  memcpy(o, s, n);
+  return o + n;
+}
+
+/* Two decimal digits a pair, 00 to 99. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The digits of x < 10000 at o, without leading zeros; returns their end. */
+static inline char *small_at(char *o, uint32_t x) {
+  if (x < 100) {
+    if (x < 10) {
+      *o = (char)('0' + x);
+      return o + 1;
+    }
+    memcpy(o, digit_pairs + 2 * x, 2);
+    return o + 2;
+  }
+  uint32_t hi = x / 100, lo = x % 100;
+  if (hi < 10) {
+    *o = (char)('0' + hi);
+    memcpy(o + 1, digit_pairs + 2 * lo, 2);
+    return o + 3;
+  }
+  memcpy(o, digit_pairs + 2 * hi, 2);
+  memcpy(o + 2, digit_pairs + 2 * lo, 2);
+  return o + 4;
+}
+
+/* The decimal digits of v at o; returns their end. At most 20 bytes.
+ * Offsets and counts have up to eight digits: two groups of four in
+ * 32-bit arithmetic, no loop. */
+static inline char *u64_at(char *o, uint64_t v) {
+  if (v < 10000)
+    return small_at(o, (uint32_t)v);
+  if (v < 100000000) {
+    uint32_t hi = (uint32_t)v / 10000, lo = (uint32_t)v % 10000;
+    o = small_at(o, hi);
+    memcpy(o, digit_pairs + 2 * (lo / 100), 2);
+    memcpy(o + 2, digit_pairs + 2 * (lo % 100), 2);
+    return o + 4;
+  }
+  char tmp[20];
+  int i = 20;
   while (v >= 100) {
     unsigned r = (unsigned)(v % 100);
     v /= 100;
-    tmp[--i] = pairs[2 * r + 1];
-    tmp[--i] = pairs[2 * r];
+    i -= 2;
+    memcpy(tmp + i, digit_pairs + 2 * r, 2);
   }
   if (v >= 10) {
-    tmp[--i] = pairs[2 * v + 1];
-    tmp[--i] = pairs[2 * v];
+    i -= 2;
+    memcpy(tmp + i, digit_pairs + 2 * v, 2);
   } else {
     tmp[--i] = (char)('0' + v);
   }
-  put(w, tmp + i, sizeof tmp - (size_t)i);
+  memcpy(o, tmp + i, (size_t)(20 - i));
+  return o + (20 - i);
 }
 
 /* Bytes a JSON string must escape: below 0x20, '"' and '\\'. */
@@ -101,8 +145,10 @@ static inline int bad_bytes(uint64_t x) {
   return (lt | zq | zb) != 0;
 }
 
-/* The length of the prefix of s[0, n) that needs no escape. */
-static size_t plain_prefix(const char *s, size_t n) {
+/* Copies the prefix of s[0, n) that needs no escape to o and returns its
+ * length; writes nothing past o + n (bytes after the prefix may be written:
+ * what comes next overwrites them). One pass that scans and copies. */
+static size_t copy_plain(char *o, const char *s, size_t n) {
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i dquote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
@@ -112,12 +158,16 @@ static size_t plain_prefix(const char *s, size_t n) {
                    _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)))
   for (; i + 16 <= n; i += 16) {
     /* x <= 0x1F unsigned: max(x, 0x1F) == 0x1F */
-    unsigned mask = BAD_MASK(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+    unsigned mask = BAD_MASK(x);
     if (mask)
       return i + (size_t)__builtin_ctz(mask);
   }
   if (i < n && n >= 16) { /* the tail: the last 16 bytes, those before i masked off */
-    unsigned mask = BAD_MASK(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))) >> (i - (n - 16));
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    _mm_storeu_si128((__m128i *)(void *)(o + n - 16), x);
+    unsigned mask = BAD_MASK(x) >> (i - (n - 16));
     return mask ? i + (size_t)__builtin_ctz(mask) : n;
   }
 #undef BAD_MASK
@@ -125,32 +175,27 @@ static size_t plain_prefix(const char *s, size_t n) {
     uint64_t x, y;
     memcpy(&x, s, 8);
     memcpy(&y, s + n - 8, 8);
-    if (!bad_bytes(x) && !bad_bytes(y))
+    if (!bad_bytes(x) && !bad_bytes(y)) {
+      memcpy(o, &x, 8);
+      memcpy(o + n - 8, &y, 8);
       return n;
+    }
   }
 #else
   /* eight bytes at a time while none needs an escape */
   for (; i + 8 <= n; i += 8) {
     uint64_t x;
     memcpy(&x, s + i, 8);
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
-    /* a byte below 0x20, a '"' or a '\\' among them (the tests are exact
-     * about whether there is any) */
-    uint64_t lt = (x - 0x20 * ones) & ~x & highs;
-    uint64_t zq = (q - ones) & ~q & highs, zb = (b - ones) & ~b & highs;
-    if (lt | zq | zb)
+    if (bad_bytes(x))
       break;
+    memcpy(o + i, &x, 8);
   }
 #endif
-  while (i < n && !needs_escape[(unsigned char)s[i]])
-    i++;
+  for (; i < n && !needs_escape[(unsigned char)s[i]]; i++)
+    o[i] = s[i];
   return i;
 }
 
-/* A JSON string; the input is valid UTF-8, so only quotes, backslashes
- * and control bytes need escapes. Nearly every string has none: one scan,
- * one copy. */
 /* Does the 4-byte word x hold a byte below 0x20, a '"' or a '\\'? (exact) */
 static inline int bad_bytes32(uint32_t x) {
   const uint32_t ones = 0x01010101u, highs = 0x80808080u;
@@ -161,117 +206,184 @@ static inline int bad_bytes32(uint32_t x) {
 }
 
 /* A string of at most 16 bytes that needs no escape (ids, types, kinds,
- * names, most mention texts), quoted at the end of w: overlapping word
- * copies, no call. 0 when it needs an escape (nothing written). */
-static inline int put_short_plain(writer *w, const char *s, size_t n) {
+ * names, most mention texts), quoted at o: overlapping word copies, no
+ * call. 0 when it needs an escape (nothing written). */
+static inline int short_plain_at(char *o, const char *s, size_t n) {
   if (n >= 8) {
     uint64_t x, y;
     memcpy(&x, s, 8);
     memcpy(&y, s + n - 8, 8);
     if (bad_bytes(x) || bad_bytes(y))
       return 0;
-    char *o = w->buf + w->len;
     o[0] = '"';
     memcpy(o + 1, &x, 8);
     memcpy(o + 1 + n - 8, &y, 8);
-    o[n + 1] = '"';
   } else if (n >= 4) {
     uint32_t x, y;
     memcpy(&x, s, 4);
     memcpy(&y, s + n - 4, 4);
     if (bad_bytes32(x) || bad_bytes32(y))
       return 0;
-    char *o = w->buf + w->len;
     o[0] = '"';
     memcpy(o + 1, &x, 4);
     memcpy(o + 1 + n - 4, &y, 4);
-    o[n + 1] = '"';
   } else {
     for (size_t k = 0; k < n; k++)
       if (needs_escape[(unsigned char)s[k]])
         return 0;
-    char *o = w->buf + w->len;
     o[0] = '"';
     for (size_t k = 0; k < n; k++)
       o[1 + k] = s[k];
-    o[n + 1] = '"';
   }
-  w->len += n + 2;
+  o[n + 1] = '"';
   return 1;
 }
 
-static void put_str_slow(writer *w, const char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  reserve(w, n + 2);
-  if (w->failed)
-    return;
-  if (n <= 16 && put_short_plain(w, s, n))
-    return;
-  size_t i = plain_prefix(s, n);
-  if (i == n) { /* room reserved: no checks */
-    char *o = w->buf + w->len;
-    *o++ = '"';
-    memcpy(o, s, n);
-    o[n] = '"';
-    w->len += n + 2;
-    return;
-  }
-  putc_(w, '"');
-  size_t run = 0;
-  for (; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!needs_escape[c])
-      continue;
-    put(w, s + run, i - run);
-    run = i + 1;
-    switch (c) {
-    case '"':
-      put(w, "\\\"", 2);
-      break;
-    case '\\':
-      put(w, "\\\\", 2);
-      break;
-    case '\n':
-      put(w, "\\n", 2);
-      break;
-    case '\r':
-      put(w, "\\r", 2);
-      break;
-    case '\t':
-      put(w, "\\t", 2);
-      break;
-    default: {
-      char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      put(w, u, 6);
-    }
-    }
-  }
-  put(w, s + run, n - run);
-  putc_(w, '"');
+/* The room a string of n bytes may take: its quotes and \u00XX for each
+ * byte at worst (and "null" for no string). */
+static inline size_t str_room(size_t n) {
+#if SIZE_MAX > 0xFFFFFFFFu
+  return 6 * n + 4; /* no string comes near 2^61 bytes */
+#else
+  return n < SIZE_MAX / 8 ? 6 * n + 4 : SIZE_MAX / 2; /* too much: reserve fails */
+#endif
 }
 
-/* Inline: most strings are short and need no escape, and the room for
- * them is there; the rest go to put_str_slow. */
-static inline void put_str(writer *w, const char *s, size_t n) {
-  if (n <= 16 && w->len + n + 3 <= w->cap && put_short_plain(w, s, n))
-    return;
-  put_str_slow(w, s, n);
+/* The escape of byte c (one that needs_escape) at o; returns its end. */
+static char *escape_at(char *o, unsigned char c) {
+  static const char hex[] = "0123456789abcdef";
+  *o++ = '\\';
+  switch (c) {
+  case '"':
+  case '\\':
+    *o++ = (char)c;
+    break;
+  case '\n':
+    *o++ = 'n';
+    break;
+  case '\r':
+    *o++ = 'r';
+    break;
+  case '\t':
+    *o++ = 't';
+    break;
+  default:
+    memcpy(o, "u00", 3);
+    o[3] = hex[c >> 4];
+    o[4] = hex[c & 15];
+    o += 5;
+  }
+  return o;
+}
+
+static char *str_at_slow(char *o, const char *s, size_t n) {
+  *o++ = '"';
+  for (;;) {
+    size_t k = copy_plain(o, s, n);
+    o += k;
+    s += k;
+    n -= k;
+    if (!n)
+      break;
+    o = escape_at(o, (unsigned char)*s++);
+    n--;
+  }
+  *o++ = '"';
+  return o;
+}
+
+/* The JSON string of s[0, n) at o, with str_room(n) bytes of room; returns
+ * its end. The input is valid UTF-8, so only quotes, backslashes and
+ * control bytes need escapes; nearly every string has none. */
+static inline char *str_at(char *o, const char *s, size_t n) {
+  if (n <= 16 && short_plain_at(o, s, n))
+    return o + n + 2;
+  return str_at_slow(o, s, n);
+}
+
+/* s (length n), or null when s is NULL. */
+static inline char *opt_str_at(char *o, const char *s, size_t n) {
+  return s ? str_at(o, s, n) : lit_at(o, KEY("null"));
+}
+
+static inline size_t opt_strlen(const char *s) {
+  return s ? strlen(s) : 0;
+}
+
+/* A confidence is a rule's estimate: two decimals say all it knows. At
+ * most 4 bytes. */
+static inline char *confidence_at(char *o, double c) {
+  long v = (long)(c * 100 + 0.5);
+  if (v <= 0) {
+    *o++ = '0';
+  } else if (v >= 100) {
+    *o++ = '1';
+  } else {
+    *o++ = '0';
+    *o++ = '.';
+    *o++ = (char)('0' + v / 10);
+    if (v % 10)
+      *o++ = (char)('0' + v % 10);
+  }
+  return o;
+}
+
+/* The names of entity types and quote kinds (attrib_entity_type_str,
+ * attrib_quote_kind_str) as JSON strings, quotes included, and their
+ * lengths: written with no strlen and no escape scan, as one fixed-size
+ * copy (json_lit_at). */
+typedef struct json_lit {
+  char s[16];
+  size_t n;
+} json_lit;
+#define LIT(x)                                                                                               \
+  { "\"" x "\"", sizeof(x) + 1 }
+static const json_lit entity_type_json[5] = {LIT("PERSON"), LIT("ORG"), LIT("COUNTRY"), LIT("LOCATION"),
+                                             LIT("UNKNOWN")};
+static const json_lit quote_kind_json[5] = {LIT("direct"), LIT("partial"), LIT("scare"), LIT("indirect"),
+                                            LIT("unknown")};
+#undef LIT
+
+static inline const json_lit *entity_type_lit(attrib_entity_type t) {
+  return &entity_type_json[(unsigned)t < 4 ? t : 4];
+}
+static inline const json_lit *quote_kind_lit(attrib_quote_kind k) {
+  return &quote_kind_json[(unsigned)k < 4 ? k : 4];
+}
+
+/* v at o, with 16 bytes of room; returns its end. */
+static inline char *json_lit_at(char *o, const json_lit *v) {
+  memcpy(o, v->s, sizeof v->s);
+  return o + v->n;
+}
+
+/* ---- pretty: member by member ------------------------------------------- */
+
+static void put_str(writer *w, const char *s, size_t n) {
+  if (room(w, str_room(n)))
+    w->len = (size_t)(str_at(w->buf + w->len, s, n) - w->buf);
 }
 
 static void put_cstr(writer *w, const char *s) {
-  put_str(w, s, strlen(s));
+  if (s)
+    put_str(w, s, strlen(s));
+  else
+    put(w, "null", 4);
 }
 
-static inline void newline(writer *w) {
-  if (!w->pretty)
-    return;
+static void put_u64(writer *w, uint64_t v) {
+  if (room(w, 20))
+    w->len = (size_t)(u64_at(w->buf + w->len, v) - w->buf);
+}
+
+static void newline(writer *w) {
   putc_(w, '\n');
   for (int i = 0; i < w->depth; i++)
     put(w, "  ", 2);
 }
 
 /* The separator and the key of the next member ("key": ); key NULL in arrays. */
-static void member_pretty(writer *w, const char *key, size_t kl) {
+static void member(writer *w, const char *key, size_t kl) {
   if (!w->first)
     putc_(w, ',');
   w->first = 0;
@@ -284,39 +396,14 @@ static void member_pretty(writer *w, const char *key, size_t kl) {
   }
 }
 
-static inline void member(writer *w, const char *key, size_t kl) {
-  if (w->pretty) {
-    member_pretty(w, key, kl);
-    return;
-  }
-  /* compact: one room check for the separator and the whole key */
-  if (w->len + kl + 5 > w->cap) {
-    reserve(w, kl + 4);
-    if (w->failed)
-      return;
-  }
-  char *o = w->buf + w->len;
-  if (!w->first)
-    *o++ = ',';
-  w->first = 0;
-  if (key) {
-    *o++ = '"';
-    memcpy(o, key, kl);
-    o += kl;
-    *o++ = '"';
-    *o++ = ':';
-  }
-  w->len = (size_t)(o - w->buf);
-}
-
-static inline void open_(writer *w, const char *key, size_t kl, char c) {
+static void open_(writer *w, const char *key, size_t kl, char c) {
   member(w, key, kl);
   putc_(w, c);
   w->depth++;
   w->first = 1;
 }
 
-static inline void close_(writer *w, char c) {
+static void close_(writer *w, char c) {
   w->depth--;
   if (!w->first)
     newline(w);
@@ -324,77 +411,30 @@ static inline void close_(writer *w, char c) {
   w->first = 0;
 }
 
-static inline void kv_str(writer *w, const char *key, size_t kl, const char *v) {
+static void kv_str(writer *w, const char *key, size_t kl, const char *v) {
   member(w, key, kl);
-  if (v)
-    put_cstr(w, v);
-  else
-    put(w, "null", 4);
+  put_cstr(w, v);
 }
 
-static inline void kv_u64(writer *w, const char *key, size_t kl, uint64_t v) {
+static void kv_u64(writer *w, const char *key, size_t kl, uint64_t v) {
   member(w, key, kl);
   put_u64(w, v);
 }
 
-/* Two decimal digits a pair, 00 to 99. */
-static const char digit_pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
-/* The decimal digits of v at o; returns their end. Writes 20 bytes at o
- * whatever the number of digits (one fixed-size copy). */
-static inline char *u64_at(char *o, uint64_t v) {
-  char tmp[40];
-  int i = 20;
-  while (v >= 100) {
-    unsigned r = (unsigned)(v % 100);
-    v /= 100;
-    i -= 2;
-    memcpy(tmp + i, digit_pairs + 2 * r, 2);
-  }
-  if (v >= 10) {
-    i -= 2;
-    memcpy(tmp + i, digit_pairs + 2 * v, 2);
-  } else {
-    tmp[--i] = (char)('0' + v);
-  }
-  memcpy(o, tmp + i, 20);
-  return o + (20 - i);
+static void kv_lit(writer *w, const char *key, size_t kl, const json_lit *v) {
+  member(w, key, kl);
+  put(w, v->s, v->n);
 }
 
-static inline void span_obj(writer *w, const char *key, size_t kl, const attrib_span *s, const char *lemma) {
-  if (!w->pretty) { /* compact: the fixed parts and both numbers in one room check */
-    member(w, key, kl);
-    if (w->len + 80 > w->cap) {
-      reserve(w, 80);
-      if (w->failed)
-        return;
-    }
-    char *o = w->buf + w->len;
-    memcpy(o, "{\"start\":", 9);
-    o = u64_at(o + 9, s->start);
-    memcpy(o, ",\"end\":", 7);
-    o = u64_at(o + 7, s->end);
-    memcpy(o, ",\"text\":", 8);
-    w->len = (size_t)(o + 8 - w->buf);
-    if (s->text) /* the text of [start, end), NUL-free (set_span): its length known */
-      put_str(w, s->text, s->end - s->start);
-    else
-      put(w, "null", 4);
-    if (lemma) {
-      put(w, ",\"lemma\":", 9);
-      put_cstr(w, lemma);
-    }
-    putc_(w, '}');
-    w->first = 0;
-    return;
-  }
+static void span_obj(writer *w, const char *key, size_t kl, const attrib_span *s, const char *lemma) {
   open_(w, key, kl, '{');
   kv_u64(w, KEY("start"), s->start);
   kv_u64(w, KEY("end"), s->end);
-  kv_str(w, KEY("text"), s->text);
+  member(w, KEY("text"));
+  if (s->text) /* the text of [start, end), NUL-free (set_span): its length known */
+    put_str(w, s->text, s->end - s->start);
+  else
+    put(w, "null", 4);
   if (lemma)
     kv_str(w, KEY("lemma"), lemma);
   close_(w, '}');
@@ -416,41 +456,7 @@ static void entity_ref(writer *w, const attrib_doc *d, const char *key, size_t k
   close_(w, '}');
 }
 
-/* A confidence is a rule's estimate: two decimals say all it knows. */
-static void kv_confidence(writer *w, double c) {
-  member(w, KEY("confidence"));
-  long v = (long)(c * 100 + 0.5);
-  if (v <= 0) {
-    putc_(w, '0');
-  } else if (v >= 100) {
-    putc_(w, '1');
-  } else {
-    char s[5] = {'0', '.', (char)('0' + v / 10), (char)('0' + v % 10), 0};
-    put(w, s, v % 10 ? 4 : 3);
-  }
-}
-
-/* The names of entity types and quote kinds (attrib_entity_type_str,
- * attrib_quote_kind_str) as JSON strings, quotes included, and their
- * lengths: written with no strlen and no escape scan. */
-typedef struct json_lit {
-  const char *s;
-  size_t n;
-} json_lit;
-#define LIT(x)                                                                                               \
-  { "\"" x "\"", sizeof(x) + 1 }
-static const json_lit entity_type_json[5] = {LIT("PERSON"), LIT("ORG"), LIT("COUNTRY"), LIT("LOCATION"),
-                                             LIT("UNKNOWN")};
-static const json_lit quote_kind_json[5] = {LIT("direct"), LIT("partial"), LIT("scare"), LIT("indirect"),
-                                            LIT("unknown")};
-#undef LIT
-
-static inline void kv_lit(writer *w, const char *key, size_t kl, json_lit v) {
-  member(w, key, kl);
-  put(w, v.s, v.n);
-}
-
-static void write_doc(writer *w, const attrib_doc *d, const char *source) {
+static void write_pretty(writer *w, const attrib_doc *d, const char *source) {
   w->first = 1;
   putc_(w, '{');
   w->depth = 1;
@@ -469,7 +475,7 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
     const attrib_entity *e = &d->pub_entities[i];
     open_(w, NULL, 0, '{');
     kv_str(w, KEY("id"), e->id);
-    kv_lit(w, KEY("type"), entity_type_json[(unsigned)e->type < 4 ? e->type : 4]);
+    kv_lit(w, KEY("type"), entity_type_lit(e->type));
     kv_str(w, KEY("name"), e->name);
     open_(w, KEY("mentions"), '[');
     for (size_t k = 0; k < e->n_mentions; k++)
@@ -483,7 +489,7 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
     const attrib_quote *q = &d->pub_quotes[i];
     open_(w, NULL, 0, '{');
     kv_str(w, KEY("id"), q->id);
-    kv_lit(w, KEY("kind"), quote_kind_json[(unsigned)q->kind < 4 ? q->kind : 4]);
+    kv_lit(w, KEY("kind"), quote_kind_lit(q->kind));
     kv_u64(w, KEY("start"), q->span.start);
     kv_u64(w, KEY("end"), q->span.end);
     member(w, KEY("text"));
@@ -499,15 +505,166 @@ static void write_doc(writer *w, const attrib_doc *d, const char *source) {
       put(w, "null", 4);
     }
     entity_ref(w, d, KEY("addressee"), q->addressee, NULL);
-    kv_confidence(w, q->confidence);
+    member(w, KEY("confidence"));
+    if (room(w, 4))
+      w->len = (size_t)(confidence_at(w->buf + w->len, q->confidence) - w->buf);
     kv_str(w, KEY("rule"), q->rule);
     close_(w, '}');
   }
   close_(w, ']');
   w->depth = 0;
-  if (w->pretty)
-    putc_(w, '\n');
+  putc_(w, '\n');
   putc_(w, '}');
+}
+
+/* ---- compact: one room check per record --------------------------------- */
+
+static inline size_t span_len(const attrib_span *s) {
+  return s->text ? s->end - s->start : 0;
+}
+
+/* The room span_at takes for s and a lemma of ll bytes. */
+static inline size_t span_room(const attrib_span *s, size_t ll) {
+  return 96 + str_room(span_len(s)) + str_room(ll);
+}
+
+/* {"start":S,"end":E,"text":T}, with ,"lemma":L before the brace when
+ * lemma (ll bytes) is not NULL. */
+static inline char *span_at(char *o, const attrib_span *s, const char *lemma, size_t ll) {
+  o = lit_at(o, KEY("{\"start\":"));
+  o = u64_at(o, s->start);
+  o = lit_at(o, KEY(",\"end\":"));
+  o = u64_at(o, s->end);
+  o = lit_at(o, KEY(",\"text\":"));
+  /* the text of [start, end), NUL-free (set_span): its length known */
+  o = opt_str_at(o, s->text, span_len(s));
+  if (lemma) {
+    o = lit_at(o, KEY(",\"lemma\":"));
+    o = str_at(o, lemma, ll);
+  }
+  *o++ = '}';
+  return o;
+}
+
+static inline void set_end(writer *w, const char *o) {
+  w->len = (size_t)(o - w->buf);
+}
+
+static void entity_compact(writer *w, const attrib_entity *e, int comma) {
+  size_t il = opt_strlen(e->id), nl = opt_strlen(e->name);
+  if (!room(w, 80 + str_room(il) + str_room(nl)))
+    return;
+  char *o = w->buf + w->len;
+  if (comma)
+    *o++ = ',';
+  o = lit_at(o, KEY("{\"id\":"));
+  o = opt_str_at(o, e->id, il);
+  o = lit_at(o, KEY(",\"type\":"));
+  o = json_lit_at(o, entity_type_lit(e->type));
+  o = lit_at(o, KEY(",\"name\":"));
+  o = opt_str_at(o, e->name, nl);
+  set_end(w, lit_at(o, KEY(",\"mentions\":[")));
+  for (size_t k = 0; k < e->n_mentions; k++) {
+    if (!room(w, 1 + span_room(&e->mentions[k], 0)))
+      return;
+    o = w->buf + w->len;
+    if (k)
+      *o++ = ',';
+    set_end(w, span_at(o, &e->mentions[k], NULL, 0));
+  }
+  put(w, KEY("]}"));
+}
+
+static inline const attrib_entity *pub_entity(const attrib_doc *d, long idx) {
+  return idx < 0 || (size_t)idx >= d->n_pub_entities ? NULL : &d->pub_entities[idx];
+}
+
+static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q, int comma) {
+  const attrib_entity *sp = pub_entity(d, q->speaker), *ad = pub_entity(d, q->addressee);
+  size_t il = opt_strlen(q->id), rl = opt_strlen(q->rule);
+  size_t spl = sp ? opt_strlen(sp->id) : 0, spn = sp ? opt_strlen(sp->name) : 0;
+  size_t adl = ad ? opt_strlen(ad->id) : 0, adn = ad ? opt_strlen(ad->name) : 0;
+  size_t ll = q->has_cue ? opt_strlen(q->cue_lemma) : 0;
+  size_t need = 320 + str_room(il) + str_room(span_len(&q->span)) + str_room(spl) + str_room(spn) +
+                str_room(adl) + str_room(adn) + str_room(rl);
+  if (sp)
+    need += span_room(&q->speaker_mention, 0);
+  if (q->has_cue)
+    need += span_room(&q->cue, ll);
+  if (!room(w, need))
+    return;
+  char *o = w->buf + w->len;
+  if (comma)
+    *o++ = ',';
+  o = lit_at(o, KEY("{\"id\":"));
+  o = opt_str_at(o, q->id, il);
+  o = lit_at(o, KEY(",\"kind\":"));
+  o = json_lit_at(o, quote_kind_lit(q->kind));
+  o = lit_at(o, KEY(",\"start\":"));
+  o = u64_at(o, q->span.start);
+  o = lit_at(o, KEY(",\"end\":"));
+  o = u64_at(o, q->span.end);
+  o = lit_at(o, KEY(",\"text\":"));
+  o = opt_str_at(o, q->span.text, span_len(&q->span)); /* as in span_at */
+  o = lit_at(o, KEY(",\"speaker\":"));
+  if (sp) {
+    o = lit_at(o, KEY("{\"entity\":"));
+    o = opt_str_at(o, sp->id, spl);
+    o = lit_at(o, KEY(",\"name\":"));
+    o = opt_str_at(o, sp->name, spn);
+    o = lit_at(o, KEY(",\"mention\":"));
+    o = span_at(o, &q->speaker_mention, NULL, 0);
+    *o++ = '}';
+  } else {
+    o = lit_at(o, KEY("null"));
+  }
+  o = lit_at(o, KEY(",\"cue\":"));
+  if (q->has_cue)
+    o = span_at(o, &q->cue, q->cue_lemma, ll);
+  else
+    o = lit_at(o, KEY("null"));
+  o = lit_at(o, KEY(",\"addressee\":"));
+  if (ad) {
+    o = lit_at(o, KEY("{\"entity\":"));
+    o = opt_str_at(o, ad->id, adl);
+    o = lit_at(o, KEY(",\"name\":"));
+    o = opt_str_at(o, ad->name, adn);
+    *o++ = '}';
+  } else {
+    o = lit_at(o, KEY("null"));
+  }
+  o = lit_at(o, KEY(",\"confidence\":"));
+  o = confidence_at(o, q->confidence);
+  o = lit_at(o, KEY(",\"rule\":"));
+  o = opt_str_at(o, q->rule, rl);
+  *o++ = '}';
+  set_end(w, o);
+}
+
+static void write_compact(writer *w, const attrib_doc *d, const char *source) {
+  size_t sl = opt_strlen(source);
+  /* the keys, four numbers of up to 20 digits, the version and the source */
+  if (!room(w, 192 + sizeof ATTRIB_VERSION_STRING + str_room(sl)))
+    return;
+  /* the version is ours: nothing in it to escape */
+  char *o =
+      lit_at(w->buf + w->len, KEY("{\"attrib\":{\"version\":\"" ATTRIB_VERSION_STRING "\",\"schema\":"));
+  o = u64_at(o, ATTRIB_SCHEMA);
+  o = lit_at(o, KEY("},\"document\":{\"source\":"));
+  o = opt_str_at(o, source, sl);
+  o = lit_at(o, KEY(",\"bytes\":"));
+  o = u64_at(o, d->len);
+  o = lit_at(o, KEY(",\"paragraphs\":"));
+  o = u64_at(o, d->paras.len);
+  o = lit_at(o, KEY(",\"sentences\":"));
+  o = u64_at(o, d->sents.len);
+  set_end(w, lit_at(o, KEY("},\"entities\":[")));
+  for (size_t i = 0; i < d->n_pub_entities; i++)
+    entity_compact(w, &d->pub_entities[i], i != 0);
+  put(w, KEY("],\"quotes\":["));
+  for (size_t i = 0; i < d->n_pub_quotes; i++)
+    quote_compact(w, d, &d->pub_quotes[i], i != 0);
+  put(w, KEY("]}"));
 }
 
 attrib_status attrib_doc_to_json(const attrib_doc *d, const char *source, unsigned flags, char **out,
@@ -517,10 +674,12 @@ attrib_status attrib_doc_to_json(const attrib_doc *d, const char *source, unsign
   *out = NULL;
   writer w;
   memset(&w, 0, sizeof w);
-  w.pretty = (flags & ATTRIB_JSON_PRETTY) != 0;
   /* about 300 bytes a quote and 80 a mention: one allocation for most documents */
   reserve(&w, 512 + d->n_pub_quotes * 320 + d->mentions.len * 96);
-  write_doc(&w, d, source);
+  if (flags & ATTRIB_JSON_PRETTY)
+    write_pretty(&w, d, source);
+  else
+    write_compact(&w, d, source);
   if (w.failed) {
     free(w.buf);
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
