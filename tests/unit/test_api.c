@@ -207,6 +207,41 @@ typedef struct job {
   int ok;
 } job;
 
+/* The compact and the pretty JSON come from two writers (the compact one
+ * writes a record at a time): they must say the same thing, escapes,
+ * empty arrays and long strings included. */
+START_TEST(compact_and_pretty_agree) {
+  static const char *texts[] = {
+      NULL, /* the article above */
+      "Tabs\tand back\\slashes \"inside\" a headline\n\n"
+      "“A quote with a \\ backslash, a tab\tand a “nested” mark that runs on for well over sixteen bytes,” "
+      "Minister Anna Berg said in Oslo on Tuesday.\n\n"
+      "The Ministry of Finance said it would “review the figures” and report to the United Nations.\n",
+      "no entities and no quotes here\n", "Ünïcode names: José Müller-Łukasz said “ça va” to Zoë.\n"};
+  for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+    const char *text = texts[k] ? texts[k] : article;
+    attrib_doc *d = analyze(text);
+    char *compact = NULL, *pretty = NULL;
+    size_t clen = 0, plen = 0;
+    ck_assert_int_eq(attrib_doc_to_json(d, "a \"source\"\\name.txt", 0, &compact, &clen, NULL), ATTRIB_OK);
+    ck_assert_int_eq(
+        attrib_doc_to_json(d, "a \"source\"\\name.txt", ATTRIB_JSON_PRETTY, &pretty, &plen, NULL), ATTRIB_OK);
+    ck_assert_uint_eq(strlen(compact), clen);
+    ck_assert_uint_lt(clen, plen);
+    cJSON *a = cJSON_Parse(compact), *b = cJSON_Parse(pretty);
+    ck_assert_msg(a && b, "text %zu: the JSON does not parse", k);
+    ck_assert_msg(cJSON_Compare(a, b, 1), "text %zu: compact and pretty JSON differ", k);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(a, "entities")), (int)attrib_doc_entity_count(d));
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(a, "quotes")), (int)attrib_doc_quote_count(d));
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    attrib_free(compact);
+    attrib_free(pretty);
+    attrib_doc_free(d);
+  }
+}
+END_TEST
+
 static void *worker(void *arg) {
   job *j = arg;
   j->ok = 1;
@@ -254,6 +289,7 @@ int main(void) {
   tcase_add_test(tc, missing_model_directory);
   tcase_add_test(tc, malformed_model_names_file_and_line);
   tcase_add_test(tc, json_follows_the_contract);
+  tcase_add_test(tc, compact_and_pretty_agree);
   tcase_add_test(tc, threads_share_one_model);
   suite_add_tcase(s, tc);
   return run_suite(s);
