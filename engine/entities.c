@@ -256,10 +256,40 @@ static inline int tokset_put(tokset *s, attrib_doc *d, uint32_t i) {
 
 typedef struct ctx {
   attrib_doc *d;
+  /* made at the first question (fill_sets): many documents ask none */
   tokset cap_mid; /* capitalised words seen inside sentences */
   tokset lower;   /* words seen in lower case */
+  int sets;       /* 0: not made yet; 1: made; -1: out of memory */
   vec chunks;
+  /* one bit a token: T_ENT_START, so that collect skips the tokens between
+   * starts 64 at a time without touching them */
+  uint64_t *starts;
+  vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
 } ctx;
+
+/* The first token from i on, before end, that may start an entry (the
+ * T_ENT_START bit in c->starts); end when none. */
+static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
+  if (i >= end)
+    return end;
+  uint32_t w = i >> 6;
+  uint64_t bits = c->starts[w] & (~(uint64_t)0 << (i & 63));
+  while (!bits) {
+    if ((++w << 6) >= end)
+      return end;
+    bits = c->starts[w];
+  }
+#if defined(__GNUC__)
+  uint32_t j = (w << 6) + (uint32_t)__builtin_ctzll(bits);
+#else
+  uint32_t j = w << 6;
+  while (!(bits & 1)) {
+    bits >>= 1;
+    j++;
+  }
+#endif
+  return j < end ? j : end;
+}
 
 static attrib_status oom(attrib_error *err) {
   return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
@@ -432,7 +462,11 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 
 /* ---- typing chunks ----------------------------------------------------- */
 
-static int seen(const ctx *c, const tokset *m, const token *t, int lower) {
+static int fill_sets(ctx *c);
+
+static int seen(ctx *c, const tokset *m, const token *t, int lower) {
+  if (c->sets <= 0 && (c->sets < 0 || fill_sets(c) != 0))
+    return 0; /* out of memory: entities_stage reports it */
   if (!lower)
     return tokset_find(m, c->d, t->key, t->key_len, t->hash)[1] != 0;
   return t->key_len < 128 && tokset_find(m, c->d, t->lkey, t->key_len, tok_lhash(t))[1] != 0;
@@ -952,9 +986,7 @@ static int collect(ctx *c) {
           continue;
         }
         /* the run of such tokens up to the next that may start one */
-        i++;
-        while (i < pa->tok_end && !(TOK(d, i).flags & T_ENT_START))
-          i++;
+        i = next_start(c, i + 1, pa->tok_end);
         continue;
       }
       uint32_t n = 0;
@@ -1090,6 +1122,47 @@ static int collect(ctx *c) {
 
 static int build_sets(ctx *c) {
   attrib_doc *d = c->d;
+  size_t n = NTOK(d);
+  if (!(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)))
+    return -1;
+  token *toks = &TOK(d, 0);
+  uint64_t *starts = c->starts;
+  for (uint32_t i = 0; i < (uint32_t)n; i++) {
+    token *t = &toks[i];
+    if (t->kind != TK_WORD) { /* no name token (name_tok_test) */
+      if ((t->flags & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
+        t->flags |= T_ENT_START;
+        starts[i >> 6] |= (uint64_t)1 << (i & 63);
+      }
+      continue;
+    }
+    uint16_t f = t->flags;
+    if (f & (T_CAP | T_ALLCAP)) {
+      if (name_tok_test(t))
+        f |= T_NAME;
+      /* what pass 3 asks of every token, but for its mention (yet to come) */
+      if ((f & (T_CAP | T_INITIAL | T_ALLCAP)) == T_CAP &&
+          ((t->words & (W_NOT_NAME | W_AUX)) || t->cue >= 0)) {
+        uint32_t *p = vec_push(&c->pass3, &d->mem);
+        if (!p)
+          return -1;
+        *p = i;
+      }
+    }
+    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
+      f |= T_ENT_START;
+      starts[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
+    t->flags = f;
+  }
+  return 0;
+}
+
+/* The sets of words seen in lower case and capitalised inside sentences,
+ * outside quotes. 0, or -1 (and c->sets -1) when out of memory. */
+static int fill_sets(ctx *c) {
+  attrib_doc *d = c->d;
+  c->sets = -1;
   /* token keys live as long as the document: the sets borrow them */
   /* sized for a news article; a long document repeats its vocabulary, and
    * a set sized by its tokens would be mostly empty memory to clear */
@@ -1097,20 +1170,9 @@ static int build_sets(ctx *c) {
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
       tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0)
     return -1;
-  for (uint32_t i = 0; i < NTOK(d); i++) {
-    token *t = &TOK(d, i);
-    if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
-      if ((t->flags & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE)
-        t->flags |= T_ENT_START;
-      continue;
-    }
-    uint16_t f = t->flags;
-    if ((f & (T_CAP | T_ALLCAP)) && name_tok_test(t))
-      f |= T_NAME;
-    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first)
-      f |= T_ENT_START;
-    t->flags = f;
-    if (t->quote >= 0)
+  for (uint32_t i = 0; i < (uint32_t)n; i++) {
+    const token *t = &TOK(d, i);
+    if (t->kind != TK_WORD || t->quote >= 0)
       continue;
     if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
       if (tokset_put(&c->cap_mid, d, i) != 0)
@@ -1120,6 +1182,7 @@ static int build_sets(ctx *c) {
         return -1;
     }
   }
+  c->sets = 1;
   return 0;
 }
 
@@ -1128,6 +1191,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   memset(&c, 0, sizeof c);
   c.d = d;
   vec_init(&c.chunks, sizeof(chunk));
+  vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
   if (build_sets(&c) != 0 || collect(&c) != 0) {
     st = oom(err);
@@ -1242,11 +1306,11 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   }
   /* Pass 3: "George Will ... Will said", "Ian Read ... said Read": a known
    * surname that is also a function word or a verb, next to a reporting verb */
-  for (uint32_t i = 0; i < NTOK(d); i++) {
+  for (size_t k = 0; k < c.pass3.len; k++) {
+    uint32_t i = VEC_AT(c.pass3, uint32_t, k);
     token *t = &TOK(d, i);
-    /* the case test first: it rules out nearly every token in one */
-    if ((t->flags & (T_CAP | T_INITIAL | T_ALLCAP)) != T_CAP || t->mention >= 0 || t->kind != TK_WORD ||
-        (!(t->words & (W_NOT_NAME | W_AUX)) && t->cue < 0))
+    /* build_sets made the other tests (no stage since changed what they read) */
+    if (t->mention >= 0)
       continue;
     int32_t e = names_get(d, t->key, t->key_len);
     if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
@@ -1263,5 +1327,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
   }
 done:
+  if (st == ATTRIB_OK && c.sets < 0)
+    st = oom(err); /* a set seen() asked for */
   return st;
 }
