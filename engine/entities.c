@@ -71,30 +71,51 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
   return o;
 }
 
-/* The longest entry of map that the tokens from i spell (exact keys), at
- * most `longest` tokens and within the paragraph ending at end: its value,
- * with its length in *ntok; -1 when none. */
-static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest, const strmap *map,
+/* The longest entry that the tokens from i spell (exact keys), at most
+ * `longest` tokens and within the paragraph ending at end, by the walk
+ * map of its map (gaz_walk, title_walk): its value in that map, with its
+ * length in *ntok; -1 when none. */
+static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest, const strmap *walk,
                              uint32_t *ntok) {
-  if (longest <= 0)
-    return -1;
+  const token *t = &TOK(d, i);
   char key[1024];
-  size_t off[256];
-  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
-  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
+  if (longest <= 0 || i >= end || t->key_len + 2 >= sizeof key)
+    return -1;
+  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255; /* entries have at most 255 tokens */
   if (max > end - i)
     max = end - i;
-  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
-  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end || n > fit)
-      continue;
-    int32_t v = strmap_get_hashed(map, key, off[n], hash[n]);
-    if (v >= 0) {
-      *ntok = n;
-      return v;
-    }
+  /* the first word by its own key; the buffer only for those that go on */
+  int32_t v = strmap_get_hashed(walk, t->key, t->key_len, t->hash), best = -1;
+  if (v < 0)
+    return -1;
+  if (v & (WALK_MORE - 1)) {
+    best = (v & (WALK_MORE - 1)) - 1;
+    *ntok = 1;
   }
-  return -1;
+  size_t o = t->key_len;
+  uint32_t h = t->hash;
+  if (!(v & WALK_MORE) || max < 2)
+    return best;
+  strmap_copy_key(key, t->key, o);
+  for (uint32_t n = 2; n <= max; n++) {
+    t = &TOK(d, i + n - 1);
+    if (o + t->key_len + 2 >= sizeof key)
+      break;
+    key[o++] = ' ';
+    strmap_copy_key(key + o, t->key, t->key_len);
+    h = strmap_hash_more(strmap_hash_more(h, " ", 1), t->key, t->key_len);
+    o += t->key_len;
+    v = strmap_get_hashed(walk, key, o, h);
+    if (v < 0)
+      break;
+    if (v & (WALK_MORE - 1)) {
+      best = (v & (WALK_MORE - 1)) - 1;
+      *ntok = n;
+    }
+    if (!(v & WALK_MORE))
+      break;
+  }
+  return best;
 }
 
 /* Longest gazetteer entry starting at token i, within the paragraph. */
@@ -110,7 +131,7 @@ static const gaz_entry *gaz_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uin
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t e = longest_entry(d, i, end, t->gaz_first, &m->gaz, ntok);
+  int32_t e = longest_entry(d, i, end, t->gaz_first, &m->gaz_walk, ntok);
   return e < 0 ? NULL : &m->gaz_entries[e];
 }
 
@@ -127,7 +148,7 @@ static inline const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, u
  * its gender in *g. 0 when none. */
 static uint32_t title_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   uint32_t n;
-  int32_t v = longest_entry(d, i, end, TOK(d, i).title_first, &d->model->titles, &n);
+  int32_t v = longest_entry(d, i, end, TOK(d, i).title_first, &d->model->title_walk, &n);
   if (v < 0)
     return 0;
   *g = (uint8_t)(v & 3);

@@ -945,6 +945,28 @@ static attrib_status read_file(loader *L, const char *dir, const char *name, cha
   return ATTRIB_OK;
 }
 
+/* Fills walk (see gaz_walk in model.h) from the keys of from, borrowing
+ * them: 0, or -1 when out of memory. */
+static int walk_map(strmap *walk, const strmap *from) {
+  for (size_t k = 0; k < from->cap; k++) {
+    const strmap_slot *s = &from->slots[k];
+    if (!s->key)
+      continue;
+    int32_t v = strmap_get(walk, s->key, s->len);
+    if (s->value < 0 || s->value >= WALK_MORE - 1 ||
+        strmap_put_borrowed(walk, s->key, s->len, (v < 0 ? 0 : v) | (s->value + 1)) != 0)
+      return -1;
+    for (uint32_t p = 1; p < s->len; p++) {
+      if (s->key[p] != ' ')
+        continue;
+      v = strmap_get(walk, s->key, p);
+      if (strmap_put_borrowed(walk, s->key, p, (v < 0 ? 0 : v) | WALK_MORE) != 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 void attrib_model_free(attrib_model *m) {
   if (!m)
     return;
@@ -953,6 +975,8 @@ void attrib_model_free(attrib_model *m) {
   pcre2_match_context_free(m->mctx);
   strmap_free(&m->gaz);
   strmap_free(&m->titles);
+  strmap_free(&m->gaz_walk);
+  strmap_free(&m->title_walk);
   strmap_free(&m->cues);
   lexicon_free(&m->lex);
   arena_release(&m->mem);
@@ -1021,7 +1045,9 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     /* Most lookups in these maps miss (a token that starts no entry, no
      * cue, no title), and a miss probes until an empty slot: at most a
      * quarter full, that is one or two slots instead of up to eight. */
-    strmap *sparse[] = {&m->gaz, &m->titles, &m->cues};
+    if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0)
+      st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    strmap *sparse[] = {&m->gaz, &m->titles, &m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
       if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
         st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");

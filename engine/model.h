@@ -168,6 +168,8 @@ enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
  * (GRP_*) after a match with rc pairs in ov; 0 when none is set. */
 int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start, size_t *end);
 
+enum { WALK_MORE = 1 << 30 };
+
 struct attrib_model {
   arena mem;  /* every string and array of the model */
   strmap gaz; /* surface form key -> index in gaz_entries */
@@ -176,6 +178,11 @@ struct attrib_model {
   unsigned gaz_max_tok;
   strmap titles; /* title key -> index into title_gender (value = gender | 0x100) */
   unsigned title_max_tok;
+  /* the keys of gaz and titles and each of their prefixes that a space
+   * ends, so that a longest match grows word by word and stops where no
+   * key goes on (entities.c): the value of the key in its map + 1 (0 for a
+   * prefix only), or WALK_MORE when a longer key continues it */
+  strmap gaz_walk, title_walk;
   /* token key -> word classes (case-sensitive as listed), first names,
    * whole titles, and for the first word of a multiword gazetteer entry,
    * title or cue the most words such an entry has (lookups skip every
