@@ -250,37 +250,39 @@ static inline uint32_t *tokset_find(const tokset *s, const attrib_doc *d, const 
   }
 }
 
-/* Adds the key of token i. 0, or -1 when out of memory. */
-static inline int tokset_put(tokset *s, attrib_doc *d, uint32_t i) {
-  if ((s->count + 1) * 4 >= s->cap * 3) {
-    tokset old = *s;
-    if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
-      return -1;
-    for (uint32_t k = 0; k < old.cap; k++)
-      if (old.slots[k][1]) {
-        const token *t = &TOK(d, old.slots[k][1] - 1);
-        uint32_t *e = tokset_find(s, d, t->key, t->key_len, old.slots[k][0]);
-        e[0] = old.slots[k][0];
-        e[1] = old.slots[k][1];
-      }
-    s->count = old.count;
-  }
-  const token *t = &TOK(d, i);
-  uint32_t *e = tokset_find(s, d, t->key, t->key_len, t->hash);
-  if (!e[1]) {
-    e[0] = t->hash;
-    e[1] = i + 1;
-    s->count++;
-  }
+/* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or
+ * -1 when out of memory. */
+static int tokset_grow(tokset *s, attrib_doc *d) {
+  tokset old = *s;
+  if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
+    return -1;
+  for (uint32_t k = 0; k < old.cap; k++)
+    if (old.slots[k][1]) {
+      const token *t = &TOK(d, old.slots[k][1] - 1);
+      uint32_t *e = tokset_find(s, d, t->key, t->key_len, old.slots[k][0]);
+      e[0] = old.slots[k][0];
+      e[1] = old.slots[k][1];
+    }
+  s->count = old.count;
   return 0;
+}
+
+/* Adds the key of token t, index i; grows when that leaves the set three
+ * quarters full (so that a find always meets an empty slot). 0, or -1 when
+ * out of memory. */
+static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
+  uint32_t *e = tokset_find(s, d, t->key, t->key_len, t->hash);
+  if (e[1])
+    return 0;
+  e[0] = t->hash;
+  e[1] = i + 1;
+  return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
 }
 
 typedef struct ctx {
   attrib_doc *d;
-  /* made at the first question (fill_sets): many documents ask none */
   tokset cap_mid; /* capitalised words seen inside sentences */
   tokset lower;   /* words seen in lower case */
-  int sets;       /* 0: not made yet; 1: made; -1: out of memory */
   vec chunks;
   /* one bit a token: T_ENT_START, so that collect skips the tokens between
    * starts 64 at a time without touching them */
@@ -483,11 +485,7 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 
 /* ---- typing chunks ----------------------------------------------------- */
 
-static int fill_sets(ctx *c);
-
-static int seen(ctx *c, const tokset *m, const token *t, int lower) {
-  if (c->sets <= 0 && (c->sets < 0 || fill_sets(c) != 0))
-    return 0; /* out of memory: entities_stage reports it */
+static int seen(const ctx *c, const tokset *m, const token *t, int lower) {
   if (!lower)
     return tokset_find(m, c->d, t->key, t->key_len, t->hash)[1] != 0;
   return t->key_len < 128 && tokset_find(m, c->d, t->lkey, t->key_len, tok_lhash(t))[1] != 0;
@@ -1143,21 +1141,27 @@ static int collect(ctx *c) {
 
 static int build_sets(ctx *c) {
   attrib_doc *d = c->d;
+  /* token keys live as long as the document: the sets borrow them */
+  /* sized for a news article; a long document repeats its vocabulary, and
+   * a set sized by its tokens would be mostly empty memory to clear */
   size_t n = NTOK(d);
-  if (!(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)))
+  if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
+      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0 ||
+      !(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)))
     return -1;
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
-  for (uint32_t i = 0; i < (uint32_t)n; i++) {
-    token *t = &toks[i];
-    if (t->kind != TK_WORD) { /* no name token (name_tok_test) */
-      if ((t->flags & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
-        t->flags |= T_ENT_START;
+  /* by pointer: this loop sits in entities_stage, short of registers */
+  for (token *t = toks, *tend = toks + n; t < tend; t++) {
+    uint32_t i = (uint32_t)(t - toks);
+    uint16_t f = t->flags;
+    if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
+      if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
+        t->flags = f | T_ENT_START;
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
       }
       continue;
     }
-    uint16_t f = t->flags;
     if (f & (T_CAP | T_ALLCAP)) {
       if (name_tok_test(t))
         f |= T_NAME;
@@ -1175,35 +1179,14 @@ static int build_sets(ctx *c) {
       starts[i >> 6] |= (uint64_t)1 << (i & 63);
     }
     t->flags = f;
-  }
-  return 0;
-}
-
-/* The sets of words seen in lower case and capitalised inside sentences,
- * outside quotes. 0, or -1 (and c->sets -1) when out of memory. */
-static int fill_sets(ctx *c) {
-  attrib_doc *d = c->d;
-  c->sets = -1;
-  /* token keys live as long as the document: the sets borrow them */
-  /* sized for a news article; a long document repeats its vocabulary, and
-   * a set sized by its tokens would be mostly empty memory to clear */
-  size_t n = NTOK(d);
-  if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
-      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0)
-    return -1;
-  for (uint32_t i = 0; i < (uint32_t)n; i++) {
-    const token *t = &TOK(d, i);
-    if (t->kind != TK_WORD || t->quote >= 0)
+    if (t->quote >= 0)
       continue;
-    if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
-      if (tokset_put(&c->cap_mid, d, i) != 0)
-        return -1;
-    } else if (t->flags & T_LOWER) {
-      if (tokset_put(&c->lower, d, i) != 0)
-        return -1;
-    }
+    tokset *s = (f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE)) ? &c->cap_mid
+                : (f & T_LOWER)                                   ? &c->lower
+                                                                  : NULL;
+    if (s && tokset_put(s, d, t, i) != 0)
+      return -1;
   }
-  c->sets = 1;
   return 0;
 }
 
@@ -1348,7 +1331,5 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
   }
 done:
-  if (st == ATTRIB_OK && c.sets < 0)
-    st = oom(err); /* a set seen() asked for */
   return st;
 }
