@@ -20,6 +20,36 @@ typedef struct chunk {
   uint8_t org;       /* an organisation run (org_run): its words are all its name */
 } chunk;
 
+/* Does key[0, n) hold a '-'? Most words have none: word loads inside the
+ * key (a zero byte of x ^ "----" found by the borrow trick), not a loop
+ * over its bytes. */
+static inline int has_hyphen(const char *k, size_t n) {
+  if (n >= 8) {
+    const uint64_t ones = 0x0101010101010101u, dash = ones * '-';
+    for (size_t p = 0;; p += 8) {
+      if (p + 8 > n)
+        p = n - 8; /* the last eight bytes, overlapping */
+      uint64_t x;
+      memcpy(&x, k + p, 8);
+      x ^= dash;
+      if ((x - ones) & ~x & (ones << 7))
+        return 1;
+      if (p + 8 == n)
+        return 0;
+    }
+  }
+  if (n >= 4) {
+    const uint32_t ones = 0x01010101u, dash = ones * '-';
+    uint32_t x, y;
+    memcpy(&x, k, 4);
+    memcpy(&y, k + n - 4, 4);
+    x ^= dash;
+    y ^= dash;
+    return (((x - ones) & ~x) | ((y - ones) & ~y)) & (ones << 7) ? 1 : 0;
+  }
+  return memchr(k, '-', n) != NULL;
+}
+
 static int name_tok_test(const token *t) {
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->flags & T_POSSESSIVE))
     return 0;
@@ -38,6 +68,8 @@ static int name_tok_test(const token *t) {
       "style",      "like",     "era",        "made",          "funded",    "controlled", "linked",
       "affiliated", "friendly", "bound",      "leaning",       "sponsored", "centric",    "specific",
       "level",      "listed",   "registered", "headquartered", "allied",    "aligned",    "supporting"};
+  if (!has_hyphen(k, n))
+    return 1;
   const char *h = k + n;
   while (h > k && h[-1] != '-')
     h--;
