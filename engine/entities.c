@@ -88,18 +88,27 @@ static int is_name_tok(const token *t) {
   return (t->flags & T_NAME) != 0;
 }
 
-static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap) {
+/* The keys of tokens [a, b) joined by spaces into buf, and in *hash their
+ * strmap_hash, word by word from the tokens' own hashes: the length, or 0
+ * when they do not fit. */
+static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap, uint32_t *hash) {
   size_t o = 0;
+  uint32_t h = STRMAP_HASH_INIT;
   for (uint32_t i = a; i < b; i++) {
     token *t = &TOK(d, i);
     if (o + t->key_len + 2 >= cap)
       return 0;
-    if (i > a)
+    if (i > a) {
       buf[o++] = ' ';
+      h = strmap_hash_more(strmap_hash_more(h, " ", 1), t->key, t->key_len);
+    } else {
+      h = t->hash;
+    }
     strmap_copy_key(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
+  *hash = h;
   return o;
 }
 
@@ -406,17 +415,16 @@ static int32_t name_ent(int32_t v) {
   return v < 0 ? -1 : (v & NAME_ENT_MASK) - 2;
 }
 
-/* The entity a name key refers to: -1 none, -2 ambiguous. */
-static int32_t names_get(attrib_doc *d, const char *key, size_t kl) {
-  return name_ent(strmap_get(&d->ent_names, key, kl));
+/* The entity a name key (hash h) refers to: -1 none, -2 ambiguous. */
+static int32_t names_get(attrib_doc *d, const char *key, size_t kl, uint32_t h) {
+  return name_ent(strmap_get_hashed(&d->ent_names, key, kl, h));
 }
 
-static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int prio) {
+static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32_t ent, int prio) {
   /* one hash and one probe serve both the look-up and the update */
   strmap *map = &d->ent_names;
   if ((map->count + 1) * 4 >= map->cap * 3 && strmap_grow(map) != 0)
     return -1;
-  uint32_t h = strmap_hash(key, kl);
   strmap_slot *sl = strmap_find(map->slots, map->cap, key, kl, h);
   int32_t v = sl->key ? sl->value : -1;
   int32_t cur = name_ent(v), cp = v < 0 ? -1 : v >> NAME_PRIO_SHIFT;
@@ -453,23 +461,25 @@ static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8
 static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
   entity *e = &ENTITY(d, ent);
   char key[1024];
-  size_t kl = join_keys(d, a, b, key, sizeof key);
-  if (kl && name_key(d, key, kl, ent, CLAIM_FULL) != 0)
+  uint32_t h;
+  size_t kl = join_keys(d, a, b, key, sizeof key, &h);
+  if (kl && name_key(d, key, kl, h, ent, CLAIM_FULL) != 0)
     return -1;
   if (b - a < 2)
     return 0;
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
   if (e->type == ATTRIB_PERSON) {
-    if (name_key(d, last->key, last->key_len, ent, CLAIM_SURNAME) != 0)
+    if (name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_SURNAME) != 0)
       return -1;
-    if (first_name_gender(d, first) >= 0 && name_key(d, first->key, first->key_len, ent, CLAIM_WEAK) != 0)
+    if (first_name_gender(d, first) >= 0 &&
+        name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
       return -1;
   } else if (e->type == ATTRIB_ORG) {
     if (!from_gaz && !(first->words & (W_NOT_NAME | W_DET)) && !(TOK(d, a + 1).words & W_CONNECT) &&
-        name_key(d, first->key, first->key_len, ent, CLAIM_WEAK) != 0)
+        name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
       return -1;
     if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) &&
-        name_key(d, last->key, last->key_len, ent, CLAIM_WEAK) != 0)
+        name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_WEAK) != 0)
       return -1;
     /* "Van der Linde Logistics Group" -> "Van der Linde": the name's
      * distinctive words, before the generic ones */
@@ -478,8 +488,8 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
         break;
       if (TOK(d, p - 1).words & W_CONNECT)
         continue;
-      kl = join_keys(d, a, p, key, sizeof key);
-      if (kl && name_key(d, key, kl, ent, CLAIM_WEAK) != 0)
+      kl = join_keys(d, a, p, key, sizeof key, &h);
+      if (kl && name_key(d, key, kl, h, ent, CLAIM_WEAK) != 0)
         return -1;
     }
     /* initials: National Security Agency -> NSA */
@@ -488,7 +498,7 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
     for (uint32_t i = a; i < b && n + 1 < sizeof ini; i++)
       if (TOK(d, i).flags & T_CAP)
         ini[n++] = TOK(d, i).key[0];
-    if (n >= 3 && name_key(d, ini, n, ent, CLAIM_WEAK) != 0)
+    if (n >= 3 && name_key(d, ini, n, strmap_hash(ini, n), ent, CLAIM_WEAK) != 0)
       return -1;
   }
   return 0;
@@ -503,11 +513,12 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
   key[0] = '\x01';
   memcpy(key + 1, g->canonical, cl);
   int kl = (int)cl + 1;
-  int32_t ent = names_get(d, key, (size_t)kl);
+  uint32_t h = strmap_hash(key, (size_t)kl);
+  int32_t ent = names_get(d, key, (size_t)kl, h);
   if (ent >= 0)
     return ent;
   ent = doc_new_entity(d, g->type, g->canonical, 0, g);
-  if (ent < 0 || name_key(d, key, (size_t)kl, ent, CLAIM_FULL) != 0)
+  if (ent < 0 || name_key(d, key, (size_t)kl, h, ent, CLAIM_FULL) != 0)
     return -1;
   /* the canonical's own words name it too: "Commission" for European Commission */
   if (register_aliases(d, ent, a, b, 1) != 0)
@@ -693,7 +704,7 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   if (n == 1 && a > pa->tok_first && (tok_is(&TOK(d, a - 1), "in") || tok_is(&TOK(d, a - 1), "near")) &&
       !(t->flags & (T_INITIAL | T_ALLCAP)) && !(t->words & (W_COMMON | HEAD_NOUNS_E | W_TITLE_WORD)) &&
       !memchr(t->key, '-', t->key_len) && first_name_gender(d, t) < 0 && !seen(c, &c->lower, t, 1) &&
-      names_get(d, t->key, t->key_len) == -1 &&
+      names_get(d, t->key, t->key_len, t->hash) == -1 &&
       (b >= pa->tok_end || TOK(d, b).kind == TK_PUNCT || (TOK(d, b).flags & T_LOWER)) &&
       !(b < pa->tok_end && (TOK(d, b).flags & T_POSSESSIVE)))
     return ATTRIB_LOCATION;
@@ -805,7 +816,7 @@ static int name_starts_with(const char *name, const char *key, size_t kl) {
  * same first name or none known. -1 when there is none. */
 static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
-  int32_t e = names_get(d, last->key, last->key_len);
+  int32_t e = names_get(d, last->key, last->key_len, last->hash);
   if (e == -2) { /* ambiguous surname: look for the one with this first name */
     for (size_t k = d->entities.len; k > 0; k--) {
       entity *x = &ENTITY(d, k - 1);
@@ -867,12 +878,15 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
   for (uint32_t i = a; i < b;) {
     uint32_t best = 0;
     int32_t ent = -1;
-    for (uint32_t j = b; j > i; j--) {
-      char key[1024];
-      size_t kl = join_keys(d, i, j, key, sizeof key);
-      if (!kl)
-        continue;
-      int32_t e = names_get(d, key, kl);
+    /* the spans from i joined and hashed once; 1024 bytes hold at most
+     * 512 keys and their spaces */
+    char key[1024];
+    size_t off[513];
+    uint32_t hash[513];
+    uint32_t fit = doc_join_prefixes(d, i, b - i < 512 ? b - i : 512, 0, key, sizeof key, off, hash);
+    for (uint32_t j = i + fit; j > i; j--) {
+      size_t kl = off[j - i];
+      int32_t e = names_get(d, key, kl, hash[j - i]);
       if (e == -2)
         e = doc_recent_named(d, i, key, kl, 1u << M_NAME, ~0u, 0);
       if (e >= 0) {
@@ -1251,10 +1265,11 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     if (ch->link_only && !(ch->b - ch->a >= 2 && (TOK(d, ch->b - 1).words & W_ORG_LEGAL)))
       continue;
     char key[1024];
-    size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key);
+    uint32_t h;
+    size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key, &h);
     if (!kl)
       continue;
-    int32_t known = names_get(d, key, kl);
+    int32_t known = names_get(d, key, kl, h);
     if (known >= 0) {
       if (add_mention(d, ch->a, ch->b, known, M_NAME) != 0) {
         st = oom(err);
@@ -1308,7 +1323,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     if (ch->b + 2 < NTOK(d) && TOK(d, ch->b).key[0] == '(' && (TOK(d, ch->b + 1).flags & T_ALLCAP) &&
         TOK(d, ch->b + 2).key[0] == ')') {
       token *ac = &TOK(d, ch->b + 1);
-      if (name_key(d, ac->key, ac->key_len, ent, CLAIM_FULL) != 0) {
+      if (name_key(d, ac->key, ac->key_len, ac->hash, ent, CLAIM_FULL) != 0) {
         st = oom(err);
         goto done;
       }
@@ -1348,7 +1363,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     /* build_sets made the other tests (no stage since changed what they read) */
     if (t->mention >= 0)
       continue;
-    int32_t e = names_get(d, t->key, t->key_len);
+    int32_t e = names_get(d, t->key, t->key_len, t->hash);
     if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
       continue;
     paragraph *tp = &VEC_AT(d->paras, paragraph, t->para);
