@@ -506,19 +506,13 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
 
 /* The entity for a gazetteer match: one per canonical name. */
 static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
-  char key[512];
-  size_t cl = strlen(g->canonical);
-  if (cl + 1 >= sizeof key)
-    return -1;
-  key[0] = '\x01';
-  memcpy(key + 1, g->canonical, cl);
-  int kl = (int)cl + 1;
-  uint32_t h = strmap_hash(key, (size_t)kl);
-  int32_t ent = names_get(d, key, (size_t)kl, h);
+  if (g->name_key_len >= 512)
+    return -1; /* as it always was: no entity for a canonical name of 511 bytes or more */
+  int32_t ent = names_get(d, g->name_key, g->name_key_len, g->name_key_hash);
   if (ent >= 0)
     return ent;
   ent = doc_new_entity(d, g->type, g->canonical, 0, g);
-  if (ent < 0 || name_key(d, key, (size_t)kl, h, ent, CLAIM_FULL) != 0)
+  if (ent < 0 || name_key(d, g->name_key, g->name_key_len, g->name_key_hash, ent, CLAIM_FULL) != 0)
     return -1;
   /* the canonical's own words name it too: "Commission" for European Commission */
   if (register_aliases(d, ent, a, b, 1) != 0)

@@ -225,9 +225,13 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
   int n = split_fields(line, f, 64);
   if (!*f[0])
     return lerr(L, ATTRIB_ERR_MODEL, "empty canonical name", NULL);
-  const char *canon = arena_strndup(&m->mem, f[0], strlen(f[0]));
-  if (!canon)
+  size_t cl = strlen(f[0]);
+  const char *canon = arena_strndup(&m->mem, f[0], cl);
+  char *nkey = arena_alloc(&m->mem, cl + 2);
+  if (!canon || !nkey || cl + 1 > UINT32_MAX)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  nkey[0] = '\x01';
+  memcpy(nkey + 1, canon, cl + 1);
   for (int k = 0; k < n; k++) {
     if (!*f[k])
       continue;
@@ -245,6 +249,9 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
     if (!e || strmap_put(&m->gaz, &m->mem, key, kl, (int32_t)(L->gaz.len - 1), NULL) != 0)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     e->canonical = canon;
+    e->name_key = nkey;
+    e->name_key_len = (uint32_t)(cl + 1);
+    e->name_key_hash = strmap_hash(nkey, cl + 1);
     e->type = type;
     e->ntok = (uint8_t)ntok;
     e->is_alias = k > 0;

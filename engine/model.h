@@ -19,6 +19,10 @@ enum { G_MALE = 1, G_FEMALE = 2 };
 /* Entry kinds of the gazetteer map. */
 typedef struct gaz_entry {
   const char *canonical;
+  /* "\x01" and the canonical name: the entity's key among a document's
+   * names (entities.c), made once here, with its length and strmap_hash */
+  const char *name_key;
+  uint32_t name_key_len, name_key_hash;
   uint8_t type;     /* attrib_entity_type */
   uint8_t ntok;     /* tokens in this surface form */
   uint8_t is_alias; /* surface form differs from the canonical name */
