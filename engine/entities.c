@@ -847,22 +847,23 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
   /* k runs down while k > 0 && k + MAX_BACK > i: to lo */
   uint32_t lo = i >= MAX_BACK ? i - MAX_BACK + 1 : 1;
   const token *toks = &TOK(d, 0);
-  for (uint32_t k = i; k >= lo; k--) {
+  uint32_t k = i;
+  for (;;) {
     /* most tokens are in no mention: four at a time while none is (-1 in all
-     * four leaves the sign bit in their AND) */
+     * four leaves the sign bit in their AND), then one by one to the token
+     * that has one */
     while (k >= lo + 3 &&
            (toks[k - 1].mention & toks[k - 2].mention & toks[k - 3].mention & toks[k - 4].mention) < 0)
       k -= 4;
+    while (k >= lo && toks[k - 1].mention < 0)
+      k--;
     if (k < lo)
       break;
-    const token *t = &toks[k - 1];
-    if (t->mention < 0)
-      continue;
-    mention *m = &MENTION(d, t->mention);
+    mention *m = &MENTION(d, toks[k - 1].mention);
     if (m->entity >= 0 && ((1u << m->kind) & kinds) && ((1u << m->type) & types) &&
         name_has_words(ENTITY(d, m->entity).name, key, kl, icase))
       return m->entity;
-    k = m->tok_first + 1;
+    k = m->tok_first; /* on before the mention */
   }
   return -1;
 }
