@@ -90,8 +90,16 @@ static int is_name_tok(const token *t) {
 
 /* The keys of tokens [a, b) joined by spaces into buf, and in *hash their
  * strmap_hash, word by word from the tokens' own hashes: the length, or 0
- * when they do not fit. */
-static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap, uint32_t *hash) {
+ * when they do not fit in cap - 1 bytes. *key gets the joined key: buf, or
+ * for one token its own key, uncopied. */
+static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap, const char **key,
+                        uint32_t *hash) {
+  if (b == a + 1) {
+    const token *t = &TOK(d, a);
+    *key = t->key;
+    *hash = t->hash;
+    return t->key_len + 2 < cap ? t->key_len : 0;
+  }
   size_t o = 0;
   uint32_t h = STRMAP_HASH_INIT;
   for (uint32_t i = a; i < b; i++) {
@@ -108,6 +116,7 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
     o += t->key_len;
   }
   buf[o] = '\0';
+  *key = buf;
   *hash = h;
   return o;
 }
@@ -460,9 +469,10 @@ static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8
 /* Aliases by which later text refers to an entity named by tokens [a, b). */
 static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
   entity *e = &ENTITY(d, ent);
-  char key[1024];
+  char buf[1024];
+  const char *key;
   uint32_t h;
-  size_t kl = join_keys(d, a, b, key, sizeof key, &h);
+  size_t kl = join_keys(d, a, b, buf, sizeof buf, &key, &h);
   if (kl && name_key(d, key, kl, h, ent, CLAIM_FULL) != 0)
     return -1;
   if (b - a < 2)
@@ -488,7 +498,7 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
         break;
       if (TOK(d, p - 1).words & W_CONNECT)
         continue;
-      kl = join_keys(d, a, p, key, sizeof key, &h);
+      kl = join_keys(d, a, p, buf, sizeof buf, &key, &h);
       if (kl && name_key(d, key, kl, h, ent, CLAIM_WEAK) != 0)
         return -1;
     }
@@ -1259,9 +1269,10 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
      * their legal suffix ("Copyright Acme Limited") */
     if (ch->link_only && !(ch->b - ch->a >= 2 && (TOK(d, ch->b - 1).words & W_ORG_LEGAL)))
       continue;
-    char key[1024];
+    char buf[1024];
+    const char *key;
     uint32_t h;
-    size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key, &h);
+    size_t kl = join_keys(d, ch->a, ch->b, buf, sizeof buf, &key, &h);
     if (!kl)
       continue;
     int32_t known = names_get(d, key, kl, h);
