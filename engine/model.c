@@ -1056,7 +1056,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
       st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     strmap *sparse[] = {&m->gaz, &m->titles, &m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
-      if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
+      if (strmap_reserve(sparse[k], sparse[k]->count * (k < 3 ? 3 : 2)) != 0)
         st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
   for (int k = 0; k < RL_LISTS && st == ATTRIB_OK; k++) {
