@@ -885,10 +885,19 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
     int32_t ent = -1;
     /* the spans from i joined and hashed once; 1024 bytes hold at most
      * 512 keys and their spaces */
-    char key[1024];
+    char buf[1024];
     size_t off[513];
-    uint32_t hash[513];
-    uint32_t fit = doc_join_prefixes(d, i, b - i < 512 ? b - i : 512, 0, key, sizeof key, off, hash);
+    uint32_t hash[513], fit;
+    const char *key = buf;
+    if (b - i == 1) { /* one word (the most common span): its own key, as joined */
+      const token *t = &TOK(d, i);
+      key = t->key;
+      off[1] = t->key_len;
+      hash[1] = t->hash;
+      fit = t->key_len + 2 < sizeof buf;
+    } else {
+      fit = doc_join_prefixes(d, i, b - i < 512 ? b - i : 512, 0, buf, sizeof buf, off, hash);
+    }
     for (uint32_t j = i + fit; j > i; j--) {
       size_t kl = off[j - i];
       int32_t e = names_get(d, key, kl, hash[j - i]);
