@@ -47,7 +47,10 @@ static inline int has_hyphen(const char *k, size_t n) {
     y ^= dash;
     return (((x - ones) & ~x) | ((y - ones) & ~y)) & (ones << 7) ? 1 : 0;
   }
-  return memchr(k, '-', n) != NULL;
+  for (size_t p = 0; p < n; p++) /* three bytes at most */
+    if (k[p] == '-')
+      return 1;
+  return 0;
 }
 
 static int name_tok_test(const token *t) {
