@@ -1049,14 +1049,17 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     m->n_gaz = L->gaz.len;
     m->cue_entries = L->cues.data;
     m->n_cues = L->cues.len;
-    /* Most lookups in these maps miss (a token that starts no entry, no
-     * cue, no title), and a miss probes until an empty slot: at most a
-     * quarter full, that is one or two slots instead of up to eight. */
+    /* Most lookups in these maps miss (a token that starts no cue, a word
+     * that goes on no gazetteer entry or title), and a miss probes until an
+     * empty slot: the cues at most a quarter full, that is one or two slots
+     * instead of up to eight; the walk maps, whose first look-up always
+     * hits, a third. Documents seldom ask gaz and titles themselves
+     * (datelines, handles): they keep the size they grew to. */
     if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0)
       st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-    strmap *sparse[] = {&m->gaz, &m->titles, &m->cues, &m->gaz_walk, &m->title_walk};
+    strmap *sparse[] = {&m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
-      if (strmap_reserve(sparse[k], sparse[k]->count * (k < 3 ? 3 : 2)) != 0)
+      if (strmap_reserve(sparse[k], sparse[k]->count * (k == 0 ? 3 : 2)) != 0)
         st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
   for (int k = 0; k < RL_LISTS && st == ATTRIB_OK; k++) {
