@@ -386,8 +386,9 @@ int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t n
   return (int32_t)(d->entities.len - 1);
 }
 
-int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
-                        uint8_t gender, uint8_t plural) {
+/* doc_new_mention, inline for this file's many mentions. */
+static inline int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind,
+                                  uint8_t type, uint8_t gender, uint8_t plural) {
   mention *m = vec_push(&d->mentions, &d->mem);
   if (!m)
     return -2;
@@ -410,6 +411,11 @@ int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint
     *slot = mi;
   }
   return mi;
+}
+
+int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
+                        uint8_t gender, uint8_t plural) {
+  return new_mention(d, a, b, ent, kind, type, gender, plural);
 }
 
 /* Registers key -> entity; a key claimed by two entities becomes ambiguous
@@ -466,7 +472,7 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32
 
 static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
   entity *e = &ENTITY(d, ent);
-  return doc_new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
+  return new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
 }
 
 /* Aliases by which later text refers to an entity named by tokens [a, b). */
