@@ -20,6 +20,39 @@ typedef struct chunk {
   uint8_t org;       /* an organisation run (org_run): its words are all its name */
 } chunk;
 
+/* Does key[0, n) hold a '-'? Most words have none: word loads inside the
+ * key (a zero byte of x ^ "----" found by the borrow trick), not a loop
+ * over its bytes. */
+static inline int has_hyphen(const char *k, size_t n) {
+  if (n >= 8) {
+    const uint64_t ones = 0x0101010101010101u, dash = ones * '-';
+    for (size_t p = 0;; p += 8) {
+      if (p + 8 > n)
+        p = n - 8; /* the last eight bytes, overlapping */
+      uint64_t x;
+      memcpy(&x, k + p, 8);
+      x ^= dash;
+      if ((x - ones) & ~x & (ones << 7))
+        return 1;
+      if (p + 8 == n)
+        return 0;
+    }
+  }
+  if (n >= 4) {
+    const uint32_t ones = 0x01010101u, dash = ones * '-';
+    uint32_t x, y;
+    memcpy(&x, k, 4);
+    memcpy(&y, k + n - 4, 4);
+    x ^= dash;
+    y ^= dash;
+    return (((x - ones) & ~x) | ((y - ones) & ~y)) & (ones << 7) ? 1 : 0;
+  }
+  for (size_t p = 0; p < n; p++) /* three bytes at most */
+    if (k[p] == '-')
+      return 1;
+  return 0;
+}
+
 static int name_tok_test(const token *t) {
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->flags & T_POSSESSIVE))
     return 0;
@@ -38,6 +71,8 @@ static int name_tok_test(const token *t) {
       "style",      "like",     "era",        "made",          "funded",    "controlled", "linked",
       "affiliated", "friendly", "bound",      "leaning",       "sponsored", "centric",    "specific",
       "level",      "listed",   "registered", "headquartered", "allied",    "aligned",    "supporting"};
+  if (!has_hyphen(k, n))
+    return 1;
   const char *h = k + n;
   while (h > k && h[-1] != '-')
     h--;
@@ -56,45 +91,84 @@ static int is_name_tok(const token *t) {
   return (t->flags & T_NAME) != 0;
 }
 
-static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap) {
+/* The keys of tokens [a, b) joined by spaces into buf, and in *hash their
+ * strmap_hash, word by word from the tokens' own hashes: the length, or 0
+ * when they do not fit in cap - 1 bytes. *key gets the joined key: buf, or
+ * for one token its own key, uncopied. */
+static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap, const char **key,
+                        uint32_t *hash) {
+  if (b == a + 1) {
+    const token *t = &TOK(d, a);
+    *key = t->key;
+    *hash = t->hash;
+    return t->key_len + 2 < cap ? t->key_len : 0;
+  }
   size_t o = 0;
+  uint32_t h = STRMAP_HASH_INIT;
   for (uint32_t i = a; i < b; i++) {
     token *t = &TOK(d, i);
     if (o + t->key_len + 2 >= cap)
       return 0;
-    if (i > a)
+    if (i > a) {
       buf[o++] = ' ';
+      h = strmap_hash_more(strmap_hash_more(h, " ", 1), t->key, t->key_len);
+    } else {
+      h = t->hash;
+    }
     strmap_copy_key(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
+  *key = buf;
+  *hash = h;
   return o;
 }
 
-/* The longest entry of map that the tokens from i spell (exact keys), at
- * most `longest` tokens and within the paragraph ending at end: its value,
- * with its length in *ntok; -1 when none. */
-static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest, const strmap *map,
+/* The longest entry that the tokens from i spell (exact keys), at most
+ * `longest` tokens and within the paragraph ending at end, by the walk
+ * map of its map (gaz_walk, title_walk): its value in that map, with its
+ * length in *ntok; -1 when none. */
+static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest, const strmap *walk,
                              uint32_t *ntok) {
-  if (longest <= 0)
-    return -1;
+  const token *t = &TOK(d, i);
   char key[1024];
-  size_t off[256];
-  uint32_t hash[256]; /* entries have at most 255 tokens (model.c) */
-  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255;
+  if (longest <= 0 || i >= end || t->key_len + 2 >= sizeof key)
+    return -1;
+  uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255; /* entries have at most 255 tokens */
   if (max > end - i)
     max = end - i;
-  uint32_t fit = doc_join_prefixes(d, i, max, 0, key, sizeof key, off, hash);
-  for (uint32_t n = (uint32_t)longest; n >= 1; n--) {
-    if (i + n > end || n > fit)
-      continue;
-    int32_t v = strmap_get_hashed(map, key, off[n], hash[n]);
-    if (v >= 0) {
-      *ntok = n;
-      return v;
-    }
+  /* the first word by its own key; the buffer only for those that go on */
+  int32_t v = strmap_get_hashed(walk, t->key, t->key_len, t->hash), best = -1;
+  if (v < 0)
+    return -1;
+  if (v & (WALK_MORE - 1)) {
+    best = (v & (WALK_MORE - 1)) - 1;
+    *ntok = 1;
   }
-  return -1;
+  size_t o = t->key_len;
+  uint32_t h = t->hash;
+  if (!(v & WALK_MORE) || max < 2)
+    return best;
+  strmap_copy_key(key, t->key, o);
+  for (uint32_t n = 2; n <= max; n++) {
+    t = &TOK(d, i + n - 1);
+    if (o + t->key_len + 2 >= sizeof key)
+      break;
+    key[o++] = ' ';
+    strmap_copy_key(key + o, t->key, t->key_len);
+    h = strmap_hash_more(strmap_hash_more(h, " ", 1), t->key, t->key_len);
+    o += t->key_len;
+    v = strmap_get_hashed(walk, key, o, h);
+    if (v < 0)
+      break;
+    if (v & (WALK_MORE - 1)) {
+      best = (v & (WALK_MORE - 1)) - 1;
+      *ntok = n;
+    }
+    if (!(v & WALK_MORE))
+      break;
+  }
+  return best;
 }
 
 /* Longest gazetteer entry starting at token i, within the paragraph. */
@@ -110,7 +184,7 @@ static const gaz_entry *gaz_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uin
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t e = longest_entry(d, i, end, t->gaz_first, &m->gaz, ntok);
+  int32_t e = longest_entry(d, i, end, t->gaz_first, &m->gaz_walk, ntok);
   return e < 0 ? NULL : &m->gaz_entries[e];
 }
 
@@ -127,7 +201,7 @@ static inline const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, u
  * its gender in *g. 0 when none. */
 static uint32_t title_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   uint32_t n;
-  int32_t v = longest_entry(d, i, end, TOK(d, i).title_first, &d->model->titles, &n);
+  int32_t v = longest_entry(d, i, end, TOK(d, i).title_first, &d->model->title_walk, &n);
   if (v < 0)
     return 0;
   *g = (uint8_t)(v & 3);
@@ -229,29 +303,33 @@ static inline uint32_t *tokset_find(const tokset *s, const attrib_doc *d, const 
   }
 }
 
-/* Adds the key of token i. 0, or -1 when out of memory. */
-static inline int tokset_put(tokset *s, attrib_doc *d, uint32_t i) {
-  if ((s->count + 1) * 4 >= s->cap * 3) {
-    tokset old = *s;
-    if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
-      return -1;
-    for (uint32_t k = 0; k < old.cap; k++)
-      if (old.slots[k][1]) {
-        const token *t = &TOK(d, old.slots[k][1] - 1);
-        uint32_t *e = tokset_find(s, d, t->key, t->key_len, old.slots[k][0]);
-        e[0] = old.slots[k][0];
-        e[1] = old.slots[k][1];
-      }
-    s->count = old.count;
-  }
-  const token *t = &TOK(d, i);
-  uint32_t *e = tokset_find(s, d, t->key, t->key_len, t->hash);
-  if (!e[1]) {
-    e[0] = t->hash;
-    e[1] = i + 1;
-    s->count++;
-  }
+/* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or
+ * -1 when out of memory. */
+static int tokset_grow(tokset *s, attrib_doc *d) {
+  tokset old = *s;
+  if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
+    return -1;
+  for (uint32_t k = 0; k < old.cap; k++)
+    if (old.slots[k][1]) {
+      const token *t = &TOK(d, old.slots[k][1] - 1);
+      uint32_t *e = tokset_find(s, d, t->key, t->key_len, old.slots[k][0]);
+      e[0] = old.slots[k][0];
+      e[1] = old.slots[k][1];
+    }
+  s->count = old.count;
   return 0;
+}
+
+/* Adds the key of token t, index i; grows when that leaves the set three
+ * quarters full (so that a find always meets an empty slot). 0, or -1 when
+ * out of memory. */
+static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
+  uint32_t *e = tokset_find(s, d, t->key, t->key_len, t->hash);
+  if (e[1])
+    return 0;
+  e[0] = t->hash;
+  e[1] = i + 1;
+  return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
 }
 
 typedef struct ctx {
@@ -259,7 +337,35 @@ typedef struct ctx {
   tokset cap_mid; /* capitalised words seen inside sentences */
   tokset lower;   /* words seen in lower case */
   vec chunks;
+  /* one bit a token: T_ENT_START, so that collect skips the tokens between
+   * starts 64 at a time without touching them */
+  uint64_t *starts;
+  vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
 } ctx;
+
+/* The first token from i on, before end, that may start an entry (the
+ * T_ENT_START bit in c->starts); end when none. */
+static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
+  if (i >= end)
+    return end;
+  uint32_t w = i >> 6;
+  uint64_t bits = c->starts[w] & (~(uint64_t)0 << (i & 63));
+  while (!bits) {
+    if ((++w << 6) >= end)
+      return end;
+    bits = c->starts[w];
+  }
+#if defined(__GNUC__)
+  uint32_t j = (w << 6) + (uint32_t)__builtin_ctzll(bits);
+#else
+  uint32_t j = w << 6;
+  while (!(bits & 1)) {
+    bits >>= 1;
+    j++;
+  }
+#endif
+  return j < end ? j : end;
+}
 
 static attrib_status oom(attrib_error *err) {
   return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
@@ -280,8 +386,9 @@ int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t n
   return (int32_t)(d->entities.len - 1);
 }
 
-int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
-                        uint8_t gender, uint8_t plural) {
+/* doc_new_mention, inline for this file's many mentions. */
+static inline int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind,
+                                  uint8_t type, uint8_t gender, uint8_t plural) {
   mention *m = vec_push(&d->mentions, &d->mem);
   if (!m)
     return -2;
@@ -306,6 +413,11 @@ int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint
   return mi;
 }
 
+int32_t doc_new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
+                        uint8_t gender, uint8_t plural) {
+  return new_mention(d, a, b, ent, kind, type, gender, plural);
+}
+
 /* Registers key -> entity; a key claimed by two entities becomes ambiguous
  * (-2) unless strong, which overrides weak claims. */
 /* Alias strengths: a full name beats a surname, which beats a first name
@@ -321,17 +433,16 @@ static int32_t name_ent(int32_t v) {
   return v < 0 ? -1 : (v & NAME_ENT_MASK) - 2;
 }
 
-/* The entity a name key refers to: -1 none, -2 ambiguous. */
-static int32_t names_get(attrib_doc *d, const char *key, size_t kl) {
-  return name_ent(strmap_get(&d->ent_names, key, kl));
+/* The entity a name key (hash h) refers to: -1 none, -2 ambiguous. */
+static int32_t names_get(attrib_doc *d, const char *key, size_t kl, uint32_t h) {
+  return name_ent(strmap_get_hashed(&d->ent_names, key, kl, h));
 }
 
-static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int prio) {
+static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32_t ent, int prio) {
   /* one hash and one probe serve both the look-up and the update */
   strmap *map = &d->ent_names;
   if ((map->count + 1) * 4 >= map->cap * 3 && strmap_grow(map) != 0)
     return -1;
-  uint32_t h = strmap_hash(key, kl);
   strmap_slot *sl = strmap_find(map->slots, map->cap, key, kl, h);
   int32_t v = sl->key ? sl->value : -1;
   int32_t cur = name_ent(v), cp = v < 0 ? -1 : v >> NAME_PRIO_SHIFT;
@@ -361,30 +472,33 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, int32_t ent, int 
 
 static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
   entity *e = &ENTITY(d, ent);
-  return doc_new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
+  return new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
 }
 
 /* Aliases by which later text refers to an entity named by tokens [a, b). */
 static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
   entity *e = &ENTITY(d, ent);
-  char key[1024];
-  size_t kl = join_keys(d, a, b, key, sizeof key);
-  if (kl && name_key(d, key, kl, ent, CLAIM_FULL) != 0)
+  char buf[1024];
+  const char *key;
+  uint32_t h;
+  size_t kl = join_keys(d, a, b, buf, sizeof buf, &key, &h);
+  if (kl && name_key(d, key, kl, h, ent, CLAIM_FULL) != 0)
     return -1;
   if (b - a < 2)
     return 0;
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
   if (e->type == ATTRIB_PERSON) {
-    if (name_key(d, last->key, last->key_len, ent, CLAIM_SURNAME) != 0)
+    if (name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_SURNAME) != 0)
       return -1;
-    if (first_name_gender(d, first) >= 0 && name_key(d, first->key, first->key_len, ent, CLAIM_WEAK) != 0)
+    if (first_name_gender(d, first) >= 0 &&
+        name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
       return -1;
   } else if (e->type == ATTRIB_ORG) {
     if (!from_gaz && !(first->words & (W_NOT_NAME | W_DET)) && !(TOK(d, a + 1).words & W_CONNECT) &&
-        name_key(d, first->key, first->key_len, ent, CLAIM_WEAK) != 0)
+        name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
       return -1;
     if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) &&
-        name_key(d, last->key, last->key_len, ent, CLAIM_WEAK) != 0)
+        name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_WEAK) != 0)
       return -1;
     /* "Van der Linde Logistics Group" -> "Van der Linde": the name's
      * distinctive words, before the generic ones */
@@ -393,8 +507,8 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
         break;
       if (TOK(d, p - 1).words & W_CONNECT)
         continue;
-      kl = join_keys(d, a, p, key, sizeof key);
-      if (kl && name_key(d, key, kl, ent, CLAIM_WEAK) != 0)
+      kl = join_keys(d, a, p, buf, sizeof buf, &key, &h);
+      if (kl && name_key(d, key, kl, h, ent, CLAIM_WEAK) != 0)
         return -1;
     }
     /* initials: National Security Agency -> NSA */
@@ -403,7 +517,7 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
     for (uint32_t i = a; i < b && n + 1 < sizeof ini; i++)
       if (TOK(d, i).flags & T_CAP)
         ini[n++] = TOK(d, i).key[0];
-    if (n >= 3 && name_key(d, ini, n, ent, CLAIM_WEAK) != 0)
+    if (n >= 3 && name_key(d, ini, n, strmap_hash(ini, n), ent, CLAIM_WEAK) != 0)
       return -1;
   }
   return 0;
@@ -411,18 +525,13 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
 
 /* The entity for a gazetteer match: one per canonical name. */
 static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
-  char key[512];
-  size_t cl = strlen(g->canonical);
-  if (cl + 1 >= sizeof key)
-    return -1;
-  key[0] = '\x01';
-  memcpy(key + 1, g->canonical, cl);
-  int kl = (int)cl + 1;
-  int32_t ent = names_get(d, key, (size_t)kl);
+  if (g->name_key_len >= 512)
+    return -1; /* as it always was: no entity for a canonical name of 511 bytes or more */
+  int32_t ent = names_get(d, g->name_key, g->name_key_len, g->name_key_hash);
   if (ent >= 0)
     return ent;
   ent = doc_new_entity(d, g->type, g->canonical, 0, g);
-  if (ent < 0 || name_key(d, key, (size_t)kl, ent, CLAIM_FULL) != 0)
+  if (ent < 0 || name_key(d, g->name_key, g->name_key_len, g->name_key_hash, ent, CLAIM_FULL) != 0)
     return -1;
   /* the canonical's own words name it too: "Commission" for European Commission */
   if (register_aliases(d, ent, a, b, 1) != 0)
@@ -608,7 +717,7 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   if (n == 1 && a > pa->tok_first && (tok_is(&TOK(d, a - 1), "in") || tok_is(&TOK(d, a - 1), "near")) &&
       !(t->flags & (T_INITIAL | T_ALLCAP)) && !(t->words & (W_COMMON | HEAD_NOUNS_E | W_TITLE_WORD)) &&
       !memchr(t->key, '-', t->key_len) && first_name_gender(d, t) < 0 && !seen(c, &c->lower, t, 1) &&
-      names_get(d, t->key, t->key_len) == -1 &&
+      names_get(d, t->key, t->key_len, t->hash) == -1 &&
       (b >= pa->tok_end || TOK(d, b).kind == TK_PUNCT || (TOK(d, b).flags & T_LOWER)) &&
       !(b < pa->tok_end && (TOK(d, b).flags & T_POSSESSIVE)))
     return ATTRIB_LOCATION;
@@ -720,7 +829,7 @@ static int name_starts_with(const char *name, const char *key, size_t kl) {
  * same first name or none known. -1 when there is none. */
 static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
-  int32_t e = names_get(d, last->key, last->key_len);
+  int32_t e = names_get(d, last->key, last->key_len, last->hash);
   if (e == -2) { /* ambiguous surname: look for the one with this first name */
     for (size_t k = d->entities.len; k > 0; k--) {
       entity *x = &ENTITY(d, k - 1);
@@ -757,22 +866,23 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
   /* k runs down while k > 0 && k + MAX_BACK > i: to lo */
   uint32_t lo = i >= MAX_BACK ? i - MAX_BACK + 1 : 1;
   const token *toks = &TOK(d, 0);
-  for (uint32_t k = i; k >= lo; k--) {
+  uint32_t k = i;
+  for (;;) {
     /* most tokens are in no mention: four at a time while none is (-1 in all
-     * four leaves the sign bit in their AND) */
+     * four leaves the sign bit in their AND), then one by one to the token
+     * that has one */
     while (k >= lo + 3 &&
            (toks[k - 1].mention & toks[k - 2].mention & toks[k - 3].mention & toks[k - 4].mention) < 0)
       k -= 4;
+    while (k >= lo && toks[k - 1].mention < 0)
+      k--;
     if (k < lo)
       break;
-    const token *t = &toks[k - 1];
-    if (t->mention < 0)
-      continue;
-    mention *m = &MENTION(d, t->mention);
+    mention *m = &MENTION(d, toks[k - 1].mention);
     if (m->entity >= 0 && ((1u << m->kind) & kinds) && ((1u << m->type) & types) &&
         name_has_words(ENTITY(d, m->entity).name, key, kl, icase))
       return m->entity;
-    k = m->tok_first + 1;
+    k = m->tok_first; /* on before the mention */
   }
   return -1;
 }
@@ -782,12 +892,24 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
   for (uint32_t i = a; i < b;) {
     uint32_t best = 0;
     int32_t ent = -1;
-    for (uint32_t j = b; j > i; j--) {
-      char key[1024];
-      size_t kl = join_keys(d, i, j, key, sizeof key);
-      if (!kl)
-        continue;
-      int32_t e = names_get(d, key, kl);
+    /* the spans from i joined and hashed once; 1024 bytes hold at most
+     * 512 keys and their spaces */
+    char buf[1024];
+    size_t off[513];
+    uint32_t hash[513], fit;
+    const char *key = buf;
+    if (b - i == 1) { /* one word (the most common span): its own key, as joined */
+      const token *t = &TOK(d, i);
+      key = t->key;
+      off[1] = t->key_len;
+      hash[1] = t->hash;
+      fit = t->key_len + 2 < sizeof buf;
+    } else {
+      fit = doc_join_prefixes(d, i, b - i < 512 ? b - i : 512, 0, buf, sizeof buf, off, hash);
+    }
+    for (uint32_t j = i + fit; j > i; j--) {
+      size_t kl = off[j - i];
+      int32_t e = names_get(d, key, kl, hash[j - i]);
       if (e == -2)
         e = doc_recent_named(d, i, key, kl, 1u << M_NAME, ~0u, 0);
       if (e >= 0) {
@@ -952,9 +1074,7 @@ static int collect(ctx *c) {
           continue;
         }
         /* the run of such tokens up to the next that may start one */
-        i++;
-        while (i < pa->tok_end && !(TOK(d, i).flags & T_ENT_START))
-          i++;
+        i = next_start(c, i + 1, pa->tok_end);
         continue;
       }
       uint32_t n = 0;
@@ -1095,30 +1215,46 @@ static int build_sets(ctx *c) {
    * a set sized by its tokens would be mostly empty memory to clear */
   size_t n = NTOK(d);
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
-      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0)
+      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0 ||
+      !(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)))
     return -1;
-  for (uint32_t i = 0; i < NTOK(d); i++) {
-    token *t = &TOK(d, i);
+  token *toks = &TOK(d, 0);
+  uint64_t *starts = c->starts;
+  /* by pointer: this loop sits in entities_stage, short of registers */
+  for (token *t = toks, *tend = toks + n; t < tend; t++) {
+    uint32_t i = (uint32_t)(t - toks);
+    uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
-      if ((t->flags & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE)
-        t->flags |= T_ENT_START;
+      if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
+        t->flags = f | T_ENT_START;
+        starts[i >> 6] |= (uint64_t)1 << (i & 63);
+      }
       continue;
     }
-    uint16_t f = t->flags;
-    if ((f & (T_CAP | T_ALLCAP)) && name_tok_test(t))
-      f |= T_NAME;
-    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first)
+    if (f & (T_CAP | T_ALLCAP)) {
+      if (name_tok_test(t))
+        f |= T_NAME;
+      /* what pass 3 asks of every token, but for its mention (yet to come) */
+      if ((f & (T_CAP | T_INITIAL | T_ALLCAP)) == T_CAP &&
+          ((t->words & (W_NOT_NAME | W_AUX)) || t->cue >= 0)) {
+        uint32_t *p = vec_push(&c->pass3, &d->mem);
+        if (!p)
+          return -1;
+        *p = i;
+      }
+    }
+    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
       f |= T_ENT_START;
+      starts[i >> 6] |= (uint64_t)1 << (i & 63);
+    }
     t->flags = f;
     if (t->quote >= 0)
       continue;
-    if ((t->flags & T_CAP) && !(t->flags & (T_INITIAL | T_IN_HEADLINE))) {
-      if (tokset_put(&c->cap_mid, d, i) != 0)
-        return -1;
-    } else if (t->flags & T_LOWER) {
-      if (tokset_put(&c->lower, d, i) != 0)
-        return -1;
-    }
+    tokset *s = (f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE)) ? &c->cap_mid
+                : (f & T_LOWER)                                   ? &c->lower
+                                                                  : NULL;
+    if (s && tokset_put(s, d, t, i) != 0)
+      return -1;
   }
   return 0;
 }
@@ -1128,6 +1264,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   memset(&c, 0, sizeof c);
   c.d = d;
   vec_init(&c.chunks, sizeof(chunk));
+  vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
   if (build_sets(&c) != 0 || collect(&c) != 0) {
     st = oom(err);
@@ -1150,11 +1287,13 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
      * their legal suffix ("Copyright Acme Limited") */
     if (ch->link_only && !(ch->b - ch->a >= 2 && (TOK(d, ch->b - 1).words & W_ORG_LEGAL)))
       continue;
-    char key[1024];
-    size_t kl = join_keys(d, ch->a, ch->b, key, sizeof key);
+    char buf[1024];
+    const char *key;
+    uint32_t h;
+    size_t kl = join_keys(d, ch->a, ch->b, buf, sizeof buf, &key, &h);
     if (!kl)
       continue;
-    int32_t known = names_get(d, key, kl);
+    int32_t known = names_get(d, key, kl, h);
     if (known >= 0) {
       if (add_mention(d, ch->a, ch->b, known, M_NAME) != 0) {
         st = oom(err);
@@ -1208,7 +1347,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     if (ch->b + 2 < NTOK(d) && TOK(d, ch->b).key[0] == '(' && (TOK(d, ch->b + 1).flags & T_ALLCAP) &&
         TOK(d, ch->b + 2).key[0] == ')') {
       token *ac = &TOK(d, ch->b + 1);
-      if (name_key(d, ac->key, ac->key_len, ent, CLAIM_FULL) != 0) {
+      if (name_key(d, ac->key, ac->key_len, ac->hash, ent, CLAIM_FULL) != 0) {
         st = oom(err);
         goto done;
       }
@@ -1242,13 +1381,13 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   }
   /* Pass 3: "George Will ... Will said", "Ian Read ... said Read": a known
    * surname that is also a function word or a verb, next to a reporting verb */
-  for (uint32_t i = 0; i < NTOK(d); i++) {
+  for (size_t k = 0; k < c.pass3.len; k++) {
+    uint32_t i = VEC_AT(c.pass3, uint32_t, k);
     token *t = &TOK(d, i);
-    /* the case test first: it rules out nearly every token in one */
-    if ((t->flags & (T_CAP | T_INITIAL | T_ALLCAP)) != T_CAP || t->mention >= 0 || t->kind != TK_WORD ||
-        (!(t->words & (W_NOT_NAME | W_AUX)) && t->cue < 0))
+    /* build_sets made the other tests (no stage since changed what they read) */
+    if (t->mention >= 0)
       continue;
-    int32_t e = names_get(d, t->key, t->key_len);
+    int32_t e = names_get(d, t->key, t->key_len, t->hash);
     if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
       continue;
     paragraph *tp = &VEC_AT(d->paras, paragraph, t->para);

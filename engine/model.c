@@ -225,9 +225,13 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
   int n = split_fields(line, f, 64);
   if (!*f[0])
     return lerr(L, ATTRIB_ERR_MODEL, "empty canonical name", NULL);
-  const char *canon = arena_strndup(&m->mem, f[0], strlen(f[0]));
-  if (!canon)
+  size_t cl = strlen(f[0]);
+  const char *canon = arena_strndup(&m->mem, f[0], cl);
+  char *nkey = arena_alloc(&m->mem, cl + 2);
+  if (!canon || !nkey || cl + 1 > UINT32_MAX)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+  nkey[0] = '\x01';
+  memcpy(nkey + 1, canon, cl + 1);
   for (int k = 0; k < n; k++) {
     if (!*f[k])
       continue;
@@ -245,6 +249,9 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
     if (!e || strmap_put(&m->gaz, &m->mem, key, kl, (int32_t)(L->gaz.len - 1), NULL) != 0)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     e->canonical = canon;
+    e->name_key = nkey;
+    e->name_key_len = (uint32_t)(cl + 1);
+    e->name_key_hash = strmap_hash(nkey, cl + 1);
     e->type = type;
     e->ntok = (uint8_t)ntok;
     e->is_alias = k > 0;
@@ -945,6 +952,28 @@ static attrib_status read_file(loader *L, const char *dir, const char *name, cha
   return ATTRIB_OK;
 }
 
+/* Fills walk (see gaz_walk in model.h) from the keys of from, borrowing
+ * them: 0, or -1 when out of memory. */
+static int walk_map(strmap *walk, const strmap *from) {
+  for (size_t k = 0; k < from->cap; k++) {
+    const strmap_slot *s = &from->slots[k];
+    if (!s->key)
+      continue;
+    int32_t v = strmap_get(walk, s->key, s->len);
+    if (s->value < 0 || s->value >= WALK_MORE - 1 ||
+        strmap_put_borrowed(walk, s->key, s->len, (v < 0 ? 0 : v) | (s->value + 1)) != 0)
+      return -1;
+    for (uint32_t p = 1; p < s->len; p++) {
+      if (s->key[p] != ' ')
+        continue;
+      v = strmap_get(walk, s->key, p);
+      if (strmap_put_borrowed(walk, s->key, p, (v < 0 ? 0 : v) | WALK_MORE) != 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 void attrib_model_free(attrib_model *m) {
   if (!m)
     return;
@@ -953,6 +982,8 @@ void attrib_model_free(attrib_model *m) {
   pcre2_match_context_free(m->mctx);
   strmap_free(&m->gaz);
   strmap_free(&m->titles);
+  strmap_free(&m->gaz_walk);
+  strmap_free(&m->title_walk);
   strmap_free(&m->cues);
   lexicon_free(&m->lex);
   arena_release(&m->mem);
@@ -1018,12 +1049,17 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     m->n_gaz = L->gaz.len;
     m->cue_entries = L->cues.data;
     m->n_cues = L->cues.len;
-    /* Most lookups in these maps miss (a token that starts no entry, no
-     * cue, no title), and a miss probes until an empty slot: at most a
-     * quarter full, that is one or two slots instead of up to eight. */
-    strmap *sparse[] = {&m->gaz, &m->titles, &m->cues};
+    /* Most lookups in these maps miss (a token that starts no cue, a word
+     * that goes on no gazetteer entry or title), and a miss probes until an
+     * empty slot: the cues at most a quarter full, that is one or two slots
+     * instead of up to eight; the walk maps, whose first look-up always
+     * hits, a third. Documents seldom ask gaz and titles themselves
+     * (datelines, handles): they keep the size they grew to. */
+    if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0)
+      st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+    strmap *sparse[] = {&m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
-      if (strmap_reserve(sparse[k], sparse[k]->count * 3) != 0)
+      if (strmap_reserve(sparse[k], sparse[k]->count * (k == 0 ? 3 : 2)) != 0)
         st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
   for (int k = 0; k < RL_LISTS && st == ATTRIB_OK; k++) {

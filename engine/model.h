@@ -19,6 +19,10 @@ enum { G_MALE = 1, G_FEMALE = 2 };
 /* Entry kinds of the gazetteer map. */
 typedef struct gaz_entry {
   const char *canonical;
+  /* "\x01" and the canonical name: the entity's key among a document's
+   * names (entities.c), made once here, with its length and strmap_hash */
+  const char *name_key;
+  uint32_t name_key_len, name_key_hash;
   uint8_t type;     /* attrib_entity_type */
   uint8_t ntok;     /* tokens in this surface form */
   uint8_t is_alias; /* surface form differs from the canonical name */
@@ -168,6 +172,8 @@ enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
  * (GRP_*) after a match with rc pairs in ov; 0 when none is set. */
 int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start, size_t *end);
 
+enum { WALK_MORE = 1 << 30 };
+
 struct attrib_model {
   arena mem;  /* every string and array of the model */
   strmap gaz; /* surface form key -> index in gaz_entries */
@@ -176,6 +182,11 @@ struct attrib_model {
   unsigned gaz_max_tok;
   strmap titles; /* title key -> index into title_gender (value = gender | 0x100) */
   unsigned title_max_tok;
+  /* the keys of gaz and titles and each of their prefixes that a space
+   * ends, so that a longest match grows word by word and stops where no
+   * key goes on (entities.c): the value of the key in its map + 1 (0 for a
+   * prefix only), or WALK_MORE when a longer key continues it */
+  strmap gaz_walk, title_walk;
   /* token key -> word classes (case-sensitive as listed), first names,
    * whole titles, and for the first word of a multiword gazetteer entry,
    * title or cue the most words such an entry has (lookups skip every

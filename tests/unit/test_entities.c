@@ -23,6 +23,25 @@ START_TEST(country_aliases_share_one_entity) {
 }
 END_TEST
 
+START_TEST(longest_gazetteer_entry_wins) {
+  /* matches grow word by word (the model's walk maps): through prefixes
+   * that are no entry ("European Court", "New York Stock") to the longest
+   * entry, and back to a shorter one where the longer stops ("New York") */
+  attrib_doc *d = analyze("The European Court of Human Rights ruled on Monday. Traders at the New York Stock "
+                          "Exchange and officials in New York agreed.");
+  const attrib_entity *e = find_entity(d, "European Court of Human Rights");
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(e->type, ATTRIB_ORG);
+  e = find_entity(d, "New York Stock Exchange");
+  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(e->type, ATTRIB_ORG);
+  e = find_entity(d, "New York City");
+  ck_assert_ptr_nonnull(e);
+  ck_assert(has_mention(e, "New York"));
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(demonyms_name_their_country) {
   attrib_doc *d = analyze("The Dutch government and a Belgian lawmaker disagreed.");
   ck_assert_ptr_nonnull(find_entity(d, "Netherlands"));
@@ -198,6 +217,7 @@ int main(void) {
   TCase *tc = tcase_create("entities");
   tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
   tcase_add_test(tc, country_aliases_share_one_entity);
+  tcase_add_test(tc, longest_gazetteer_entry_wins);
   tcase_add_test(tc, demonyms_name_their_country);
   tcase_add_test(tc, people_from_context);
   tcase_add_test(tc, people_from_weaker_evidence);
