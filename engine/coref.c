@@ -737,25 +737,43 @@ static int32_t head_reference(attrib_doc *d, uint32_t i) {
   return -1;
 }
 
+/* The first token of [i, end) that coref_stage has anything to do for, or
+ * end. Most words are none of what its tests look for: in no mention, no
+ * organisation head, pronoun, determiner, quantifier or head noun, not
+ * "who", and no group noun one or two words on (what describe asks first).
+ * A loop of its own, so that it runs in registers and not in the stage's
+ * spilled ones. */
+static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
+  const uint32_t wanted =
+      W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
+  for (; i < end; i++) {
+    const token *t = &toks[i];
+    if (t->quote >= 0)
+      continue;
+    if (t->kind != TK_WORD) {
+      if (t->kind == TK_NUM)
+        return i;
+      continue;
+    }
+    if (t->mention >= 0 || t->key_len == 3 || (t->words & wanted) ||
+        (i + 1 < end && (toks[i + 1].words & W_GROUP_NOUN)) ||
+        (i + 2 < end && (toks[i + 2].words & W_GROUP_NOUN)))
+      return i;
+  }
+  return end;
+}
+
 attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
+  const token *toks = d->toks.data;
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
       continue;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      i = next_candidate(toks, i, pa->tok_end);
+      if (i >= pa->tok_end)
+        break;
       token *t = &TOK(d, i);
-      if (t->quote >= 0 || (!is_word(t) && t->kind != TK_NUM))
-        continue;
-      /* Most words are none of what the tests below look for: in no
-       * mention, no organisation head, pronoun, determiner, quantifier or
-       * head noun, not "who", and no group noun one or two words on (what
-       * describe asks first). They go on at once. */
-      if (t->mention < 0 && t->kind == TK_WORD && t->key_len != 3 &&
-          !(t->words & (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT |
-                        HEAD_NOUNS)) &&
-          !(i + 1 < pa->tok_end && (TOK(d, i + 1).words & W_GROUP_NOUN)) &&
-          !(i + 2 < pa->tok_end && (TOK(d, i + 2).words & W_GROUP_NOUN)))
-        continue;
       /* "the Commission" */
       if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&
           tok_is_lower(&TOK(d, i - 1), "the")) {
