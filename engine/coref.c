@@ -211,8 +211,38 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   return best < 0 ? -1 : best;
 }
 
+/* Can some entity's name hold the word key[0, kl) (ASCII letters compared
+ * without case)? Most often none does ("the union" with no union named),
+ * and the few names tell so sooner than doc_recent_named's look back over
+ * the tokens. Only keys of ASCII letters are checked (a name spells them
+ * as a key does); any other may be held. */
+static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
+  for (size_t q = 0; q < kl; q++)
+    if ((key[q] | 0x20) < 'a' || (key[q] | 0x20) > 'z')
+      return 1;
+  for (size_t e = 0; e < d->entities.len; e++) {
+    const char *w = VEC_AT(d->entities, entity, e).name;
+    if (!w)
+      continue;
+    while (*w) { /* at the start of a word */
+      size_t q = 0;
+      while (q < kl && (w[q] | 0x20) == (key[q] | 0x20))
+        q++;
+      if (q == kl && (w[kl] == ' ' || w[kl] == '\0'))
+        return 1;
+      while (*w && *w != ' ')
+        w++;
+      while (*w == ' ')
+        w++;
+    }
+  }
+  return 0;
+}
+
 /* Nearest earlier organisation whose name holds the word of token h. */
 static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
+  if (!some_name_holds(d, h->key, h->key_len))
+    return -1;
   return doc_recent_named(d, i, h->key, h->key_len, ~0u, 1u << ATTRIB_ORG, 1);
 }
 
