@@ -20,19 +20,26 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
   uint32_t n = NTOK(d);
   for (uint32_t i = 0; i < n; i++) {
     token *t = &TOK(d, i);
-    if (t->kind != TK_WORD || (t->flags & T_ALLCAP))
+    /* looked up by segment_stage; most words start no cue, so this comes first */
+    int32_t longest = t->cue_first;
+    if (longest <= 0 || t->kind != TK_WORD || (t->flags & T_ALLCAP))
       continue;
     /* a key too long for the buffers cannot be a cue */
     if (t->key_len + 2 >= 128)
       continue;
-    int32_t longest = t->cue_first; /* looked up by segment_stage */
-    if (longest <= 0)
-      continue;
-    char key[256];
+    char buf[256];
+    const char *key = buf;
     size_t off[129];
-    uint32_t hash[129];
-    uint32_t fit = doc_join_prefixes(d, i, (uint32_t)longest < 128 ? (uint32_t)longest : 128, 1, key,
-                                     sizeof key, off, hash);
+    uint32_t hash[129], fit;
+    if (longest == 1) { /* a one-word cue (most are): the word's own lower-case key */
+      key = t->lkey;
+      off[1] = t->key_len;
+      hash[1] = tok_lhash(t);
+      fit = 1;
+    } else {
+      fit = doc_join_prefixes(d, i, (uint32_t)longest < 128 ? (uint32_t)longest : 128, 1, buf, sizeof buf,
+                              off, hash);
+    }
     for (uint32_t len = (uint32_t)longest; len >= 1; len--) {
       if (i + len > n || TOK(d, i + len - 1).para != t->para || len > fit)
         continue;
