@@ -4,7 +4,6 @@
  * a quotation open continues into the next one when that one opens again.
  * Apostrophes (O'Rourke, Supporters') are never quotes, and stray or
  * mismatched marks never reach past their paragraph. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
@@ -239,11 +238,20 @@ static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack,
   return 0;
 }
 
-static int cmp_raw(const void *a, const void *b) {
-  const raw_quote *x = a, *y = b;
-  if (x->open_tok != y->open_tok)
-    return x->open_tok < y->open_tok ? -1 : 1;
-  return 0;
+/* Sorts raw quotes by opening mark (qsort's calls and buffer cost more).
+ * They come nearly in order: paragraph by paragraph, and within one only an
+ * outer quote (pushed when it closes, after those inside it; the stack of
+ * open marks is at most STACK deep), a mark left open or a transcript
+ * label comes late, so an insertion sort is all but linear. Each mark
+ * opens one quote: no two keys are equal, so the order is qsort's. */
+static void sort_raw(raw_quote *r, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    raw_quote x = r[i];
+    size_t j = i;
+    for (; j > 0 && r[j - 1].open_tok > x.open_tok; j--)
+      r[j] = r[j - 1];
+    r[j] = x;
+  }
 }
 
 static int count_words(attrib_doc *d, uint32_t a, uint32_t b, int *sentences) {
@@ -371,7 +379,7 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
   if (raw.len > 1)
-    qsort(raw.data, raw.len, sizeof(raw_quote), cmp_raw);
+    sort_raw(raw.data, raw.len);
   int32_t prev_continued = -1;
   int32_t open_q[STACK];
   size_t open_n = 0;
