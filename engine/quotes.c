@@ -254,17 +254,24 @@ static void sort_raw(raw_quote *r, size_t n) {
   }
 }
 
-static int count_words(attrib_doc *d, uint32_t a, uint32_t b, int *sentences) {
+/* The words of tokens [a, b), counted up to max: classify asks only
+ * whether there are more than three. */
+static int count_words(attrib_doc *d, uint32_t a, uint32_t b, int max) {
   int w = 0;
-  *sentences = 0;
-  for (uint32_t i = a; i < b; i++) {
+  for (uint32_t i = a; i < b && w < max; i++) {
     token *t = &TOK(d, i);
     if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE)
       w += !(t->flags & T_POSSESSIVE);
-    if ((t->flags & T_SENT_END) && i + 2 < b)
-      (*sentences)++;
   }
   return w;
+}
+
+/* Does a sentence end inside tokens [a, b), before the last two? */
+static int inner_sentence_end(attrib_doc *d, uint32_t a, uint32_t b) {
+  for (uint32_t i = a; i + 2 < b; i++)
+    if (TOK(d, i).flags & T_SENT_END)
+      return 1;
+  return 0;
 }
 
 static int is_terminal_tok(const token *t) {
@@ -276,8 +283,7 @@ static void classify(attrib_doc *d, quote *q) {
     q->kind = ATTRIB_DIRECT;
     return;
   }
-  int inner_sentences;
-  int words = count_words(d, q->tok_first, q->tok_end, &inner_sentences);
+  int words = count_words(d, q->tok_first, q->tok_end, 4);
   token *first = NULL;
   for (uint32_t i = q->tok_first; i < q->tok_end; i++)
     if (TOK(d, i).kind == TK_WORD || TOK(d, i).kind == TK_NUM) {
@@ -304,8 +310,9 @@ static void classify(attrib_doc *d, quote *q) {
   if (words <= 3 && !(capital && ends_terminal) && !q->continued &&
       q->group == (int32_t)(q - (quote *)d->quotes.data)) {
     q->kind = ATTRIB_SCARE;
-  } else if (capital || inner_sentences > 0 || q->continued || sentence_start ||
-             q->group != (int32_t)(q - (quote *)d->quotes.data)) {
+  } else if (capital || q->continued || sentence_start ||
+             q->group != (int32_t)(q - (quote *)d->quotes.data) ||
+             inner_sentence_end(d, q->tok_first, q->tok_end)) {
     q->kind = ATTRIB_DIRECT;
   } else {
     q->kind = ATTRIB_PARTIAL;
