@@ -366,13 +366,15 @@ static int find_transcript(attrib_doc *d) {
         pa->label_end = c + 1;
       }
     }
-    if (pass == 1) {
+    if (pass == 0) {
       size_t distinct = 0;
       for (size_t k = 0; k < counts.cap; k++)
         distinct += counts.slots[k].key && counts.slots[k].value >= 2;
-      if (distinct < 2) /* "Update:" twice is not an interview */
+      if (distinct < 2) { /* "Update:" twice is not an interview: no second pass */
         for (uint32_t p = 0; p < d->paras.len; p++)
           VEC_AT(d->paras, paragraph, p).label_end = 0;
+        break;
+      }
     }
   }
   strmap_free(&counts);
