@@ -403,6 +403,22 @@ static int32_t leader_ref(attrib_doc *d, uint32_t i, const token *h) {
   return antecedent(d, i, (1u << ATTRIB_PERSON) | ANT_SINGULAR, 0, 3);
 }
 
+/* Is t "for", "of", "at", "from", "with" or "in" (exactly)? One test of the
+ * length first: six tok_is calls cost more. */
+static int body_prep(const token *t) {
+  const char *k = t->key;
+  switch (t->key_len) {
+  case 2:
+    return (k[0] == 'o' && k[1] == 'f') || (k[0] == 'a' && k[1] == 't') || (k[0] == 'i' && k[1] == 'n');
+  case 3:
+    return memcmp(k, "for", 3) == 0;
+  case 4:
+    return memcmp(k, "from", 4) == 0 || memcmp(k, "with", 4) == 0;
+  default:
+    return 0;
+  }
+}
+
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials", "74 percent of voters"):
  * its end and entity. */
@@ -624,9 +640,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   }
   uint32_t e = head_end(d, k, end);
   /* for|of|at|from|with [the] X */
-  if (e + 1 < end && is_word(&TOK(d, e)) &&
-      (tok_is(&TOK(d, e), "for") || tok_is(&TOK(d, e), "of") || tok_is(&TOK(d, e), "at") ||
-       tok_is(&TOK(d, e), "from") || tok_is(&TOK(d, e), "with") || tok_is(&TOK(d, e), "in"))) {
+  if (e + 1 < end && is_word(&TOK(d, e)) && body_prep(&TOK(d, e))) {
     uint32_t x = e + 1;
     if (x < end && (TOK(d, x).words & W_DET))
       x++;
