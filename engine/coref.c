@@ -141,6 +141,21 @@ static unsigned org_kind(uint32_t hw) {
   return (1u << ATTRIB_ORG) | ((hw & W_COMPANY) ? ANT_COMPANY : 0);
 }
 
+/* The nearest token before t and not before lo that is in a mention, or
+ * NULL. Most tokens are in none: a pointer loop of its own passes them. */
+static const token *prev_in_mention(const token *t, const token *lo) {
+  while (t > lo)
+    if ((--t)->mention >= 0)
+      return t;
+  return NULL;
+}
+
+/* The first token a look back from token i may reach: MAX_BACK tokens
+ * back at most (the loops' k > 0 && k + MAX_BACK > i over token k - 1). */
+static const token *back_stop(const attrib_doc *d, uint32_t i) {
+  return &TOK(d, i >= MAX_BACK ? i - MAX_BACK : 0);
+}
+
 /* Best entity of one of the wanted types before token i, within `paras`
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
@@ -153,15 +168,13 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   /* the sentence distance beyond which nothing can beat best_score: for a
    * whole number of sentences n, n > best_score + 2 just when n > its floor */
   uint32_t far = 1000000002u;
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    /* most tokens are in no mention, and give nothing: they are passed
-     * before the limits are tested. The limits only tighten as k falls
-     * (paragraphs and sentences grow with the index, far changes only at
-     * a candidate), so the next mention stops the loop as any of them
-     * would have. */
-    if (t->mention < 0)
-      continue;
+  /* most tokens are in no mention, and give nothing: they are passed
+   * before the limits are tested. The limits only tighten going back
+   * (paragraphs and sentences grow with the index, far changes only at a
+   * candidate), so the next mention stops the loop as any of them would
+   * have. */
+  const token *lo = back_stop(d, i);
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
     if (t->para < lo_para || s0 - t->sent > far)
       break;
     if (t->mention == last_m || t->quote >= 0)
@@ -287,10 +300,9 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
     return first_named_before(d, i);
   uint32_t p0 = TOK(d, i).para;
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->mention < 0) /* before the limit, as in antecedent: the next mention stops the loop the same */
-      continue;
+  /* mentions only, before the limit, as in antecedent: the next mention stops the loop the same */
+  const token *lo = back_stop(d, i);
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
     if (t->para + 10 < p0)
       break;
     if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
@@ -762,10 +774,8 @@ static int32_t apposed_person(attrib_doc *d, uint32_t i, uint32_t e, uint32_t fi
  * latest organisation ending in that word. */
 static int32_t head_reference(attrib_doc *d, uint32_t i) {
   token *h = &TOK(d, i);
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->mention < 0)
-      continue;
+  const token *lo = back_stop(d, i);
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
     mention *m = &MENTION(d, t->mention);
     if (m->kind != M_NAME || m->entity < 0 || m->type != ATTRIB_ORG)
       continue;
@@ -776,7 +786,7 @@ static int32_t head_reference(attrib_doc *d, uint32_t i) {
         (nl > h->key_len && memcmp(e->name + nl - h->key_len, h->key, h->key_len) == 0 &&
          e->name[nl - h->key_len - 1] == ' '))
       return m->entity;
-    k = m->tok_first + 1;
+    t = &TOK(d, m->tok_first); /* on before the mention */
   }
   return -1;
 }
