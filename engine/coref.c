@@ -182,7 +182,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     last_m = t->mention;
     mention *m = &MENTION(d, t->mention);
     /* "England's head coach, Gavin Rourke," : the name is who "he" means */
-    mention *named = appositive_name(d, m);
+    mention *named = m->kind == M_DESC ? appositive_name(d, m) : NULL; /* most are names: no call */
     if (named)
       m = named;
     /* a spokeswoman for a body, or a person only described ("Scott's wife") */
