@@ -302,12 +302,12 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
    * subject's, never one named before */
   if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
     return first_named_before(d, i);
+  /* back over ten paragraphs at most: to the first token of paragraph p0 - 10 */
   uint32_t p0 = TOK(d, i).para;
-  /* mentions only, before the limit, as in antecedent: the next mention stops the loop the same */
   const token *lo = back_stop(d, i);
+  if (p0 >= 10 && &TOK(d, VEC_AT(d->paras, paragraph, p0 - 10).tok_first) > lo)
+    lo = &TOK(d, VEC_AT(d->paras, paragraph, p0 - 10).tok_first);
   for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
-    if (t->para + 10 < p0)
-      break;
     if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
       continue;
     mention *m = &MENTION(d, t->mention);
@@ -316,14 +316,12 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   }
   /* "Fox News said in a statement ... the statement said": the subject of
    * the sentence that brought the document up, or "a letter from X" */
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->para + 10 < p0)
-      break;
-    if (t->mention >= 0 || t->quote >= 0 || t->key_len != h->key_len ||
+  for (const token *t = &TOK(d, i); t > lo;) {
+    t--;
+    if (t->key_len != h->key_len || t->mention >= 0 || t->quote >= 0 ||
         memcmp(t->key, h->key, h->key_len) != 0)
       continue;
-    uint32_t n = NTOK(d);
+    uint32_t k = (uint32_t)(t - &TOK(d, 0)) + 1, n = NTOK(d);
     for (uint32_t x = k; x < n && x < k + 4 && TOK(d, x).sent == t->sent; x++)
       if ((tok_is(&TOK(d, x), "by") || tok_is(&TOK(d, x), "from")) && x + 1 < n) {
         uint32_t y = x + 1 + ((TOK(d, x + 1).words & W_DET) != 0);
