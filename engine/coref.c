@@ -159,6 +159,14 @@ static const token *back_stop(const attrib_doc *d, uint32_t i) {
   return &TOK(d, i >= MAX_BACK ? i - MAX_BACK : 0);
 }
 
+/* back_stop, or the first token of paragraph p (at most token i's) when
+ * that is later: tokens lie in their paragraphs in order, so a look back
+ * over whole paragraphs needs one bound, not a test at each token. */
+static const token *back_stop_para(const attrib_doc *d, uint32_t i, uint32_t p) {
+  const token *lo = back_stop(d, i), *first = &TOK(d, VEC_AT(d->paras, paragraph, p).tok_first);
+  return first > lo ? first : lo;
+}
+
 /* Best entity of one of the wanted types before token i, within `paras`
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
@@ -172,13 +180,12 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
    * whole number of sentences n, n > best_score + 2 just when n > its floor */
   uint32_t far = 1000000002u;
   /* most tokens are in no mention, and give nothing: they are passed
-   * before the limits are tested. The limits only tighten going back
-   * (paragraphs and sentences grow with the index, far changes only at a
-   * candidate), so the next mention stops the loop as any of them would
-   * have. */
-  const token *lo = back_stop(d, i);
+   * before the limit is tested. It only tightens going back (sentences
+   * grow with the index, far changes only at a candidate), so the next
+   * mention stops the loop as any of them would have. */
+  const token *lo = back_stop_para(d, i, lo_para);
   for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
-    if (t->para < lo_para || s0 - t->sent > far)
+    if (s0 - t->sent > far)
       break;
     if (t->mention == last_m || t->quote >= 0)
       continue;
@@ -302,11 +309,9 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
    * subject's, never one named before */
   if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
     return first_named_before(d, i);
-  /* back over ten paragraphs at most: to the first token of paragraph p0 - 10 */
+  /* back over ten paragraphs at most */
   uint32_t p0 = TOK(d, i).para;
-  const token *lo = back_stop(d, i);
-  if (p0 >= 10 && &TOK(d, VEC_AT(d->paras, paragraph, p0 - 10).tok_first) > lo)
-    lo = &TOK(d, VEC_AT(d->paras, paragraph, p0 - 10).tok_first);
+  const token *lo = back_stop_para(d, i, p0 >= 10 ? p0 - 10 : 0);
   for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
     if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
       continue;
