@@ -815,7 +815,7 @@ static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
         return i;
       continue;
     }
-    if (t->mention >= 0 || t->key_len == 3 || (t->words & wanted) ||
+    if (t->mention >= 0 || (t->words & wanted) || tok_is(t, "who") ||
         (i + 1 < end && (toks[i + 1].words & W_GROUP_NOUN)) ||
         (i + 2 < end && (toks[i + 2].words & W_GROUP_NOUN)))
       return i;
