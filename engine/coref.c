@@ -829,11 +829,17 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
       continue;
+    /* a mention whose first word described nothing: what describe asks of
+     * a name (its 's and what follows it) is the same at its other words,
+     * and nothing between them changes it */
+    int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
       i = next_candidate(toks, i, pa->tok_end);
       if (i >= pa->tok_end)
         break;
       token *t = &TOK(d, i);
+      if (t->mention >= 0 && t->mention == described)
+        continue;
       /* "the Commission" */
       if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&
           tok_is_lower(&TOK(d, i - 1), "the")) {
@@ -938,6 +944,8 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
           }
         }
         i = e_end - 1;
+      } else if (t->mention >= 0) {
+        described = t->mention;
       }
     }
   }
