@@ -797,28 +797,43 @@ static int32_t head_reference(attrib_doc *d, uint32_t i) {
   return -1;
 }
 
+/* Is token k, not before first, a word coref_stage looks at for a group
+ * noun one or two words on? */
+static int before_group(const token *toks, uint32_t k, uint32_t first) {
+  return k >= first && toks[k].quote < 0 && toks[k].kind == TK_WORD;
+}
+
 /* The first token of [i, end) that coref_stage has anything to do for, or
  * end. Most words are none of what its tests look for: in no mention, no
  * organisation head, pronoun, determiner, quantifier or head noun, not
  * "who", and no group noun one or two words on (what describe asks first).
  * A loop of its own, so that it runs in registers and not in the stage's
- * spilled ones. */
+ * spilled ones; rather than each word looking two ahead, a group noun
+ * (rare) sends it back to the two words before it. */
 static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
   const uint32_t wanted =
       W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
+  uint32_t first = i;
   for (; i < end; i++) {
     const token *t = &toks[i];
+    if (t->words & W_GROUP_NOUN) { /* quoted or not */
+      if (i >= 2 && before_group(toks, i - 2, first))
+        return i - 2;
+      if (i >= 1 && before_group(toks, i - 1, first))
+        return i - 1;
+    }
     if (t->quote >= 0)
       continue;
     if (t->kind != TK_WORD) {
-      if (t->kind == TK_NUM)
-        return i;
+      if (t->kind != TK_NUM)
+        continue;
+    } else if (t->mention < 0 && !(t->words & wanted) && !tok_is(t, "who")) {
       continue;
     }
-    if (t->mention >= 0 || (t->words & wanted) || tok_is(t, "who") ||
-        (i + 1 < end && (toks[i + 1].words & W_GROUP_NOUN)) ||
-        (i + 2 < end && (toks[i + 2].words & W_GROUP_NOUN)))
-      return i;
+    /* the word before this one comes first when a group noun follows */
+    if (i >= 1 && i + 1 < end && (toks[i + 1].words & W_GROUP_NOUN) && before_group(toks, i - 1, first))
+      return i - 1;
+    return i;
   }
   return end;
 }
