@@ -247,16 +247,15 @@ static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
     const char *w = VEC_AT(d->entities, entity, e).name;
     if (!w)
       continue;
-    while (*w) { /* at the start of a word */
+    for (; w; w = strchr(w, ' ')) {
+      while (*w == ' ')
+        w++;
+      /* at the start of a word */
       size_t q = 0;
       while (q < kl && (w[q] | 0x20) == (key[q] | 0x20))
         q++;
       if (q == kl && (w[kl] == ' ' || w[kl] == '\0'))
         return 1;
-      while (*w && *w != ' ')
-        w++;
-      while (*w == ' ')
-        w++;
     }
   }
   return 0;
