@@ -244,10 +244,7 @@ static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
     if ((key[q] | 0x20) < 'a' || (key[q] | 0x20) > 'z')
       return 1;
   for (size_t e = 0; e < d->entities.len; e++) {
-    const char *w = VEC_AT(d->entities, entity, e).name;
-    if (!w)
-      continue;
-    for (; w; w = strchr(w, ' ')) {
+    for (const char *w = VEC_AT(d->entities, entity, e).name; w; w = strchr(w, ' ')) {
       while (*w == ' ')
         w++;
       /* at the start of a word */
