@@ -141,6 +141,32 @@ static unsigned org_kind(uint32_t hw) {
   return (1u << ATTRIB_ORG) | ((hw & W_COMPANY) ? ANT_COMPANY : 0);
 }
 
+/* The nearest token before t and not before lo that is in a mention, or
+ * NULL. Most tokens are in none: a pointer loop of its own passes them. */
+static const token *prev_in_mention(const token *t, const token *lo) {
+  /* four at a time while none is (-1 in all leaves the sign bit in their AND) */
+  while (t - lo >= 4 && (t[-1].mention & t[-2].mention & t[-3].mention & t[-4].mention) < 0)
+    t -= 4;
+  while (t > lo)
+    if ((--t)->mention >= 0)
+      return t;
+  return NULL;
+}
+
+/* The first token a look back from token i may reach: MAX_BACK tokens
+ * back at most (the loops' k > 0 && k + MAX_BACK > i over token k - 1). */
+static const token *back_stop(const attrib_doc *d, uint32_t i) {
+  return &TOK(d, i >= MAX_BACK ? i - MAX_BACK : 0);
+}
+
+/* back_stop, or the first token of paragraph p (at most token i's) when
+ * that is later: tokens lie in their paragraphs in order, so a look back
+ * over whole paragraphs needs one bound, not a test at each token. */
+static const token *back_stop_para(const attrib_doc *d, uint32_t i, uint32_t p) {
+  const token *lo = back_stop(d, i), *first = &TOK(d, VEC_AT(d->paras, paragraph, p).tok_first);
+  return first > lo ? first : lo;
+}
+
 /* Best entity of one of the wanted types before token i, within `paras`
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
@@ -153,23 +179,20 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   /* the sentence distance beyond which nothing can beat best_score: for a
    * whole number of sentences n, n > best_score + 2 just when n > its floor */
   uint32_t far = 1000000002u;
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    /* most tokens are in no mention, and give nothing: they are passed
-     * before the limits are tested. The limits only tighten as k falls
-     * (paragraphs and sentences grow with the index, far changes only at
-     * a candidate), so the next mention stops the loop as any of them
-     * would have. */
-    if (t->mention < 0)
-      continue;
-    if (t->para < lo_para || s0 - t->sent > far)
+  /* most tokens are in no mention, and give nothing: they are passed
+   * before the limit is tested. It only tightens going back (sentences
+   * grow with the index, far changes only at a candidate), so the next
+   * mention stops the loop as any of them would have. */
+  const token *lo = back_stop_para(d, i, lo_para);
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
+    if (s0 - t->sent > far)
       break;
     if (t->mention == last_m || t->quote >= 0)
       continue;
     last_m = t->mention;
     mention *m = &MENTION(d, t->mention);
     /* "England's head coach, Gavin Rourke," : the name is who "he" means */
-    mention *named = appositive_name(d, m);
+    mention *named = m->kind == M_DESC ? appositive_name(d, m) : NULL; /* most are names: no call */
     if (named)
       m = named;
     /* a spokeswoman for a body, or a person only described ("Scott's wife") */
@@ -211,8 +234,34 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   return best < 0 ? -1 : best;
 }
 
+/* Can some entity's name hold the word key[0, kl) (ASCII letters compared
+ * without case)? Most often none does ("the union" with no union named),
+ * and the few names tell so sooner than doc_recent_named's look back over
+ * the tokens. Only keys of ASCII letters are checked (a name spells them
+ * as a key does); any other may be held. */
+static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
+  for (size_t q = 0; q < kl; q++)
+    if ((key[q] | 0x20) < 'a' || (key[q] | 0x20) > 'z')
+      return 1;
+  for (size_t e = 0; e < d->entities.len; e++) {
+    for (const char *w = VEC_AT(d->entities, entity, e).name; w; w = strchr(w, ' ')) {
+      while (*w == ' ')
+        w++;
+      /* at the start of a word */
+      size_t q = 0;
+      while (q < kl && (w[q] | 0x20) == (key[q] | 0x20))
+        q++;
+      if (q == kl && (w[kl] == ' ' || w[kl] == '\0'))
+        return 1;
+    }
+  }
+  return 0;
+}
+
 /* Nearest earlier organisation whose name holds the word of token h. */
 static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
+  if (!some_name_holds(d, h->key, h->key_len))
+    return -1;
   return doc_recent_named(d, i, h->key, h->key_len, ~0u, 1u << ATTRIB_ORG, 1);
 }
 
@@ -256,13 +305,10 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
    * subject's, never one named before */
   if (tok_is_lower(&TOK(d, i), "a") || tok_is_lower(&TOK(d, i), "an"))
     return first_named_before(d, i);
+  /* back over ten paragraphs at most */
   uint32_t p0 = TOK(d, i).para;
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->mention < 0) /* before the limit, as in antecedent: the next mention stops the loop the same */
-      continue;
-    if (t->para + 10 < p0)
-      break;
+  const token *lo = back_stop_para(d, i, p0 >= 10 ? p0 - 10 : 0);
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
     if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
       continue;
     mention *m = &MENTION(d, t->mention);
@@ -271,14 +317,12 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   }
   /* "Fox News said in a statement ... the statement said": the subject of
    * the sentence that brought the document up, or "a letter from X" */
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->para + 10 < p0)
-      break;
-    if (t->mention >= 0 || t->quote >= 0 || t->key_len != h->key_len ||
+  for (const token *t = &TOK(d, i); t > lo;) {
+    t--;
+    if (t->key_len != h->key_len || t->mention >= 0 || t->quote >= 0 ||
         memcmp(t->key, h->key, h->key_len) != 0)
       continue;
-    uint32_t n = NTOK(d);
+    uint32_t k = (uint32_t)(t - &TOK(d, 0)) + 1, n = NTOK(d);
     for (uint32_t x = k; x < n && x < k + 4 && TOK(d, x).sent == t->sent; x++)
       if ((tok_is(&TOK(d, x), "by") || tok_is(&TOK(d, x), "from")) && x + 1 < n) {
         uint32_t y = x + 1 + ((TOK(d, x + 1).words & W_DET) != 0);
@@ -371,6 +415,22 @@ static int32_t leader_ref(attrib_doc *d, uint32_t i, const token *h) {
   if (!tok_is_lower(&TOK(d, i), "the") || !(h->words & W_LEADER) || !(h->flags & T_LOWER))
     return -1;
   return antecedent(d, i, (1u << ATTRIB_PERSON) | ANT_SINGULAR, 0, 3);
+}
+
+/* Is t "for", "of", "at", "from", "with" or "in" (exactly)? One test of the
+ * length first: six tok_is calls cost more. */
+static int body_prep(const token *t) {
+  const char *k = t->key;
+  switch (t->key_len) {
+  case 2:
+    return (k[0] == 'o' && k[1] == 'f') || (k[0] == 'a' && k[1] == 't') || (k[0] == 'i' && k[1] == 'n');
+  case 3:
+    return memcmp(k, "for", 3) == 0;
+  case 4:
+    return memcmp(k, "from", 4) == 0 || memcmp(k, "with", 4) == 0;
+  default:
+    return 0;
+  }
 }
 
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
@@ -594,9 +654,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   }
   uint32_t e = head_end(d, k, end);
   /* for|of|at|from|with [the] X */
-  if (e + 1 < end && is_word(&TOK(d, e)) &&
-      (tok_is(&TOK(d, e), "for") || tok_is(&TOK(d, e), "of") || tok_is(&TOK(d, e), "at") ||
-       tok_is(&TOK(d, e), "from") || tok_is(&TOK(d, e), "with") || tok_is(&TOK(d, e), "in"))) {
+  if (e + 1 < end && is_word(&TOK(d, e)) && body_prep(&TOK(d, e))) {
     uint32_t x = e + 1;
     if (x < end && (TOK(d, x).words & W_DET))
       x++;
@@ -718,10 +776,8 @@ static int32_t apposed_person(attrib_doc *d, uint32_t i, uint32_t e, uint32_t fi
  * latest organisation ending in that word. */
 static int32_t head_reference(attrib_doc *d, uint32_t i) {
   token *h = &TOK(d, i);
-  for (uint32_t k = i; k > 0 && k + MAX_BACK > i; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->mention < 0)
-      continue;
+  const token *lo = back_stop(d, i);
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
     mention *m = &MENTION(d, t->mention);
     if (m->kind != M_NAME || m->entity < 0 || m->type != ATTRIB_ORG)
       continue;
@@ -732,29 +788,68 @@ static int32_t head_reference(attrib_doc *d, uint32_t i) {
         (nl > h->key_len && memcmp(e->name + nl - h->key_len, h->key, h->key_len) == 0 &&
          e->name[nl - h->key_len - 1] == ' '))
       return m->entity;
-    k = m->tok_first + 1;
+    t = &TOK(d, m->tok_first); /* on before the mention */
   }
   return -1;
 }
 
+/* Is token k, not before first, a word coref_stage looks at for a group
+ * noun one or two words on? */
+static int before_group(const token *toks, uint32_t k, uint32_t first) {
+  return k >= first && toks[k].quote < 0 && toks[k].kind == TK_WORD;
+}
+
+/* The first token of [i, end) that coref_stage has anything to do for, or
+ * end. Most words are none of what its tests look for: in no mention, no
+ * organisation head, pronoun, determiner, quantifier or head noun, not
+ * "who", and no group noun one or two words on (what describe asks first).
+ * A loop of its own, so that it runs in registers and not in the stage's
+ * spilled ones; rather than each word looking two ahead, a group noun
+ * (rare) sends it back to the two words before it. */
+static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
+  const uint32_t wanted =
+      W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
+  uint32_t first = i;
+  for (; i < end; i++) {
+    const token *t = &toks[i];
+    if (t->words & W_GROUP_NOUN) { /* quoted or not */
+      if (i >= 2 && before_group(toks, i - 2, first))
+        return i - 2;
+      if (i >= 1 && before_group(toks, i - 1, first))
+        return i - 1;
+    }
+    if (t->quote >= 0)
+      continue;
+    if (t->kind != TK_WORD) {
+      if (t->kind != TK_NUM)
+        continue;
+    } else if (t->mention < 0 && !(t->words & wanted) && !tok_is(t, "who")) {
+      continue;
+    }
+    /* the word before this one comes first when a group noun follows */
+    if (i >= 1 && i + 1 < end && (toks[i + 1].words & W_GROUP_NOUN) && before_group(toks, i - 1, first))
+      return i - 1;
+    return i;
+  }
+  return end;
+}
+
 attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
+  const token *toks = d->toks.data;
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
       continue;
+    /* a mention whose first word described nothing: what describe asks of
+     * a name (its 's and what follows it) is the same at its other words,
+     * and nothing between them changes it */
+    int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      i = next_candidate(toks, i, pa->tok_end);
+      if (i >= pa->tok_end)
+        break;
       token *t = &TOK(d, i);
-      if (t->quote >= 0 || (!is_word(t) && t->kind != TK_NUM))
-        continue;
-      /* Most words are none of what the tests below look for: in no
-       * mention, no organisation head, pronoun, determiner, quantifier or
-       * head noun, not "who", and no group noun one or two words on (what
-       * describe asks first). They go on at once. */
-      if (t->mention < 0 && t->kind == TK_WORD && t->key_len != 3 &&
-          !(t->words & (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT |
-                        HEAD_NOUNS)) &&
-          !(i + 1 < pa->tok_end && (TOK(d, i + 1).words & W_GROUP_NOUN)) &&
-          !(i + 2 < pa->tok_end && (TOK(d, i + 2).words & W_GROUP_NOUN)))
+      if (t->mention >= 0 && t->mention == described)
         continue;
       /* "the Commission" */
       if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&
@@ -860,6 +955,8 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
           }
         }
         i = e_end - 1;
+      } else if (t->mention >= 0) {
+        described = t->mention;
       }
     }
   }

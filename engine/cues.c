@@ -15,24 +15,42 @@ static int quantifier_subject(const token *q, const token *t, const char *lemma)
   return !(t->key_len == ll && memcmp(t->lkey, lemma, ll) == 0);
 }
 
+/* The first of tokens [i, n) that may start a cue, or n: most words start
+ * none (segment_stage looked up cue_first of each), and are passed in a
+ * loop of their own. */
+static uint32_t next_cue_start(const token *toks, uint32_t i, uint32_t n) {
+  const token *t = toks + i, *end = toks + n;
+  while (t < end && !t->cue_first)
+    t++;
+  return (uint32_t)(t - toks);
+}
+
 attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
   uint32_t n = NTOK(d);
-  for (uint32_t i = 0; i < n; i++) {
+  if (!n) /* no tokens, perhaps no array */
+    return ATTRIB_OK;
+  for (uint32_t i = 0; (i = next_cue_start(d->toks.data, i, n)) < n; i++) {
     token *t = &TOK(d, i);
+    int32_t longest = t->cue_first;
     if (t->kind != TK_WORD || (t->flags & T_ALLCAP))
       continue;
     /* a key too long for the buffers cannot be a cue */
     if (t->key_len + 2 >= 128)
       continue;
-    int32_t longest = t->cue_first; /* looked up by segment_stage */
-    if (longest <= 0)
-      continue;
-    char key[256];
+    char buf[256];
+    const char *key = buf;
     size_t off[129];
-    uint32_t hash[129];
-    uint32_t fit = doc_join_prefixes(d, i, (uint32_t)longest < 128 ? (uint32_t)longest : 128, 1, key,
-                                     sizeof key, off, hash);
+    uint32_t hash[129], fit;
+    if (longest == 1) { /* a one-word cue (most are): the word's own lower-case key */
+      key = t->lkey;
+      off[1] = t->key_len;
+      hash[1] = tok_lhash(t);
+      fit = 1;
+    } else {
+      fit = doc_join_prefixes(d, i, (uint32_t)longest < 128 ? (uint32_t)longest : 128, 1, buf, sizeof buf,
+                              off, hash);
+    }
     for (uint32_t len = (uint32_t)longest; len >= 1; len--) {
       if (i + len > n || TOK(d, i + len - 1).para != t->para || len > fit)
         continue;

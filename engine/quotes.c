@@ -4,7 +4,6 @@
  * a quotation open continues into the next one when that one opens again.
  * Apostrophes (O'Rourke, Supporters') are never quotes, and stray or
  * mismatched marks never reach past their paragraph. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
@@ -138,14 +137,23 @@ static int plural_possessive(attrib_doc *d, uint32_t i, uint32_t end) {
   return 0;
 }
 
+/* The first quote mark of tokens [i, end), or end: the words between
+ * marks are passed in a loop of their own. */
+static uint32_t next_mark(const token *toks, uint32_t i, uint32_t end) {
+  if (i >= end)
+    return end;
+  const token *t = toks + i, *e = toks + end;
+  while (t < e && t->kind != TK_QUOTE)
+    t++;
+  return (uint32_t)(t - toks);
+}
+
 static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack, size_t cap) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, p);
   size_t sp = 0;
   /* from its first mark: a paragraph without one is passed over */
-  for (uint32_t i = pa->quote_first; i < pa->tok_end; i++) {
+  for (uint32_t i = pa->quote_first; (i = next_mark(d->toks.data, i, pa->tok_end)) < pa->tok_end; i++) {
     token *t = &TOK(d, i);
-    if (t->kind != TK_QUOTE)
-      continue;
     int fam = family(tok_cp(d, t));
     int shape = char_shape(tok_cp(d, t)) & context_shape(d, i, pa->tok_first, pa->tok_end);
     if (!shape)
@@ -239,24 +247,40 @@ static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack,
   return 0;
 }
 
-static int cmp_raw(const void *a, const void *b) {
-  const raw_quote *x = a, *y = b;
-  if (x->open_tok != y->open_tok)
-    return x->open_tok < y->open_tok ? -1 : 1;
-  return 0;
+/* Sorts raw quotes by opening mark (qsort's calls and buffer cost more).
+ * They come nearly in order: paragraph by paragraph, and within one only an
+ * outer quote (pushed when it closes, after those inside it; the stack of
+ * open marks is at most STACK deep), a mark left open or a transcript
+ * label comes late, so an insertion sort is all but linear. Each mark
+ * opens one quote: no two keys are equal, so the order is qsort's. */
+static void sort_raw(raw_quote *r, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    raw_quote x = r[i];
+    size_t j = i;
+    for (; j > 0 && r[j - 1].open_tok > x.open_tok; j--)
+      r[j] = r[j - 1];
+    r[j] = x;
+  }
 }
 
-static int count_words(attrib_doc *d, uint32_t a, uint32_t b, int *sentences) {
+/* The words of tokens [a, b), counted up to max: classify asks only
+ * whether there are more than three. */
+static int count_words(attrib_doc *d, uint32_t a, uint32_t b, int max) {
   int w = 0;
-  *sentences = 0;
-  for (uint32_t i = a; i < b; i++) {
+  for (uint32_t i = a; i < b && w < max; i++) {
     token *t = &TOK(d, i);
     if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE)
       w += !(t->flags & T_POSSESSIVE);
-    if ((t->flags & T_SENT_END) && i + 2 < b)
-      (*sentences)++;
   }
   return w;
+}
+
+/* Does a sentence end inside tokens [a, b), before the last two? */
+static int inner_sentence_end(attrib_doc *d, uint32_t a, uint32_t b) {
+  for (uint32_t i = a; i + 2 < b; i++)
+    if (TOK(d, i).flags & T_SENT_END)
+      return 1;
+  return 0;
 }
 
 static int is_terminal_tok(const token *t) {
@@ -268,8 +292,7 @@ static void classify(attrib_doc *d, quote *q) {
     q->kind = ATTRIB_DIRECT;
     return;
   }
-  int inner_sentences;
-  int words = count_words(d, q->tok_first, q->tok_end, &inner_sentences);
+  int words = count_words(d, q->tok_first, q->tok_end, 4);
   token *first = NULL;
   for (uint32_t i = q->tok_first; i < q->tok_end; i++)
     if (TOK(d, i).kind == TK_WORD || TOK(d, i).kind == TK_NUM) {
@@ -296,8 +319,9 @@ static void classify(attrib_doc *d, quote *q) {
   if (words <= 3 && !(capital && ends_terminal) && !q->continued &&
       q->group == (int32_t)(q - (quote *)d->quotes.data)) {
     q->kind = ATTRIB_SCARE;
-  } else if (capital || inner_sentences > 0 || q->continued || sentence_start ||
-             q->group != (int32_t)(q - (quote *)d->quotes.data)) {
+  } else if (capital || q->continued || sentence_start ||
+             q->group != (int32_t)(q - (quote *)d->quotes.data) ||
+             inner_sentence_end(d, q->tok_first, q->tok_end)) {
     q->kind = ATTRIB_DIRECT;
   } else {
     q->kind = ATTRIB_PARTIAL;
@@ -342,13 +366,15 @@ static int find_transcript(attrib_doc *d) {
         pa->label_end = c + 1;
       }
     }
-    if (pass == 1) {
+    if (pass == 0) {
       size_t distinct = 0;
       for (size_t k = 0; k < counts.cap; k++)
         distinct += counts.slots[k].key && counts.slots[k].value >= 2;
-      if (distinct < 2) /* "Update:" twice is not an interview */
+      if (distinct < 2) { /* "Update:" twice is not an interview: no second pass */
         for (uint32_t p = 0; p < d->paras.len; p++)
           VEC_AT(d->paras, paragraph, p).label_end = 0;
+        break;
+      }
     }
   }
   strmap_free(&counts);
@@ -371,7 +397,7 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
   if (raw.len > 1)
-    qsort(raw.data, raw.len, sizeof(raw_quote), cmp_raw);
+    sort_raw(raw.data, raw.len);
   int32_t prev_continued = -1;
   int32_t open_q[STACK];
   size_t open_n = 0;
