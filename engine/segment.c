@@ -133,6 +133,24 @@ typedef struct run_acc {
 } run_acc;
 _Static_assert(T_CAP == 1 && T_LOWER == 4, "first_run takes T_CAP or T_LOWER by a shift");
 
+/* Cases of a switch on a run's length n that hash its k-th byte from the
+ * end e and run on into the next case: byte after byte of FNV-1a (and of
+ * the lower-case form into l) with one jump, no loop test per byte. */
+#if defined(__GNUC__) && __GNUC__ >= 7
+#define FALL_THROUGH __attribute__((fallthrough))
+#else
+#define FALL_THROUGH ((void)0)
+#endif
+#define HASH_AT(k)                                                                                           \
+  case k:                                                                                                    \
+    h = (h ^ e[-k]) * 16777619u;                                                                             \
+    FALL_THROUGH
+#define HASH2_AT(k)                                                                                          \
+  case k:                                                                                                    \
+    h = (h ^ e[-k]) * 16777619u;                                                                             \
+    l = (l ^ (e[-k] | 0x20u)) * 16777619u;                                                                   \
+    FALL_THROUGH
+
 /* Scans the ASCII letters and digits from s[j] (before end) into r and
  * returns where they stop. Its own loop on locals, so that the compiler
  * keeps them in registers rather than in the tokenizer's stack frame. */
@@ -188,30 +206,52 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
     r->upper = (mu != 0) + ((mu & (mu - 1)) != 0);         /* none, one, or more */
     r->first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
     uint32_t h = STRMAP_HASH_INIT;
-    const unsigned char *p = s + i, *e = p + n;
-    if (mu && n < 16) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
+    const unsigned char *e = s + i + n;
+    if (n == 16) {
+      h = strmap_hash_more(h, (const char *)s + i, 16);
+    } else if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
       uint32_t l = STRMAP_HASH_INIT;
-      for (; p + 2 <= e; p += 2) {
-        h = (h ^ p[0]) * 16777619u;
-        l = (l ^ (p[0] | 0x20u)) * 16777619u;
-        h = (h ^ p[1]) * 16777619u;
-        l = (l ^ (p[1] | 0x20u)) * 16777619u;
-      }
-      if (p < e) {
-        h = (h ^ p[0]) * 16777619u;
-        l = (l ^ (p[0] | 0x20u)) * 16777619u;
+      switch (n) { /* a jump into a run of rounds, one per byte: no loop test per byte */
+        HASH2_AT(15);
+        HASH2_AT(14);
+        HASH2_AT(13);
+        HASH2_AT(12);
+        HASH2_AT(11);
+        HASH2_AT(10);
+        HASH2_AT(9);
+        HASH2_AT(8);
+        HASH2_AT(7);
+        HASH2_AT(6);
+        HASH2_AT(5);
+        HASH2_AT(4);
+        HASH2_AT(3);
+        HASH2_AT(2);
+        HASH2_AT(1);
+      default:
+        break;
       }
       *lh = l;
       *lh_ok = 1;
-    } else { /* four bytes a round: half the loop's own instructions */
-      for (; p + 4 <= e; p += 4) {
-        h = (h ^ p[0]) * 16777619u;
-        h = (h ^ p[1]) * 16777619u;
-        h = (h ^ p[2]) * 16777619u;
-        h = (h ^ p[3]) * 16777619u;
+    } else {
+      switch (n) {
+        HASH_AT(15);
+        HASH_AT(14);
+        HASH_AT(13);
+        HASH_AT(12);
+        HASH_AT(11);
+        HASH_AT(10);
+        HASH_AT(9);
+        HASH_AT(8);
+        HASH_AT(7);
+        HASH_AT(6);
+        HASH_AT(5);
+        HASH_AT(4);
+        HASH_AT(3);
+        HASH_AT(2);
+        HASH_AT(1);
+      default:
+        break;
       }
-      for (; p < e; p++)
-        h = (h ^ *p) * 16777619u;
     }
     r->h = h;
     if (n < 16)
