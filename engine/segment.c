@@ -136,20 +136,15 @@ _Static_assert(T_CAP == 1 && T_LOWER == 4, "first_run takes T_CAP or T_LOWER by 
 /* Cases of a switch on a run's length n that hash its k-th byte from the
  * end e and run on into the next case: byte after byte of FNV-1a (and of
  * the lower-case form into l) with one jump, no loop test per byte. */
-#if defined(__GNUC__) && __GNUC__ >= 7
-#define FALL_THROUGH __attribute__((fallthrough))
-#else
-#define FALL_THROUGH ((void)0)
-#endif
 #define HASH_AT(k)                                                                                           \
   case k:                                                                                                    \
     h = (h ^ e[-k]) * 16777619u;                                                                             \
-    FALL_THROUGH
+    STRMAP_FALL_THROUGH
 #define HASH2_AT(k)                                                                                          \
   case k:                                                                                                    \
     h = (h ^ e[-k]) * 16777619u;                                                                             \
     l = (l ^ (e[-k] | 0x20u)) * 16777619u;                                                                   \
-    FALL_THROUGH
+    STRMAP_FALL_THROUGH
 
 /* Scans the ASCII letters and digits from s[j] (before end) into r and
  * returns where they stop. Its own loop on locals, so that the compiler
