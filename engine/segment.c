@@ -119,6 +119,8 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
     return 0;
   if (!h_ok)
     h = strmap_hash(s + a, b - a + 1);
+  if (!lexicon_may_have_dotted(&m->lex, h))
+    return 0;
   const lex_rec *r = lexicon_get(&m->lex, s + a, b - a + 1, h);
   return r && (r->words & W_ABBREV);
 }
