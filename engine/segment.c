@@ -390,20 +390,29 @@ static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, u
   return 0;
 }
 
+/* The tokens a paragraph left to finish_token: how many, and the index
+ * of the first (when n > 0) */
+typedef struct tok_todo {
+  int n;
+  size_t first;
+} tok_todo;
+
 /* Appends a token whose key, hashes and case finish_token works out
- * later (counted in *unfinished). */
+ * later (counted in *todo). */
 static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                           size_t first, int *unfinished) {
-  ++*unfinished;
+                           size_t first, tok_todo *todo) {
+  if (todo->n++ == 0)
+    todo->first = toks->len;
   return push_word(toks, a, start, end, kind, para, first, NULL, 0, NULL, 0, 0);
 }
 
-int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
-                     vec *toks, arena *a, uint32_t *quote_first) {
+/* segment_tokenize, its tokens left to finish_token in *todo */
+static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
+                    vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
   const unsigned char *u = (const unsigned char *)s;
   uint32_t i = start;
   size_t first = toks->len;
-  int unfinished = 0; /* tokens whose key is left to finish_token */
+  todo->n = 0;
   uint32_t qf = UINT32_MAX;
 #define QUOTE_PUSHED()                                                                                       \
   do {                                                                                                       \
@@ -432,7 +441,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
                 break;
               j = n3;
             }
-            if (push_tok(toks, a, i, j, TK_HANDLE, para, first, &unfinished) != 0)
+            if (push_tok(toks, a, i, j, TK_HANDLE, para, first, todo) != 0)
               return -1;
             i = j;
             continue;
@@ -440,7 +449,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         }
         /* '' (two apostrophes) is one double quotation mark in some archives */
         if (b == '\'' && i + 1 < end && u[i + 1] == '\'') {
-          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, &unfinished) != 0)
+          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, todo) != 0)
             return -1;
           QUOTE_PUSHED();
           i += 2;
@@ -484,7 +493,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       }
       if (!is_word_cp(c)) {
         int is_q = is_quote_cp(c);
-        if (push_tok(toks, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, first, &unfinished) != 0)
+        if (push_tok(toks, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, first, todo) != 0)
           return -1;
         if (is_q)
           QUOTE_PUSHED();
@@ -594,7 +603,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para, first, &unfinished) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para, first, todo) != 0)
         return -1;
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
@@ -607,18 +616,18 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         lexicon_prefetch(&m->lex, hk);
         if (up)
           lexicon_prefetch(&m->lex, hs);
-      } else if (push_tok(toks, a, split, j, TK_WORD, para, first, &unfinished) != 0) {
+      } else if (push_tok(toks, a, split, j, TK_WORD, para, first, todo) != 0) {
         return -1;
       }
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first, &unfinished) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first, todo) != 0)
         return -1;
       token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
         t->flags |= T_ABBREV;
       else if (!broken) { /* one unbroken ASCII run: its key is its text, hashed as scanned */
-        unfinished--;
+        todo->n--;
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
@@ -649,7 +658,13 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
   if (toks->len > first)
     VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
   *quote_first = qf;
-  return unfinished;
+  return 0;
+}
+
+int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
+                     vec *toks, arena *a, uint32_t *quote_first) {
+  tok_todo todo;
+  return tokenize(m, s, start, end, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
 }
 
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
@@ -904,16 +919,17 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_first = NTOK(d);
     uint32_t quote_first;
-    int unfinished = segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem, &quote_first);
-    if (unfinished < 0)
+    tok_todo todo;
+    if (tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem, &quote_first, &todo) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
     pa->quote_first = quote_first < pa->tok_end ? quote_first : pa->tok_end;
-    for (uint32_t i = unfinished ? pa->tok_first : pa->tok_end; i < pa->tok_end; i++) {
+    for (size_t i = todo.first; todo.n > 0; i++) {
       token *t = &TOK(d, i);
       if (t->key) /* finished and prefetched by the tokenizer */
         continue;
+      todo.n--;
       if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
       lexicon_prefetch(&m->lex, t->hash);
