@@ -105,6 +105,15 @@ static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size
 static inline int lexicon_may_have_dotted(const lexicon *x, uint32_t h) {
   return (x->dots[(h % LEX_DOT_BITS) / 64] >> (h % 64)) & 1;
 }
+/* lexicon_prefetch with the table and cap - 1 of the lexicon at hand, kept
+ * in registers by a loop that stores through other pointers */
+static inline void lexicon_prefetch_slot(const lex_slot *slots, size_t mask, uint32_t h) {
+#if defined(__GNUC__)
+  __builtin_prefetch(&slots[h & mask]);
+#else
+  (void)slots, (void)mask, (void)h;
+#endif
+}
 static inline void lexicon_prefetch(const lexicon *x, uint32_t h) {
 #if defined(__GNUC__)
   __builtin_prefetch(&x->slots[h & (x->cap - 1)]);

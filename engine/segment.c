@@ -410,6 +410,8 @@ static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, ui
 static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                     vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
   const unsigned char *u = (const unsigned char *)s;
+  const lex_slot *lslots = m->lex.slots;
+  size_t lmask = m->lex.cap - 1;
   uint32_t i = start;
   size_t first = toks->len;
   todo->n = 0;
@@ -462,7 +464,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           return -1;
         if (is_q)
           QUOTE_PUSHED();
-        lexicon_prefetch(&m->lex, h);
+        lexicon_prefetch_slot(lslots, lmask, h);
         i++;
         continue;
       }
@@ -481,7 +483,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           VEC_AT(*toks, token, toks->len - 1).key_len = mk->len;
           if (mk->kind == TK_QUOTE)
             QUOTE_PUSHED();
-          lexicon_prefetch(&m->lex, mk->hash);
+          lexicon_prefetch_slot(lslots, lmask, mk->hash);
           i += 3;
           continue;
         }
@@ -537,9 +539,9 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           0)
         return -1;
       /* segment_stage looks the word up once its paragraph is done */
-      lexicon_prefetch(&m->lex, acc.h);
+      lexicon_prefetch_slot(lslots, lmask, acc.h);
       if (lkey != s + i && !numeric)
-        lexicon_prefetch(&m->lex, lhash);
+        lexicon_prefetch_slot(lslots, lmask, lhash);
       i = j;
       if (i < end && s[i] == ' ')
         i++;
@@ -613,9 +615,9 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
                       up ? T_CAP : T_LOWER) != 0)
           return -1;
         VEC_AT(*toks, token, toks->len - 1).key_len = 2;
-        lexicon_prefetch(&m->lex, hk);
+        lexicon_prefetch_slot(lslots, lmask, hk);
         if (up)
-          lexicon_prefetch(&m->lex, hs);
+          lexicon_prefetch_slot(lslots, lmask, hs);
       } else if (push_tok(toks, a, split, j, TK_WORD, para, first, todo) != 0) {
         return -1;
       }
