@@ -967,12 +967,12 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
       if (end_here || last + 1 >= pa->tok_end) {
-        sentence *se = vec_push(&d->sents, &d->mem);
+        /* every field written: no vec_push (its memset is a call) while there is room */
+        sentence *se = d->sents.len < d->sents.cap ? &VEC_AT(d->sents, sentence, d->sents.len++)
+                                                   : vec_push(&d->sents, &d->mem);
         if (!se)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-        se->tok_first = sent_first;
-        se->tok_end = last + 1;
-        se->para = p;
+        *se = (sentence){.tok_first = sent_first, .tok_end = last + 1, .para = p};
         TOK(d, last).flags |= T_SENT_END;
         for (uint32_t k = i + 1; k <= last; k++) /* the marks and closers it took */
           mark_token(&TOK(d, k), sent, hl, &initial);
