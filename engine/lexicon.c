@@ -14,6 +14,7 @@ void lexicon_init(lexicon *x) {
   x->mem = NULL;
   x->cap = 1;
   x->count = 0;
+  memset(x->dots, 0, sizeof x->dots);
 }
 
 void lexicon_free(lexicon *x) {
@@ -72,6 +73,8 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
     s->hash = h;
     s->len = (uint16_t)n;
     x->count++;
+    if (key[n - 1] == '.')
+      x->dots[(h % LEX_DOT_BITS) / 64] |= (uint64_t)1 << (h % 64);
   }
   return &s->rec;
 }

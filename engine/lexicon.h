@@ -43,10 +43,16 @@ typedef struct lex_slot {
   } key;
 } lex_slot;
 
+enum { LEX_DOT_BITS = 4096 };
+
 typedef struct lexicon {
   lex_slot *slots; /* in mem, aligned to a cache line (a static empty slot until a key is added) */
   void *mem;
   size_t cap, count; /* cap is a power of two, at least 1 */
+  /* bit h % LEX_DOT_BITS set for the hash h of each key ending in a
+   * period (abbreviations, a few entry words): most words before a period
+   * are none, and this says so without a miss in the big table */
+  uint64_t dots[LEX_DOT_BITS / 64];
 } lexicon;
 
 void lexicon_init(lexicon *x);
@@ -94,6 +100,19 @@ static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size
    * bytes), and the probe ends at an empty slot */
   const lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   return s->len ? &s->rec : NULL;
+}
+/* Could a key ending in a period, of hash h, be in the lexicon? 0: it is not. */
+static inline int lexicon_may_have_dotted(const lexicon *x, uint32_t h) {
+  return (x->dots[(h % LEX_DOT_BITS) / 64] >> (h % 64)) & 1;
+}
+/* lexicon_prefetch with the table and cap - 1 of the lexicon at hand, kept
+ * in registers by a loop that stores through other pointers */
+static inline void lexicon_prefetch_slot(const lex_slot *slots, size_t mask, uint32_t h) {
+#if defined(__GNUC__)
+  __builtin_prefetch(&slots[h & mask]);
+#else
+  (void)slots, (void)mask, (void)h;
+#endif
 }
 static inline void lexicon_prefetch(const lexicon *x, uint32_t h) {
 #if defined(__GNUC__)

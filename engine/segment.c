@@ -119,6 +119,8 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
     return 0;
   if (!h_ok)
     h = strmap_hash(s + a, b - a + 1);
+  if (!lexicon_may_have_dotted(&m->lex, h))
+    return 0;
   const lex_rec *r = lexicon_get(&m->lex, s + a, b - a + 1, h);
   return r && (r->words & W_ABBREV);
 }
@@ -132,6 +134,19 @@ typedef struct run_acc {
   uint16_t first_case; /* T_CAP or T_LOWER: the case of the first byte (first_run) */
 } run_acc;
 _Static_assert(T_CAP == 1 && T_LOWER == 4, "first_run takes T_CAP or T_LOWER by a shift");
+
+/* Cases of a switch on a run's length n that hash its k-th byte from the
+ * end e and run on into the next case: byte after byte of FNV-1a (and of
+ * the lower-case form into l) with one jump, no loop test per byte. */
+#define HASH_AT(k)                                                                                           \
+  case k:                                                                                                    \
+    h = (h ^ e[-k]) * 16777619u;                                                                             \
+    STRMAP_FALL_THROUGH
+#define HASH2_AT(k)                                                                                          \
+  case k:                                                                                                    \
+    h = (h ^ e[-k]) * 16777619u;                                                                             \
+    l = (l ^ (e[-k] | 0x20u)) * 16777619u;                                                                   \
+    STRMAP_FALL_THROUGH
 
 /* Scans the ASCII letters and digits from s[j] (before end) into r and
  * returns where they stop. Its own loop on locals, so that the compiler
@@ -188,30 +203,52 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
     r->upper = (mu != 0) + ((mu & (mu - 1)) != 0);         /* none, one, or more */
     r->first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
     uint32_t h = STRMAP_HASH_INIT;
-    const unsigned char *p = s + i, *e = p + n;
-    if (mu && n < 16) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
+    const unsigned char *e = s + i + n;
+    if (n == 16) {
+      h = strmap_hash_more(h, (const char *)s + i, 16);
+    } else if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
       uint32_t l = STRMAP_HASH_INIT;
-      for (; p + 2 <= e; p += 2) {
-        h = (h ^ p[0]) * 16777619u;
-        l = (l ^ (p[0] | 0x20u)) * 16777619u;
-        h = (h ^ p[1]) * 16777619u;
-        l = (l ^ (p[1] | 0x20u)) * 16777619u;
-      }
-      if (p < e) {
-        h = (h ^ p[0]) * 16777619u;
-        l = (l ^ (p[0] | 0x20u)) * 16777619u;
+      switch (n) { /* a jump into a run of rounds, one per byte: no loop test per byte */
+        HASH2_AT(15);
+        HASH2_AT(14);
+        HASH2_AT(13);
+        HASH2_AT(12);
+        HASH2_AT(11);
+        HASH2_AT(10);
+        HASH2_AT(9);
+        HASH2_AT(8);
+        HASH2_AT(7);
+        HASH2_AT(6);
+        HASH2_AT(5);
+        HASH2_AT(4);
+        HASH2_AT(3);
+        HASH2_AT(2);
+        HASH2_AT(1);
+      default:
+        break;
       }
       *lh = l;
       *lh_ok = 1;
-    } else { /* four bytes a round: half the loop's own instructions */
-      for (; p + 4 <= e; p += 4) {
-        h = (h ^ p[0]) * 16777619u;
-        h = (h ^ p[1]) * 16777619u;
-        h = (h ^ p[2]) * 16777619u;
-        h = (h ^ p[3]) * 16777619u;
+    } else {
+      switch (n) {
+        HASH_AT(15);
+        HASH_AT(14);
+        HASH_AT(13);
+        HASH_AT(12);
+        HASH_AT(11);
+        HASH_AT(10);
+        HASH_AT(9);
+        HASH_AT(8);
+        HASH_AT(7);
+        HASH_AT(6);
+        HASH_AT(5);
+        HASH_AT(4);
+        HASH_AT(3);
+        HASH_AT(2);
+        HASH_AT(1);
+      default:
+        break;
       }
-      for (; p < e; p++)
-        h = (h ^ *p) * 16777619u;
     }
     r->h = h;
     if (n < 16)
@@ -353,20 +390,31 @@ static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, u
   return 0;
 }
 
+/* The tokens a paragraph left to finish_token: how many, and the index
+ * of the first (when n > 0) */
+typedef struct tok_todo {
+  int n;
+  size_t first;
+} tok_todo;
+
 /* Appends a token whose key, hashes and case finish_token works out
- * later (counted in *unfinished). */
+ * later (counted in *todo). */
 static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                           size_t first, int *unfinished) {
-  ++*unfinished;
+                           size_t first, tok_todo *todo) {
+  if (todo->n++ == 0)
+    todo->first = toks->len;
   return push_word(toks, a, start, end, kind, para, first, NULL, 0, NULL, 0, 0);
 }
 
-int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
-                     vec *toks, arena *a, uint32_t *quote_first) {
+/* segment_tokenize, its tokens left to finish_token in *todo */
+static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
+                    vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
   const unsigned char *u = (const unsigned char *)s;
+  const lex_slot *lslots = m->lex.slots;
+  size_t lmask = m->lex.cap - 1;
   uint32_t i = start;
   size_t first = toks->len;
-  int unfinished = 0; /* tokens whose key is left to finish_token */
+  todo->n = 0;
   uint32_t qf = UINT32_MAX;
 #define QUOTE_PUSHED()                                                                                       \
   do {                                                                                                       \
@@ -395,7 +443,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
                 break;
               j = n3;
             }
-            if (push_tok(toks, a, i, j, TK_HANDLE, para, first, &unfinished) != 0)
+            if (push_tok(toks, a, i, j, TK_HANDLE, para, first, todo) != 0)
               return -1;
             i = j;
             continue;
@@ -403,7 +451,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         }
         /* '' (two apostrophes) is one double quotation mark in some archives */
         if (b == '\'' && i + 1 < end && u[i + 1] == '\'') {
-          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, &unfinished) != 0)
+          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, todo) != 0)
             return -1;
           QUOTE_PUSHED();
           i += 2;
@@ -416,7 +464,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
           return -1;
         if (is_q)
           QUOTE_PUSHED();
-        lexicon_prefetch(&m->lex, h);
+        lexicon_prefetch_slot(lslots, lmask, h);
         i++;
         continue;
       }
@@ -435,7 +483,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
           VEC_AT(*toks, token, toks->len - 1).key_len = mk->len;
           if (mk->kind == TK_QUOTE)
             QUOTE_PUSHED();
-          lexicon_prefetch(&m->lex, mk->hash);
+          lexicon_prefetch_slot(lslots, lmask, mk->hash);
           i += 3;
           continue;
         }
@@ -447,7 +495,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
       }
       if (!is_word_cp(c)) {
         int is_q = is_quote_cp(c);
-        if (push_tok(toks, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, first, &unfinished) != 0)
+        if (push_tok(toks, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, first, todo) != 0)
           return -1;
         if (is_q)
           QUOTE_PUSHED();
@@ -491,9 +539,9 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
           0)
         return -1;
       /* segment_stage looks the word up once its paragraph is done */
-      lexicon_prefetch(&m->lex, acc.h);
+      lexicon_prefetch_slot(lslots, lmask, acc.h);
       if (lkey != s + i && !numeric)
-        lexicon_prefetch(&m->lex, lhash);
+        lexicon_prefetch_slot(lslots, lmask, lhash);
       i = j;
       if (i < end && s[i] == ' ')
         i++;
@@ -557,7 +605,7 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para, first, &unfinished) != 0)
+      if (push_tok(toks, a, i, split, TK_WORD, para, first, todo) != 0)
         return -1;
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
@@ -567,21 +615,21 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
                       up ? T_CAP : T_LOWER) != 0)
           return -1;
         VEC_AT(*toks, token, toks->len - 1).key_len = 2;
-        lexicon_prefetch(&m->lex, hk);
+        lexicon_prefetch_slot(lslots, lmask, hk);
         if (up)
-          lexicon_prefetch(&m->lex, hs);
-      } else if (push_tok(toks, a, split, j, TK_WORD, para, first, &unfinished) != 0) {
+          lexicon_prefetch_slot(lslots, lmask, hs);
+      } else if (push_tok(toks, a, split, j, TK_WORD, para, first, todo) != 0) {
         return -1;
       }
       VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first, &unfinished) != 0)
+      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first, todo) != 0)
         return -1;
       token *t = &VEC_AT(*toks, token, toks->len - 1);
       if (wend > j)
         t->flags |= T_ABBREV;
       else if (!broken) { /* one unbroken ASCII run: its key is its text, hashed as scanned */
-        unfinished--;
+        todo->n--;
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
@@ -612,7 +660,13 @@ int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint3
   if (toks->len > first)
     VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
   *quote_first = qf;
-  return unfinished;
+  return 0;
+}
+
+int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
+                     vec *toks, arena *a, uint32_t *quote_first) {
+  tok_todo todo;
+  return tokenize(m, s, start, end, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
 }
 
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
@@ -856,27 +910,42 @@ static inline void mark_token(token *t, uint32_t sent, int hl, int *initial) {
   }
 }
 
+/* vec_reserve for the (still empty) token array, its start aligned to a
+ * cache line: a token is 64 bytes, and each then takes one line instead
+ * of straddling two (every stage walks the tokens) */
+static int reserve_tokens(vec *toks, arena *a, size_t cap) {
+  if (toks->len || cap <= toks->cap || cap > (SIZE_MAX - 64) / sizeof(token))
+    return vec_reserve(toks, a, cap);
+  char *p = arena_alloc_raw(a, cap * sizeof(token) + 63); /* no more alignment than malloc's assumed */
+  if (!p)
+    return -1;
+  toks->data = p + ((64 - (uintptr_t)p % 64) % 64);
+  toks->cap = cap;
+  return 0;
+}
+
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
   /* news runs at about one token per five or six bytes (a quarter of the
    * bytes leaves room for denser text): one allocation, no regrowth */
-  if (vec_reserve(&d->toks, &d->mem, d->len / 4 + 64) != 0 ||
+  if (reserve_tokens(&d->toks, &d->mem, d->len / 4 + 64) != 0 ||
       vec_reserve(&d->sents, &d->mem, d->len / 64 + 16) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_first = NTOK(d);
     uint32_t quote_first;
-    int unfinished = segment_tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem, &quote_first);
-    if (unfinished < 0)
+    tok_todo todo;
+    if (tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem, &quote_first, &todo) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
     pa->quote_first = quote_first < pa->tok_end ? quote_first : pa->tok_end;
-    for (uint32_t i = unfinished ? pa->tok_first : pa->tok_end; i < pa->tok_end; i++) {
+    for (size_t i = todo.first; todo.n > 0; i++) {
       token *t = &TOK(d, i);
       if (t->key) /* finished and prefetched by the tokenizer */
         continue;
+      todo.n--;
       if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
       lexicon_prefetch(&m->lex, t->hash);
@@ -912,12 +981,12 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
       if (end_here || last + 1 >= pa->tok_end) {
-        sentence *se = vec_push(&d->sents, &d->mem);
+        /* every field written: no vec_push (its memset is a call) while there is room */
+        sentence *se = d->sents.len < d->sents.cap ? &VEC_AT(d->sents, sentence, d->sents.len++)
+                                                   : vec_push(&d->sents, &d->mem);
         if (!se)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-        se->tok_first = sent_first;
-        se->tok_end = last + 1;
-        se->para = p;
+        *se = (sentence){.tok_first = sent_first, .tok_end = last + 1, .para = p};
         TOK(d, last).flags |= T_SENT_END;
         for (uint32_t k = i + 1; k <= last; k++) /* the marks and closers it took */
           mark_token(&TOK(d, k), sent, hl, &initial);
