@@ -380,9 +380,9 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   size_t nlist = cue_near ? m->n_rule_list[RL_QUOTE] : m->n_rule_list_nocue[RL_QUOTE];
   for (size_t r = 0; r < nlist && !found; r++) {
     const rule *ru = &m->rules[list[r]];
-    /* the window's symbols in the rule's order (its one Q among them) */
+    /* the window's symbols on the sides of Q, then the rule's DFA */
     if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after) ||
-        !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
+        !rule_may_match_dfa(ru, ps->s + w0, 0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -562,7 +562,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
       for (size_t r = 0; r < nlist; r++) {
         const rule *ru = &m->rules[list[r]];
-        if (!rule_may_match(ru, pres) || !rule_may_match_seq(ru, ps->s + s0 + from, s1 - s0 - from))
+        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, ps->s + s0, from, s1 - s0))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)

@@ -105,6 +105,14 @@ typedef struct rule {
   /* the same by byte: bit k of seq_of[c] says whether symbol c is in set k
    * (0 for bytes beyond ASCII), so that a scan needs no test per byte */
   uint16_t seq_of[256];
+  /* a DFA of a looser pattern that matches wherever this one does (model.c):
+   * dfa[state + dfa_cls[byte]] is the next state, each state a multiple of
+   * dfa_ncls; 0 is a match, dfa_ncls no match; NULL when there is none */
+  const uint16_t *dfa;
+  const uint8_t *dfa_cls; /* byte -> class */
+  const uint8_t *dfa_end; /* by state / dfa_ncls: a match at the subject's end */
+  uint16_t dfa_ncls, dfa_states;
+  uint16_t dfa_start, dfa_start_bol; /* the first state, at a later offset or at 0 */
 } rule;
 
 /* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
@@ -149,6 +157,21 @@ static inline int rule_may_match_around(const rule *r, const uint64_t before[2],
     if (!((r->seq[k][0] & after[0]) | (r->seq[k][1] & after[1])))
       return 0;
   return 1;
+}
+/* Can rule r match s[0, n) from offset from? Not when its DFA rejects it
+ * (or, for a rule without one, its ordered sets are not met). */
+static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, size_t n) {
+  if (!r->dfa)
+    return rule_may_match_seq(r, s + from, n - from);
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned ncls = r->dfa_ncls, st = from ? r->dfa_start : r->dfa_start_bol;
+  for (size_t i = from;; i++) {
+    if (st <= ncls)
+      return st == 0;
+    if (i == n)
+      return r->dfa_end[st / ncls];
+    st = r->dfa[st + r->dfa_cls[u[i]]];
+  }
 }
 /* Can rule r match a subject whose symbols are pres (rule_symbols)? */
 static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
