@@ -97,6 +97,34 @@ static char quote_sym(const quote *q) {
   }
 }
 
+/* The symbol of a word starting in lower case that is "that" (T) or a
+ * conjunction (+), in *c; 0 when it is neither. By length first: most
+ * words are none of them. */
+static int lower_sym(const token *t, char *c) {
+  switch (t->key_len) {
+  case 3:
+    *c = '+';
+    return tok_is(t, "and") || tok_is(t, "but");
+  case 4:
+    *c = 'T';
+    return tok_is_lower(t, "that");
+  case 5:
+    *c = '+';
+    return tok_is(t, "while");
+  case 6:
+    *c = '+';
+    return tok_is(t, "though");
+  case 7:
+    *c = '+';
+    return tok_is(t, "whereas");
+  case 8:
+    *c = '+';
+    return tok_is(t, "although");
+  default:
+    return 0;
+  }
+}
+
 /* Storage for the symbols of a paragraph, reused from one paragraph to
  * the next: fresh arrays for each came to a sixth of all the memory a long
  * document takes. */
@@ -129,11 +157,16 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     ps->u = buf->u;
     memset(ps->s, 0, n + 1);
   }
-  ps->n = 0;
-  ps->nquote = ps->npartial = 0;
-  for (uint32_t i = pa->tok_first; i < pa->tok_end;) {
-    token *t = &TOK(d, i);
-    unit *u = &ps->u[ps->n];
+  /* locals, not ps and d: every symbol stored through a char pointer
+   * would make the compiler load them all again */
+  const token *toks = (const token *)d->toks.data;
+  const quote *quotes = (const quote *)d->quotes.data;
+  char *syms = ps->s;
+  unit *units = ps->u;
+  uint32_t nu = 0, nquote = 0, npartial = 0, end = pa->tok_end;
+  for (uint32_t i = pa->tok_first; i < end;) {
+    const token *t = &toks[i];
+    unit *u = &units[nu];
     char c;
     u->tok_first = i;
     u->ref = -1;
@@ -142,18 +175,18 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
       /* the opening mark of a root quote: its content starts right after
        * it (an empty "" opens nothing, and looking further would be quadratic) */
-      if (i + 1 < pa->tok_end && TOK(d, i + 1).quote >= 0) {
-        int32_t r = root_quote(d, TOK(d, i + 1).quote);
-        if (QUOTE(d, r).open_tok == i)
+      if (i + 1 < end && toks[i + 1].quote >= 0) {
+        int32_t r = root_quote(d, toks[i + 1].quote);
+        if (quotes[r].open_tok == i)
           rq = r;
       }
     }
     if (rq >= 0) {
-      quote *q = &QUOTE(d, rq);
+      const quote *q = &quotes[rq];
       c = quote_sym(q);
       u->ref = rq;
-      ps->nquote++;
-      ps->npartial += c != 'q';
+      nquote++;
+      npartial += c != 'q';
       next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
       if (next <= i)
         next = i + 1;
@@ -163,7 +196,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       u->ref = t->mention;
       next = m->tok_end > i ? m->tok_end : i + 1;
       /* "Wierzbicki's suspension": a possessor neither speaks nor is told */
-      if (m->kind == M_NAME && next < pa->tok_end && (TOK(d, next).flags & T_POSSESSIVE)) {
+      if (m->kind == M_NAME && next < end && (toks[next].flags & T_POSSESSIVE)) {
         c = 'W';
         u->ref = -1;
         next++;
@@ -182,28 +215,27 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       c = punct_sym(t);
     } else if (t->kind == TK_QUOTE) {
       c = 'x';
-    } else if (tok_is_lower(t, "that") && (t->flags & T_LOWER)) {
-      c = 'T';
-    } else if ((tok_is(t, "and") || tok_is(t, "but") || tok_is(t, "though") || tok_is(t, "although") ||
-                tok_is(t, "while") || tok_is(t, "whereas")) &&
-               (t->flags & T_LOWER)) {
-      c = '+';
+    } else if ((t->flags & T_LOWER) && lower_sym(t, &c)) {
+      /* "that", or a conjunction: c is set */
     } else if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL))) {
       c = 'i'; /* "In Washington, Obama said": a sentence may open with one */
-    } else if ((t->words & W_AUX) || is_adverb(t) || tok_contraction((const token *)d->toks.data, i)) {
+    } else if ((t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i)) {
       c = 'a';
     } else if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL)) {
       c = 'W';
     } else {
       c = 'w';
     }
-    if (next > pa->tok_end)
-      next = pa->tok_end;
+    if (next > end)
+      next = end;
     u->tok_end = next;
-    ps->s[ps->n++] = c;
+    syms[nu++] = c;
     i = next;
   }
-  ps->s[ps->n] = '\0';
+  syms[nu] = '\0';
+  ps->n = nu;
+  ps->nquote = nquote;
+  ps->npartial = npartial;
   return 0;
 }
 
@@ -610,11 +642,36 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
   return 0;
 }
 
-/* Quotes with no rule: the speaker of their run, else of the previous
- * quote when no other name came in between. */
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
+/* Sorts the distinct keys a[0, n), with tmp (n keys) for room. They come
+ * in a few runs already in order (the quotes, then the reported clauses
+ * paragraph by paragraph), so runs found as they are get merged in pairs
+ * until one is left: no pass at all when sorted, and no function call per
+ * comparison as with qsort. */
+static void sort_keys(uint64_t *a, size_t n, uint64_t *tmp) {
+  for (;;) {
+    size_t merged = 0; /* runs out of this pass */
+    for (size_t lo = 0; lo < n; merged++) {
+      size_t mid = lo + 1;
+      while (mid < n && a[mid - 1] < a[mid])
+        mid++;
+      if (lo == 0 && mid == n)
+        return; /* one run: sorted */
+      size_t hi = mid;
+      while (hi < n && (hi == mid || a[hi - 1] < a[hi]))
+        hi++;
+      size_t x = lo, y = mid, out = lo;
+      while (x < mid && y < hi)
+        tmp[out++] = a[y] < a[x] ? a[y++] : a[x++];
+      while (x < mid)
+        tmp[out++] = a[x++];
+      while (y < hi)
+        tmp[out++] = a[y++];
+      lo = hi;
+    }
+    memcpy(a, tmp, n * sizeof *a);
+    if (merged <= 1)
+      return;
+  }
 }
 
 /* Does a reporting verb stand outside quotations in the sentences the
@@ -640,7 +697,8 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
   size_t n = d->quotes.len;
   int32_t *group_speaker = arena_array(&d->mem, n + 1, sizeof(int32_t));
   uint64_t *order = arena_array(&d->mem, n + 1, sizeof(uint64_t));
-  if (!group_speaker || !order)
+  uint64_t *tmp = arena_array(&d->mem, n + 1, sizeof(uint64_t));
+  if (!group_speaker || !order || !tmp)
     return -1;
   for (size_t k = 0; k < n; k++)
     group_speaker[k] = -1;
@@ -665,7 +723,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
     if (q->parent < 0 && q->kind != ATTRIB_SCARE)
       order[m++] = ((uint64_t)q->start << 32) | k;
   }
-  qsort(order, m, sizeof *order, cmp_u64);
+  sort_keys(order, m, tmp);
   for (size_t j = 1; j < m; j++) {
     quote *q = &QUOTE(d, (uint32_t)order[j]);
     quote *o = &QUOTE(d, (uint32_t)order[j - 1]);
