@@ -163,14 +163,33 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
   if (!r->dfa)
     return rule_may_match_seq(r, s + from, n - from);
   const unsigned char *u = (const unsigned char *)s;
+  const uint16_t *next = r->dfa;
+  const uint8_t *cls = r->dfa_cls;
   unsigned ncls = r->dfa_ncls, st = from ? r->dfa_start : r->dfa_start_bol;
-  for (size_t i = from;; i++) {
+  size_t i = from;
+  if (st <= ncls)
+    return st == 0;
+  /* four symbols a round: one test of i for four steps */
+  for (; i + 4 <= n; i += 4) {
+    st = next[st + cls[u[i]]];
     if (st <= ncls)
       return st == 0;
-    if (i == n)
-      return r->dfa_end[st / ncls];
-    st = r->dfa[st + r->dfa_cls[u[i]]];
+    st = next[st + cls[u[i + 1]]];
+    if (st <= ncls)
+      return st == 0;
+    st = next[st + cls[u[i + 2]]];
+    if (st <= ncls)
+      return st == 0;
+    st = next[st + cls[u[i + 3]]];
+    if (st <= ncls)
+      return st == 0;
   }
+  for (; i < n; i++) {
+    st = next[st + cls[u[i]]];
+    if (st <= ncls)
+      return st == 0;
+  }
+  return r->dfa_end[st / ncls];
 }
 /* Can rule r match a subject whose symbols are pres (rule_symbols)? */
 static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
