@@ -171,8 +171,12 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     u->tok_first = i;
     u->ref = -1;
     uint32_t next = i + 1;
-    int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
-    if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
+    /* most tokens are in no quotation and start no mention or cue (all
+     * three indices negative, so their AND is too): only the word and
+     * punctuation symbols below are theirs */
+    int special = (t->quote & t->mention & t->cue) >= 0 || t->kind == TK_QUOTE;
+    int32_t rq = !special || (t->kind == TK_QUOTE && t->qm == QM_OPEN) ? -1 : root_quote(d, t->quote);
+    if (special && t->kind == TK_QUOTE && t->qm == QM_OPEN) {
       /* the opening mark of a root quote: its content starts right after
        * it (an empty "" opens nothing, and looking further would be quadratic) */
       if (i + 1 < end && toks[i + 1].quote >= 0) {
@@ -190,7 +194,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
       if (next <= i)
         next = i + 1;
-    } else if (t->mention >= 0) {
+    } else if (special && t->mention >= 0) {
       mention *m = &MENTION(d, t->mention);
       c = mention_sym(m);
       u->ref = t->mention;
@@ -201,7 +205,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
         u->ref = -1;
         next++;
       }
-    } else if (t->cue >= 0) {
+    } else if (special && t->cue >= 0) {
       cue *cu = &VEC_AT(d->cues, cue, t->cue);
       uint8_t f = cu->entry->flags;
       c = (f & CUE_NOUN)      ? 'A'
