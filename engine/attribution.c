@@ -327,12 +327,11 @@ static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
 
 /* Runs rule r on subject s[0, n); fills ov (pairs). Returns the number of
  * pairs, 0 for no match, -1 when a limit stopped it. */
-/* Is there a reporting cue among symbols pres (rule_symbols)? Rules with a
- * cue need one. */
-static int has_cue_symbol(const uint64_t pres[2]) {
-  const uint64_t cues = (uint64_t)1 << ('V' - 64) | (uint64_t)1 << ('v' - 64) | (uint64_t)1 << ('o' - 64) |
-                        (uint64_t)1 << ('b' - 64) | (uint64_t)1 << ('A' - 64);
-  return (pres[1] & cues) != 0;
+/* Is there a reporting cue in symbol word pres (rule_symbols)? Rules with
+ * a cue need one. */
+static int has_cue_symbol(const attrib_model *m, uint32_t pres) {
+  const uint32_t *b = m->sym_bit;
+  return (pres & (b['V'] | b['v'] | b['o'] | b['b'] | b['A'])) != 0;
 }
 
 /* Runs rule r on s[w0, w1) from offset from (relative to w0) and shifts
@@ -399,12 +398,10 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w1 = k + 1;
   int found = 0;
   /* the symbols of the window, and of each side of Q: rules needing others are not tried */
-  uint64_t pres[2], before[2], after[2];
-  rule_symbols(ps->s + w0, k - w0, before);
-  rule_symbols(ps->s + k + 1, w1 - k - 1, after);
-  pres[0] = before[0] | after[0];
-  pres[1] = before[1] | after[1] | (uint64_t)1 << ('Q' - 64);
-  int cue_near = has_cue_symbol(pres);
+  uint32_t before = rule_symbols(m->sym_bit, ps->s + w0, k - w0);
+  uint32_t after = rule_symbols(m->sym_bit, ps->s + k + 1, w1 - k - 1);
+  uint32_t pres = before | after | m->sym_bit['Q'];
+  int cue_near = has_cue_symbol(m, pres);
   /* objects found on the way are masked as plain words for this quote's
    * rules, so that a rule may still find the speaker after them */
   enum { MAX_MASKED = 8 };
@@ -433,9 +430,9 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
         masked[nmasked] = sk;
         masked_sym[nmasked++] = ps->s[sk];
         ps->s[sk] = 'w';
-        pres['w' >> 6] |= (uint64_t)1 << ('w' & 63);
-        before['w' >> 6] |= (uint64_t)1 << ('w' & 63);
-        after['w' >> 6] |= (uint64_t)1 << ('w' & 63);
+        pres |= m->sym_bit['w'];
+        before |= m->sym_bit['w'];
+        after |= m->sym_bit['w'];
         r--; /* the same rule once more */
       }
       continue;
@@ -576,10 +573,10 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
      * reported speech may only follow the frame's own verb ("Q," Trump
      * said, after Quick said the billionaire had ...) */
     size_t from = 0;
-    uint64_t pres[2]; /* the sentence's symbols: rules needing others are not tried */
-    rule_symbols(ps->s + s0, s1 - s0, pres);
+    /* the sentence's symbols: rules needing others are not tried */
+    uint32_t pres = rule_symbols(m->sym_bit, ps->s + s0, s1 - s0);
     const char *lastq = NULL;
-    for (const char *c = ps->s + s1; c > ps->s + s0 && ((pres[1] >> ('q' - 64)) & 1) && !lastq; c--)
+    for (const char *c = ps->s + s1; c > ps->s + s0 && (pres & m->sym_bit['q']) && !lastq; c--)
       if (c[-1] == 'q')
         lastq = c - 1;
     if (lastq) {
@@ -590,7 +587,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
        * is before it and the clauses before the frame still count */
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
-    int cue_in = has_cue_symbol(pres); /* else only cue-less rules can match */
+    int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
       int rl = headline ? RL_HEADLINE : RL_INDIRECT;

@@ -1260,6 +1260,15 @@ done:
   return rc;
 }
 
+/* The symbol word of the byte set set (bit c of set[c >> 6]). */
+static uint32_t symbol_word(const attrib_model *m, const uint64_t set[2]) {
+  uint32_t w = 0;
+  for (unsigned c = 0; c < 128; c++)
+    if ((set[c >> 6] >> (c & 63)) & 1)
+      w |= m->sym_bit[c];
+  return w;
+}
+
 /* rules: "define NAME BODY" or "quote|indirect NAME CONFIDENCE PATTERN" */
 static attrib_status rule_line(loader *L, char *line, void *ctx) {
   (void)ctx;
@@ -1345,6 +1354,10 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   r->needs_cue = r->groups[GRP_CUE][0] != 0;
   rule_needs(r, pat);
+  for (unsigned k = 0; k < r->n_need; k++)
+    r->need_w[k] = symbol_word(m, r->need[k]);
+  for (unsigned k = 0; k < r->n_seq; k++)
+    r->seq_w[k] = symbol_word(m, r->seq[k]);
   if (rule_dfa(m, r, pat) != 0)
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   uint32_t captures = 0;
@@ -1459,6 +1472,10 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   }
   L->m = m;
   L->err = err;
+  for (unsigned c = 0; c < 256; c++)
+    m->sym_bit[c] = 1u << RULE_OTHER_BIT;
+  for (unsigned k = 0; k < sizeof RULE_ALPHABET - 1; k++)
+    m->sym_bit[(unsigned char)RULE_ALPHABET[k]] = 1u << k;
   /* room for the built-in model's 80,000 keys at once: no rehash */
   lexicon_init(&m->lex);
   if (lexicon_reserve(&m->lex, 1u << 16) != 0) {

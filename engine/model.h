@@ -97,11 +97,13 @@ typedef struct rule {
    * misses one of them is not given to PCRE2 at all */
   uint8_t n_need;
   uint64_t need[RULE_NEEDS][2];
+  uint32_t need_w[RULE_NEEDS]; /* the same as symbol words (RULE_ALPHABET) */
   /* the same sets in pattern order (repeats kept): a match takes one
    * symbol of each, left to right */
   uint8_t n_seq;
   int8_t seq_q; /* the index of the set that is the one symbol Q, or -1 */
   uint64_t seq[RULE_SEQ][2];
+  uint32_t seq_w[RULE_SEQ]; /* as symbol words */
   /* the same by byte: bit k of seq_of[c] says whether symbol c is in set k
    * (0 for bytes beyond ASCII), so that a scan needs no test per byte */
   uint16_t seq_of[256];
@@ -115,17 +117,26 @@ typedef struct rule {
   uint16_t dfa_start, dfa_start_bol; /* the first state, at a later offset or at 0 */
 } rule;
 
-/* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
-static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
-  /* indexed, not tested: which word a byte sets is no branch to mispredict
-   * (bytes beyond ASCII set w[2] and w[3], which are dropped) */
-  uint64_t w[4] = {0, 0, 0, 0};
-  for (size_t i = 0; i < n; i++) {
-    unsigned c = (unsigned char)s[i];
-    w[c >> 6] |= (uint64_t)1 << (c & 63);
+/* The alphabet of models/attribution.rules: symbol k of it is bit k of a
+ * symbol word (attrib_model.sym_bit), any other byte bit 31. A set's word
+ * shares a bit with another's whenever the sets share a byte (and maybe
+ * when they do not): tests on words may let a rule through, never stop one. */
+#define RULE_ALPHABET "QqpsNOGPDVvobAaTi+Ww,:;()-.x"
+enum { RULE_OTHER_BIT = 31 };
+_Static_assert(sizeof RULE_ALPHABET - 1 <= RULE_OTHER_BIT, "a symbol word has a bit for each symbol");
+
+/* The symbol word of s[0, n), with sym_bit of the model. */
+static inline uint32_t rule_symbols(const uint32_t *sym_bit, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  uint32_t w = 0, w2 = 0; /* two chains of ORs, not one twice as long */
+  size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    w |= sym_bit[u[i]];
+    w2 |= sym_bit[u[i + 1]];
   }
-  pres[0] = w[0];
-  pres[1] = w[1];
+  if (i < n)
+    w |= sym_bit[u[i]];
+  return w | w2;
 }
 /* Does s[0, n) hold a symbol of each of rule r's ordered sets, left to
  * right? It must for r to match in it (taking each earliest is enough). */
@@ -146,14 +157,14 @@ static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
   return k == m;
 }
 /* Can quote rule r match a subject whose one Q has the symbols before
- * (rule_symbols) on its left and after on its right? The sets before r's
+ * (symbol word) on its left and after on its right? The sets before r's
  * Q set must be met on the left, those after it on the right. */
-static inline int rule_may_match_around(const rule *r, const uint64_t before[2], const uint64_t after[2]) {
+static inline int rule_may_match_around(const rule *r, uint32_t before, uint32_t after) {
   for (int k = 0; k < r->seq_q; k++)
-    if (!((r->seq[k][0] & before[0]) | (r->seq[k][1] & before[1])))
+    if (!(r->seq_w[k] & before))
       return 0;
   for (int k = r->seq_q + 1; r->seq_q >= 0 && k < r->n_seq; k++)
-    if (!((r->seq[k][0] & after[0]) | (r->seq[k][1] & after[1])))
+    if (!(r->seq_w[k] & after))
       return 0;
   return 1;
 }
@@ -191,10 +202,10 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
   }
   return r->dfa_end[st / ncls];
 }
-/* Can rule r match a subject whose symbols are pres (rule_symbols)? */
-static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
+/* Can rule r match a subject whose symbol word is pres? */
+static inline int rule_may_match(const rule *r, uint32_t pres) {
   for (unsigned k = 0; k < r->n_need; k++)
-    if (!((r->need[k][0] & pres[0]) | (r->need[k][1] & pres[1])))
+    if (!(r->need_w[k] & pres))
       return 0;
   return 1;
 }
@@ -235,6 +246,7 @@ struct attrib_model {
   /* the same lists without the rules that need a cue, for subjects with none */
   uint16_t *rule_list_nocue[RL_LISTS];
   uint32_t n_rule_list_nocue[RL_LISTS];
+  uint32_t sym_bit[256];     /* byte -> its bit in a symbol word (RULE_ALPHABET) */
   pcre2_match_context *mctx; /* shared: read-only after load */
   uint32_t match_limit, depth_limit;
 };
