@@ -1147,6 +1147,7 @@ static int dfa_state(dfa_build *b, const uint64_t *set) {
  * when it cannot be built. -1: out of memory. */
 static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
   r->dfa = NULL;
+  r->dfa_q = 0;
   rxtree *t = malloc(sizeof *t);
   nfa *f = malloc(sizeof *f);
   dfa_build *b = malloc(sizeof *b);
@@ -1215,6 +1216,21 @@ static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
   int s_bol = dfa_state(b, set), s_any = dfa_state(b, inject);
   if (s_bol < 0 || s_any < 0)
     goto done;
+  /* does every match begin, or end, with a Q (a quote rule's window has
+   * one)? Then a scan need only start, or stop, there. ^ and $ are let
+   * through here, which only finds more ways to begin or end. */
+  static const uint64_t only_q[4] = {0, (uint64_t)1 << ('Q' - 64), 0, 0};
+  uint64_t first[NF_WORDS] = {0};
+  nf_close(f, start, 1, 1, first);
+  int q_first = !nf_has(first, match), q_last = q_first;
+  for (int k = 0; k < f->len; k++) {
+    if (f->n[k].op != NF_SET || memcmp(f->n[k].set, only_q, sizeof only_q) == 0)
+      continue;
+    q_first &= !nf_has(first, k);
+    uint64_t tail[NF_WORDS] = {0};
+    nf_close(f, f->n[k].out, 1, 1, tail);
+    q_last &= !nf_has(tail, match);
+  }
   for (unsigned s = 2; s < b->nst; s++)
     for (unsigned c = 0; c < ncls; c++) {
       memcpy(set, inject, sizeof set);
@@ -1249,6 +1265,7 @@ static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
   r->dfa_start = (uint16_t)((unsigned)s_any * ncls);
   r->dfa_start_bol = (uint16_t)((unsigned)s_bol * ncls);
   r->dfa_states = (uint16_t)b->nst;
+  r->dfa_q = q_first ? DFA_Q_FIRST : q_last ? DFA_Q_LAST : 0;
 done:
   free(t);
   free(f);

@@ -79,6 +79,7 @@ enum {
 };
 
 enum { RULE_NEEDS = 8, RULE_SEQ = 12 };
+enum { DFA_Q_FIRST = 1, DFA_Q_LAST = 2 };
 
 typedef struct rule {
   const char *name;
@@ -115,6 +116,7 @@ typedef struct rule {
   const uint8_t *dfa_end; /* by state / dfa_ncls: a match at the subject's end */
   uint16_t dfa_ncls, dfa_states;
   uint16_t dfa_start, dfa_start_bol; /* the first state, at a later offset or at 0 */
+  uint8_t dfa_q;                     /* DFA_Q_FIRST, DFA_Q_LAST: every match begins, ends with Q */
 } rule;
 
 /* The alphabet of models/attribution.rules: symbol k of it is bit k of a
