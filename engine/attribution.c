@@ -125,6 +125,22 @@ static int lower_sym(const token *t, char *c) {
   }
 }
 
+/* The symbol of token i, a word, number or handle in no quotation that
+ * starts no mention and no cue. */
+static char word_sym(const token *toks, uint32_t i) {
+  const token *t = &toks[i];
+  char c;
+  if ((t->flags & T_LOWER) && lower_sym(t, &c))
+    return c; /* "that", or a conjunction */
+  if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL)))
+    return 'i'; /* "In Washington, Obama said": a sentence may open with one */
+  if ((t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i))
+    return 'a';
+  if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL))
+    return 'W';
+  return 'w';
+}
+
 /* Storage for the symbols of a paragraph, reused from one paragraph to
  * the next: fresh arrays for each came to a sixth of all the memory a long
  * document takes. */
@@ -172,66 +188,57 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     u->ref = -1;
     uint32_t next = i + 1;
     /* most tokens are in no quotation and start no mention or cue (all
-     * three indices negative, so their AND is too): only the word and
-     * punctuation symbols below are theirs */
-    int special = (t->quote & t->mention & t->cue) >= 0 || t->kind == TK_QUOTE;
-    int32_t rq = !special || (t->kind == TK_QUOTE && t->qm == QM_OPEN) ? -1 : root_quote(d, t->quote);
-    if (special && t->kind == TK_QUOTE && t->qm == QM_OPEN) {
-      /* the opening mark of a root quote: its content starts right after
-       * it (an empty "" opens nothing, and looking further would be quadratic) */
-      if (i + 1 < end && toks[i + 1].quote >= 0) {
-        int32_t r = root_quote(d, toks[i + 1].quote);
-        if (quotes[r].open_tok == i)
-          rq = r;
-      }
-    }
-    if (rq >= 0) {
-      const quote *q = &quotes[rq];
-      c = quote_sym(q);
-      u->ref = rq;
-      nquote++;
-      npartial += c != 'q';
-      next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
-      if (next <= i)
-        next = i + 1;
-    } else if (special && t->mention >= 0) {
-      mention *m = &MENTION(d, t->mention);
-      c = mention_sym(m);
-      u->ref = t->mention;
-      next = m->tok_end > i ? m->tok_end : i + 1;
-      /* "Wierzbicki's suspension": a possessor neither speaks nor is told */
-      if (m->kind == M_NAME && next < end && (toks[next].flags & T_POSSESSIVE)) {
-        c = 'W';
-        u->ref = -1;
-        next++;
-      }
-    } else if (special && t->cue >= 0) {
-      cue *cu = &VEC_AT(d->cues, cue, t->cue);
-      uint8_t f = cu->entry->flags;
-      c = (f & CUE_NOUN)      ? 'A'
-          : !(f & CUE_SPEECH) ? 'b'
-          : (f & CUE_BARE)    ? 'V'
-          : (f & CUE_OBJECT)  ? 'o'
-                              : 'v';
-      u->ref = t->cue;
-      next = cu->tok_end;
-    } else if (t->kind == TK_PUNCT) {
-      c = punct_sym(t);
-    } else if (t->kind == TK_QUOTE) {
-      c = 'x';
-    } else if ((t->flags & T_LOWER) && lower_sym(t, &c)) {
-      /* "that", or a conjunction: c is set */
-    } else if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL))) {
-      c = 'i'; /* "In Washington, Obama said": a sentence may open with one */
-    } else if ((t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i)) {
-      c = 'a';
-    } else if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL)) {
-      c = 'W';
+     * three indices negative, so their AND is too): a word or punctuation
+     * symbol of their own */
+    if ((t->quote & t->mention & t->cue) < 0 && t->kind != TK_QUOTE) {
+      c = t->kind == TK_PUNCT ? punct_sym(t) : word_sym(toks, i);
     } else {
-      c = 'w';
+      int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
+      if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
+        /* the opening mark of a root quote: its content starts right after
+         * it (an empty "" opens nothing, and looking further would be quadratic) */
+        if (i + 1 < end && toks[i + 1].quote >= 0) {
+          int32_t r = root_quote(d, toks[i + 1].quote);
+          if (quotes[r].open_tok == i)
+            rq = r;
+        }
+      }
+      if (rq >= 0) {
+        const quote *q = &quotes[rq];
+        c = quote_sym(q);
+        u->ref = rq;
+        nquote++;
+        npartial += c != 'q';
+        next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
+        if (next <= i)
+          next = i + 1;
+      } else if (t->mention >= 0) {
+        mention *m = &MENTION(d, t->mention);
+        c = mention_sym(m);
+        u->ref = t->mention;
+        next = m->tok_end > i ? m->tok_end : i + 1;
+        /* "Wierzbicki's suspension": a possessor neither speaks nor is told */
+        if (m->kind == M_NAME && next < end && (toks[next].flags & T_POSSESSIVE)) {
+          c = 'W';
+          u->ref = -1;
+          next++;
+        }
+      } else if (t->cue >= 0) {
+        cue *cu = &VEC_AT(d->cues, cue, t->cue);
+        uint8_t f = cu->entry->flags;
+        c = (f & CUE_NOUN)      ? 'A'
+            : !(f & CUE_SPEECH) ? 'b'
+            : (f & CUE_BARE)    ? 'V'
+            : (f & CUE_OBJECT)  ? 'o'
+                                : 'v';
+        u->ref = t->cue;
+        next = cu->tok_end;
+      } else {
+        c = 'x'; /* a quotation mark that opens no quote: all else went above */
+      }
+      if (next > end)
+        next = end;
     }
-    if (next > end)
-      next = end;
     u->tok_end = next;
     syms[nu++] = c;
     i = next;
