@@ -1099,10 +1099,10 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     if (symbolise(d, p, &ps, &bufs[cur]) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     uint32_t left = ps.nquote; /* quotation units still to come */
-    for (uint32_t k = 0; k < ps.n && left; k++) {
-      char c = ps.s[k];
-      if (c != 'q' && c != 'p' && c != 's')
-        continue;
+    /* the symbols hold no NUL before their end: strpbrk finds each unit */
+    for (const char *at = ps.s; left && (at = strpbrk(at, "qps")) != NULL; at++) {
+      uint32_t k = (uint32_t)(at - ps.s);
+      char c = *at;
       left--;
       if (QUOTE(d, ps.u[k].ref).transcript)
         continue;
