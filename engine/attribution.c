@@ -576,8 +576,21 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       uint32_t lim = s0 + 400 < ps->n ? s0 + 400 : ps->n;
       const char *dot = k < lim ? memchr(ps->s + k, '.', lim - k) : NULL;
       k = dot ? (uint32_t)(dot - ps->s) : lim;
-    } else if (k < ps->n && ps->s[k] != '.' && k - s0 < 400 && !quote_ends_sentence(d, ps, k))
-      continue;
+    } else if (k < ps->n) {
+      /* the next '.', or partial or scare quote ending in one (strcspn:
+       * no NUL before the end) */
+      uint32_t lim = s0 + 400 < ps->n ? s0 + 400 : ps->n;
+      while (k < lim) {
+        k += (uint32_t)strcspn(ps->s + k, ".ps");
+        if (k >= lim) {
+          k = lim;
+          break;
+        }
+        if (ps->s[k] == '.' || quote_ends_sentence(d, ps, k))
+          break;
+        k++;
+      }
+    }
     uint32_t s1 = k < ps->n ? k + 1 : k;
     /* a sentence holding a direct quotation is that quotation's frame:
      * reported speech may only follow the frame's own verb ("Q," Trump
