@@ -1122,13 +1122,19 @@ static int dfa_state(dfa_build *b, const uint64_t *set) {
   for (int w = 0; w < b->words; w++)
     h = (h ^ set[w]) * 0x9E3779B97F4A7C15u;
   unsigned at = (unsigned)(h >> 40) % DFA_HASH;
-  for (; b->slot[at] >= 0; at = (at + 1) % DFA_HASH)
-    if (memcmp(b->st[b->slot[at]], set, bytes) == 0)
+  for (; b->slot[at] >= 0; at = (at + 1) % DFA_HASH) {
+    const uint64_t *o = b->st[b->slot[at]];
+    int w = 0; /* a few words: no memcmp call */
+    while (w < b->words && o[w] == set[w])
+      w++;
+    if (w == b->words)
       return b->slot[at];
+  }
   int reads = 0;
   uint64_t at_end[NF_WORDS] = {0};
-  for (int k = 0; k < b->f->len; k++)
-    if (nf_has(set, k)) {
+  for (int w = 0; w < b->words; w++)
+    for (uint64_t bits = set[w]; bits; bits &= bits - 1) {
+      int k = w * 64 + __builtin_ctzll(bits);
       reads |= b->f->n[k].op == NF_SET;
       nf_close(b->f, k, 1, 1, at_end);
     }
@@ -1152,11 +1158,12 @@ static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
   nfa *f = malloc(sizeof *f);
   dfa_build *b = malloc(sizeof *b);
   uint64_t(*st)[NF_WORDS] = malloc(DFA_STATES * sizeof *st);
-  uint64_t(*after)[NF_WORDS] = malloc(NF_NODES * sizeof *after); /* of a set node: the closure of its out */
-  uint64_t(*takes)[NF_WORDS] = malloc(256 * sizeof *takes);      /* of a class: the set nodes taking it */
+  uint64_t(*after)[NF_WORDS] = malloc(NF_NODES * sizeof *after);  /* of a set node: the closure of its out */
+  uint64_t(*takes)[NF_WORDS] = malloc(256 * sizeof *takes);       /* of a class: the set nodes taking it */
+  uint64_t(*inj_move)[NF_WORDS] = malloc(256 * sizeof *inj_move); /* of a class: inject and where it goes */
   uint16_t *next = malloc(DFA_STATES * 256 * sizeof *next);
   int rc = -1;
-  if (!t || !f || !b || !st || !after || !takes || !next)
+  if (!t || !f || !b || !st || !after || !takes || !inj_move || !next)
     goto done;
   rc = 0;
   t->len = 0;
@@ -1178,26 +1185,34 @@ static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
   b->st = st;
   /* byte classes: bytes that every set of the pattern takes or leaves
    * alike; a newline has its own ('$' also matches before a final one) */
-  uint8_t cls[256] = {0}, repr[256];
+  uint64_t part[256][4]; /* the classes as byte sets, split by each set in turn */
   unsigned ncls = 1;
+  memset(part[0], 0xFF, sizeof part[0]);
   static const uint64_t newline[4] = {(uint64_t)1 << '\n', 0, 0, 0};
   for (int k = -1; k < f->len; k++) {
     const uint64_t *set = k < 0 ? newline : f->n[k].op == NF_SET ? f->n[k].set : NULL;
-    if (!set)
-      continue;
-    int16_t split[256][2];
-    memset(split, -1, sizeof split);
-    unsigned n2 = 0;
-    for (unsigned c = 0; c < 256; c++) {
-      int in = (int)((set[c >> 6] >> (c & 63)) & 1);
-      if (split[cls[c]][in] < 0)
-        split[cls[c]][in] = (int16_t)n2++;
-      cls[c] = (uint8_t)split[cls[c]][in];
+    for (unsigned c = 0, n0 = ncls; set && c < n0; c++) {
+      uint64_t in[4], out[4], any_in = 0, any_out = 0;
+      for (int w = 0; w < 4; w++) {
+        in[w] = part[c][w] & set[w];
+        out[w] = part[c][w] & ~set[w];
+        any_in |= in[w];
+        any_out |= out[w];
+      }
+      if (any_in && any_out) {
+        memcpy(part[c], in, sizeof in);
+        memcpy(part[ncls++], out, sizeof out);
+      }
     }
-    ncls = n2;
   }
-  for (unsigned c = 256; c-- > 0;)
-    repr[cls[c]] = (uint8_t)c;
+  uint8_t cls[256], repr[256];
+  for (unsigned x = 0; x < ncls; x++)
+    for (int w = 0; w < 4; w++)
+      for (uint64_t bits = part[x][w]; bits; bits &= bits - 1) {
+        unsigned c = (unsigned)(w * 64 + __builtin_ctzll(bits));
+        cls[c] = (uint8_t)x;
+        repr[x] = (uint8_t)c;
+      }
   memset(takes, 0, ncls * sizeof *takes);
   for (int k = 0; k < f->len; k++) {
     if (f->n[k].op != NF_SET)
@@ -1231,16 +1246,42 @@ static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
     nf_close(f, f->n[k].out, 1, 1, tail);
     q_last &= !nf_has(tail, match);
   }
+  /* every state holds inject: what inject's nodes reach on each class,
+   * and the state that alone makes, are worked out once; takes[c] keeps
+   * only the other nodes */
+  int inj_to[256];
+  for (unsigned c = 0; c < ncls; c++) {
+    for (int w = 0; w < b->words; w++)
+      inj_move[c][w] = inject[w];
+    for (int w = 0; w < b->words; w++)
+      for (uint64_t bits = inject[w] & takes[c][w]; bits; bits &= bits - 1) {
+        int k = w * 64 + __builtin_ctzll(bits);
+        for (int v = 0; v < b->words; v++)
+          inj_move[c][v] |= after[k][v];
+      }
+    for (int w = 0; w < b->words; w++)
+      takes[c][w] &= ~inject[w];
+    inj_to[c] = -2; /* not known yet */
+  }
   for (unsigned s = 2; s < b->nst; s++)
     for (unsigned c = 0; c < ncls; c++) {
-      memcpy(set, inject, sizeof set);
+      int moves = 0;
+      for (int w = 0; w < b->words; w++)
+        set[w] = inj_move[c][w];
       for (int w = 0; w < b->words; w++)
         for (uint64_t bits = st[s][w] & takes[c][w]; bits; bits &= bits - 1) {
           int k = w * 64 + __builtin_ctzll(bits);
+          moves = 1;
           for (int v = 0; v < b->words; v++)
             set[v] |= after[k][v];
         }
-      int to = c == cls['\n'] ? 0 : dfa_state(b, set);
+      int to;
+      if (c == cls['\n'])
+        to = 0;
+      else if (moves)
+        to = dfa_state(b, set);
+      else /* only inject's nodes move on c */
+        to = inj_to[c] != -2 ? inj_to[c] : (inj_to[c] = dfa_state(b, set));
       if (to < 0)
         goto done;
       next[s * ncls + c] = (uint16_t)((unsigned)to * ncls);
@@ -1273,6 +1314,7 @@ done:
   free(st);
   free(after);
   free(takes);
+  free(inj_move);
   free(next);
   return rc;
 }
