@@ -337,8 +337,7 @@ static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
 /* Is there a reporting cue in symbol word pres (rule_symbols)? Rules with
  * a cue need one. */
 static int has_cue_symbol(const attrib_model *m, uint32_t pres) {
-  const uint32_t *b = m->sym_bit;
-  return (pres & (b['V'] | b['v'] | b['o'] | b['b'] | b['A'])) != 0;
+  return (pres & m->cue_syms) != 0;
 }
 
 /* Runs rule r on s[w0, w1) from offset from (relative to w0) and shifts

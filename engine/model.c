@@ -1535,6 +1535,8 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     m->sym_bit[c] = 1u << RULE_OTHER_BIT;
   for (unsigned k = 0; k < sizeof RULE_ALPHABET - 1; k++)
     m->sym_bit[(unsigned char)RULE_ALPHABET[k]] = 1u << k;
+  for (const char *c = "VvobA"; *c; c++)
+    m->cue_syms |= m->sym_bit[(unsigned char)*c];
   /* room for the built-in model's 80,000 keys at once: no rehash */
   lexicon_init(&m->lex);
   if (lexicon_reserve(&m->lex, 1u << 16) != 0) {

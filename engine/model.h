@@ -249,6 +249,7 @@ struct attrib_model {
   uint16_t *rule_list_nocue[RL_LISTS];
   uint32_t n_rule_list_nocue[RL_LISTS];
   uint32_t sym_bit[256];     /* byte -> its bit in a symbol word (RULE_ALPHABET) */
+  uint32_t cue_syms;         /* the symbol word of the cues: V v o b A */
   pcre2_match_context *mctx; /* shared: read-only after load */
   uint32_t match_limit, depth_limit;
 };
