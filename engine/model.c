@@ -1109,6 +1109,8 @@ typedef struct dfa_build {
   uint64_t (*st)[NF_WORDS]; /* node set of each state */
   int16_t slot[DFA_HASH];   /* open addressing: state, or -1 */
   uint8_t end[DFA_STATES];  /* the subject's end matches the state */
+  uint64_t reads[NF_WORDS]; /* the nodes that read a byte */
+  uint64_t marks[NF_WORDS]; /* the ^ and $ nodes */
 } dfa_build;
 
 /* The state of node set set: 0 when it holds the match, 1 when no byte can
@@ -1130,14 +1132,13 @@ static int dfa_state(dfa_build *b, const uint64_t *set) {
     if (w == b->words)
       return b->slot[at];
   }
-  int reads = 0;
-  uint64_t at_end[NF_WORDS] = {0};
-  for (int w = 0; w < b->words; w++)
-    for (uint64_t bits = set[w]; bits; bits &= bits - 1) {
-      int k = w * 64 + __builtin_ctzll(bits);
-      reads |= b->f->n[k].op == NF_SET;
-      nf_close(b->f, k, 1, 1, at_end);
-    }
+  /* a set is closed but for ^ and $: at the end, only they lead further */
+  uint64_t reads = 0, at_end[NF_WORDS] = {0};
+  for (int w = 0; w < b->words; w++) {
+    reads |= set[w] & b->reads[w];
+    for (uint64_t bits = set[w] & b->marks[w]; bits; bits &= bits - 1)
+      nf_close(b->f, w * 64 + __builtin_ctzll(bits), 1, 1, at_end);
+  }
   int ends = nf_has(at_end, b->match);
   if (!reads && !ends)
     return 1;
@@ -1181,6 +1182,13 @@ static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
   b->f = f;
   b->match = match;
   b->words = (f->len + 63) / 64;
+  for (int k = 0; k < f->len; k++) {
+    uint8_t op = f->n[k].op;
+    if (op == NF_SET)
+      b->reads[k >> 6] |= (uint64_t)1 << (k & 63);
+    if (op == NF_BOL || op == NF_EOL)
+      b->marks[k >> 6] |= (uint64_t)1 << (k & 63);
+  }
   b->nst = 2;
   b->st = st;
   /* byte classes: bytes that every set of the pattern takes or leaves
@@ -1322,9 +1330,9 @@ done:
 /* The symbol word of the byte set set (bit c of set[c >> 6]). */
 static uint32_t symbol_word(const attrib_model *m, const uint64_t set[2]) {
   uint32_t w = 0;
-  for (unsigned c = 0; c < 128; c++)
-    if ((set[c >> 6] >> (c & 63)) & 1)
-      w |= m->sym_bit[c];
+  for (unsigned h = 0; h < 2; h++)
+    for (uint64_t bits = set[h]; bits; bits &= bits - 1)
+      w |= m->sym_bit[h * 64 + (unsigned)__builtin_ctzll(bits)];
   return w;
 }
 
