@@ -97,6 +97,50 @@ static char quote_sym(const quote *q) {
   }
 }
 
+/* The symbol of a word starting in lower case that is "that" (T) or a
+ * conjunction (+), in *c; 0 when it is neither. By length first: most
+ * words are none of them. */
+static int lower_sym(const token *t, char *c) {
+  switch (t->key_len) {
+  case 3:
+    *c = '+';
+    return tok_is(t, "and") || tok_is(t, "but");
+  case 4:
+    *c = 'T';
+    return tok_is_lower(t, "that");
+  case 5:
+    *c = '+';
+    return tok_is(t, "while");
+  case 6:
+    *c = '+';
+    return tok_is(t, "though");
+  case 7:
+    *c = '+';
+    return tok_is(t, "whereas");
+  case 8:
+    *c = '+';
+    return tok_is(t, "although");
+  default:
+    return 0;
+  }
+}
+
+/* The symbol of token i, a word, number or handle in no quotation that
+ * starts no mention and no cue. */
+static char word_sym(const token *toks, uint32_t i) {
+  const token *t = &toks[i];
+  char c;
+  if ((t->flags & T_LOWER) && lower_sym(t, &c))
+    return c; /* "that", or a conjunction */
+  if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL)))
+    return 'i'; /* "In Washington, Obama said": a sentence may open with one */
+  if ((t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i))
+    return 'a';
+  if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL))
+    return 'W';
+  return 'w';
+}
+
 /* Storage for the symbols of a paragraph, reused from one paragraph to
  * the next: fresh arrays for each came to a sixth of all the memory a long
  * document takes. */
@@ -129,81 +173,80 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     ps->u = buf->u;
     memset(ps->s, 0, n + 1);
   }
-  ps->n = 0;
-  ps->nquote = ps->npartial = 0;
-  for (uint32_t i = pa->tok_first; i < pa->tok_end;) {
-    token *t = &TOK(d, i);
-    unit *u = &ps->u[ps->n];
+  /* locals, not ps and d: every symbol stored through a char pointer
+   * would make the compiler load them all again */
+  const token *toks = (const token *)d->toks.data;
+  const quote *quotes = (const quote *)d->quotes.data;
+  char *syms = ps->s;
+  unit *units = ps->u;
+  uint32_t nu = 0, nquote = 0, npartial = 0, end = pa->tok_end;
+  for (uint32_t i = pa->tok_first; i < end;) {
+    const token *t = &toks[i];
+    unit *u = &units[nu];
     char c;
     u->tok_first = i;
     u->ref = -1;
     uint32_t next = i + 1;
-    int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
-    if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
-      /* the opening mark of a root quote: its content starts right after
-       * it (an empty "" opens nothing, and looking further would be quadratic) */
-      if (i + 1 < pa->tok_end && TOK(d, i + 1).quote >= 0) {
-        int32_t r = root_quote(d, TOK(d, i + 1).quote);
-        if (QUOTE(d, r).open_tok == i)
-          rq = r;
-      }
-    }
-    if (rq >= 0) {
-      quote *q = &QUOTE(d, rq);
-      c = quote_sym(q);
-      u->ref = rq;
-      ps->nquote++;
-      ps->npartial += c != 'q';
-      next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
-      if (next <= i)
-        next = i + 1;
-    } else if (t->mention >= 0) {
-      mention *m = &MENTION(d, t->mention);
-      c = mention_sym(m);
-      u->ref = t->mention;
-      next = m->tok_end > i ? m->tok_end : i + 1;
-      /* "Wierzbicki's suspension": a possessor neither speaks nor is told */
-      if (m->kind == M_NAME && next < pa->tok_end && (TOK(d, next).flags & T_POSSESSIVE)) {
-        c = 'W';
-        u->ref = -1;
-        next++;
-      }
-    } else if (t->cue >= 0) {
-      cue *cu = &VEC_AT(d->cues, cue, t->cue);
-      uint8_t f = cu->entry->flags;
-      c = (f & CUE_NOUN)      ? 'A'
-          : !(f & CUE_SPEECH) ? 'b'
-          : (f & CUE_BARE)    ? 'V'
-          : (f & CUE_OBJECT)  ? 'o'
-                              : 'v';
-      u->ref = t->cue;
-      next = cu->tok_end;
-    } else if (t->kind == TK_PUNCT) {
-      c = punct_sym(t);
-    } else if (t->kind == TK_QUOTE) {
-      c = 'x';
-    } else if (tok_is_lower(t, "that") && (t->flags & T_LOWER)) {
-      c = 'T';
-    } else if ((tok_is(t, "and") || tok_is(t, "but") || tok_is(t, "though") || tok_is(t, "although") ||
-                tok_is(t, "while") || tok_is(t, "whereas")) &&
-               (t->flags & T_LOWER)) {
-      c = '+';
-    } else if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL))) {
-      c = 'i'; /* "In Washington, Obama said": a sentence may open with one */
-    } else if ((t->words & W_AUX) || is_adverb(t) || tok_contraction((const token *)d->toks.data, i)) {
-      c = 'a';
-    } else if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL)) {
-      c = 'W';
+    /* most tokens are in no quotation and start no mention or cue (all
+     * three indices negative, so their AND is too): a word or punctuation
+     * symbol of their own */
+    if ((t->quote & t->mention & t->cue) < 0 && t->kind != TK_QUOTE) {
+      c = t->kind == TK_PUNCT ? punct_sym(t) : word_sym(toks, i);
     } else {
-      c = 'w';
+      int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
+      if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
+        /* the opening mark of a root quote: its content starts right after
+         * it (an empty "" opens nothing, and looking further would be quadratic) */
+        if (i + 1 < end && toks[i + 1].quote >= 0) {
+          int32_t r = root_quote(d, toks[i + 1].quote);
+          if (quotes[r].open_tok == i)
+            rq = r;
+        }
+      }
+      if (rq >= 0) {
+        const quote *q = &quotes[rq];
+        c = quote_sym(q);
+        u->ref = rq;
+        nquote++;
+        npartial += c != 'q';
+        next = q->close_tok == UINT32_MAX ? q->tok_end : q->close_tok + 1;
+        if (next <= i)
+          next = i + 1;
+      } else if (t->mention >= 0) {
+        mention *m = &MENTION(d, t->mention);
+        c = mention_sym(m);
+        u->ref = t->mention;
+        next = m->tok_end > i ? m->tok_end : i + 1;
+        /* "Wierzbicki's suspension": a possessor neither speaks nor is told */
+        if (m->kind == M_NAME && next < end && (toks[next].flags & T_POSSESSIVE)) {
+          c = 'W';
+          u->ref = -1;
+          next++;
+        }
+      } else if (t->cue >= 0) {
+        cue *cu = &VEC_AT(d->cues, cue, t->cue);
+        uint8_t f = cu->entry->flags;
+        c = (f & CUE_NOUN)      ? 'A'
+            : !(f & CUE_SPEECH) ? 'b'
+            : (f & CUE_BARE)    ? 'V'
+            : (f & CUE_OBJECT)  ? 'o'
+                                : 'v';
+        u->ref = t->cue;
+        next = cu->tok_end;
+      } else {
+        c = 'x'; /* a quotation mark that opens no quote: all else went above */
+      }
+      if (next > end)
+        next = end;
     }
-    if (next > pa->tok_end)
-      next = pa->tok_end;
     u->tok_end = next;
-    ps->s[ps->n++] = c;
+    syms[nu++] = c;
     i = next;
   }
-  ps->s[ps->n] = '\0';
+  syms[nu] = '\0';
+  ps->n = nu;
+  ps->nquote = nquote;
+  ps->npartial = npartial;
   return 0;
 }
 
@@ -291,12 +334,10 @@ static void set_cue(attrib_doc *d, quote *q, para_syms *ps, uint32_t k) {
 
 /* Runs rule r on subject s[0, n); fills ov (pairs). Returns the number of
  * pairs, 0 for no match, -1 when a limit stopped it. */
-/* Is there a reporting cue among symbols pres (rule_symbols)? Rules with a
- * cue need one. */
-static int has_cue_symbol(const uint64_t pres[2]) {
-  const uint64_t cues = (uint64_t)1 << ('V' - 64) | (uint64_t)1 << ('v' - 64) | (uint64_t)1 << ('o' - 64) |
-                        (uint64_t)1 << ('b' - 64) | (uint64_t)1 << ('A' - 64);
-  return (pres[1] & cues) != 0;
+/* Is there a reporting cue in symbol word pres (rule_symbols)? Rules with
+ * a cue need one. */
+static int has_cue_symbol(const attrib_model *m, uint32_t pres) {
+  return (pres & m->cue_syms) != 0;
 }
 
 /* Runs rule r on s[w0, w1) from offset from (relative to w0) and shifts
@@ -363,12 +404,10 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w1 = k + 1;
   int found = 0;
   /* the symbols of the window, and of each side of Q: rules needing others are not tried */
-  uint64_t pres[2], before[2], after[2];
-  rule_symbols(ps->s + w0, k - w0, before);
-  rule_symbols(ps->s + k + 1, w1 - k - 1, after);
-  pres[0] = before[0] | after[0];
-  pres[1] = before[1] | after[1] | (uint64_t)1 << ('Q' - 64);
-  int cue_near = has_cue_symbol(pres);
+  uint32_t before = rule_symbols(m->sym_bit, ps->s + w0, k - w0);
+  uint32_t after = rule_symbols(m->sym_bit, ps->s + k + 1, w1 - k - 1);
+  uint32_t pres = before | after | m->sym_bit['Q'];
+  int cue_near = has_cue_symbol(m, pres);
   /* objects found on the way are masked as plain words for this quote's
    * rules, so that a rule may still find the speaker after them */
   enum { MAX_MASKED = 8 };
@@ -380,9 +419,12 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   size_t nlist = cue_near ? m->n_rule_list[RL_QUOTE] : m->n_rule_list_nocue[RL_QUOTE];
   for (size_t r = 0; r < nlist && !found; r++) {
     const rule *ru = &m->rules[list[r]];
-    /* the window's symbols in the rule's order (its one Q among them) */
-    if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after) ||
-        !rule_may_match_seq(ru, ps->s + w0, w1 - w0))
+    /* the window's symbols on the sides of Q, then the rule's DFA */
+    if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after))
+      continue;
+    /* a match beginning (or ending) with Q lies in the window from (or up to) Q */
+    size_t d0 = ru->dfa_q == DFA_Q_FIRST ? k - w0 : 0, d1 = ru->dfa_q == DFA_Q_LAST ? k + 1 - w0 : w1 - w0;
+    if (!rule_may_match_dfa(ru, ps->s + w0, d0, d1))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -397,9 +439,9 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
         masked[nmasked] = sk;
         masked_sym[nmasked++] = ps->s[sk];
         ps->s[sk] = 'w';
-        pres['w' >> 6] |= (uint64_t)1 << ('w' & 63);
-        before['w' >> 6] |= (uint64_t)1 << ('w' & 63);
-        after['w' >> 6] |= (uint64_t)1 << ('w' & 63);
+        pres |= m->sym_bit['w'];
+        before |= m->sym_bit['w'];
+        after |= m->sym_bit['w'];
         r--; /* the same rule once more */
       }
       continue;
@@ -533,17 +575,30 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       uint32_t lim = s0 + 400 < ps->n ? s0 + 400 : ps->n;
       const char *dot = k < lim ? memchr(ps->s + k, '.', lim - k) : NULL;
       k = dot ? (uint32_t)(dot - ps->s) : lim;
-    } else if (k < ps->n && ps->s[k] != '.' && k - s0 < 400 && !quote_ends_sentence(d, ps, k))
-      continue;
+    } else if (k < ps->n) {
+      /* the next '.', or partial or scare quote ending in one (strcspn:
+       * no NUL before the end) */
+      uint32_t lim = s0 + 400 < ps->n ? s0 + 400 : ps->n;
+      while (k < lim) {
+        k += (uint32_t)strcspn(ps->s + k, ".ps");
+        if (k >= lim) {
+          k = lim;
+          break;
+        }
+        if (ps->s[k] == '.' || quote_ends_sentence(d, ps, k))
+          break;
+        k++;
+      }
+    }
     uint32_t s1 = k < ps->n ? k + 1 : k;
     /* a sentence holding a direct quotation is that quotation's frame:
      * reported speech may only follow the frame's own verb ("Q," Trump
      * said, after Quick said the billionaire had ...) */
     size_t from = 0;
-    uint64_t pres[2]; /* the sentence's symbols: rules needing others are not tried */
-    rule_symbols(ps->s + s0, s1 - s0, pres);
+    /* the sentence's symbols: rules needing others are not tried */
+    uint32_t pres = rule_symbols(m->sym_bit, ps->s + s0, s1 - s0);
     const char *lastq = NULL;
-    for (const char *c = ps->s + s1; c > ps->s + s0 && ((pres[1] >> ('q' - 64)) & 1) && !lastq; c--)
+    for (const char *c = ps->s + s1; c > ps->s + s0 && (pres & m->sym_bit['q']) && !lastq; c--)
       if (c[-1] == 'q')
         lastq = c - 1;
     if (lastq) {
@@ -554,7 +609,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
        * is before it and the clauses before the frame still count */
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
-    int cue_in = has_cue_symbol(pres); /* else only cue-less rules can match */
+    int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
       int rl = headline ? RL_HEADLINE : RL_INDIRECT;
@@ -562,7 +617,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
       for (size_t r = 0; r < nlist; r++) {
         const rule *ru = &m->rules[list[r]];
-        if (!rule_may_match(ru, pres) || !rule_may_match_seq(ru, ps->s + s0 + from, s1 - s0 - from))
+        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, ps->s + s0, from, s1 - s0))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)
@@ -610,11 +665,36 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
   return 0;
 }
 
-/* Quotes with no rule: the speaker of their run, else of the previous
- * quote when no other name came in between. */
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
+/* Sorts the distinct keys a[0, n), with tmp (n keys) for room. They come
+ * in a few runs already in order (the quotes, then the reported clauses
+ * paragraph by paragraph), so runs found as they are get merged in pairs
+ * until one is left: no pass at all when sorted, and no function call per
+ * comparison as with qsort. */
+static void sort_keys(uint64_t *a, size_t n, uint64_t *tmp) {
+  for (;;) {
+    size_t merged = 0; /* runs out of this pass */
+    for (size_t lo = 0; lo < n; merged++) {
+      size_t mid = lo + 1;
+      while (mid < n && a[mid - 1] < a[mid])
+        mid++;
+      if (lo == 0 && mid == n)
+        return; /* one run: sorted */
+      size_t hi = mid;
+      while (hi < n && (hi == mid || a[hi - 1] < a[hi]))
+        hi++;
+      size_t x = lo, y = mid, out = lo;
+      while (x < mid && y < hi)
+        tmp[out++] = a[y] < a[x] ? a[y++] : a[x++];
+      while (x < mid)
+        tmp[out++] = a[x++];
+      while (y < hi)
+        tmp[out++] = a[y++];
+      lo = hi;
+    }
+    memcpy(a, tmp, n * sizeof *a);
+    if (merged <= 1)
+      return;
+  }
 }
 
 /* Does a reporting verb stand outside quotations in the sentences the
@@ -640,7 +720,8 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
   size_t n = d->quotes.len;
   int32_t *group_speaker = arena_array(&d->mem, n + 1, sizeof(int32_t));
   uint64_t *order = arena_array(&d->mem, n + 1, sizeof(uint64_t));
-  if (!group_speaker || !order)
+  uint64_t *tmp = arena_array(&d->mem, n + 1, sizeof(uint64_t));
+  if (!group_speaker || !order || !tmp)
     return -1;
   for (size_t k = 0; k < n; k++)
     group_speaker[k] = -1;
@@ -665,7 +746,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
     if (q->parent < 0 && q->kind != ATTRIB_SCARE)
       order[m++] = ((uint64_t)q->start << 32) | k;
   }
-  qsort(order, m, sizeof *order, cmp_u64);
+  sort_keys(order, m, tmp);
   for (size_t j = 1; j < m; j++) {
     quote *q = &QUOTE(d, (uint32_t)order[j]);
     quote *o = &QUOTE(d, (uint32_t)order[j - 1]);
@@ -1030,10 +1111,10 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     if (symbolise(d, p, &ps, &bufs[cur]) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     uint32_t left = ps.nquote; /* quotation units still to come */
-    for (uint32_t k = 0; k < ps.n && left; k++) {
-      char c = ps.s[k];
-      if (c != 'q' && c != 'p' && c != 's')
-        continue;
+    /* the symbols hold no NUL before their end: strpbrk finds each unit */
+    for (const char *at = ps.s; left && (at = strpbrk(at, "qps")) != NULL; at++) {
+      uint32_t k = (uint32_t)(at - ps.s);
+      char c = *at;
       left--;
       if (QUOTE(d, ps.u[k].ref).transcript)
         continue;

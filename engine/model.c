@@ -784,6 +784,565 @@ static void rule_needs(rule *r, const char *pat) {
   }
 }
 
+/* ---- a DFA that rules a subject out before PCRE2 ----------------------------
+ * Most rule tries still fail after the symbol checks above, each after a
+ * PCRE2 call of several hundred instructions (the symbols are there, but
+ * not next to each other). So each pattern is also read into a looser one
+ * that matches wherever the rule does and maybe elsewhere: lookarounds are
+ * dropped (they only forbid), atomic groups are plain groups, and a repeat
+ * with a maximum over RX_EXACT keeps its minimum (at most RX_EXACT copies)
+ * and loses its maximum. The loose pattern, searched anywhere from the
+ * start offset, becomes a DFA over bytes: a few instructions a symbol, and
+ * a subject it rejects cannot match the rule. A pattern beyond this reader,
+ * or one whose DFA grows too large, gets none (its ordered sets still
+ * rule subjects out). */
+
+enum { RX_SET, RX_CAT, RX_ALT, RX_REP, RX_BOL, RX_EOL, RX_EMPTY };
+enum { RX_NODES = 512, RX_EXACT = 4, RX_UNBOUNDED = 0xFFFF };
+
+typedef struct rxnode {
+  uint8_t op;
+  uint16_t min, max; /* RX_REP */
+  int a, b;          /* children: RX_CAT, RX_ALT (a, b), RX_REP (a) */
+  uint64_t set[4];   /* RX_SET: bit c of set[c >> 6] */
+} rxnode;
+
+typedef struct rxtree {
+  rxnode n[RX_NODES];
+  int len;
+  rx x; /* the reader's position and its give-up flag */
+} rxtree;
+
+static int tr_new(rxtree *t, uint8_t op) {
+  if (t->len >= RX_NODES) {
+    t->x.bad = 1;
+    return 0;
+  }
+  memset(&t->n[t->len], 0, sizeof t->n[0]);
+  t->n[t->len].op = op;
+  return t->len++;
+}
+
+static int tr_pair(rxtree *t, uint8_t op, int a, int b) {
+  int k = tr_new(t, op);
+  t->n[k].a = a;
+  t->n[k].b = b;
+  return k;
+}
+
+static int tr_alt(rxtree *t, int depth);
+
+/* A character class [...] at the reader's position, into set. */
+static void tr_class(rxtree *t, uint64_t set[4]) {
+  rx *x = &t->x;
+  x->p++;
+  int neg = *x->p == '^';
+  if (neg)
+    x->p++;
+  for (int first = 1;; first = 0) {
+    unsigned c = (unsigned char)*x->p;
+    if (c == ']' && !first) {
+      x->p++;
+      break;
+    }
+    if (!c || c == '[' || c >= 0x80) {
+      x->bad = 1;
+      return;
+    }
+    if (c == '\\') {
+      c = rx_escape(x);
+      if (x->bad)
+        return;
+    } else {
+      x->p++;
+    }
+    unsigned hi = c;
+    if (x->p[0] == '-' && x->p[1] && x->p[1] != ']') {
+      x->p++;
+      hi = (unsigned char)*x->p;
+      if (hi == '\\') {
+        hi = rx_escape(x);
+        if (x->bad)
+          return;
+      } else if (hi == '[' || hi >= 0x80) {
+        x->bad = 1;
+        return;
+      } else {
+        x->p++;
+      }
+      if (hi < c) {
+        x->bad = 1;
+        return;
+      }
+    }
+    for (unsigned k = c; k <= hi; k++)
+      set[k >> 6] |= (uint64_t)1 << (k & 63);
+  }
+  if (neg)
+    for (int w = 0; w < 4; w++)
+      set[w] = ~set[w];
+}
+
+/* One atom and its quantifier. */
+static int tr_item(rxtree *t, int depth) {
+  rx *x = &t->x;
+  unsigned c = (unsigned char)*x->p;
+  int k;
+  if (c == '(') {
+    int look = 0;
+    if (x->p[1] == '?') {
+      if (x->p[2] == ':' || x->p[2] == '>') {
+        x->p += 3;
+      } else if (x->p[2] == '!' || x->p[2] == '=') {
+        look = 1;
+        x->p += 3;
+      } else if (x->p[2] == '<' && (x->p[3] == '!' || x->p[3] == '=')) {
+        look = 1;
+        x->p += 4;
+      } else if (x->p[2] == '<' && (rx_alnum((unsigned char)x->p[3]) || x->p[3] == '_')) {
+        x->p += 3;
+        while (rx_alnum((unsigned char)*x->p) || *x->p == '_')
+          x->p++;
+        if (*x->p != '>') {
+          x->bad = 1;
+          return 0;
+        }
+        x->p++;
+      } else {
+        x->bad = 1;
+        return 0;
+      }
+    } else {
+      x->p++;
+    }
+    if (depth > 32) {
+      x->bad = 1;
+      return 0;
+    }
+    k = tr_alt(t, depth + 1);
+    if (x->bad || *x->p != ')') {
+      x->bad = 1;
+      return 0;
+    }
+    x->p++;
+    if (look)
+      k = tr_new(t, RX_EMPTY); /* a lookaround consumes nothing and is taken to hold */
+  } else if (c == '[') {
+    k = tr_new(t, RX_SET);
+    tr_class(t, t->n[k].set);
+  } else if (c == '\\') {
+    c = rx_escape(x);
+    k = tr_new(t, RX_SET);
+    t->n[k].set[c >> 6] |= (uint64_t)1 << (c & 63);
+  } else if (c == '^' || c == '$') {
+    x->p++;
+    k = tr_new(t, c == '^' ? RX_BOL : RX_EOL);
+  } else if (c == '.') {
+    x->p++;
+    k = tr_new(t, RX_SET);
+    memset(t->n[k].set, 0xFF, sizeof t->n[k].set);
+  } else if (!c || c >= 0x80 || c == '*' || c == '+' || c == '?' || c == '{' || c == '#') {
+    x->bad = 1;
+    return 0;
+  } else {
+    x->p++;
+    k = tr_new(t, RX_SET);
+    t->n[k].set[c >> 6] |= (uint64_t)1 << (c & 63);
+  }
+  if (x->bad)
+    return 0;
+  unsigned min = 1, max = 1;
+  if (*x->p == '*' || *x->p == '?' || *x->p == '+') {
+    min = *x->p == '+';
+    max = *x->p == '?' ? 1 : RX_UNBOUNDED;
+    x->p++;
+  } else if (*x->p == '{') {
+    const char *q = x->p + 1;
+    if (*q < '0' || *q > '9') {
+      x->bad = 1;
+      return 0;
+    }
+    min = 0;
+    while (*q >= '0' && *q <= '9' && min < 1000)
+      min = min * 10 + (unsigned)(*q++ - '0');
+    max = min;
+    if (*q == ',') {
+      q++;
+      max = RX_UNBOUNDED;
+      if (*q >= '0' && *q <= '9') {
+        max = 0;
+        while (*q >= '0' && *q <= '9' && max < 1000)
+          max = max * 10 + (unsigned)(*q++ - '0');
+      }
+    }
+    if (*q != '}' || max < min) {
+      x->bad = 1;
+      return 0;
+    }
+    x->p = q + 1;
+  } else {
+    return k;
+  }
+  if (*x->p == '?' || *x->p == '+')
+    x->p++; /* lazy or possessive: no other strings */
+  rx_space(x);
+  if (*x->p == '*' || *x->p == '+' || *x->p == '?' || *x->p == '{') {
+    x->bad = 1; /* a quantifier after space: leave it to PCRE2 */
+    return 0;
+  }
+  int r = tr_pair(t, RX_REP, k, 0);
+  t->n[r].min = (uint16_t)min;
+  t->n[r].max = (uint16_t)max;
+  return r;
+}
+
+/* A sequence of items, up to '|', ')' or the end. */
+static int tr_seq(rxtree *t, int depth) {
+  int k = tr_new(t, RX_EMPTY);
+  for (;;) {
+    rx_space(&t->x);
+    if (!*t->x.p || *t->x.p == '|' || *t->x.p == ')' || t->x.bad)
+      return k;
+    int item = tr_item(t, depth);
+    k = tr_pair(t, RX_CAT, k, item);
+  }
+}
+
+static int tr_alt(rxtree *t, int depth) {
+  int k = tr_seq(t, depth);
+  while (*t->x.p == '|' && !t->x.bad) {
+    t->x.p++;
+    int b = tr_seq(t, depth);
+    k = tr_pair(t, RX_ALT, k, b);
+  }
+  return k;
+}
+
+/* The loose pattern as a Thompson NFA, built from the end backwards:
+ * nf_build returns the entry of node's strings followed by cont. */
+enum { NF_SET, NF_SPLIT, NF_BOL, NF_EOL, NF_MATCH };
+enum { NF_NODES = 1024, NF_WORDS = NF_NODES / 64, DFA_STATES = 256 };
+
+typedef struct nfnode {
+  uint8_t op;
+  int out, out2;
+  const uint64_t *set; /* NF_SET */
+} nfnode;
+
+typedef struct nfa {
+  nfnode n[NF_NODES];
+  int len, bad;
+} nfa;
+
+static int nf_new(nfa *f, uint8_t op, int out, int out2) {
+  if (f->len >= NF_NODES) {
+    f->bad = 1;
+    return 0;
+  }
+  f->n[f->len] = (nfnode){op, out, out2, NULL};
+  return f->len++;
+}
+
+static int nf_build(nfa *f, const rxtree *t, int node, int cont) {
+  const rxnode *r = &t->n[node];
+  if (f->bad)
+    return 0;
+  switch (r->op) {
+  case RX_SET: {
+    int k = nf_new(f, NF_SET, cont, -1);
+    f->n[k].set = r->set;
+    return k;
+  }
+  case RX_BOL:
+  case RX_EOL:
+    return nf_new(f, r->op == RX_BOL ? NF_BOL : NF_EOL, cont, -1);
+  case RX_CAT:
+    return nf_build(f, t, r->a, nf_build(f, t, r->b, cont));
+  case RX_ALT: {
+    int a = nf_build(f, t, r->a, cont);
+    return nf_new(f, NF_SPLIT, a, nf_build(f, t, r->b, cont));
+  }
+  case RX_REP: {
+    unsigned min = r->min;
+    int e = cont;
+    if (r->max <= RX_EXACT) {
+      for (unsigned i = min; i < r->max; i++) /* an optional copy: X then e, or cont */
+        e = nf_new(f, NF_SPLIT, nf_build(f, t, r->a, e), cont);
+    } else if (r->max > min) {
+      int loop = nf_new(f, NF_SPLIT, -1, cont);
+      int body = nf_build(f, t, r->a, loop);
+      if (!f->bad)
+        f->n[loop].out = body;
+      e = loop;
+      if (min > RX_EXACT)
+        min = RX_EXACT;
+    }
+    for (unsigned i = 0; i < min; i++)
+      e = nf_build(f, t, r->a, e);
+    return e;
+  }
+  default:
+    return cont;
+  }
+}
+
+/* Adds the nodes reached from k without reading a byte to set (one bit per
+ * node); ^ is passed when bol, $ when eol. */
+static void nf_close(const nfa *f, int k, int bol, int eol, uint64_t *set) {
+  while (k >= 0 && !((set[k >> 6] >> (k & 63)) & 1)) {
+    set[k >> 6] |= (uint64_t)1 << (k & 63);
+    const nfnode *n = &f->n[k];
+    if (n->op == NF_SPLIT) {
+      nf_close(f, n->out2, bol, eol, set);
+      k = n->out;
+    } else if ((n->op == NF_BOL && bol) || (n->op == NF_EOL && eol)) {
+      k = n->out;
+    } else {
+      return;
+    }
+  }
+}
+
+static int nf_has(const uint64_t *set, int k) {
+  return (int)((set[k >> 6] >> (k & 63)) & 1);
+}
+
+enum { DFA_HASH = 2 * DFA_STATES };
+
+typedef struct dfa_build {
+  const nfa *f;
+  int match, words;
+  unsigned nst;
+  uint64_t (*st)[NF_WORDS]; /* node set of each state */
+  int16_t slot[DFA_HASH];   /* open addressing: state, or -1 */
+  uint8_t end[DFA_STATES];  /* the subject's end matches the state */
+  uint64_t reads[NF_WORDS]; /* the nodes that read a byte */
+  uint64_t marks[NF_WORDS]; /* the ^ and $ nodes */
+} dfa_build;
+
+/* The state of node set set: 0 when it holds the match, 1 when no byte can
+ * move it and the subject's end does not match it either, else its index
+ * (a new state when it is new); -1 when there would be too many. */
+static int dfa_state(dfa_build *b, const uint64_t *set) {
+  if (nf_has(set, b->match))
+    return 0;
+  size_t bytes = (size_t)b->words * sizeof(uint64_t);
+  uint64_t h = 0;
+  for (int w = 0; w < b->words; w++)
+    h = (h ^ set[w]) * 0x9E3779B97F4A7C15u;
+  unsigned at = (unsigned)(h >> 40) % DFA_HASH;
+  for (; b->slot[at] >= 0; at = (at + 1) % DFA_HASH) {
+    const uint64_t *o = b->st[b->slot[at]];
+    int w = 0; /* a few words: no memcmp call */
+    while (w < b->words && o[w] == set[w])
+      w++;
+    if (w == b->words)
+      return b->slot[at];
+  }
+  /* a set is closed but for ^ and $: at the end, only they lead further */
+  uint64_t reads = 0, at_end[NF_WORDS] = {0};
+  for (int w = 0; w < b->words; w++) {
+    reads |= set[w] & b->reads[w];
+    for (uint64_t bits = set[w] & b->marks[w]; bits; bits &= bits - 1)
+      nf_close(b->f, w * 64 + __builtin_ctzll(bits), 1, 1, at_end);
+  }
+  int ends = nf_has(at_end, b->match);
+  if (!reads && !ends)
+    return 1;
+  if (b->nst >= DFA_STATES)
+    return -1;
+  memcpy(b->st[b->nst], set, bytes);
+  b->end[b->nst] = (uint8_t)ends;
+  b->slot[at] = (int16_t)b->nst;
+  return (int)b->nst++;
+}
+
+/* The DFA of rule r's loose pattern pat, in m's arena; r->dfa stays NULL
+ * when it cannot be built. -1: out of memory. */
+static int rule_dfa(attrib_model *m, rule *r, const char *pat) {
+  r->dfa = NULL;
+  r->dfa_q = 0;
+  rxtree *t = malloc(sizeof *t);
+  nfa *f = malloc(sizeof *f);
+  dfa_build *b = malloc(sizeof *b);
+  uint64_t(*st)[NF_WORDS] = malloc(DFA_STATES * sizeof *st);
+  uint64_t(*after)[NF_WORDS] = malloc(NF_NODES * sizeof *after);  /* of a set node: the closure of its out */
+  uint64_t(*takes)[NF_WORDS] = malloc(256 * sizeof *takes);       /* of a class: the set nodes taking it */
+  uint64_t(*inj_move)[NF_WORDS] = malloc(256 * sizeof *inj_move); /* of a class: inject and where it goes */
+  uint16_t *next = malloc(DFA_STATES * 256 * sizeof *next);
+  int rc = -1;
+  if (!t || !f || !b || !st || !after || !takes || !inj_move || !next)
+    goto done;
+  rc = 0;
+  t->len = 0;
+  t->x = (rx){pat, 0};
+  int root = tr_alt(t, 0);
+  if (t->x.bad || *t->x.p)
+    goto done;
+  f->len = f->bad = 0;
+  int match = nf_new(f, NF_MATCH, -1, -1);
+  int start = nf_build(f, t, root, match);
+  if (f->bad)
+    goto done;
+  memset(b, 0, sizeof *b);
+  memset(b->slot, -1, sizeof b->slot);
+  b->f = f;
+  b->match = match;
+  b->words = (f->len + 63) / 64;
+  for (int k = 0; k < f->len; k++) {
+    uint8_t op = f->n[k].op;
+    if (op == NF_SET)
+      b->reads[k >> 6] |= (uint64_t)1 << (k & 63);
+    if (op == NF_BOL || op == NF_EOL)
+      b->marks[k >> 6] |= (uint64_t)1 << (k & 63);
+  }
+  b->nst = 2;
+  b->st = st;
+  /* byte classes: bytes that every set of the pattern takes or leaves
+   * alike; a newline has its own ('$' also matches before a final one) */
+  uint64_t part[256][4]; /* the classes as byte sets, split by each set in turn */
+  unsigned ncls = 1;
+  memset(part[0], 0xFF, sizeof part[0]);
+  static const uint64_t newline[4] = {(uint64_t)1 << '\n', 0, 0, 0};
+  for (int k = -1; k < f->len; k++) {
+    const uint64_t *set = k < 0 ? newline : f->n[k].op == NF_SET ? f->n[k].set : NULL;
+    for (unsigned c = 0, n0 = ncls; set && c < n0; c++) {
+      uint64_t in[4], out[4], any_in = 0, any_out = 0;
+      for (int w = 0; w < 4; w++) {
+        in[w] = part[c][w] & set[w];
+        out[w] = part[c][w] & ~set[w];
+        any_in |= in[w];
+        any_out |= out[w];
+      }
+      if (any_in && any_out) {
+        memcpy(part[c], in, sizeof in);
+        memcpy(part[ncls++], out, sizeof out);
+      }
+    }
+  }
+  uint8_t cls[256], repr[256];
+  for (unsigned x = 0; x < ncls; x++)
+    for (int w = 0; w < 4; w++)
+      for (uint64_t bits = part[x][w]; bits; bits &= bits - 1) {
+        unsigned c = (unsigned)(w * 64 + __builtin_ctzll(bits));
+        cls[c] = (uint8_t)x;
+        repr[x] = (uint8_t)c;
+      }
+  memset(takes, 0, ncls * sizeof *takes);
+  for (int k = 0; k < f->len; k++) {
+    if (f->n[k].op != NF_SET)
+      continue;
+    memset(after[k], 0, sizeof after[k]);
+    nf_close(f, f->n[k].out, 0, 0, after[k]);
+    for (unsigned c = 0; c < ncls; c++)
+      if ((f->n[k].set[repr[c] >> 6] >> (repr[c] & 63)) & 1)
+        takes[c][k >> 6] |= (uint64_t)1 << (k & 63);
+  }
+  /* a scan starts at the start offset, where ^ holds when it is 0; every
+   * later offset may start a match too, so each step adds inject */
+  uint64_t inject[NF_WORDS] = {0}, set[NF_WORDS] = {0};
+  nf_close(f, start, 0, 0, inject);
+  nf_close(f, start, 1, 0, set);
+  int s_bol = dfa_state(b, set), s_any = dfa_state(b, inject);
+  if (s_bol < 0 || s_any < 0)
+    goto done;
+  /* does every match begin, or end, with a Q (a quote rule's window has
+   * one)? Then a scan need only start, or stop, there. ^ and $ are let
+   * through here, which only finds more ways to begin or end. */
+  static const uint64_t only_q[4] = {0, (uint64_t)1 << ('Q' - 64), 0, 0};
+  uint64_t first[NF_WORDS] = {0};
+  nf_close(f, start, 1, 1, first);
+  int q_first = !nf_has(first, match), q_last = q_first;
+  for (int k = 0; k < f->len; k++) {
+    if (f->n[k].op != NF_SET || memcmp(f->n[k].set, only_q, sizeof only_q) == 0)
+      continue;
+    q_first &= !nf_has(first, k);
+    uint64_t tail[NF_WORDS] = {0};
+    nf_close(f, f->n[k].out, 1, 1, tail);
+    q_last &= !nf_has(tail, match);
+  }
+  /* every state holds inject: what inject's nodes reach on each class,
+   * and the state that alone makes, are worked out once; takes[c] keeps
+   * only the other nodes */
+  int inj_to[256];
+  for (unsigned c = 0; c < ncls; c++) {
+    for (int w = 0; w < b->words; w++)
+      inj_move[c][w] = inject[w];
+    for (int w = 0; w < b->words; w++)
+      for (uint64_t bits = inject[w] & takes[c][w]; bits; bits &= bits - 1) {
+        int k = w * 64 + __builtin_ctzll(bits);
+        for (int v = 0; v < b->words; v++)
+          inj_move[c][v] |= after[k][v];
+      }
+    for (int w = 0; w < b->words; w++)
+      takes[c][w] &= ~inject[w];
+    inj_to[c] = -2; /* not known yet */
+  }
+  for (unsigned s = 2; s < b->nst; s++)
+    for (unsigned c = 0; c < ncls; c++) {
+      int moves = 0;
+      for (int w = 0; w < b->words; w++)
+        set[w] = inj_move[c][w];
+      for (int w = 0; w < b->words; w++)
+        for (uint64_t bits = st[s][w] & takes[c][w]; bits; bits &= bits - 1) {
+          int k = w * 64 + __builtin_ctzll(bits);
+          moves = 1;
+          for (int v = 0; v < b->words; v++)
+            set[v] |= after[k][v];
+        }
+      int to;
+      if (c == cls['\n'])
+        to = 0;
+      else if (moves)
+        to = dfa_state(b, set);
+      else /* only inject's nodes move on c */
+        to = inj_to[c] != -2 ? inj_to[c] : (inj_to[c] = dfa_state(b, set));
+      if (to < 0)
+        goto done;
+      next[s * ncls + c] = (uint16_t)((unsigned)to * ncls);
+    }
+  if (b->nst * ncls > UINT16_MAX)
+    goto done;
+  for (unsigned c = 0; c < 2 * ncls; c++)
+    next[c] = 0; /* the two ends are never left */
+  uint16_t *tab = arena_array(&m->mem, b->nst * ncls, sizeof *tab);
+  uint8_t *ctab = arena_alloc(&m->mem, 256 + b->nst);
+  if (!tab || !ctab) {
+    rc = -1;
+    goto done;
+  }
+  memcpy(tab, next, b->nst * ncls * sizeof *tab);
+  memcpy(ctab, cls, 256);
+  memcpy(ctab + 256, b->end, b->nst);
+  r->dfa = tab;
+  r->dfa_cls = ctab;
+  r->dfa_end = ctab + 256;
+  r->dfa_ncls = (uint16_t)ncls;
+  r->dfa_start = (uint16_t)((unsigned)s_any * ncls);
+  r->dfa_start_bol = (uint16_t)((unsigned)s_bol * ncls);
+  r->dfa_states = (uint16_t)b->nst;
+  r->dfa_q = q_first ? DFA_Q_FIRST : q_last ? DFA_Q_LAST : 0;
+done:
+  free(t);
+  free(f);
+  free(b);
+  free(st);
+  free(after);
+  free(takes);
+  free(inj_move);
+  free(next);
+  return rc;
+}
+
+/* The symbol word of the byte set set (bit c of set[c >> 6]). */
+static uint32_t symbol_word(const attrib_model *m, const uint64_t set[2]) {
+  uint32_t w = 0;
+  for (unsigned h = 0; h < 2; h++)
+    for (uint64_t bits = set[h]; bits; bits &= bits - 1)
+      w |= m->sym_bit[h * 64 + (unsigned)__builtin_ctzll(bits)];
+  return w;
+}
+
 /* rules: "define NAME BODY" or "quote|indirect NAME CONFIDENCE PATTERN" */
 static attrib_status rule_line(loader *L, char *line, void *ctx) {
   (void)ctx;
@@ -869,6 +1428,12 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   r->needs_cue = r->groups[GRP_CUE][0] != 0;
   rule_needs(r, pat);
+  for (unsigned k = 0; k < r->n_need; k++)
+    r->need_w[k] = symbol_word(m, r->need[k]);
+  for (unsigned k = 0; k < r->n_seq; k++)
+    r->seq_w[k] = symbol_word(m, r->seq[k]);
+  if (rule_dfa(m, r, pat) != 0)
+    return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   uint32_t captures = 0;
   pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &captures);
   if (captures >= 32) /* documents bring match data for 32 pairs */
@@ -1005,6 +1570,12 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   }
   L->m = m;
   L->err = err;
+  for (unsigned c = 0; c < 256; c++)
+    m->sym_bit[c] = 1u << RULE_OTHER_BIT;
+  for (unsigned k = 0; k < sizeof RULE_ALPHABET - 1; k++)
+    m->sym_bit[(unsigned char)RULE_ALPHABET[k]] = 1u << k;
+  for (const char *c = "VvobA"; *c; c++)
+    m->cue_syms |= m->sym_bit[(unsigned char)*c];
   /* room for the built-in model's 80,000 keys at once: no rehash */
   lexicon_init(&m->lex);
   if (lexicon_reserve(&m->lex, 1u << 16) != 0) {

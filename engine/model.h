@@ -83,6 +83,7 @@ enum {
 };
 
 enum { RULE_NEEDS = 8, RULE_SEQ = 12 };
+enum { DFA_Q_FIRST = 1, DFA_Q_LAST = 2 };
 
 typedef struct rule {
   const char *name;
@@ -101,28 +102,47 @@ typedef struct rule {
    * misses one of them is not given to PCRE2 at all */
   uint8_t n_need;
   uint64_t need[RULE_NEEDS][2];
+  uint32_t need_w[RULE_NEEDS]; /* the same as symbol words (RULE_ALPHABET) */
   /* the same sets in pattern order (repeats kept): a match takes one
    * symbol of each, left to right */
   uint8_t n_seq;
   int8_t seq_q; /* the index of the set that is the one symbol Q, or -1 */
   uint64_t seq[RULE_SEQ][2];
+  uint32_t seq_w[RULE_SEQ]; /* as symbol words */
   /* the same by byte: bit k of seq_of[c] says whether symbol c is in set k
    * (0 for bytes beyond ASCII), so that a scan needs no test per byte */
   uint16_t seq_of[256];
+  /* a DFA of a looser pattern that matches wherever this one does (model.c):
+   * dfa[state + dfa_cls[byte]] is the next state, each state a multiple of
+   * dfa_ncls; 0 is a match, dfa_ncls no match; NULL when there is none */
+  const uint16_t *dfa;
+  const uint8_t *dfa_cls; /* byte -> class */
+  const uint8_t *dfa_end; /* by state / dfa_ncls: a match at the subject's end */
+  uint16_t dfa_ncls, dfa_states;
+  uint16_t dfa_start, dfa_start_bol; /* the first state, at a later offset or at 0 */
+  uint8_t dfa_q;                     /* DFA_Q_FIRST, DFA_Q_LAST: every match begins, ends with Q */
 } rule;
 
-/* The symbols present in s[0, n) (ASCII; other bytes are not symbols). */
-static inline void rule_symbols(const char *s, size_t n, uint64_t pres[2]) {
-  uint64_t lo = 0, hi = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned c = (unsigned char)s[i];
-    if (c < 64)
-      lo |= (uint64_t)1 << c;
-    else if (c < 128)
-      hi |= (uint64_t)1 << (c - 64);
+/* The alphabet of models/attribution.rules: symbol k of it is bit k of a
+ * symbol word (attrib_model.sym_bit), any other byte bit 31. A set's word
+ * shares a bit with another's whenever the sets share a byte (and maybe
+ * when they do not): tests on words may let a rule through, never stop one. */
+#define RULE_ALPHABET "QqpsNOGPDVvobAaTi+Ww,:;()-.x"
+enum { RULE_OTHER_BIT = 31 };
+_Static_assert(sizeof RULE_ALPHABET - 1 <= RULE_OTHER_BIT, "a symbol word has a bit for each symbol");
+
+/* The symbol word of s[0, n), with sym_bit of the model. */
+static inline uint32_t rule_symbols(const uint32_t *sym_bit, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  uint32_t w = 0, w2 = 0; /* two chains of ORs, not one twice as long */
+  size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    w |= sym_bit[u[i]];
+    w2 |= sym_bit[u[i + 1]];
   }
-  pres[0] = lo;
-  pres[1] = hi;
+  if (i < n)
+    w |= sym_bit[u[i]];
+  return w | w2;
 }
 /* Does s[0, n) hold a symbol of each of rule r's ordered sets, left to
  * right? It must for r to match in it (taking each earliest is enough). */
@@ -143,21 +163,55 @@ static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
   return k == m;
 }
 /* Can quote rule r match a subject whose one Q has the symbols before
- * (rule_symbols) on its left and after on its right? The sets before r's
+ * (symbol word) on its left and after on its right? The sets before r's
  * Q set must be met on the left, those after it on the right. */
-static inline int rule_may_match_around(const rule *r, const uint64_t before[2], const uint64_t after[2]) {
+static inline int rule_may_match_around(const rule *r, uint32_t before, uint32_t after) {
   for (int k = 0; k < r->seq_q; k++)
-    if (!((r->seq[k][0] & before[0]) | (r->seq[k][1] & before[1])))
+    if (!(r->seq_w[k] & before))
       return 0;
   for (int k = r->seq_q + 1; r->seq_q >= 0 && k < r->n_seq; k++)
-    if (!((r->seq[k][0] & after[0]) | (r->seq[k][1] & after[1])))
+    if (!(r->seq_w[k] & after))
       return 0;
   return 1;
 }
-/* Can rule r match a subject whose symbols are pres (rule_symbols)? */
-static inline int rule_may_match(const rule *r, const uint64_t pres[2]) {
+/* Can rule r match s[0, n) from offset from? Not when its DFA rejects it
+ * (or, for a rule without one, its ordered sets are not met). */
+static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, size_t n) {
+  if (!r->dfa)
+    return rule_may_match_seq(r, s + from, n - from);
+  const unsigned char *u = (const unsigned char *)s;
+  const uint16_t *next = r->dfa;
+  const uint8_t *cls = r->dfa_cls;
+  unsigned ncls = r->dfa_ncls, st = from ? r->dfa_start : r->dfa_start_bol;
+  size_t i = from;
+  if (st <= ncls)
+    return st == 0;
+  /* four symbols a round: one test of i for four steps */
+  for (; i + 4 <= n; i += 4) {
+    st = next[st + cls[u[i]]];
+    if (st <= ncls)
+      return st == 0;
+    st = next[st + cls[u[i + 1]]];
+    if (st <= ncls)
+      return st == 0;
+    st = next[st + cls[u[i + 2]]];
+    if (st <= ncls)
+      return st == 0;
+    st = next[st + cls[u[i + 3]]];
+    if (st <= ncls)
+      return st == 0;
+  }
+  for (; i < n; i++) {
+    st = next[st + cls[u[i]]];
+    if (st <= ncls)
+      return st == 0;
+  }
+  return r->dfa_end[st / ncls];
+}
+/* Can rule r match a subject whose symbol word is pres? */
+static inline int rule_may_match(const rule *r, uint32_t pres) {
   for (unsigned k = 0; k < r->n_need; k++)
-    if (!((r->need[k][0] & pres[0]) | (r->need[k][1] & pres[1])))
+    if (!(r->need_w[k] & pres))
       return 0;
   return 1;
 }
@@ -205,6 +259,8 @@ struct attrib_model {
   /* the same lists without the rules that need a cue, for subjects with none */
   uint16_t *rule_list_nocue[RL_LISTS];
   uint32_t n_rule_list_nocue[RL_LISTS];
+  uint32_t sym_bit[256];     /* byte -> its bit in a symbol word (RULE_ALPHABET) */
+  uint32_t cue_syms;         /* the symbol word of the cues: V v o b A */
   pcre2_match_context *mctx; /* shared: read-only after load */
   uint32_t match_limit, depth_limit;
 };

@@ -281,11 +281,72 @@ START_TEST(subjects_of_reports) {
 }
 END_TEST
 
+/* A rule's DFA (model.c) reads a looser pattern: it must accept every
+ * subject the rule matches, or a rule would be skipped where it fires.
+ * Checked on subjects the rules met in news text and on each of their
+ * one-symbol variants. */
+START_TEST(rule_dfa_accepts_every_match) {
+  /* space-separated */
+  static const char seeds[] =
+      "wwwwwP,wwwaiP-Vwiwiw. wPViD,Q Pawwww+wwPV,Qw,N,+wwiwwaaaww. w,NVwiwWWWW. PbTwwwawwwoww;TawwwiiwW. "
+      "-NowiP: w,Pww:Q O:GWvWWWiO. AD,Q NV,QPV,qD,iw,wiwwwwwwiwiow. Dwww,+aVw-www. www,Pbiw. "
+      "NaawwOw,wwwTaawwwwwiwwiwwaw,AwwwiO. N,wwiw,DiWw,Vw,Q wDwVwwiwiDiwwiwOw,PaVPbNias+owwiDwQ "
+      "wa,Nwwwiw,VO,Q NavwOViww,V,Q G,wiwwQoNip iwwwiwOw,NV,wawwaawiww. NwiWww,VTPawwp AN,waawiwww,+aaQ "
+      "Qwwiwwww,NV. PVTNap+QwPaiwiwwwww. iWQW,PV,qVwPawPawwiwww,NV,q wWWWWVWWWWWW NQ "
+      "iwaw,DV,iwawiwwiwwww,wiwwwiwaa. Q,-N N:Q wNV(wW),Q wNVNTPVwwwwq. N,wD,aVPwww.";
+  static const char alphabet[] = "QqpsNOGPDVvobAaTi+Ww,:;()-.x";
+  const attrib_model *m = test_model;
+  pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+  ck_assert_ptr_nonnull(md);
+  size_t matches = 0;
+  for (size_t r = 0; r < m->n_rules; r++) {
+    const rule *ru = &m->rules[r];
+    for (const char *seed = seeds; *seed;) {
+      size_t n = strcspn(seed, " ");
+      char buf[64];
+      ck_assert_uint_lt(n, sizeof buf);
+      /* variant (at, a): symbol at replaced by alphabet[a]; at == n: the seed
+       * itself, also from later offsets */
+      for (size_t at = 0; at <= n; at++)
+        for (size_t a = 0; a < (at < n ? sizeof alphabet - 1 : 1); a++) {
+          memcpy(buf, seed, n);
+          buf[n] = '\0';
+          if (at < n)
+            buf[at] = alphabet[a];
+          for (size_t from = 0; from < (at < n ? 1 : 3) && from <= n; from++) {
+            int rc = ru->jit ? pcre2_jit_match(ru->code, (PCRE2_SPTR)buf, n, from, 0, md, m->mctx)
+                             : pcre2_match(ru->code, (PCRE2_SPTR)buf, n, from, 0, md, m->mctx);
+            matches += rc > 0;
+            ck_assert_msg(rc <= 0 || rule_may_match_dfa(ru, buf, from, n),
+                          "rule %s matches «%s» from %zu, its DFA does not", ru->name, buf, from);
+            /* a quote rule's window has one Q: the scan may start or stop there */
+            const char *q = strchr(buf, 'Q');
+            if (rc > 0 && q && !strchr(q + 1, 'Q') && from == 0) {
+              size_t k = (size_t)(q - buf);
+              size_t d0 = ru->dfa_q == DFA_Q_FIRST ? k : 0, d1 = ru->dfa_q == DFA_Q_LAST ? k + 1 : n;
+              ck_assert_msg(rule_may_match_dfa(ru, buf, d0, d1),
+                            "rule %s matches «%s», its DFA from %zu to %zu not", ru->name, buf, d0, d1);
+            }
+          }
+        }
+      seed += n + (seed[n] == ' ');
+    }
+  }
+  ck_assert_uint_gt(matches, 1000);
+  /* and it does rule out: the symbols of speaker-cue-clause, not next to each other */
+  for (size_t r = 0; r < m->n_rules; r++)
+    if (strcmp(m->rules[r].name, "speaker-cue-clause") == 0)
+      ck_assert(!rule_may_match_dfa(&m->rules[r], "NwwwVTwwww.", 0, 11));
+  pcre2_match_data_free(md);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("attribution");
   TCase *tc = tcase_create("attribution");
   tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
   tcase_add_test(tc, basic_patterns);
+  tcase_add_test(tc, rule_dfa_accepts_every_match);
   tcase_add_test(tc, statements_by_their_object);
   tcase_add_test(tc, subjects_of_reports);
   tcase_add_test(tc, pronoun_speakers);
