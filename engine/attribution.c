@@ -1096,6 +1096,26 @@ static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
   return rc;
 }
 
+/* Can a rule of list rl that needs no cue match in a paragraph of no
+ * quotation, no cue and no colon? */
+static int plain_para_may_match(const attrib_model *m, int rl) {
+  uint32_t w = ~(m->cue_syms | m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] |
+                 m->sym_bit[':']);
+  for (uint32_t r = 0; r < m->n_rule_list_nocue[rl]; r++)
+    if (rule_may_match(&m->rules[m->rule_list_nocue[rl][r]], w))
+      return 1;
+  return 0;
+}
+
+/* Does paragraph pa hold a ':' (its symbol: a lead-in, or name-colon-clause)? */
+static int para_has_colon(const attrib_doc *d, const paragraph *pa) {
+  const token *toks = (const token *)d->toks.data;
+  for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
+    if (toks[i].kind == TK_PUNCT && toks[i].key[0] == ':')
+      return 1;
+  return 0;
+}
+
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   uint32_t nquotes = (uint32_t)d->quotes.len;
   para_syms prev = {0};
@@ -1103,10 +1123,30 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
    * paragraph's are used (lead_in) */
   sym_buf bufs[2] = {{0}};
   unsigned cur = 0;
+  /* paragraphs with no quotation, no cue and no colon, where no rule can
+   * match (most of them), are not symbolised at all */
+  uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1);
+  if (!quoted)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  memset(quoted, 0, d->paras.len + 1);
+  for (uint32_t k = 0; k < nquotes; k++)
+    quoted[QUOTE(d, k).para] = 1;
+  int plain_may[2] = {plain_para_may_match(d->model, RL_INDIRECT),
+                      plain_para_may_match(d->model, RL_HEADLINE)};
+  const cue *cues = (const cue *)d->cues.data;
+  size_t ncues = d->cues.len, next_cue = 0; /* cues come in text order */
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->tok_first == pa->tok_end)
       continue;
+    while (next_cue < ncues && cues[next_cue].tok_first < pa->tok_first)
+      next_cue++;
+    if (!quoted[p] && (next_cue == ncues || cues[next_cue].tok_first >= pa->tok_end) &&
+        !(d->opts.indirect && !pa->boilerplate && plain_may[pa->headline ? 1 : 0]) &&
+        !para_has_colon(d, pa)) {
+      prev.n = 0; /* a lead-in ends in a colon */
+      continue;
+    }
     para_syms ps;
     if (symbolise(d, p, &ps, &bufs[cur]) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
