@@ -10,6 +10,14 @@
 
 #include "doc.h"
 
+/* Keeps a hot loop out of its caller, whose many live values would spill
+ * the loop's registers to the stack. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 typedef struct chunk {
   uint32_t a, b;  /* tokens [a, b) */
   uint32_t title; /* first token of the title before it, when after_title */
@@ -265,7 +273,11 @@ static int ends_with(const token *t, const char *suf) {
 
 /* A set of token keys for one document, in its arena: a slot holds the
  * key's hash and the index + 1 of a token with that key (0: empty), a
- * third of a strmap slot, so a third of the memory to clear. */
+ * third of a strmap slot, so a third of the memory to clear. A key goes
+ * in unless its hash is in already: tokens repeat words, and a hash
+ * compared is cheaper than a key (a slot and its token apart). Two keys
+ * of one hash are rare, and a look-up that meets one asks the tokens
+ * (tokset_has). */
 typedef struct tokset {
   uint32_t (*slots)[2];
   uint32_t cap, count; /* cap is a power of two */
@@ -286,21 +298,12 @@ static int tokset_init(tokset *s, arena *a, size_t n) {
   return tokset_alloc(s, a, cap);
 }
 
-/* The slot of key[0, n) (hash h), or the empty one where it would go. */
-static inline uint32_t *tokset_find(const tokset *s, const attrib_doc *d, const char *key, uint32_t n,
-                                    uint32_t h) {
+/* The slot of hash h, or the empty one where it would go. */
+static inline uint32_t *tokset_slot(const tokset *s, uint32_t h) {
   uint32_t i = h & (s->cap - 1);
-  for (;;) {
-    uint32_t *e = s->slots[i];
-    if (!e[1])
-      return e;
-    if (e[0] == h) {
-      const token *t = &TOK(d, e[1] - 1);
-      if (t->key_len == n && strmap_same_bytes(t->key, key, n))
-        return e;
-    }
+  while (s->slots[i][1] && s->slots[i][0] != h)
     i = (i + 1) & (s->cap - 1);
-  }
+  return s->slots[i];
 }
 
 /* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or
@@ -311,8 +314,7 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
     return -1;
   for (uint32_t k = 0; k < old.cap; k++)
     if (old.slots[k][1]) {
-      const token *t = &TOK(d, old.slots[k][1] - 1);
-      uint32_t *e = tokset_find(s, d, t->key, t->key_len, old.slots[k][0]);
+      uint32_t *e = tokset_slot(s, old.slots[k][0]);
       e[0] = old.slots[k][0];
       e[1] = old.slots[k][1];
     }
@@ -320,16 +322,44 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
   return 0;
 }
 
-/* Adds the key of token t, index i; grows when that leaves the set three
- * quarters full (so that a find always meets an empty slot). 0, or -1 when
- * out of memory. */
+/* Adds the key of token t, index i, when its hash is not in yet; grows
+ * when that leaves the set three quarters full (so that a look-up always
+ * meets an empty slot). 0, or -1 when out of memory. */
 static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
-  uint32_t *e = tokset_find(s, d, t->key, t->key_len, t->hash);
+  uint32_t *e = tokset_slot(s, t->hash);
   if (e[1])
     return 0;
   e[0] = t->hash;
   e[1] = i + 1;
   return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
+}
+
+/* Which set of build_sets the word t outside quotations goes in. */
+enum { SET_NONE, SET_CAP_MID, SET_LOWER };
+static inline int token_set(const token *t) {
+  uint16_t f = t->flags;
+  return (f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE)) ? SET_CAP_MID
+         : (f & T_LOWER)                                   ? SET_LOWER
+                                                           : SET_NONE;
+}
+
+/* Does set s (SET_*, which) hold key[0, n) (hash h)? The token of its slot
+ * tells, unless it has another key of the same hash: then the tokens do. */
+static int tokset_has(const tokset *s, int which, const attrib_doc *d, const char *key, uint32_t n,
+                      uint32_t h) {
+  const uint32_t *e = tokset_slot(s, h);
+  if (!e[1])
+    return 0;
+  const token *t = &TOK(d, e[1] - 1);
+  if (t->key_len == n && strmap_same_bytes(t->key, key, n))
+    return 1;
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    t = &TOK(d, i);
+    if (t->hash == h && t->kind == TK_WORD && t->quote < 0 && token_set(t) == which && t->key_len == n &&
+        strmap_same_bytes(t->key, key, n))
+      return 1;
+  }
+  return 0;
 }
 
 typedef struct ctx {
@@ -543,8 +573,8 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 
 static int seen(const ctx *c, const tokset *m, const token *t, int lower) {
   if (!lower)
-    return tokset_find(m, c->d, t->key, t->key_len, t->hash)[1] != 0;
-  return t->key_len < 128 && tokset_find(m, c->d, t->lkey, t->key_len, tok_lhash(t))[1] != 0;
+    return tokset_has(m, SET_CAP_MID, c->d, t->key, t->key_len, t->hash);
+  return t->key_len < 128 && tokset_has(m, SET_LOWER, c->d, t->lkey, t->key_len, tok_lhash(t));
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */
@@ -1208,7 +1238,7 @@ static int collect(ctx *c) {
   return 0;
 }
 
-static int build_sets(ctx *c) {
+static NOINLINE int build_sets(ctx *c) {
   attrib_doc *d = c->d;
   /* token keys live as long as the document: the sets borrow them */
   /* sized for a news article; a long document repeats its vocabulary, and
@@ -1220,7 +1250,6 @@ static int build_sets(ctx *c) {
     return -1;
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
-  /* by pointer: this loop sits in entities_stage, short of registers */
   for (token *t = toks, *tend = toks + n; t < tend; t++) {
     uint32_t i = (uint32_t)(t - toks);
     uint16_t f = t->flags;
@@ -1250,9 +1279,8 @@ static int build_sets(ctx *c) {
     t->flags = f;
     if (t->quote >= 0)
       continue;
-    tokset *s = (f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE)) ? &c->cap_mid
-                : (f & T_LOWER)                                   ? &c->lower
-                                                                  : NULL;
+    int which = token_set(t);
+    tokset *s = which == SET_CAP_MID ? &c->cap_mid : which == SET_LOWER ? &c->lower : NULL;
     if (s && tokset_put(s, d, t, i) != 0)
       return -1;
   }
