@@ -271,23 +271,24 @@ static int ends_with(const token *t, const char *suf) {
   return t->key_len > n + 2 && memcmp(t->key + t->key_len - n, suf, n) == 0;
 }
 
-/* A set of token keys for one document, in its arena: a slot holds the
- * key's hash and the index + 1 of a token with that key (0: empty), a
- * third of a strmap slot, so a third of the memory to clear. A key goes
- * in unless its hash is in already: tokens repeat words, and a hash
- * compared is cheaper than a key (a slot and its token apart). Two keys
- * of one hash are rare, and a look-up that meets one asks the tokens
- * (tokset_has). */
+/* A set of token keys for one document, in its arena: the keys' hashes
+ * (0: an empty slot; a hash 0 is kept as 1), and beside them, uncleared,
+ * the index of a token with that key: half the memory to clear of slots
+ * holding both. A key goes in unless its hash is in already: tokens repeat
+ * words, and a hash compared is cheaper than a key (a slot and its token
+ * apart). Two keys of one hash are rare, and a look-up that meets one
+ * asks the tokens (tokset_has). */
 typedef struct tokset {
-  uint32_t (*slots)[2];
+  uint32_t *hash, *tok;
   uint32_t cap, count; /* cap is a power of two */
 } tokset;
 
 static int tokset_alloc(tokset *s, arena *a, uint32_t cap) {
-  s->slots = arena_alloc(a, (size_t)cap * sizeof *s->slots);
+  s->hash = arena_alloc(a, (size_t)cap * sizeof *s->hash);
+  s->tok = arena_alloc_raw(a, (size_t)cap * sizeof *s->tok);
   s->cap = cap;
   s->count = 0;
-  return s->slots ? 0 : -1;
+  return s->hash && s->tok ? 0 : -1;
 }
 
 /* Room for n keys without growing. 0, or -1 when out of memory. */
@@ -298,12 +299,17 @@ static int tokset_init(tokset *s, arena *a, size_t n) {
   return tokset_alloc(s, a, cap);
 }
 
-/* The slot of hash h, or the empty one where it would go. */
-static inline uint32_t *tokset_slot(const tokset *s, uint32_t h) {
+/* A key's hash as the set keeps it: never 0. */
+static inline uint32_t tokset_hash(uint32_t h) {
+  return h ? h : 1;
+}
+
+/* The slot of kept hash h, or the empty one where it would go. */
+static inline uint32_t tokset_slot(const tokset *s, uint32_t h) {
   uint32_t i = h & (s->cap - 1);
-  while (s->slots[i][1] && s->slots[i][0] != h)
+  while (s->hash[i] && s->hash[i] != h)
     i = (i + 1) & (s->cap - 1);
-  return s->slots[i];
+  return i;
 }
 
 /* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or
@@ -313,10 +319,10 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
   if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
     return -1;
   for (uint32_t k = 0; k < old.cap; k++)
-    if (old.slots[k][1]) {
-      uint32_t *e = tokset_slot(s, old.slots[k][0]);
-      e[0] = old.slots[k][0];
-      e[1] = old.slots[k][1];
+    if (old.hash[k]) {
+      uint32_t e = tokset_slot(s, old.hash[k]);
+      s->hash[e] = old.hash[k];
+      s->tok[e] = old.tok[k];
     }
   s->count = old.count;
   return 0;
@@ -326,11 +332,11 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
  * when that leaves the set three quarters full (so that a look-up always
  * meets an empty slot). 0, or -1 when out of memory. */
 static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
-  uint32_t *e = tokset_slot(s, t->hash);
-  if (e[1])
+  uint32_t h = tokset_hash(t->hash), e = tokset_slot(s, h);
+  if (s->hash[e])
     return 0;
-  e[0] = t->hash;
-  e[1] = i + 1;
+  s->hash[e] = h;
+  s->tok[e] = i;
   return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
 }
 
@@ -347,16 +353,17 @@ static inline int token_set(const token *t) {
  * tells, unless it has another key of the same hash: then the tokens do. */
 static int tokset_has(const tokset *s, int which, const attrib_doc *d, const char *key, uint32_t n,
                       uint32_t h) {
-  const uint32_t *e = tokset_slot(s, h);
-  if (!e[1])
+  h = tokset_hash(h);
+  uint32_t e = tokset_slot(s, h);
+  if (!s->hash[e])
     return 0;
-  const token *t = &TOK(d, e[1] - 1);
+  const token *t = &TOK(d, s->tok[e]);
   if (t->key_len == n && strmap_same_bytes(t->key, key, n))
     return 1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     t = &TOK(d, i);
-    if (t->hash == h && t->kind == TK_WORD && t->quote < 0 && token_set(t) == which && t->key_len == n &&
-        strmap_same_bytes(t->key, key, n))
+    if (tokset_hash(t->hash) == h && t->kind == TK_WORD && t->quote < 0 && token_set(t) == which &&
+        t->key_len == n && strmap_same_bytes(t->key, key, n))
       return 1;
   }
   return 0;
@@ -1250,8 +1257,9 @@ static NOINLINE int build_sets(ctx *c) {
     return -1;
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
-  for (token *t = toks, *tend = toks + n; t < tend; t++) {
-    uint32_t i = (uint32_t)(t - toks);
+  uint32_t *lh = c->lower.hash, lmask = c->lower.cap - 1;
+  for (uint32_t i = 0; i < n; i++) {
+    token *t = &toks[i];
     uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
       if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
@@ -1279,10 +1287,27 @@ static NOINLINE int build_sets(ctx *c) {
     t->flags = f;
     if (t->quote >= 0)
       continue;
-    int which = token_set(t);
-    tokset *s = which == SET_CAP_MID ? &c->cap_mid : which == SET_LOWER ? &c->lower : NULL;
-    if (s && tokset_put(s, d, t, i) != 0)
-      return -1;
+    /* token_set, by f */
+    if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
+      if (tokset_put(&c->cap_mid, d, t, i) != 0)
+        return -1;
+    } else if (f & T_LOWER) {
+      /* tokset_put, with the set in locals (the compiler reloads fields
+       * after each store of a slot, as a slot may be a field) */
+      uint32_t h = tokset_hash(t->hash), e = h & lmask;
+      while (lh[e] && lh[e] != h)
+        e = (e + 1) & lmask;
+      if (!lh[e]) {
+        lh[e] = h;
+        c->lower.tok[e] = i;
+        if (++c->lower.count * 4 >= c->lower.cap * 3) {
+          if (tokset_grow(&c->lower, d) != 0)
+            return -1;
+          lh = c->lower.hash;
+          lmask = c->lower.cap - 1;
+        }
+      }
+    }
   }
   return 0;
 }
