@@ -512,13 +512,16 @@ static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8
   return new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
 }
 
-/* Aliases by which later text refers to an entity named by tokens [a, b). */
-static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
+/* Aliases by which later text refers to an entity named by tokens [a, b).
+ * joined (may be NULL) is their keys as join_keys joined them, with
+ * joined_len and joined_hash: the caller's join, not made twice. */
+static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz,
+                                   const char *joined, size_t joined_len, uint32_t joined_hash) {
   entity *e = &ENTITY(d, ent);
   char buf[1024];
-  const char *key;
-  uint32_t h;
-  size_t kl = join_keys(d, a, b, buf, sizeof buf, &key, &h);
+  const char *key = joined;
+  uint32_t h = joined_hash;
+  size_t kl = joined ? joined_len : join_keys(d, a, b, buf, sizeof buf, &key, &h);
   if (kl && name_key(d, key, kl, h, ent, CLAIM_FULL) != 0)
     return -1;
   if (b - a < 2)
@@ -558,6 +561,10 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
       return -1;
   }
   return 0;
+}
+
+static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
+  return register_aliases_joined(d, ent, a, b, from_gaz, NULL, 0, 0);
 }
 
 /* The entity for a gazetteer match: one per canonical name. */
@@ -1368,7 +1375,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
           ENTITY(d, e).name = span_text(d, ch->a, ch->b);
           ENTITY(d, e).name_ntok = ch->b - ch->a;
         }
-        if (!ENTITY(d, e).name || register_aliases(d, e, ch->a, ch->b, 0) != 0 ||
+        if (!ENTITY(d, e).name || register_aliases_joined(d, e, ch->a, ch->b, 0, key, kl, h) != 0 ||
             add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, e, M_NAME) != 0) {
           st = oom(err);
           goto done;
@@ -1379,7 +1386,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
     const char *name = span_text(d, ch->a, ch->b);
     int32_t ent = name ? doc_new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL) : -1;
-    if (ent < 0 || register_aliases(d, ent, ch->a, ch->b, 0) != 0) {
+    if (ent < 0 || register_aliases_joined(d, ent, ch->a, ch->b, 0, key, kl, h) != 0) {
       st = oom(err);
       goto done;
     }
