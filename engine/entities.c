@@ -1018,13 +1018,14 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * read as one name even across place names and demonyms the gazetteer
  * knows: "Dutch Competition Board", "Riverside Medical Center",
  * "Footballers' Welfare Union", "Office of the Budget Officer". Returns
- * its end (exclusive), or 0. */
-static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end) {
+ * its end (exclusive), or 0. gaz_here: a gazetteer entry starts at i
+ * (gaz_at, which the caller asked already). */
+static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here) {
   token *t = &TOK(d, i);
   uint8_t g;
   uint32_t tn = 0;
   /* "New" opens no name, but "New York Police Department" opens with a place */
-  if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_at(d, i, end, &(uint32_t){0}))
+  if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_here)
     return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
   if ((tn = title_at(d, i, end, &g)) > 0 &&
@@ -1092,11 +1093,11 @@ static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end) {
 }
 
 /* Asked of every token, and most open no name: that answer inline. */
-static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
+static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here) {
   const token *t = &TOK(d, i);
   if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE))
     return 0;
-  return org_run_slow(d, i, end);
+  return org_run_slow(d, i, end, gaz_here);
 }
 
 static int collect(ctx *c) {
@@ -1123,9 +1124,10 @@ static int collect(ctx *c) {
       }
       uint32_t n = 0;
       const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
+      int gaz_here = g != NULL; /* org_run asks it too */
       if (!g && (t->flags & T_ALLCAP))
         g = dateline_gaz(d, pa, i, &n);
-      uint32_t run = org_run(d, i, pa->tok_end);
+      uint32_t run = org_run(d, i, pa->tok_end, gaz_here);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push(&c->chunks, &d->mem);
         if (!ch)
