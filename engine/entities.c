@@ -1019,17 +1019,15 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * knows: "Dutch Competition Board", "Riverside Medical Center",
  * "Footballers' Welfare Union", "Office of the Budget Officer". Returns
  * its end (exclusive), or 0. gaz_here: a gazetteer entry starts at i
- * (gaz_at, which the caller asked already). */
-static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here) {
+ * (gaz_at), and tn is the length of the title there (title_at): the
+ * caller asked both already. */
+static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
   token *t = &TOK(d, i);
-  uint8_t g;
-  uint32_t tn = 0;
   /* "New" opens no name, but "New York Police Department" opens with a place */
   if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_here)
     return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
-  if ((tn = title_at(d, i, end, &g)) > 0 &&
-      (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) || !is_name_tok(&TOK(d, i + tn + 1))))
+  if (tn > 0 && (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) || !is_name_tok(&TOK(d, i + tn + 1))))
     return 0;
   uint32_t last_head = 0, k = i + 1;
   int tail = 0; /* "Commission for Data Protection": what follows of/for is its name too */
@@ -1093,11 +1091,11 @@ static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_he
 }
 
 /* Asked of every token, and most open no name: that answer inline. */
-static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here) {
+static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
   const token *t = &TOK(d, i);
   if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE))
     return 0;
-  return org_run_slow(d, i, end, gaz_here);
+  return org_run_slow(d, i, end, gaz_here, tn);
 }
 
 static int collect(ctx *c) {
@@ -1127,7 +1125,10 @@ static int collect(ctx *c) {
       int gaz_here = g != NULL; /* org_run asks it too */
       if (!g && (t->flags & T_ALLCAP))
         g = dateline_gaz(d, pa, i, &n);
-      uint32_t run = org_run(d, i, pa->tok_end, gaz_here);
+      /* the title here, asked once for org_run and the tests below */
+      uint8_t tg = 0;
+      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
+      uint32_t run = org_run(d, i, pa->tok_end, gaz_here, tn);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push(&c->chunks, &d->mem);
         if (!ch)
@@ -1142,12 +1143,8 @@ static int collect(ctx *c) {
       }
       /* "Senate Majority Leader Mitch McConnell": a longer title before a
        * name beats the organisation at its start */
-      uint8_t tg0;
-      if (g && is_name_tok(t)) {
-        uint32_t tl = title_at(d, i, pa->tok_end, &tg0);
-        if (tl > n && i + tl < pa->tok_end && is_name_tok(&TOK(d, i + tl)))
-          g = NULL;
-      }
+      if (g && is_name_tok(t) && tn > n && i + tn < pa->tok_end && is_name_tok(&TOK(d, i + tn)))
+        g = NULL;
       /* "Takes Leader's Jersey": in a headline a common word is no place */
       if (g && n == 1 && pa->headline && (t->words & W_COMMON))
         g = NULL;
@@ -1159,8 +1156,6 @@ static int collect(ctx *c) {
         pending_title = 0;
         continue;
       }
-      uint8_t tg;
-      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
       if (tn) {
         if (!pending_title)
           title_start = i; /* "Chief Executive", "former Prime Minister" */
