@@ -10,6 +10,14 @@
 
 #include "doc.h"
 
+/* Keeps a hot loop out of its caller, whose many live values would spill
+ * the loop's registers to the stack. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 typedef struct chunk {
   uint32_t a, b;  /* tokens [a, b) */
   uint32_t title; /* first token of the title before it, when after_title */
@@ -263,19 +271,24 @@ static int ends_with(const token *t, const char *suf) {
   return t->key_len > n + 2 && memcmp(t->key + t->key_len - n, suf, n) == 0;
 }
 
-/* A set of token keys for one document, in its arena: a slot holds the
- * key's hash and the index + 1 of a token with that key (0: empty), a
- * third of a strmap slot, so a third of the memory to clear. */
+/* A set of token keys for one document, in its arena: the keys' hashes
+ * (0: an empty slot; a hash 0 is kept as 1), and beside them, uncleared,
+ * the index of a token with that key: half the memory to clear of slots
+ * holding both. A key goes in unless its hash is in already: tokens repeat
+ * words, and a hash compared is cheaper than a key (a slot and its token
+ * apart). Two keys of one hash are rare, and a look-up that meets one
+ * asks the tokens (tokset_has). */
 typedef struct tokset {
-  uint32_t (*slots)[2];
+  uint32_t *hash, *tok;
   uint32_t cap, count; /* cap is a power of two */
 } tokset;
 
 static int tokset_alloc(tokset *s, arena *a, uint32_t cap) {
-  s->slots = arena_alloc(a, (size_t)cap * sizeof *s->slots);
+  s->hash = arena_alloc(a, (size_t)cap * sizeof *s->hash);
+  s->tok = arena_alloc_raw(a, (size_t)cap * sizeof *s->tok);
   s->cap = cap;
   s->count = 0;
-  return s->slots ? 0 : -1;
+  return s->hash && s->tok ? 0 : -1;
 }
 
 /* Room for n keys without growing. 0, or -1 when out of memory. */
@@ -286,21 +299,17 @@ static int tokset_init(tokset *s, arena *a, size_t n) {
   return tokset_alloc(s, a, cap);
 }
 
-/* The slot of key[0, n) (hash h), or the empty one where it would go. */
-static inline uint32_t *tokset_find(const tokset *s, const attrib_doc *d, const char *key, uint32_t n,
-                                    uint32_t h) {
+/* A key's hash as the set keeps it: never 0. */
+static inline uint32_t tokset_hash(uint32_t h) {
+  return h ? h : 1;
+}
+
+/* The slot of kept hash h, or the empty one where it would go. */
+static inline uint32_t tokset_slot(const tokset *s, uint32_t h) {
   uint32_t i = h & (s->cap - 1);
-  for (;;) {
-    uint32_t *e = s->slots[i];
-    if (!e[1])
-      return e;
-    if (e[0] == h) {
-      const token *t = &TOK(d, e[1] - 1);
-      if (t->key_len == n && strmap_same_bytes(t->key, key, n))
-        return e;
-    }
+  while (s->hash[i] && s->hash[i] != h)
     i = (i + 1) & (s->cap - 1);
-  }
+  return i;
 }
 
 /* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or
@@ -310,26 +319,54 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
   if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
     return -1;
   for (uint32_t k = 0; k < old.cap; k++)
-    if (old.slots[k][1]) {
-      const token *t = &TOK(d, old.slots[k][1] - 1);
-      uint32_t *e = tokset_find(s, d, t->key, t->key_len, old.slots[k][0]);
-      e[0] = old.slots[k][0];
-      e[1] = old.slots[k][1];
+    if (old.hash[k]) {
+      uint32_t e = tokset_slot(s, old.hash[k]);
+      s->hash[e] = old.hash[k];
+      s->tok[e] = old.tok[k];
     }
   s->count = old.count;
   return 0;
 }
 
-/* Adds the key of token t, index i; grows when that leaves the set three
- * quarters full (so that a find always meets an empty slot). 0, or -1 when
- * out of memory. */
+/* Adds the key of token t, index i, when its hash is not in yet; grows
+ * when that leaves the set three quarters full (so that a look-up always
+ * meets an empty slot). 0, or -1 when out of memory. */
 static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
-  uint32_t *e = tokset_find(s, d, t->key, t->key_len, t->hash);
-  if (e[1])
+  uint32_t h = tokset_hash(t->hash), e = tokset_slot(s, h);
+  if (s->hash[e])
     return 0;
-  e[0] = t->hash;
-  e[1] = i + 1;
+  s->hash[e] = h;
+  s->tok[e] = i;
   return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
+}
+
+/* Which set of build_sets the word t outside quotations goes in. */
+enum { SET_NONE, SET_CAP_MID, SET_LOWER };
+static inline int token_set(const token *t) {
+  uint16_t f = t->flags;
+  return (f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE)) ? SET_CAP_MID
+         : (f & T_LOWER)                                   ? SET_LOWER
+                                                           : SET_NONE;
+}
+
+/* Does set s (SET_*, which) hold key[0, n) (hash h)? The token of its slot
+ * tells, unless it has another key of the same hash: then the tokens do. */
+static int tokset_has(const tokset *s, int which, const attrib_doc *d, const char *key, uint32_t n,
+                      uint32_t h) {
+  h = tokset_hash(h);
+  uint32_t e = tokset_slot(s, h);
+  if (!s->hash[e])
+    return 0;
+  const token *t = &TOK(d, s->tok[e]);
+  if (t->key_len == n && strmap_same_bytes(t->key, key, n))
+    return 1;
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    t = &TOK(d, i);
+    if (tokset_hash(t->hash) == h && t->kind == TK_WORD && t->quote < 0 && token_set(t) == which &&
+        t->key_len == n && strmap_same_bytes(t->key, key, n))
+      return 1;
+  }
+  return 0;
 }
 
 typedef struct ctx {
@@ -475,13 +512,16 @@ static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8
   return new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
 }
 
-/* Aliases by which later text refers to an entity named by tokens [a, b). */
-static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
+/* Aliases by which later text refers to an entity named by tokens [a, b).
+ * joined (may be NULL) is their keys as join_keys joined them, with
+ * joined_len and joined_hash: the caller's join, not made twice. */
+static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz,
+                                   const char *joined, size_t joined_len, uint32_t joined_hash) {
   entity *e = &ENTITY(d, ent);
   char buf[1024];
-  const char *key;
-  uint32_t h;
-  size_t kl = join_keys(d, a, b, buf, sizeof buf, &key, &h);
+  const char *key = joined;
+  uint32_t h = joined_hash;
+  size_t kl = joined ? joined_len : join_keys(d, a, b, buf, sizeof buf, &key, &h);
   if (kl && name_key(d, key, kl, h, ent, CLAIM_FULL) != 0)
     return -1;
   if (b - a < 2)
@@ -523,6 +563,10 @@ static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, 
   return 0;
 }
 
+static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
+  return register_aliases_joined(d, ent, a, b, from_gaz, NULL, 0, 0);
+}
+
 /* The entity for a gazetteer match: one per canonical name. */
 static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
   if (g->name_key_len >= 512)
@@ -543,8 +587,8 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 
 static int seen(const ctx *c, const tokset *m, const token *t, int lower) {
   if (!lower)
-    return tokset_find(m, c->d, t->key, t->key_len, t->hash)[1] != 0;
-  return t->key_len < 128 && tokset_find(m, c->d, t->lkey, t->key_len, tok_lhash(t))[1] != 0;
+    return tokset_has(m, SET_CAP_MID, c->d, t->key, t->key_len, t->hash);
+  return t->key_len < 128 && tokset_has(m, SET_LOWER, c->d, t->lkey, t->key_len, tok_lhash(t));
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */
@@ -974,17 +1018,16 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * read as one name even across place names and demonyms the gazetteer
  * knows: "Dutch Competition Board", "Riverside Medical Center",
  * "Footballers' Welfare Union", "Office of the Budget Officer". Returns
- * its end (exclusive), or 0. */
-static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end) {
+ * its end (exclusive), or 0. gaz_here: a gazetteer entry starts at i
+ * (gaz_at), and tn is the length of the title there (title_at): the
+ * caller asked both already. */
+static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
   token *t = &TOK(d, i);
-  uint8_t g;
-  uint32_t tn = 0;
   /* "New" opens no name, but "New York Police Department" opens with a place */
-  if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_at(d, i, end, &(uint32_t){0}))
+  if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_here)
     return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
-  if ((tn = title_at(d, i, end, &g)) > 0 &&
-      (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) || !is_name_tok(&TOK(d, i + tn + 1))))
+  if (tn > 0 && (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) || !is_name_tok(&TOK(d, i + tn + 1))))
     return 0;
   uint32_t last_head = 0, k = i + 1;
   int tail = 0; /* "Commission for Data Protection": what follows of/for is its name too */
@@ -1048,11 +1091,11 @@ static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end) {
 }
 
 /* Asked of every token, and most open no name: that answer inline. */
-static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end) {
+static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
   const token *t = &TOK(d, i);
   if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE))
     return 0;
-  return org_run_slow(d, i, end);
+  return org_run_slow(d, i, end, gaz_here, tn);
 }
 
 static int collect(ctx *c) {
@@ -1079,9 +1122,13 @@ static int collect(ctx *c) {
       }
       uint32_t n = 0;
       const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
+      int gaz_here = g != NULL; /* org_run asks it too */
       if (!g && (t->flags & T_ALLCAP))
         g = dateline_gaz(d, pa, i, &n);
-      uint32_t run = org_run(d, i, pa->tok_end);
+      /* the title here, asked once for org_run and the tests below */
+      uint8_t tg = 0;
+      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
+      uint32_t run = org_run(d, i, pa->tok_end, gaz_here, tn);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push(&c->chunks, &d->mem);
         if (!ch)
@@ -1096,12 +1143,8 @@ static int collect(ctx *c) {
       }
       /* "Senate Majority Leader Mitch McConnell": a longer title before a
        * name beats the organisation at its start */
-      uint8_t tg0;
-      if (g && is_name_tok(t)) {
-        uint32_t tl = title_at(d, i, pa->tok_end, &tg0);
-        if (tl > n && i + tl < pa->tok_end && is_name_tok(&TOK(d, i + tl)))
-          g = NULL;
-      }
+      if (g && is_name_tok(t) && tn > n && i + tn < pa->tok_end && is_name_tok(&TOK(d, i + tn)))
+        g = NULL;
       /* "Takes Leader's Jersey": in a headline a common word is no place */
       if (g && n == 1 && pa->headline && (t->words & W_COMMON))
         g = NULL;
@@ -1113,8 +1156,6 @@ static int collect(ctx *c) {
         pending_title = 0;
         continue;
       }
-      uint8_t tg;
-      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
       if (tn) {
         if (!pending_title)
           title_start = i; /* "Chief Executive", "former Prime Minister" */
@@ -1208,7 +1249,7 @@ static int collect(ctx *c) {
   return 0;
 }
 
-static int build_sets(ctx *c) {
+static NOINLINE int build_sets(ctx *c) {
   attrib_doc *d = c->d;
   /* token keys live as long as the document: the sets borrow them */
   /* sized for a news article; a long document repeats its vocabulary, and
@@ -1220,9 +1261,9 @@ static int build_sets(ctx *c) {
     return -1;
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
-  /* by pointer: this loop sits in entities_stage, short of registers */
-  for (token *t = toks, *tend = toks + n; t < tend; t++) {
-    uint32_t i = (uint32_t)(t - toks);
+  uint32_t *lh = c->lower.hash, lmask = c->lower.cap - 1;
+  for (uint32_t i = 0; i < n; i++) {
+    token *t = &toks[i];
     uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
       if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
@@ -1250,11 +1291,27 @@ static int build_sets(ctx *c) {
     t->flags = f;
     if (t->quote >= 0)
       continue;
-    tokset *s = (f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE)) ? &c->cap_mid
-                : (f & T_LOWER)                                   ? &c->lower
-                                                                  : NULL;
-    if (s && tokset_put(s, d, t, i) != 0)
-      return -1;
+    /* token_set, by f */
+    if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
+      if (tokset_put(&c->cap_mid, d, t, i) != 0)
+        return -1;
+    } else if (f & T_LOWER) {
+      /* tokset_put, with the set in locals (the compiler reloads fields
+       * after each store of a slot, as a slot may be a field) */
+      uint32_t h = tokset_hash(t->hash), e = h & lmask;
+      while (lh[e] && lh[e] != h)
+        e = (e + 1) & lmask;
+      if (!lh[e]) {
+        lh[e] = h;
+        c->lower.tok[e] = i;
+        if (++c->lower.count * 4 >= c->lower.cap * 3) {
+          if (tokset_grow(&c->lower, d) != 0)
+            return -1;
+          lh = c->lower.hash;
+          lmask = c->lower.cap - 1;
+        }
+      }
+    }
   }
   return 0;
 }
@@ -1315,7 +1372,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
           ENTITY(d, e).name = span_text(d, ch->a, ch->b);
           ENTITY(d, e).name_ntok = ch->b - ch->a;
         }
-        if (!ENTITY(d, e).name || register_aliases(d, e, ch->a, ch->b, 0) != 0 ||
+        if (!ENTITY(d, e).name || register_aliases_joined(d, e, ch->a, ch->b, 0, key, kl, h) != 0 ||
             add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, e, M_NAME) != 0) {
           st = oom(err);
           goto done;
@@ -1326,7 +1383,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
     const char *name = span_text(d, ch->a, ch->b);
     int32_t ent = name ? doc_new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL) : -1;
-    if (ent < 0 || register_aliases(d, ent, ch->a, ch->b, 0) != 0) {
+    if (ent < 0 || register_aliases_joined(d, ent, ch->a, ch->b, 0, key, kl, h) != 0) {
       st = oom(err);
       goto done;
     }
