@@ -40,23 +40,21 @@ static inline const char *slot_key(const lex_slot *s) {
  * after the prefetch, half that with huge pages). NULL when out of
  * memory. */
 static void *new_slots(size_t n, lex_slot **slots) {
-  void *mem;
+  /* calloc, not aligned_alloc: fresh pages come zeroed, no memset */
+  size_t align = 64;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   enum { HUGE = 2u << 20 };
-  if (n >= HUGE) {
-    size_t total = (n + HUGE - 1) & ~(size_t)(HUGE - 1);
-    mem = aligned_alloc(HUGE, total);
-    if (mem) {
-      madvise(mem, total, MADV_HUGEPAGE); /* a hint: failure changes nothing */
-      memset(mem, 0, total);
-    }
-    *slots = mem;
-    return mem;
-  }
+  if (n >= HUGE)
+    align = HUGE;
 #endif
-  /* calloc, not aligned_alloc: fresh pages come zeroed, no memset */
-  mem = calloc(n + 64, 1);
-  *slots = (lex_slot *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+  void *mem = calloc(n + align, 1);
+  if (!mem)
+    return NULL;
+  *slots = (lex_slot *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (align == HUGE) /* whole huge pages inside mem: n is a power of two */
+    madvise(*slots, n & ~(size_t)(HUGE - 1), MADV_HUGEPAGE); /* a hint: failure changes nothing */
+#endif
   return mem;
 }
 
