@@ -422,9 +422,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     /* the window's symbols on the sides of Q, then the rule's DFA */
     if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after))
       continue;
-    /* a match beginning (or ending) with Q lies in the window from (or up to) Q */
-    size_t d0 = ru->dfa_q == DFA_Q_FIRST ? k - w0 : 0, d1 = ru->dfa_q == DFA_Q_LAST ? k + 1 - w0 : w1 - w0;
-    if (!rule_may_match_dfa(ru, ps->s + w0, d0, d1))
+    if (!rule_may_match_quote(ru, ps->s + w0, k - w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)

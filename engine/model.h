@@ -208,6 +208,30 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
   }
   return r->dfa_end[st / ncls];
 }
+/* Can quote rule r match s[0, n), whose one Q is s[k]? A match beginning
+ * with Q starts at k, and the scan from there may stop once it is back in
+ * the start state (2, see rulescan_dfa): the threads begun at Q are dead,
+ * and those begun later wait for a second Q. A match ending with Q ends
+ * by k + 1. */
+static inline int rule_may_match_quote(const rule *r, const char *s, size_t k, size_t n) {
+  if (r->dfa_q != DFA_Q_FIRST)
+    return rule_may_match_dfa(r, s, 0, r->dfa_q == DFA_Q_LAST ? k + 1 : n);
+  const unsigned char *u = (const unsigned char *)s;
+  const uint16_t *next = r->dfa;
+  const uint8_t *cls = r->dfa_cls;
+  unsigned ncls = r->dfa_ncls, st = k ? r->dfa_start : r->dfa_start_bol;
+  if (st <= ncls)
+    return st == 0;
+  st = next[st + cls[u[k]]]; /* the Q */
+  for (size_t i = k + 1; i < n; i++) {
+    if (st <= 2u * ncls)
+      return st == 0;
+    st = next[st + cls[u[i]]];
+  }
+  if (st <= 2u * ncls)
+    return st == 0;
+  return r->dfa_end[st / ncls];
+}
 /* Can rule r match a subject whose symbol word is pres? */
 static inline int rule_may_match(const rule *r, uint32_t pres) {
   for (unsigned k = 0; k < r->n_need; k++)

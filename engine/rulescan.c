@@ -762,7 +762,8 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
   uint64_t inject[NF_WORDS] = {0}, set[NF_WORDS] = {0};
   nf_close(f, start, 0, 0, inject);
   nf_close(f, start, 1, 0, set);
-  int s_bol = dfa_state(b, set), s_any = dfa_state(b, inject);
+  /* s_any first: state 2 when it is neither end (rule_may_match_quote) */
+  int s_any = dfa_state(b, inject), s_bol = dfa_state(b, set);
   if (s_bol < 0 || s_any < 0)
     goto done;
   /* does every match begin, or end, with a Q (a quote rule's window has
@@ -840,7 +841,7 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
   r->dfa_start = (uint16_t)((unsigned)s_any * ncls);
   r->dfa_start_bol = (uint16_t)((unsigned)s_bol * ncls);
   r->dfa_states = (uint16_t)b->nst;
-  r->dfa_q = q_first ? DFA_Q_FIRST : q_last ? DFA_Q_LAST : 0;
+  r->dfa_q = q_first && s_any == 2 ? DFA_Q_FIRST : q_last ? DFA_Q_LAST : 0;
 done:
   free(t);
   free(f);
