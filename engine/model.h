@@ -124,6 +124,11 @@ typedef struct rule {
   uint16_t dfa_ncls, dfa_states;
   uint16_t dfa_start, dfa_start_bol; /* the first state, at a later offset or at 0 */
   uint8_t dfa_q;                     /* DFA_Q_FIRST, DFA_Q_LAST: every match begins, ends with Q */
+  /* DFA_Q_LAST: the same of the pattern read right to left, anchored at
+   * its start (the Q), or NULL */
+  const uint16_t *rdfa;
+  const uint8_t *rdfa_cls, *rdfa_end;
+  uint16_t rdfa_ncls, rdfa_start;
 } rule;
 
 /* The alphabet of models/attribution.rules: symbol k of it is bit k of a
@@ -215,11 +220,24 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
  * with Q starts at k, and the scan from there may stop once it is back in
  * the start state (2, see rulescan_dfa): the threads begun at Q are dead,
  * and those begun later wait for a second Q. A match ending with Q ends
- * by k + 1. */
+ * at k + 1, and its reversed DFA reads from there leftwards. */
 static inline int rule_may_match_quote(const rule *r, const char *s, size_t k, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (r->rdfa) { /* from Q leftwards: it dies where no match can begin further left */
+    const uint16_t *next = r->rdfa;
+    const uint8_t *cls = r->rdfa_cls;
+    unsigned ncls = r->rdfa_ncls, st = r->rdfa_start;
+    if (st <= ncls)
+      return st == 0;
+    for (size_t i = k + 1; i-- > 0;) {
+      st = next[st + cls[u[i]]];
+      if (st <= ncls)
+        return st == 0;
+    }
+    return r->rdfa_end[st / ncls];
+  }
   if (r->dfa_q != DFA_Q_FIRST)
     return rule_may_match_dfa(r, s, 0, r->dfa_q == DFA_Q_LAST ? k + 1 : n);
-  const unsigned char *u = (const unsigned char *)s;
   const uint16_t *next = r->dfa;
   const uint8_t *cls = r->dfa_cls;
   unsigned ncls = r->dfa_ncls, st = k ? r->dfa_start : r->dfa_start_bol;
