@@ -117,7 +117,8 @@ typedef struct rule {
   uint16_t seq_of[256];
   /* a DFA of a looser pattern that matches wherever this one does (model.c):
    * dfa[state + dfa_cls[byte]] is the next state, each state a multiple of
-   * dfa_ncls; 0 is a match, dfa_ncls no match; NULL when there is none */
+   * dfa_ncls; 0 is a match, dfa_ncls no match (neither is ever left); NULL
+   * when there is none */
   const uint16_t *dfa;
   const uint8_t *dfa_cls; /* byte -> class */
   const uint8_t *dfa_end; /* by state / dfa_ncls: a match at the subject's end */
@@ -194,17 +195,12 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
   size_t i = from;
   if (st <= ncls)
     return st == 0;
-  /* four symbols a round: one test of i for four steps */
+  /* four symbols a round, with one test of i and one of st: the two ends
+   * are never left once reached */
   for (; i + 4 <= n; i += 4) {
     st = next[st + cls[u[i]]];
-    if (st <= ncls)
-      return st == 0;
     st = next[st + cls[u[i + 1]]];
-    if (st <= ncls)
-      return st == 0;
     st = next[st + cls[u[i + 2]]];
-    if (st <= ncls)
-      return st == 0;
     st = next[st + cls[u[i + 3]]];
     if (st <= ncls)
       return st == 0;
@@ -229,7 +225,16 @@ static inline int rule_may_match_quote(const rule *r, const char *s, size_t k, s
     unsigned ncls = r->rdfa_ncls, st = r->rdfa_start;
     if (st <= ncls)
       return st == 0;
-    for (size_t i = k + 1; i-- > 0;) {
+    size_t i = k + 1;
+    for (; i >= 4; i -= 4) { /* as in rule_may_match_dfa */
+      st = next[st + cls[u[i - 1]]];
+      st = next[st + cls[u[i - 2]]];
+      st = next[st + cls[u[i - 3]]];
+      st = next[st + cls[u[i - 4]]];
+      if (st <= ncls)
+        return st == 0;
+    }
+    while (i-- > 0) {
       st = next[st + cls[u[i]]];
       if (st <= ncls)
         return st == 0;

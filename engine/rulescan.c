@@ -838,8 +838,8 @@ static int dfa_make(arena *mem, const char *pat, int rev, dfa_out *o) {
     }
   if (b->nst * ncls > UINT16_MAX)
     goto done;
-  for (unsigned c = 0; c < 2 * ncls; c++)
-    next[c] = 0; /* the two ends are never left */
+  for (unsigned c = 0; c < 2 * ncls; c++)      /* the two ends are never left: a scan may test for them */
+    next[c] = (uint16_t)(c < ncls ? 0 : ncls); /* only every few steps */
   uint16_t *tab = arena_array(mem, b->nst * ncls, sizeof *tab);
   uint8_t *ctab = arena_alloc(mem, 256 + b->nst);
   if (!tab || !ctab) {
