@@ -205,11 +205,10 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
     if (st <= ncls)
       return st == 0;
   }
-  for (; i < n; i++) {
+  for (; i < n; i++)
     st = next[st + cls[u[i]]];
-    if (st <= ncls)
-      return st == 0;
-  }
+  if (st <= ncls)
+    return st == 0;
   return r->dfa_end[st / ncls];
 }
 /* Can quote rule r match s[0, n), whose one Q is s[k]? A match beginning
@@ -234,11 +233,10 @@ static inline int rule_may_match_quote(const rule *r, const char *s, size_t k, s
       if (st <= ncls)
         return st == 0;
     }
-    while (i-- > 0) {
+    while (i-- > 0)
       st = next[st + cls[u[i]]];
-      if (st <= ncls)
-        return st == 0;
-    }
+    if (st <= ncls)
+      return st == 0;
     return r->rdfa_end[st / ncls];
   }
   if (r->dfa_q != DFA_Q_FIRST)
