@@ -386,11 +386,13 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   /* the rules look at the quote's own sentence (at most QUOTE_REACH units
    * each way), so a paragraph of many quotes costs linear time */
   enum { QUOTE_REACH = 60 };
-  size_t w0 = k, w1 = k + 1;
+  size_t w0 = k;
   while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
     w0--;
-  while (w1 < ps->n && w1 - k < QUOTE_REACH && ps->s[w1 - 1] != '.')
-    w1++;
+  /* up to the first '.' from Q on (Q itself is none) */
+  size_t lim = k + QUOTE_REACH < ps->n ? k + QUOTE_REACH : ps->n;
+  const char *dot = memchr(ps->s + k, '.', lim - k);
+  size_t w1 = dot ? (size_t)(dot - ps->s) + 1 : lim;
   /* a quote opening its sentence also sees the sentence before it: "X said
    * in a statement. 'Q'" (the rules themselves never cross a '.' unless
    * they name it) */
