@@ -386,11 +386,13 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   /* the rules look at the quote's own sentence (at most QUOTE_REACH units
    * each way), so a paragraph of many quotes costs linear time */
   enum { QUOTE_REACH = 60 };
-  size_t w0 = k, w1 = k + 1;
+  size_t w0 = k;
   while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
     w0--;
-  while (w1 < ps->n && w1 - k < QUOTE_REACH && ps->s[w1 - 1] != '.')
-    w1++;
+  /* up to the first '.' from Q on (Q itself is none) */
+  size_t lim = k + QUOTE_REACH < ps->n ? k + QUOTE_REACH : ps->n;
+  const char *dot = memchr(ps->s + k, '.', lim - k);
+  size_t w1 = dot ? (size_t)(dot - ps->s) + 1 : lim;
   /* a quote opening its sentence also sees the sentence before it: "X said
    * in a statement. 'Q'" (the rules themselves never cross a '.' unless
    * they name it) */
@@ -422,9 +424,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     /* the window's symbols on the sides of Q, then the rule's DFA */
     if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after))
       continue;
-    /* a match beginning (or ending) with Q lies in the window from (or up to) Q */
-    size_t d0 = ru->dfa_q == DFA_Q_FIRST ? k - w0 : 0, d1 = ru->dfa_q == DFA_Q_LAST ? k + 1 - w0 : w1 - w0;
-    if (!rule_may_match_dfa(ru, ps->s + w0, d0, d1))
+    if (!rule_may_match_quote(ru, ps->s + w0, k - w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)

@@ -580,8 +580,8 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
     return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
   r->needs_cue = r->groups[GRP_CUE][0] != 0;
   rulescan_needs(r, pat);
-  for (unsigned k = 0; k < r->n_need; k++)
-    r->need_w[k] = symbol_word(m, r->need[k]);
+  for (unsigned k = 0; k < RULE_NEEDS; k++)
+    r->need_w[k] = k < r->n_need ? symbol_word(m, r->need[k]) : UINT32_MAX;
   for (unsigned k = 0; k < r->n_seq; k++)
     r->seq_w[k] = symbol_word(m, r->seq[k]);
   if (rulescan_dfa(&m->mem, r, pat) != 0)

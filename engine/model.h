@@ -7,6 +7,9 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "arena.h"
 #include "attrib.h"
@@ -102,7 +105,7 @@ typedef struct rule {
    * misses one of them is not given to PCRE2 at all */
   uint8_t n_need;
   uint64_t need[RULE_NEEDS][2];
-  uint32_t need_w[RULE_NEEDS]; /* the same as symbol words (RULE_ALPHABET) */
+  uint32_t need_w[RULE_NEEDS]; /* the same as symbol words (RULE_ALPHABET), all ones past n_need */
   /* the same sets in pattern order (repeats kept): a match takes one
    * symbol of each, left to right */
   uint8_t n_seq;
@@ -114,13 +117,19 @@ typedef struct rule {
   uint16_t seq_of[256];
   /* a DFA of a looser pattern that matches wherever this one does (model.c):
    * dfa[state + dfa_cls[byte]] is the next state, each state a multiple of
-   * dfa_ncls; 0 is a match, dfa_ncls no match; NULL when there is none */
+   * dfa_ncls; 0 is a match, dfa_ncls no match (neither is ever left); NULL
+   * when there is none */
   const uint16_t *dfa;
   const uint8_t *dfa_cls; /* byte -> class */
   const uint8_t *dfa_end; /* by state / dfa_ncls: a match at the subject's end */
   uint16_t dfa_ncls, dfa_states;
   uint16_t dfa_start, dfa_start_bol; /* the first state, at a later offset or at 0 */
   uint8_t dfa_q;                     /* DFA_Q_FIRST, DFA_Q_LAST: every match begins, ends with Q */
+  /* DFA_Q_LAST: the same of the pattern read right to left, anchored at
+   * its start (the Q), or NULL */
+  const uint16_t *rdfa;
+  const uint8_t *rdfa_cls, *rdfa_end;
+  uint16_t rdfa_ncls, rdfa_start;
 } rule;
 
 /* The alphabet of models/attribution.rules: symbol k of it is bit k of a
@@ -186,34 +195,83 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
   size_t i = from;
   if (st <= ncls)
     return st == 0;
-  /* four symbols a round: one test of i for four steps */
+  /* four symbols a round, with one test of i and one of st: the two ends
+   * are never left once reached */
   for (; i + 4 <= n; i += 4) {
     st = next[st + cls[u[i]]];
-    if (st <= ncls)
-      return st == 0;
     st = next[st + cls[u[i + 1]]];
-    if (st <= ncls)
-      return st == 0;
     st = next[st + cls[u[i + 2]]];
-    if (st <= ncls)
-      return st == 0;
     st = next[st + cls[u[i + 3]]];
     if (st <= ncls)
       return st == 0;
   }
-  for (; i < n; i++) {
+  for (; i < n; i++)
     st = next[st + cls[u[i]]];
+  if (st <= ncls)
+    return st == 0;
+  return r->dfa_end[st / ncls];
+}
+/* Can quote rule r match s[0, n), whose one Q is s[k]? A match beginning
+ * with Q starts at k, and the scan from there may stop once it is back in
+ * the start state (2, see rulescan_dfa): the threads begun at Q are dead,
+ * and those begun later wait for a second Q. A match ending with Q ends
+ * at k + 1, and its reversed DFA reads from there leftwards. */
+static inline int rule_may_match_quote(const rule *r, const char *s, size_t k, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (r->rdfa) { /* from Q leftwards: it dies where no match can begin further left */
+    const uint16_t *next = r->rdfa;
+    const uint8_t *cls = r->rdfa_cls;
+    unsigned ncls = r->rdfa_ncls, st = r->rdfa_start;
     if (st <= ncls)
       return st == 0;
+    size_t i = k + 1;
+    for (; i >= 4; i -= 4) { /* as in rule_may_match_dfa */
+      st = next[st + cls[u[i - 1]]];
+      st = next[st + cls[u[i - 2]]];
+      st = next[st + cls[u[i - 3]]];
+      st = next[st + cls[u[i - 4]]];
+      if (st <= ncls)
+        return st == 0;
+    }
+    while (i-- > 0)
+      st = next[st + cls[u[i]]];
+    if (st <= ncls)
+      return st == 0;
+    return r->rdfa_end[st / ncls];
   }
+  if (r->dfa_q != DFA_Q_FIRST)
+    return rule_may_match_dfa(r, s, 0, r->dfa_q == DFA_Q_LAST ? k + 1 : n);
+  const uint16_t *next = r->dfa;
+  const uint8_t *cls = r->dfa_cls;
+  unsigned ncls = r->dfa_ncls, st = k ? r->dfa_start : r->dfa_start_bol;
+  if (st <= ncls)
+    return st == 0;
+  st = next[st + cls[u[k]]]; /* the Q */
+  for (size_t i = k + 1; i < n; i++) {
+    if (st <= 2u * ncls)
+      return st == 0;
+    st = next[st + cls[u[i]]];
+  }
+  if (st <= 2u * ncls)
+    return st == 0;
   return r->dfa_end[st / ncls];
 }
 /* Can rule r match a subject whose symbol word is pres? */
 static inline int rule_may_match(const rule *r, uint32_t pres) {
+#if defined(__SSE2__)
+  /* all eight words at once (those past n_need meet any pres): a loop of
+   * three to five tests a rule cost three times as much */
+  _Static_assert(RULE_NEEDS == 8, "two vectors of four words");
+  __m128i p = _mm_set1_epi32((int)pres), zero = _mm_setzero_si128();
+  __m128i lo = _mm_and_si128(_mm_loadu_si128((const __m128i *)r->need_w), p);
+  __m128i hi = _mm_and_si128(_mm_loadu_si128((const __m128i *)(r->need_w + 4)), p);
+  return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi32(lo, zero), _mm_cmpeq_epi32(hi, zero))) == 0;
+#else
   for (unsigned k = 0; k < r->n_need; k++)
     if (!(r->need_w[k] & pres))
       return 0;
   return 1;
+#endif
 }
 
 enum { RULE_QUOTE = 1, RULE_INDIRECT = 2 };

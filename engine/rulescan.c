@@ -553,6 +553,7 @@ typedef struct nfnode {
 typedef struct nfa {
   nfnode n[NF_NODES];
   int len, bad;
+  int rev; /* of the pattern read right to left: ^ and $ swap */
 } nfa;
 
 static int nf_new(nfa *f, uint8_t op, int out, int out2) {
@@ -576,8 +577,10 @@ static int nf_build(nfa *f, const rxtree *t, int node, int cont) {
   }
   case RX_BOL:
   case RX_EOL:
-    return nf_new(f, r->op == RX_BOL ? NF_BOL : NF_EOL, cont, -1);
+    return nf_new(f, (r->op == RX_BOL) != f->rev ? NF_BOL : NF_EOL, cont, -1);
   case RX_CAT:
+    if (f->rev)
+      return nf_build(f, t, r->b, nf_build(f, t, r->a, cont));
     return nf_build(f, t, r->a, nf_build(f, t, r->b, cont));
   case RX_ALT: {
     int a = nf_build(f, t, r->a, cont);
@@ -678,9 +681,18 @@ static int dfa_state(dfa_build *b, const uint64_t *set) {
   return (int)b->nst++;
 }
 
-int rulescan_dfa(arena *mem, rule *r, const char *pat) {
-  r->dfa = NULL;
-  r->dfa_q = 0;
+/* A DFA built by dfa_make: tab NULL when there is none. */
+typedef struct dfa_out {
+  uint16_t *tab;
+  uint8_t *ctab; /* byte -> class, then by state: a match at the end */
+  unsigned ncls, nst;
+  int s_any, s_bol, q_first, q_last;
+} dfa_out;
+
+/* The DFA of pat's looser pattern, searched from any offset; with rev, of
+ * the pattern read right to left and anchored where the scan starts. */
+static int dfa_make(arena *mem, const char *pat, int rev, dfa_out *o) {
+  o->tab = NULL;
   rxtree *t = malloc(sizeof *t);
   nfa *f = malloc(sizeof *f);
   dfa_build *b = malloc(sizeof *b);
@@ -699,6 +711,7 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
   if (t->x.bad || *t->x.p)
     goto done;
   f->len = f->bad = 0;
+  f->rev = rev;
   int match = nf_new(f, NF_MATCH, -1, -1);
   int start = nf_build(f, t, root, match);
   if (f->bad)
@@ -762,9 +775,12 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
   uint64_t inject[NF_WORDS] = {0}, set[NF_WORDS] = {0};
   nf_close(f, start, 0, 0, inject);
   nf_close(f, start, 1, 0, set);
-  int s_bol = dfa_state(b, set), s_any = dfa_state(b, inject);
+  /* s_any first: state 2 when it is neither end (rule_may_match_quote) */
+  int s_any = dfa_state(b, inject), s_bol = dfa_state(b, set);
   if (s_bol < 0 || s_any < 0)
     goto done;
+  if (rev) /* anchored: no match starts later */
+    memset(inject, 0, sizeof inject);
   /* does every match begin, or end, with a Q (a quote rule's window has
    * one)? Then a scan need only start, or stop, there. ^ and $ are let
    * through here, which only finds more ways to begin or end. */
@@ -822,8 +838,8 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
     }
   if (b->nst * ncls > UINT16_MAX)
     goto done;
-  for (unsigned c = 0; c < 2 * ncls; c++)
-    next[c] = 0; /* the two ends are never left */
+  for (unsigned c = 0; c < 2 * ncls; c++)      /* the two ends are never left: a scan may test for them */
+    next[c] = (uint16_t)(c < ncls ? 0 : ncls); /* only every few steps */
   uint16_t *tab = arena_array(mem, b->nst * ncls, sizeof *tab);
   uint8_t *ctab = arena_alloc(mem, 256 + b->nst);
   if (!tab || !ctab) {
@@ -833,14 +849,7 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
   memcpy(tab, next, b->nst * ncls * sizeof *tab);
   memcpy(ctab, cls, 256);
   memcpy(ctab + 256, b->end, b->nst);
-  r->dfa = tab;
-  r->dfa_cls = ctab;
-  r->dfa_end = ctab + 256;
-  r->dfa_ncls = (uint16_t)ncls;
-  r->dfa_start = (uint16_t)((unsigned)s_any * ncls);
-  r->dfa_start_bol = (uint16_t)((unsigned)s_bol * ncls);
-  r->dfa_states = (uint16_t)b->nst;
-  r->dfa_q = q_first ? DFA_Q_FIRST : q_last ? DFA_Q_LAST : 0;
+  *o = (dfa_out){tab, ctab, ncls, b->nst, s_any, s_bol, q_first, q_last};
 done:
   free(t);
   free(f);
@@ -851,4 +860,38 @@ done:
   free(inj_move);
   free(next);
   return rc;
+}
+
+int rulescan_dfa(arena *mem, rule *r, const char *pat) {
+  r->dfa = NULL;
+  r->dfa_q = 0;
+  r->rdfa = NULL;
+  dfa_out o;
+  if (dfa_make(mem, pat, 0, &o) != 0)
+    return -1;
+  if (!o.tab)
+    return 0;
+  r->dfa = o.tab;
+  r->dfa_cls = o.ctab;
+  r->dfa_end = o.ctab + 256;
+  r->dfa_ncls = (uint16_t)o.ncls;
+  r->dfa_start = (uint16_t)((unsigned)o.s_any * o.ncls);
+  r->dfa_start_bol = (uint16_t)((unsigned)o.s_bol * o.ncls);
+  r->dfa_states = (uint16_t)o.nst;
+  r->dfa_q = o.q_first && o.s_any == 2 ? DFA_Q_FIRST : o.q_last ? DFA_Q_LAST : 0;
+  if (r->dfa_q == DFA_Q_LAST) {
+    /* a match ends at the one Q: read leftwards from it, the scan stops
+     * as soon as no match can begin further left */
+    dfa_out v;
+    if (dfa_make(mem, pat, 1, &v) != 0)
+      return -1;
+    if (v.tab) {
+      r->rdfa = v.tab;
+      r->rdfa_cls = v.ctab;
+      r->rdfa_end = v.ctab + 256;
+      r->rdfa_ncls = (uint16_t)v.ncls;
+      r->rdfa_start = (uint16_t)((unsigned)v.s_bol * v.ncls);
+    }
+  }
+  return 0;
 }
