@@ -1283,33 +1283,37 @@ static NOINLINE int build_sets(ctx *c) {
           return -1;
         *p = i;
       }
-    }
-    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
-      f |= T_ENT_START;
+      if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
+        f |= T_ENT_START;
+        starts[i >> 6] |= (uint64_t)1 << (i & 63);
+      }
+      t->flags = f;
+      /* token_set, by f */
+      if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
+        if (t->quote < 0 && tokset_put(&c->cap_mid, d, t, i) != 0)
+          return -1;
+        continue;
+      }
+    } else if ((t->words & W_TITLE_WORD) || t->gaz_first) {
+      /* most words: not capitalised, so no name token and not in cap_mid */
+      t->flags = f |= T_ENT_START;
       starts[i >> 6] |= (uint64_t)1 << (i & 63);
     }
-    t->flags = f;
-    if (t->quote >= 0)
+    if (!(f & T_LOWER) || t->quote >= 0)
       continue;
-    /* token_set, by f */
-    if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
-      if (tokset_put(&c->cap_mid, d, t, i) != 0)
-        return -1;
-    } else if (f & T_LOWER) {
-      /* tokset_put, with the set in locals (the compiler reloads fields
-       * after each store of a slot, as a slot may be a field) */
-      uint32_t h = tokset_hash(t->hash), e = h & lmask;
-      while (lh[e] && lh[e] != h)
-        e = (e + 1) & lmask;
-      if (!lh[e]) {
-        lh[e] = h;
-        c->lower.tok[e] = i;
-        if (++c->lower.count * 4 >= c->lower.cap * 3) {
-          if (tokset_grow(&c->lower, d) != 0)
-            return -1;
-          lh = c->lower.hash;
-          lmask = c->lower.cap - 1;
-        }
+    /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
+     * after each store of a slot, as a slot may be a field) */
+    uint32_t h = tokset_hash(t->hash), e = h & lmask;
+    while (lh[e] && lh[e] != h)
+      e = (e + 1) & lmask;
+    if (!lh[e]) {
+      lh[e] = h;
+      c->lower.tok[e] = i;
+      if (++c->lower.count * 4 >= c->lower.cap * 3) {
+        if (tokset_grow(&c->lower, d) != 0)
+          return -1;
+        lh = c->lower.hash;
+        lmask = c->lower.cap - 1;
       }
     }
   }
