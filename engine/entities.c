@@ -272,7 +272,7 @@ static int ends_with(const token *t, const char *suf) {
 }
 
 /* A set of token keys for one document, in its arena: the keys' hashes
- * (0: an empty slot; a hash 0 is kept as 1), and beside them, uncleared,
+ * with the top bit set (0: an empty slot), and beside them, uncleared,
  * the index of a token with that key: half the memory to clear of slots
  * holding both. A key goes in unless its hash is in already: tokens repeat
  * words, and a hash compared is cheaper than a key (a slot and its token
@@ -299,9 +299,10 @@ static int tokset_init(tokset *s, arena *a, size_t n) {
   return tokset_alloc(s, a, cap);
 }
 
-/* A key's hash as the set keeps it: never 0. */
+/* A key's hash as the set keeps it: never 0 (one OR, where h ? h : 1 took a
+ * test and a conditional move; the slot is the low bits, untouched). */
 static inline uint32_t tokset_hash(uint32_t h) {
-  return h ? h : 1;
+  return h | 0x80000000u;
 }
 
 /* The slot of kept hash h, or the empty one where it would go. */
@@ -1261,7 +1262,8 @@ static NOINLINE int build_sets(ctx *c) {
     return -1;
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
-  uint32_t *lh = c->lower.hash, lmask = c->lower.cap - 1;
+  uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
+  uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
   for (uint32_t i = 0; i < n; i++) {
     token *t = &toks[i];
     uint16_t f = t->flags;
@@ -1308,15 +1310,19 @@ static NOINLINE int build_sets(ctx *c) {
       e = (e + 1) & lmask;
     if (!lh[e]) {
       lh[e] = h;
-      c->lower.tok[e] = i;
-      if (++c->lower.count * 4 >= c->lower.cap * 3) {
+      lt[e] = i;
+      if (++lcount >= lfull) {
+        c->lower.count = lcount;
         if (tokset_grow(&c->lower, d) != 0)
           return -1;
         lh = c->lower.hash;
+        lt = c->lower.tok;
         lmask = c->lower.cap - 1;
+        lfull = c->lower.cap / 4 * 3;
       }
     }
   }
+  c->lower.count = lcount;
   return 0;
 }
 
