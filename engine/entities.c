@@ -67,12 +67,16 @@ static int name_tok_test(const token *t) {
   const char *k = t->key;
   uint32_t n = t->key_len;
   /* You've, We'll, Don't, I'd: contractions are never names (Fusitu'a is one) */
-  if (n > 2 && ((k[n - 2] == '\'' && strchr("sdm", k[n - 1] | 0x20)) ||
-                (k[n - 3] == '\'' && (memcmp(k + n - 2, "ve", 2) == 0 || memcmp(k + n - 2, "ll", 2) == 0 ||
-                                      memcmp(k + n - 2, "re", 2) == 0 || memcmp(k + n - 2, "VE", 2) == 0 ||
-                                      memcmp(k + n - 2, "LL", 2) == 0 || memcmp(k + n - 2, "RE", 2) == 0)) ||
-                (n > 3 && memcmp(k + n - 3, "n't", 3) == 0)))
-    return 0;
+  if (n > 2) { /* the apostrophe second from the end, or else third: two loads for most words */
+    if (k[n - 2] == '\'') {
+      if (strchr("sdm", k[n - 1] | 0x20) || (n > 3 && k[n - 3] == 'n' && k[n - 1] == 't'))
+        return 0;
+    } else if (k[n - 3] == '\'' && (memcmp(k + n - 2, "ve", 2) == 0 || memcmp(k + n - 2, "ll", 2) == 0 ||
+                                    memcmp(k + n - 2, "re", 2) == 0 || memcmp(k + n - 2, "VE", 2) == 0 ||
+                                    memcmp(k + n - 2, "LL", 2) == 0 || memcmp(k + n - 2, "RE", 2) == 0)) {
+      return 0;
+    }
+  }
   /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
   static const char *const adj[] = {
       "based",      "wide",     "led",        "backed",        "owned",     "born",       "run",
