@@ -1268,8 +1268,8 @@ static NOINLINE int build_sets(ctx *c) {
   uint64_t *starts = c->starts;
   uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
   uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
-  for (uint32_t i = 0; i < n; i++) {
-    token *t = &toks[i];
+  token *t = toks; /* walks beside i: no index scaled per token */
+  for (uint32_t i = 0; i < n; i++, t++) {
     uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
       if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
