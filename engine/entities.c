@@ -1268,7 +1268,8 @@ static NOINLINE int build_sets(ctx *c) {
   uint64_t *starts = c->starts;
   uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
   uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
-  token *t = toks; /* walks beside i: no index scaled per token */
+  tokset cap_mid = c->cap_mid; /* a local: kept in registers across the slot stores */
+  token *t = toks;             /* walks beside i: no index scaled per token */
   for (uint32_t i = 0; i < n; i++, t++) {
     uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
@@ -1296,7 +1297,7 @@ static NOINLINE int build_sets(ctx *c) {
       t->flags = f;
       /* token_set, by f */
       if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
-        if (t->quote < 0 && tokset_put(&c->cap_mid, d, t, i) != 0)
+        if (t->quote < 0 && tokset_put(&cap_mid, d, t, i) != 0)
           return -1;
         continue;
       }
@@ -1326,6 +1327,7 @@ static NOINLINE int build_sets(ctx *c) {
       }
     }
   }
+  c->cap_mid = cap_mid;
   c->lower.count = lcount;
   return 0;
 }
