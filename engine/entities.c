@@ -67,12 +67,16 @@ static int name_tok_test(const token *t) {
   const char *k = t->key;
   uint32_t n = t->key_len;
   /* You've, We'll, Don't, I'd: contractions are never names (Fusitu'a is one) */
-  if (n > 2 && ((k[n - 2] == '\'' && strchr("sdm", k[n - 1] | 0x20)) ||
-                (k[n - 3] == '\'' && (memcmp(k + n - 2, "ve", 2) == 0 || memcmp(k + n - 2, "ll", 2) == 0 ||
-                                      memcmp(k + n - 2, "re", 2) == 0 || memcmp(k + n - 2, "VE", 2) == 0 ||
-                                      memcmp(k + n - 2, "LL", 2) == 0 || memcmp(k + n - 2, "RE", 2) == 0)) ||
-                (n > 3 && memcmp(k + n - 3, "n't", 3) == 0)))
-    return 0;
+  if (n > 2) { /* the apostrophe second from the end, or else third: two loads for most words */
+    if (k[n - 2] == '\'') {
+      if (strchr("sdm", k[n - 1] | 0x20) || (n > 3 && k[n - 3] == 'n' && k[n - 1] == 't'))
+        return 0;
+    } else if (k[n - 3] == '\'' && (memcmp(k + n - 2, "ve", 2) == 0 || memcmp(k + n - 2, "ll", 2) == 0 ||
+                                    memcmp(k + n - 2, "re", 2) == 0 || memcmp(k + n - 2, "VE", 2) == 0 ||
+                                    memcmp(k + n - 2, "LL", 2) == 0 || memcmp(k + n - 2, "RE", 2) == 0)) {
+      return 0;
+    }
+  }
   /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
   static const char *const adj[] = {
       "based",      "wide",     "led",        "backed",        "owned",     "born",       "run",
@@ -272,7 +276,7 @@ static int ends_with(const token *t, const char *suf) {
 }
 
 /* A set of token keys for one document, in its arena: the keys' hashes
- * (0: an empty slot; a hash 0 is kept as 1), and beside them, uncleared,
+ * with the top bit set (0: an empty slot), and beside them, uncleared,
  * the index of a token with that key: half the memory to clear of slots
  * holding both. A key goes in unless its hash is in already: tokens repeat
  * words, and a hash compared is cheaper than a key (a slot and its token
@@ -299,9 +303,10 @@ static int tokset_init(tokset *s, arena *a, size_t n) {
   return tokset_alloc(s, a, cap);
 }
 
-/* A key's hash as the set keeps it: never 0. */
+/* A key's hash as the set keeps it: never 0 (one OR, where h ? h : 1 took a
+ * test and a conditional move; the slot is the low bits, untouched). */
 static inline uint32_t tokset_hash(uint32_t h) {
-  return h ? h : 1;
+  return h | 0x80000000u;
 }
 
 /* The slot of kept hash h, or the empty one where it would go. */
@@ -1261,9 +1266,11 @@ static NOINLINE int build_sets(ctx *c) {
     return -1;
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
-  uint32_t *lh = c->lower.hash, lmask = c->lower.cap - 1;
-  for (uint32_t i = 0; i < n; i++) {
-    token *t = &toks[i];
+  uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
+  uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
+  tokset cap_mid = c->cap_mid; /* a local: kept in registers across the slot stores */
+  token *t = toks;             /* walks beside i: no index scaled per token */
+  for (uint32_t i = 0; i < n; i++, t++) {
     uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
       if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
@@ -1283,36 +1290,45 @@ static NOINLINE int build_sets(ctx *c) {
           return -1;
         *p = i;
       }
-    }
-    if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
-      f |= T_ENT_START;
+      if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
+        f |= T_ENT_START;
+        starts[i >> 6] |= (uint64_t)1 << (i & 63);
+      }
+      t->flags = f;
+      /* token_set, by f */
+      if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
+        if (t->quote < 0 && tokset_put(&cap_mid, d, t, i) != 0)
+          return -1;
+        continue;
+      }
+    } else if ((t->words & W_TITLE_WORD) || t->gaz_first) {
+      /* most words: not capitalised, so no name token and not in cap_mid */
+      t->flags = f |= T_ENT_START;
       starts[i >> 6] |= (uint64_t)1 << (i & 63);
     }
-    t->flags = f;
-    if (t->quote >= 0)
+    if (!(f & T_LOWER) || t->quote >= 0)
       continue;
-    /* token_set, by f */
-    if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
-      if (tokset_put(&c->cap_mid, d, t, i) != 0)
-        return -1;
-    } else if (f & T_LOWER) {
-      /* tokset_put, with the set in locals (the compiler reloads fields
-       * after each store of a slot, as a slot may be a field) */
-      uint32_t h = tokset_hash(t->hash), e = h & lmask;
-      while (lh[e] && lh[e] != h)
-        e = (e + 1) & lmask;
-      if (!lh[e]) {
-        lh[e] = h;
-        c->lower.tok[e] = i;
-        if (++c->lower.count * 4 >= c->lower.cap * 3) {
-          if (tokset_grow(&c->lower, d) != 0)
-            return -1;
-          lh = c->lower.hash;
-          lmask = c->lower.cap - 1;
-        }
+    /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
+     * after each store of a slot, as a slot may be a field) */
+    uint32_t h = tokset_hash(t->hash), e = h & lmask;
+    while (lh[e] && lh[e] != h)
+      e = (e + 1) & lmask;
+    if (!lh[e]) {
+      lh[e] = h;
+      lt[e] = i;
+      if (++lcount >= lfull) {
+        c->lower.count = lcount;
+        if (tokset_grow(&c->lower, d) != 0)
+          return -1;
+        lh = c->lower.hash;
+        lt = c->lower.tok;
+        lmask = c->lower.cap - 1;
+        lfull = c->lower.cap / 4 * 3;
       }
     }
   }
+  c->cap_mid = cap_mid;
+  c->lower.count = lcount;
   return 0;
 }
 
