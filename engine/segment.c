@@ -126,14 +126,20 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
 }
 
 /* What a word's ASCII letters and digits give as they are scanned: the
- * FNV-1a hash, the byte classes seen, the count of upper-case letters. */
+ * FNV-1a hash, the byte classes seen, the upper-case letters (a count, or
+ * after first_run only not 0 when there are some). */
 typedef struct run_acc {
   uint32_t h;
   unsigned seen;
   uint32_t upper;
-  uint16_t first_case; /* T_CAP or T_LOWER: the case of the first byte (first_run) */
+  uint16_t fl; /* case flags of the run (first_run): T_CAP or T_LOWER, and T_ALLCAP */
 } run_acc;
-_Static_assert(T_CAP == 1 && T_LOWER == 4, "first_run takes T_CAP or T_LOWER by a shift");
+_Static_assert(T_CAP == 1 && T_LOWER == 4 && T_ALLCAP == 2, "first_run takes the case flags by shifts");
+
+/* The case flags of a run from its first byte's and r's counts */
+static inline uint16_t run_case(uint16_t first_case, const run_acc *r) {
+  return (uint16_t)(first_case | (r->upper >= 2 && !(r->seen & BC_LO) ? T_ALLCAP : 0));
+}
 
 /* Cases of a switch on a run's length n that hash its k-th byte from the
  * end e and run on into the next case: byte after byte of FNV-1a (and of
@@ -199,14 +205,22 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
     unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml)); /* at most 16 */
     unsigned keep = (1u << n) - 1;
     mu &= keep;
-    r->seen = (ml & keep) ? BC_LO : 0;                     /* the only class asked of seen */
-    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0);         /* none, one, or more */
-    r->first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
+    ml &= keep;
+    uint16_t first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
+    if (n == 16) {                                   /* the word goes on: count as ascii_run does */
+      r->seen = ml ? BC_LO : 0;                      /* the only class asked of seen */
+      r->upper = (mu != 0) + ((mu & (mu - 1)) != 0); /* none, one, or more */
+      r->h = strmap_hash_more(STRMAP_HASH_INIT, (const char *)s + i, 16);
+      uint32_t j = ascii_run(s, i + 16, end, r);
+      r->fl = run_case(first_case, r);
+      return j;
+    }
+    /* all capitals: two upper-case letters or more, no lower-case one */
+    r->upper = mu;
+    r->fl = (uint16_t)(first_case | (unsigned)((mu & (mu - 1)) != 0 && !ml) << 1);
     uint32_t h = STRMAP_HASH_INIT;
     const unsigned char *e = s + i + n;
-    if (n == 16) {
-      h = strmap_hash_more(h, (const char *)s + i, 16);
-    } else if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
+    if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
       uint32_t l = STRMAP_HASH_INIT;
       switch (n) { /* a jump into a run of rounds, one per byte: no loop test per byte */
         HASH2_AT(15);
@@ -251,17 +265,16 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
       }
     }
     r->h = h;
-    if (n < 16)
-      return i + n;
-    return ascii_run(s, i + 16, end, r);
+    return i + n;
   }
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
-  r->first_case = (cl & BC_UP) ? T_CAP : T_LOWER;
   r->h = (STRMAP_HASH_INIT ^ s[i]) * 16777619u;
   r->upper = cl & BC_UP;
-  return ascii_run(s, i + 1, end, r);
+  uint32_t j = ascii_run(s, i + 1, end, r);
+  r->fl = run_case((cl & BC_UP) ? T_CAP : T_LOWER, r);
+  return j;
 }
 
 /* The lower-case copy of the run s[i, i + n) found by first_run with
@@ -529,12 +542,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         if (!lkey)
           return -1;
       }
-      uint16_t fl = 0;
-      if (!numeric) {
-        fl = acc.first_case;
-        if (acc.upper >= 2 && !(acc.seen & BC_LO))
-          fl |= T_ALLCAP;
-      }
+      uint16_t fl = numeric ? 0 : acc.fl;
       if (push_word(toks, a, i, j, numeric ? TK_NUM : TK_WORD, para, first, s + i, acc.h, lkey, lhash, fl) !=
           0)
         return -1;
@@ -645,11 +653,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           if (!t->lkey)
             return -1;
         }
-        if (!numeric) {
-          t->flags |= acc.first_case;
-          if (acc.upper >= 2 && !(acc.seen & BC_LO))
-            t->flags |= T_ALLCAP;
-        }
+        if (!numeric)
+          t->flags |= acc.fl;
       }
     }
     i = wend;
