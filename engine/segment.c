@@ -141,6 +141,14 @@ static inline uint16_t run_case(uint16_t first_case, const run_acc *r) {
   return (uint16_t)(first_case | (r->upper >= 2 && !(r->seen & BC_LO) ? T_ALLCAP : 0));
 }
 
+/* The default of a switch on n, 1 <= n <= 15 there: no bounds test before
+ * the jump table */
+#if defined(__GNUC__)
+#define SWITCH_NONE() __builtin_unreachable()
+#else
+#define SWITCH_NONE() break
+#endif
+
 /* Cases of a switch on a run's length n that hash its k-th byte from the
  * end e and run on into the next case: byte after byte of FNV-1a (and of
  * the lower-case form into l) with one jump, no loop test per byte. */
@@ -223,6 +231,8 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
     if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
       uint32_t l = STRMAP_HASH_INIT;
       switch (n) { /* a jump into a run of rounds, one per byte: no loop test per byte */
+      default:
+        SWITCH_NONE();
         HASH2_AT(15);
         HASH2_AT(14);
         HASH2_AT(13);
@@ -237,14 +247,16 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
         HASH2_AT(4);
         HASH2_AT(3);
         HASH2_AT(2);
-        HASH2_AT(1);
-      default:
-        break;
+      case 1:
+        h = (h ^ e[-1]) * 16777619u;
+        l = (l ^ (e[-1] | 0x20u)) * 16777619u;
       }
       *lh = l;
       *lh_ok = 1;
     } else {
       switch (n) {
+      default:
+        SWITCH_NONE();
         HASH_AT(15);
         HASH_AT(14);
         HASH_AT(13);
@@ -259,9 +271,8 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
         HASH_AT(4);
         HASH_AT(3);
         HASH_AT(2);
-        HASH_AT(1);
-      default:
-        break;
+      case 1:
+        h = (h ^ e[-1]) * 16777619u;
       }
     }
     r->h = h;
@@ -529,7 +540,10 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
     int lh_ok = 0;
     unsigned broken = c >= 0x80, more = broken;
     j = broken ? nx : first_run(u, i, end, &acc, &lh, &lh_ok);
-    if (!broken && (j >= end || !may_continue(u[j], numeric))) { /* the word is its first run: done here */
+    /* the byte after the run, read once for both tests below (NUL at end:
+     * neither a joiner nor a space) */
+    unsigned after = !broken && j < end ? u[j] : 0;
+    if (!broken && !may_continue(after, numeric)) { /* the word is its first run: done here */
       const char *lkey = s + i;
       uint32_t lhash = acc.h;
       if (acc.upper) {
@@ -550,9 +564,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       lexicon_prefetch_slot(lslots, lmask, acc.h);
       if (lkey != s + i && !numeric)
         lexicon_prefetch_slot(lslots, lmask, lhash);
-      i = j;
-      if (i < end && s[i] == ' ')
-        i++;
+      i = j + (after == ' ');
       continue;
     }
     while (j < end) {
