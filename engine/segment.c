@@ -975,29 +975,31 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. Each token is marked (mark_token) as the loop reaches it:
      * what decides where a sentence ends reads none of the marks. */
+    /* the paragraph's end in a register: the loop's stores could alias pa */
+    const uint32_t tok_end = pa->tok_end;
     uint32_t sent_first = pa->tok_first, sent = (uint32_t)d->sents.len;
     int hl = pa->headline, initial = 1;
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+    for (uint32_t i = pa->tok_first; i < tok_end; i++) {
       token *t = &TOK(d, i);
       mark_token(t, sent, hl, &initial);
       int end_here = 0;
       uint32_t last = i;
       if (is_terminal(t)) {
-        while (last + 1 < pa->tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
+        while (last + 1 < tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
           last++;
-        end_here = last + 1 >= pa->tok_end || starts_sentence(&TOK(d, last + 1));
+        end_here = last + 1 >= tok_end || starts_sentence(&TOK(d, last + 1));
         /* "D-N.Y.", "e.g.": a point with a letter right after it is inside a word */
-        if (last == i && !(t->flags & T_SPACE_AFTER) && last + 1 < pa->tok_end &&
+        if (last == i && !(t->flags & T_SPACE_AFTER) && last + 1 < tok_end &&
             TOK(d, last + 1).kind == TK_WORD)
           end_here = 0;
-      } else if ((t->flags & T_ABBREV) && i + 1 < pa->tok_end) {
+      } else if ((t->flags & T_ABBREV) && i + 1 < tok_end) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
         token *n = &TOK(d, i + 1);
         int title = (t->lex & LEX_TITLE) != 0;
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
-      if (end_here || last + 1 >= pa->tok_end) {
+      if (end_here || last + 1 >= tok_end) {
         /* every field written: no vec_push (its memset is a call) while there is room */
         sentence *se = d->sents.len < d->sents.cap ? &VEC_AT(d->sents, sentence, d->sents.len++)
                                                    : vec_push(&d->sents, &d->mem);
