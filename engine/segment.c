@@ -490,6 +490,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           QUOTE_PUSHED();
         lexicon_prefetch_slot(lslots, lmask, h);
         i++;
+        if (i < end && u[i] == ' ')
+          i++; /* the space after the mark (", "), as after a word */
         continue;
       }
       c = (UChar32)b;
@@ -509,6 +511,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
             QUOTE_PUSHED();
           lexicon_prefetch_slot(lslots, lmask, mk->hash);
           i += 3;
+          if (i < end && u[i] == ' ')
+            i++;
           continue;
         }
       }
