@@ -547,7 +547,12 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
     /* the byte after the run, read once for both tests below (NUL at end:
      * neither a joiner nor a space) */
     unsigned after = !broken && j < end ? u[j] : 0;
-    if (!broken && !may_continue(after, numeric)) { /* the word is its first run: done here */
+    /* The word is its first run, done here: when no joiner follows it, or
+     * a period that is not its own. A period after a run of two letters
+     * or more (a sentence's last word) neither joins it to more (U.K.) nor
+     * is split off with 's: only an abbreviation (Sen.) keeps it. */
+    if (!broken && (!may_continue(after, numeric) || (after == '.' && !numeric && j - i >= 2 &&
+                                                      !is_abbrev(m, s, i, j, FNV1A(acc.h, '.'), 1)))) {
       const char *lkey = s + i;
       uint32_t lhash = acc.h;
       if (acc.upper) {
