@@ -126,14 +126,28 @@ static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t 
 }
 
 /* What a word's ASCII letters and digits give as they are scanned: the
- * FNV-1a hash, the byte classes seen, the count of upper-case letters. */
+ * FNV-1a hash, the byte classes seen, the upper-case letters (a count, or
+ * after first_run only not 0 when there are some). */
 typedef struct run_acc {
   uint32_t h;
   unsigned seen;
   uint32_t upper;
-  uint16_t first_case; /* T_CAP or T_LOWER: the case of the first byte (first_run) */
+  uint16_t fl; /* case flags of the run (first_run): T_CAP or T_LOWER, and T_ALLCAP */
 } run_acc;
-_Static_assert(T_CAP == 1 && T_LOWER == 4, "first_run takes T_CAP or T_LOWER by a shift");
+_Static_assert(T_CAP == 1 && T_LOWER == 4 && T_ALLCAP == 2, "first_run takes the case flags by shifts");
+
+/* The case flags of a run from its first byte's and r's counts */
+static inline uint16_t run_case(uint16_t first_case, const run_acc *r) {
+  return (uint16_t)(first_case | (r->upper >= 2 && !(r->seen & BC_LO) ? T_ALLCAP : 0));
+}
+
+/* The default of a switch on n, 1 <= n <= 15 there: no bounds test before
+ * the jump table */
+#if defined(__GNUC__)
+#define SWITCH_NONE() __builtin_unreachable()
+#else
+#define SWITCH_NONE() break
+#endif
 
 /* Cases of a switch on a run's length n that hash its k-th byte from the
  * end e and run on into the next case: byte after byte of FNV-1a (and of
@@ -199,16 +213,26 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
     unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml)); /* at most 16 */
     unsigned keep = (1u << n) - 1;
     mu &= keep;
-    r->seen = (ml & keep) ? BC_LO : 0;                     /* the only class asked of seen */
-    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0);         /* none, one, or more */
-    r->first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
+    ml &= keep;
+    uint16_t first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
+    if (n == 16) {                                   /* the word goes on: count as ascii_run does */
+      r->seen = ml ? BC_LO : 0;                      /* the only class asked of seen */
+      r->upper = (mu != 0) + ((mu & (mu - 1)) != 0); /* none, one, or more */
+      r->h = strmap_hash_more(STRMAP_HASH_INIT, (const char *)s + i, 16);
+      uint32_t j = ascii_run(s, i + 16, end, r);
+      r->fl = run_case(first_case, r);
+      return j;
+    }
+    /* all capitals: two upper-case letters or more, no lower-case one */
+    r->upper = mu;
+    r->fl = (uint16_t)(first_case | (unsigned)((mu & (mu - 1)) != 0 && !ml) << 1);
     uint32_t h = STRMAP_HASH_INIT;
     const unsigned char *e = s + i + n;
-    if (n == 16) {
-      h = strmap_hash_more(h, (const char *)s + i, 16);
-    } else if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
+    if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
       uint32_t l = STRMAP_HASH_INIT;
       switch (n) { /* a jump into a run of rounds, one per byte: no loop test per byte */
+      default:
+        SWITCH_NONE();
         HASH2_AT(15);
         HASH2_AT(14);
         HASH2_AT(13);
@@ -223,14 +247,16 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
         HASH2_AT(4);
         HASH2_AT(3);
         HASH2_AT(2);
-        HASH2_AT(1);
-      default:
-        break;
+      case 1:
+        h = (h ^ e[-1]) * 16777619u;
+        l = (l ^ (e[-1] | 0x20u)) * 16777619u;
       }
       *lh = l;
       *lh_ok = 1;
     } else {
       switch (n) {
+      default:
+        SWITCH_NONE();
         HASH_AT(15);
         HASH_AT(14);
         HASH_AT(13);
@@ -245,23 +271,21 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
         HASH_AT(4);
         HASH_AT(3);
         HASH_AT(2);
-        HASH_AT(1);
-      default:
-        break;
+      case 1:
+        h = (h ^ e[-1]) * 16777619u;
       }
     }
     r->h = h;
-    if (n < 16)
-      return i + n;
-    return ascii_run(s, i + 16, end, r);
+    return i + n;
   }
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
-  r->first_case = (cl & BC_UP) ? T_CAP : T_LOWER;
   r->h = (STRMAP_HASH_INIT ^ s[i]) * 16777619u;
   r->upper = cl & BC_UP;
-  return ascii_run(s, i + 1, end, r);
+  uint32_t j = ascii_run(s, i + 1, end, r);
+  r->fl = run_case((cl & BC_UP) ? T_CAP : T_LOWER, r);
+  return j;
 }
 
 /* The lower-case copy of the run s[i, i + n) found by first_run with
@@ -466,6 +490,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           QUOTE_PUSHED();
         lexicon_prefetch_slot(lslots, lmask, h);
         i++;
+        if (i < end && u[i] == ' ')
+          i++; /* the space after the mark (", "), as after a word */
         continue;
       }
       c = (UChar32)b;
@@ -485,6 +511,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
             QUOTE_PUSHED();
           lexicon_prefetch_slot(lslots, lmask, mk->hash);
           i += 3;
+          if (i < end && u[i] == ' ')
+            i++;
           continue;
         }
       }
@@ -516,7 +544,15 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
     int lh_ok = 0;
     unsigned broken = c >= 0x80, more = broken;
     j = broken ? nx : first_run(u, i, end, &acc, &lh, &lh_ok);
-    if (!broken && (j >= end || !may_continue(u[j], numeric))) { /* the word is its first run: done here */
+    /* the byte after the run, read once for both tests below (NUL at end:
+     * neither a joiner nor a space) */
+    unsigned after = !broken && j < end ? u[j] : 0;
+    /* The word is its first run, done here: when no joiner follows it, or
+     * a period that is not its own. A period after a run of two letters
+     * or more (a sentence's last word) neither joins it to more (U.K.) nor
+     * is split off with 's: only an abbreviation (Sen.) keeps it. */
+    if (!broken && (!may_continue(after, numeric) || (after == '.' && !numeric && j - i >= 2 &&
+                                                      !is_abbrev(m, s, i, j, FNV1A(acc.h, '.'), 1)))) {
       const char *lkey = s + i;
       uint32_t lhash = acc.h;
       if (acc.upper) {
@@ -529,12 +565,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         if (!lkey)
           return -1;
       }
-      uint16_t fl = 0;
-      if (!numeric) {
-        fl = acc.first_case;
-        if (acc.upper >= 2 && !(acc.seen & BC_LO))
-          fl |= T_ALLCAP;
-      }
+      uint16_t fl = numeric ? 0 : acc.fl;
       if (push_word(toks, a, i, j, numeric ? TK_NUM : TK_WORD, para, first, s + i, acc.h, lkey, lhash, fl) !=
           0)
         return -1;
@@ -542,9 +573,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       lexicon_prefetch_slot(lslots, lmask, acc.h);
       if (lkey != s + i && !numeric)
         lexicon_prefetch_slot(lslots, lmask, lhash);
-      i = j;
-      if (i < end && s[i] == ' ')
-        i++;
+      i = j + (after == ' ');
       continue;
     }
     while (j < end) {
@@ -645,11 +674,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           if (!t->lkey)
             return -1;
         }
-        if (!numeric) {
-          t->flags |= acc.first_case;
-          if (acc.upper >= 2 && !(acc.seen & BC_LO))
-            t->flags |= T_ALLCAP;
-        }
+        if (!numeric)
+          t->flags |= acc.fl;
       }
     }
     i = wend;
@@ -958,29 +984,31 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. Each token is marked (mark_token) as the loop reaches it:
      * what decides where a sentence ends reads none of the marks. */
+    /* the paragraph's end in a register: the loop's stores could alias pa */
+    const uint32_t tok_end = pa->tok_end;
     uint32_t sent_first = pa->tok_first, sent = (uint32_t)d->sents.len;
     int hl = pa->headline, initial = 1;
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+    for (uint32_t i = pa->tok_first; i < tok_end; i++) {
       token *t = &TOK(d, i);
       mark_token(t, sent, hl, &initial);
       int end_here = 0;
       uint32_t last = i;
       if (is_terminal(t)) {
-        while (last + 1 < pa->tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
+        while (last + 1 < tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
           last++;
-        end_here = last + 1 >= pa->tok_end || starts_sentence(&TOK(d, last + 1));
+        end_here = last + 1 >= tok_end || starts_sentence(&TOK(d, last + 1));
         /* "D-N.Y.", "e.g.": a point with a letter right after it is inside a word */
-        if (last == i && !(t->flags & T_SPACE_AFTER) && last + 1 < pa->tok_end &&
+        if (last == i && !(t->flags & T_SPACE_AFTER) && last + 1 < tok_end &&
             TOK(d, last + 1).kind == TK_WORD)
           end_here = 0;
-      } else if ((t->flags & T_ABBREV) && i + 1 < pa->tok_end) {
+      } else if ((t->flags & T_ABBREV) && i + 1 < tok_end) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */
         token *n = &TOK(d, i + 1);
         int title = (t->lex & LEX_TITLE) != 0;
         end_here = !title && (n->flags & T_CAP) && (n->words & W_NOT_NAME);
       }
-      if (end_here || last + 1 >= pa->tok_end) {
+      if (end_here || last + 1 >= tok_end) {
         /* every field written: no vec_push (its memset is a call) while there is room */
         sentence *se = d->sents.len < d->sents.cap ? &VEC_AT(d->sents, sentence, d->sents.len++)
                                                    : vec_push(&d->sents, &d->mem);
