@@ -174,15 +174,43 @@ static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end)
   return s->text ? 0 : -1;
 }
 
-static const char *make_id(attrib_doc *d, char prefix, size_t n) {
-  char buf[32];
-  int k = (int)sizeof buf;
-  do { /* "%c%zu" without snprintf: the digits from the last */
-    buf[--k] = (char)('0' + n % 10);
-    n /= 10;
-  } while (n);
-  buf[--k] = prefix;
-  return arena_strndup(&d->mem, buf + k, sizeof buf - (size_t)k);
+/* Ids "e1", "e2", ... in one arena block. They count up one at a time,
+ * so each is the last one's digits plus one: no division, no allocation. */
+typedef struct id_seq {
+  char *o; /* where the next id goes */
+  char prefix;
+  size_t nl;    /* digits in num */
+  char num[24]; /* the last number written, "0" before the first */
+} id_seq;
+
+/* Room for ids 1..n; 0, or -1 when out of memory. */
+static int id_seq_init(attrib_doc *d, id_seq *s, char prefix, size_t n) {
+  size_t total = 1;
+  for (uint64_t lo = 1, w = 1; lo <= n; lo *= 10, w++) /* the ids of w digits: lo .. 10 lo - 1 */
+    total += (size_t)(((n < lo * 10 - 1 ? n : lo * 10 - 1) - lo + 1) * (w + 2));
+  s->o = arena_alloc_raw(&d->mem, total);
+  s->prefix = prefix;
+  s->nl = 1;
+  s->num[0] = '0';
+  return s->o ? 0 : -1;
+}
+
+static const char *id_seq_next(id_seq *s) {
+  size_t k = s->nl;
+  while (k > 0 && s->num[k - 1] == '9')
+    s->num[--k] = '0';
+  if (k > 0) {
+    s->num[k - 1]++;
+  } else { /* 99 -> 100 */
+    memmove(s->num + 1, s->num, s->nl++);
+    s->num[0] = '1';
+  }
+  char *id = s->o;
+  id[0] = s->prefix;
+  memcpy(id + 1, s->num, s->nl);
+  id[s->nl + 1] = '\0';
+  s->o += s->nl + 2;
+  return id;
 }
 
 /* An organisation known to the gazetteer goes by the fullest name the text
@@ -250,11 +278,14 @@ static int build_views(attrib_doc *d) {
   if (!d->pub_entities)
     return -1;
   d->n_pub_entities = n;
+  id_seq ids;
+  if (id_seq_init(d, &ids, 'e', n) != 0)
+    return -1;
   for (size_t j = 0; j < n; j++) {
     entity *e = &ENTITY(d, ord[j].idx);
     attrib_entity *pe = &d->pub_entities[j];
     d->entity_pub[ord[j].idx] = (int32_t)j;
-    pe->id = make_id(d, 'e', j + 1);
+    pe->id = id_seq_next(&ids);
     pe->type = (attrib_entity_type)e->type;
     pe->name = e->name;
     if (e->gaz && e->type == ATTRIB_ORG && shown_name(d, e, &pe->name) != 0)
@@ -263,7 +294,7 @@ static int build_views(attrib_doc *d) {
     /* not cleared: mo is written whole, ms up to n_mentions, all that is read */
     order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
     attrib_span *ms = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(attrib_span));
-    if (!pe->id || !mo || !ms)
+    if (!mo || !ms)
       return -1;
     for (size_t k = 0; k < nm; k++) {
       int32_t mi = VEC_AT(e->mentions, int32_t, k);
@@ -292,13 +323,15 @@ static int build_views(attrib_doc *d) {
   if (!d->pub_quotes)
     return -1;
   d->n_pub_quotes = nq;
+  if (id_seq_init(d, &ids, 'q', nq) != 0)
+    return -1;
   for (size_t j = 0; j < nq; j++) {
     quote *q = &QUOTE(d, ord[j].idx);
     attrib_quote *pq = &d->pub_quotes[j];
     memset(pq, 0, sizeof *pq); /* the fields a quote may leave unset read as zero */
-    pq->id = make_id(d, 'q', j + 1);
+    pq->id = id_seq_next(&ids);
     pq->kind = (attrib_quote_kind)q->kind;
-    if (!pq->id || set_span(d, &pq->span, q->start, q->end) != 0)
+    if (set_span(d, &pq->span, q->start, q->end) != 0)
       return -1;
     pq->speaker = -1;
     pq->addressee = -1;
