@@ -184,12 +184,16 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
    * grow with the index, far changes only at a candidate), so the next
    * mention stops the loop as any of them would have. */
   const token *lo = back_stop_para(d, i, lo_para);
-  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
+  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(from, lo)) != NULL;) {
+    from = t;
     if (s0 - t->sent > far)
       break;
     if (t->mention == last_m || t->quote >= 0)
       continue;
     last_m = t->mention;
+    /* the mention's words before t give nothing (last_m): passed at once */
+    while (from > lo && from[-1].mention == last_m)
+      from--;
     mention *m = &MENTION(d, t->mention);
     /* "England's head coach, Gavin Rourke," : the name is who "he" means */
     mention *named = m->kind == M_DESC ? appositive_name(d, m) : NULL; /* most are names: no call */
