@@ -175,41 +175,42 @@ static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end)
 }
 
 /* Ids "e1", "e2", ... in one arena block. They count up one at a time,
- * so each is the last one's digits plus one: no division, no allocation. */
+ * so each is the last one plus one in its digits: no division, no
+ * allocation, and a copy of a fixed size (the block has room past its
+ * end for the last one's). */
 typedef struct id_seq {
-  char *o; /* where the next id goes */
-  char prefix;
-  size_t nl;    /* digits in num */
-  char num[24]; /* the last number written, "0" before the first */
+  char *o;      /* where the next id goes */
+  size_t len;   /* of cur with its NUL */
+  char cur[24]; /* the last id written, "e0" before the first */
 } id_seq;
 
 /* Room for ids 1..n; 0, or -1 when out of memory. */
 static int id_seq_init(attrib_doc *d, id_seq *s, char prefix, size_t n) {
-  size_t total = 1;
+  size_t total = sizeof s->cur;
   for (uint64_t lo = 1, w = 1; lo <= n; lo *= 10, w++) /* the ids of w digits: lo .. 10 lo - 1 */
     total += (size_t)(((n < lo * 10 - 1 ? n : lo * 10 - 1) - lo + 1) * (w + 2));
   s->o = arena_alloc_raw(&d->mem, total);
-  s->prefix = prefix;
-  s->nl = 1;
-  s->num[0] = '0';
+  memset(s->cur, 0, sizeof s->cur);
+  s->cur[0] = prefix;
+  s->cur[1] = '0';
+  s->len = 3;
   return s->o ? 0 : -1;
 }
 
 static const char *id_seq_next(id_seq *s) {
-  size_t k = s->nl;
-  while (k > 0 && s->num[k - 1] == '9')
-    s->num[--k] = '0';
-  if (k > 0) {
-    s->num[k - 1]++;
+  size_t k = s->len - 1; /* the NUL */
+  while (k > 1 && s->cur[k - 1] == '9')
+    s->cur[--k] = '0';
+  if (k > 1) {
+    s->cur[k - 1]++;
   } else { /* 99 -> 100 */
-    memmove(s->num + 1, s->num, s->nl++);
-    s->num[0] = '1';
+    memmove(s->cur + 2, s->cur + 1, s->len - 1);
+    s->cur[1] = '1';
+    s->len++;
   }
   char *id = s->o;
-  id[0] = s->prefix;
-  memcpy(id + 1, s->num, s->nl);
-  id[s->nl + 1] = '\0';
-  s->o += s->nl + 2;
+  memcpy(id, s->cur, sizeof s->cur);
+  s->o += s->len;
   return id;
 }
 
