@@ -145,8 +145,18 @@ static unsigned org_kind(uint32_t hw) {
  * NULL. Most tokens are in none: a pointer loop of its own passes them. */
 static const token *prev_in_mention(const token *t, const token *lo) {
   /* four at a time while none is (-1 in all leaves the sign bit in their AND) */
-  while (t - lo >= 4 && (t[-1].mention & t[-2].mention & t[-3].mention & t[-4].mention) < 0)
-    t -= 4;
+  while (t - lo >= 4) {
+    if ((t[-1].mention & t[-2].mention & t[-3].mention & t[-4].mention) < 0) {
+      t -= 4;
+      continue;
+    }
+    /* one of the four is: no bound to test on the way to it */
+    if (t[-1].mention >= 0)
+      return t - 1;
+    if (t[-2].mention >= 0)
+      return t - 2;
+    return t[-3].mention >= 0 ? t - 3 : t - 4;
+  }
   while (t > lo)
     if ((--t)->mention >= 0)
       return t;
