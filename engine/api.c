@@ -174,15 +174,44 @@ static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end)
   return s->text ? 0 : -1;
 }
 
-static const char *make_id(attrib_doc *d, char prefix, size_t n) {
-  char buf[32];
-  int k = (int)sizeof buf;
-  do { /* "%c%zu" without snprintf: the digits from the last */
-    buf[--k] = (char)('0' + n % 10);
-    n /= 10;
-  } while (n);
-  buf[--k] = prefix;
-  return arena_strndup(&d->mem, buf + k, sizeof buf - (size_t)k);
+/* Ids "e1", "e2", ... in one arena block. They count up one at a time,
+ * so each is the last one plus one in its digits: no division, no
+ * allocation, and a copy of a fixed size (the block has room past its
+ * end for the last one's). */
+typedef struct id_seq {
+  char *o;      /* where the next id goes */
+  size_t len;   /* of cur with its NUL */
+  char cur[24]; /* the last id written, "e0" before the first */
+} id_seq;
+
+/* Room for ids 1..n; 0, or -1 when out of memory. */
+static int id_seq_init(attrib_doc *d, id_seq *s, char prefix, size_t n) {
+  size_t total = sizeof s->cur;
+  for (uint64_t lo = 1, w = 1; lo <= n; lo *= 10, w++) /* the ids of w digits: lo .. 10 lo - 1 */
+    total += (size_t)(((n < lo * 10 - 1 ? n : lo * 10 - 1) - lo + 1) * (w + 2));
+  s->o = arena_alloc_raw(&d->mem, total);
+  memset(s->cur, 0, sizeof s->cur);
+  s->cur[0] = prefix;
+  s->cur[1] = '0';
+  s->len = 3;
+  return s->o ? 0 : -1;
+}
+
+static const char *id_seq_next(id_seq *s) {
+  size_t k = s->len - 1; /* the NUL */
+  while (k > 1 && s->cur[k - 1] == '9')
+    s->cur[--k] = '0';
+  if (k > 1) {
+    s->cur[k - 1]++;
+  } else { /* 99 -> 100 */
+    memmove(s->cur + 2, s->cur + 1, s->len - 1);
+    s->cur[1] = '1';
+    s->len++;
+  }
+  char *id = s->o;
+  memcpy(id, s->cur, sizeof s->cur);
+  s->o += s->len;
+  return id;
 }
 
 /* An organisation known to the gazetteer goes by the fullest name the text
@@ -250,11 +279,14 @@ static int build_views(attrib_doc *d) {
   if (!d->pub_entities)
     return -1;
   d->n_pub_entities = n;
+  id_seq ids;
+  if (id_seq_init(d, &ids, 'e', n) != 0)
+    return -1;
   for (size_t j = 0; j < n; j++) {
     entity *e = &ENTITY(d, ord[j].idx);
     attrib_entity *pe = &d->pub_entities[j];
     d->entity_pub[ord[j].idx] = (int32_t)j;
-    pe->id = make_id(d, 'e', j + 1);
+    pe->id = id_seq_next(&ids);
     pe->type = (attrib_entity_type)e->type;
     pe->name = e->name;
     if (e->gaz && e->type == ATTRIB_ORG && shown_name(d, e, &pe->name) != 0)
@@ -263,7 +295,7 @@ static int build_views(attrib_doc *d) {
     /* not cleared: mo is written whole, ms up to n_mentions, all that is read */
     order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
     attrib_span *ms = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(attrib_span));
-    if (!pe->id || !mo || !ms)
+    if (!mo || !ms)
       return -1;
     for (size_t k = 0; k < nm; k++) {
       int32_t mi = VEC_AT(e->mentions, int32_t, k);
@@ -292,13 +324,15 @@ static int build_views(attrib_doc *d) {
   if (!d->pub_quotes)
     return -1;
   d->n_pub_quotes = nq;
+  if (id_seq_init(d, &ids, 'q', nq) != 0)
+    return -1;
   for (size_t j = 0; j < nq; j++) {
     quote *q = &QUOTE(d, ord[j].idx);
     attrib_quote *pq = &d->pub_quotes[j];
     memset(pq, 0, sizeof *pq); /* the fields a quote may leave unset read as zero */
-    pq->id = make_id(d, 'q', j + 1);
+    pq->id = id_seq_next(&ids);
     pq->kind = (attrib_quote_kind)q->kind;
-    if (!pq->id || set_span(d, &pq->span, q->start, q->end) != 0)
+    if (set_span(d, &pq->span, q->start, q->end) != 0)
       return -1;
     pq->speaker = -1;
     pq->addressee = -1;

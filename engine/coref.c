@@ -145,8 +145,18 @@ static unsigned org_kind(uint32_t hw) {
  * NULL. Most tokens are in none: a pointer loop of its own passes them. */
 static const token *prev_in_mention(const token *t, const token *lo) {
   /* four at a time while none is (-1 in all leaves the sign bit in their AND) */
-  while (t - lo >= 4 && (t[-1].mention & t[-2].mention & t[-3].mention & t[-4].mention) < 0)
-    t -= 4;
+  while (t - lo >= 4) {
+    if ((t[-1].mention & t[-2].mention & t[-3].mention & t[-4].mention) < 0) {
+      t -= 4;
+      continue;
+    }
+    /* one of the four is: no bound to test on the way to it */
+    if (t[-1].mention >= 0)
+      return t - 1;
+    if (t[-2].mention >= 0)
+      return t - 2;
+    return t[-3].mention >= 0 ? t - 3 : t - 4;
+  }
   while (t > lo)
     if ((--t)->mention >= 0)
       return t;
@@ -184,12 +194,16 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
    * grow with the index, far changes only at a candidate), so the next
    * mention stops the loop as any of them would have. */
   const token *lo = back_stop_para(d, i, lo_para);
-  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
+  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(from, lo)) != NULL;) {
+    from = t;
     if (s0 - t->sent > far)
       break;
     if (t->mention == last_m || t->quote >= 0)
       continue;
     last_m = t->mention;
+    /* the mention's words before t give nothing (last_m): passed at once */
+    while (from > lo && from[-1].mention == last_m)
+      from--;
     mention *m = &MENTION(d, t->mention);
     /* "England's head coach, Gavin Rourke," : the name is who "he" means */
     mention *named = m->kind == M_DESC ? appositive_name(d, m) : NULL; /* most are names: no call */

@@ -564,15 +564,19 @@ static void entity_compact(writer *w, const attrib_entity *e, int comma) {
   o = lit_at(o, KEY(",\"name\":"));
   o = opt_str_at(o, e->name, nl);
   set_end(w, lit_at(o, KEY(",\"mentions\":[")));
+  /* one room check for all the mentions and the closing "]}" */
+  size_t need = 2;
+  for (size_t k = 0; k < e->n_mentions; k++)
+    need += 1 + span_room(&e->mentions[k], 0);
+  if (!room(w, need))
+    return;
+  o = w->buf + w->len;
   for (size_t k = 0; k < e->n_mentions; k++) {
-    if (!room(w, 1 + span_room(&e->mentions[k], 0)))
-      return;
-    o = w->buf + w->len;
     if (k)
       *o++ = ',';
-    set_end(w, span_at(o, &e->mentions[k], NULL, 0));
+    o = span_at(o, &e->mentions[k], NULL, 0);
   }
-  put(w, KEY("]}"));
+  set_end(w, lit_at(o, KEY("]}")));
 }
 
 static inline const attrib_entity *pub_entity(const attrib_doc *d, long idx) {

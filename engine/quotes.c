@@ -143,6 +143,17 @@ static uint32_t next_mark(const token *toks, uint32_t i, uint32_t end) {
   if (i >= end)
     return end;
   const token *t = toks + i, *e = toks + end;
+  /* four at a time while none is a mark: fewer branches per token */
+  while (e - t >= 4) {
+    if (t[0].kind != TK_QUOTE && t[1].kind != TK_QUOTE && t[2].kind != TK_QUOTE && t[3].kind != TK_QUOTE) {
+      t += 4;
+      continue;
+    }
+    /* one of the four is: no bound to test on the way to it */
+    while (t->kind != TK_QUOTE)
+      t++;
+    return (uint32_t)(t - toks);
+  }
   while (t < e && t->kind != TK_QUOTE)
     t++;
   return (uint32_t)(t - toks);
