@@ -244,7 +244,8 @@ static int build_views(attrib_doc *d) {
   /* not cleared, as the views below: each element is written before it is read */
   d->entity_pub = arena_array_raw(&d->mem, ne + 1, sizeof(int32_t));
   order *ord = arena_array_raw(&d->mem, (ne > nq ? ne : nq) + 1, sizeof(order));
-  if (!keep || !d->entity_pub || !ord)
+  order **emo = arena_array_raw(&d->mem, ne + 1, sizeof(order *)); /* a kept entity's sorted mentions */
+  if (!keep || !d->entity_pub || !ord || !emo)
     return -1;
   for (size_t i = 0; i < ne; i++) {
     entity *e = &ENTITY(d, i);
@@ -264,13 +265,20 @@ static int build_views(attrib_doc *d) {
     if (!keep[i])
       continue;
     entity *e = &ENTITY(d, i);
-    uint64_t first = UINT32_MAX;
-    for (size_t k = 0; k < e->mentions.len; k++) {
-      mention *m = &MENTION(d, VEC_AT(e->mentions, int32_t, k));
-      if (m->start < first)
-        first = m->start;
+    /* the mentions in text order: the first gives the entity's place */
+    size_t nm = e->mentions.len;
+    /* not cleared: mo is written whole */
+    order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
+    if (!mo)
+      return -1;
+    for (size_t k = 0; k < nm; k++) {
+      int32_t mi = VEC_AT(e->mentions, int32_t, k);
+      mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
+      mo[k].idx = (uint32_t)mi;
     }
-    ord[n].key = first;
+    sort_orders(mo, nm);
+    emo[i] = mo;
+    ord[n].key = nm ? mo[0].key >> 32 : UINT32_MAX;
     ord[n].idx = (uint32_t)i;
     n++;
   }
@@ -292,17 +300,11 @@ static int build_views(attrib_doc *d) {
     if (e->gaz && e->type == ATTRIB_ORG && shown_name(d, e, &pe->name) != 0)
       return -1;
     size_t nm = e->mentions.len;
-    /* not cleared: mo is written whole, ms up to n_mentions, all that is read */
-    order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
+    const order *mo = emo[ord[j].idx];
+    /* not cleared: ms is written up to n_mentions, all that is read */
     attrib_span *ms = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(attrib_span));
-    if (!mo || !ms)
+    if (!ms)
       return -1;
-    for (size_t k = 0; k < nm; k++) {
-      int32_t mi = VEC_AT(e->mentions, int32_t, k);
-      mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
-      mo[k].idx = (uint32_t)mi;
-    }
-    sort_orders(mo, nm);
     size_t out = 0;
     for (size_t k = 0; k < nm; k++) {
       if (k && mo[k].key == mo[k - 1].key)
