@@ -431,7 +431,7 @@ int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t n
 /* doc_new_mention, inline for this file's many mentions. */
 static inline int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind,
                                   uint8_t type, uint8_t gender, uint8_t plural) {
-  mention *m = vec_push(&d->mentions, &d->mem);
+  mention *m = vec_push_raw(&d->mentions, &d->mem); /* every field written below */
   if (!m)
     return -2;
   int32_t mi = (int32_t)(d->mentions.len - 1);
@@ -444,10 +444,11 @@ static inline int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t
   m->type = type;
   m->gender = gender;
   m->plural = plural;
+  m->person = 0;
   for (uint32_t k = a; k < b; k++)
     TOK(d, k).mention = mi;
   if (ent >= 0) {
-    int32_t *slot = vec_push(&ENTITY(d, ent).mentions, &d->mem);
+    int32_t *slot = vec_push_raw(&ENTITY(d, ent).mentions, &d->mem);
     if (!slot)
       return -2;
     *slot = mi;
