@@ -1340,7 +1340,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   vec_init(&c.chunks, sizeof(chunk));
   vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
-  /* about one name key in 16 tokens on news text: the map's size at once,
+  /* about one name key in 20 tokens on news text: the map's size at once,
    * not its doublings and their rehashes */
   if (strmap_reserve(&d->ent_names, d->toks.len / 20) != 0)
     return oom(err);
