@@ -100,8 +100,12 @@ static int cmp_order(const void *a, const void *b) {
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* The sorts below are stable (equal keys keep their order) and the lists
+ * of entities and quotes come in idx order: the key alone gives the (key,
+ * idx) order. Of an entity's mentions, equal keys are equal spans, printed
+ * once whichever comes first. */
 static inline int order_less(const order *x, const order *y) {
-  return x->key < y->key || (x->key == y->key && x->idx < y->idx);
+  return x->key < y->key;
 }
 
 /* Sorts o[0, n) whose first k are in order, in place. */
@@ -150,7 +154,7 @@ static void merge_sort(order *o, size_t n, order *tmp) {
  * mentions) is sorted in place: qsort's buffer and calls cost more. */
 static void sort_orders(order *o, size_t n) {
   size_t k = 1;
-  while (k < n && cmp_order(&o[k - 1], &o[k]) <= 0)
+  while (k < n && o[k - 1].key <= o[k].key)
     k++;
   if (k >= n)
     return;
