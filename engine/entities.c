@@ -1286,7 +1286,7 @@ static NOINLINE int build_sets(ctx *c) {
       /* what pass 3 asks of every token, but for its mention (yet to come) */
       if ((f & (T_CAP | T_INITIAL | T_ALLCAP)) == T_CAP &&
           ((t->words & (W_NOT_NAME | W_AUX)) || t->cue >= 0)) {
-        uint32_t *p = vec_push(&c->pass3, &d->mem);
+        uint32_t *p = vec_push_raw(&c->pass3, &d->mem); /* written below */
         if (!p)
           return -1;
         *p = i;
