@@ -100,8 +100,12 @@ static int cmp_order(const void *a, const void *b) {
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* The sorts below are stable (equal keys keep their order) and the lists
+ * of entities and quotes come in idx order: the key alone gives the (key,
+ * idx) order. Of an entity's mentions, equal keys are equal spans, printed
+ * once whichever comes first. */
 static inline int order_less(const order *x, const order *y) {
-  return x->key < y->key || (x->key == y->key && x->idx < y->idx);
+  return x->key < y->key;
 }
 
 /* Sorts o[0, n) whose first k are in order, in place. */
@@ -150,7 +154,7 @@ static void merge_sort(order *o, size_t n, order *tmp) {
  * mentions) is sorted in place: qsort's buffer and calls cost more. */
 static void sort_orders(order *o, size_t n) {
   size_t k = 1;
-  while (k < n && cmp_order(&o[k - 1], &o[k]) <= 0)
+  while (k < n && o[k - 1].key <= o[k].key)
     k++;
   if (k >= n)
     return;
@@ -244,7 +248,8 @@ static int build_views(attrib_doc *d) {
   /* not cleared, as the views below: each element is written before it is read */
   d->entity_pub = arena_array_raw(&d->mem, ne + 1, sizeof(int32_t));
   order *ord = arena_array_raw(&d->mem, (ne > nq ? ne : nq) + 1, sizeof(order));
-  if (!keep || !d->entity_pub || !ord)
+  order **emo = arena_array_raw(&d->mem, ne + 1, sizeof(order *)); /* a kept entity's sorted mentions */
+  if (!keep || !d->entity_pub || !ord || !emo)
     return -1;
   for (size_t i = 0; i < ne; i++) {
     entity *e = &ENTITY(d, i);
@@ -264,13 +269,20 @@ static int build_views(attrib_doc *d) {
     if (!keep[i])
       continue;
     entity *e = &ENTITY(d, i);
-    uint64_t first = UINT32_MAX;
-    for (size_t k = 0; k < e->mentions.len; k++) {
-      mention *m = &MENTION(d, VEC_AT(e->mentions, int32_t, k));
-      if (m->start < first)
-        first = m->start;
+    /* the mentions in text order: the first gives the entity's place */
+    size_t nm = e->mentions.len;
+    /* not cleared: mo is written whole */
+    order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
+    if (!mo)
+      return -1;
+    for (size_t k = 0; k < nm; k++) {
+      int32_t mi = VEC_AT(e->mentions, int32_t, k);
+      mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
+      mo[k].idx = (uint32_t)mi;
     }
-    ord[n].key = first;
+    sort_orders(mo, nm);
+    emo[i] = mo;
+    ord[n].key = nm ? mo[0].key >> 32 : UINT32_MAX;
     ord[n].idx = (uint32_t)i;
     n++;
   }
@@ -292,17 +304,11 @@ static int build_views(attrib_doc *d) {
     if (e->gaz && e->type == ATTRIB_ORG && shown_name(d, e, &pe->name) != 0)
       return -1;
     size_t nm = e->mentions.len;
-    /* not cleared: mo is written whole, ms up to n_mentions, all that is read */
-    order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
+    const order *mo = emo[ord[j].idx];
+    /* not cleared: ms is written up to n_mentions, all that is read */
     attrib_span *ms = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(attrib_span));
-    if (!mo || !ms)
+    if (!ms)
       return -1;
-    for (size_t k = 0; k < nm; k++) {
-      int32_t mi = VEC_AT(e->mentions, int32_t, k);
-      mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
-      mo[k].idx = (uint32_t)mi;
-    }
-    sort_orders(mo, nm);
     size_t out = 0;
     for (size_t k = 0; k < nm; k++) {
       if (k && mo[k].key == mo[k - 1].key)

@@ -117,6 +117,15 @@ static inline void *vec_push(vec *v, arena *a) {
   v->len++;
   return p;
 }
+/* vec_push for callers that write every field of the element at once: no
+ * clearing while there is room. */
+static inline void *vec_push_raw(vec *v, arena *a) {
+  if (v->len == v->cap)
+    return vec_push_grow(v, a);
+  void *p = (char *)v->data + v->len * v->elem;
+  v->len++;
+  return p;
+}
 #define VEC_AT(v, T, i) (((T *)(v).data)[i])
 
 #endif

@@ -431,7 +431,7 @@ int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t n
 /* doc_new_mention, inline for this file's many mentions. */
 static inline int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind,
                                   uint8_t type, uint8_t gender, uint8_t plural) {
-  mention *m = vec_push(&d->mentions, &d->mem);
+  mention *m = vec_push_raw(&d->mentions, &d->mem); /* every field written below */
   if (!m)
     return -2;
   int32_t mi = (int32_t)(d->mentions.len - 1);
@@ -444,10 +444,11 @@ static inline int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t
   m->type = type;
   m->gender = gender;
   m->plural = plural;
+  m->person = 0;
   for (uint32_t k = a; k < b; k++)
     TOK(d, k).mention = mi;
   if (ent >= 0) {
-    int32_t *slot = vec_push(&ENTITY(d, ent).mentions, &d->mem);
+    int32_t *slot = vec_push_raw(&ENTITY(d, ent).mentions, &d->mem);
     if (!slot)
       return -2;
     *slot = mi;
@@ -1285,7 +1286,7 @@ static NOINLINE int build_sets(ctx *c) {
       /* what pass 3 asks of every token, but for its mention (yet to come) */
       if ((f & (T_CAP | T_INITIAL | T_ALLCAP)) == T_CAP &&
           ((t->words & (W_NOT_NAME | W_AUX)) || t->cue >= 0)) {
-        uint32_t *p = vec_push(&c->pass3, &d->mem);
+        uint32_t *p = vec_push_raw(&c->pass3, &d->mem); /* written below */
         if (!p)
           return -1;
         *p = i;
@@ -1339,6 +1340,10 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   vec_init(&c.chunks, sizeof(chunk));
   vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
+  /* about one name key in 20 tokens on news text: the map's size at once,
+   * not its doublings and their rehashes */
+  if (strmap_reserve(&d->ent_names, d->toks.len / 20) != 0)
+    return oom(err);
   if (build_sets(&c) != 0 || collect(&c) != 0) {
     st = oom(err);
     goto done;
