@@ -63,15 +63,17 @@ int lexicon_reserve(lexicon *x, size_t n);
  * absent (a long key is copied into a). NULL when the key is empty or too
  * long, or out of memory. */
 lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
-/* Are a[0, n) and b[0, n) the same bytes? As strmap_same_bytes (two
+/* Is the key of slot s (of len n) b[0, n)? As strmap_same_bytes (two
  * overlapping words of the widest size that fits), the length classes
  * tested from the longest down, and keys of 2 or 3 bytes (many lexicon
  * words) taken as two overlapping half-words. */
-static inline int lexicon_same(const char *a, const char *b, size_t n) {
-  /* by length class, most common words (4 to 7 bytes) after two tests */
+static inline int lexicon_same(const lex_slot *s, const char *b, size_t n) {
+  /* by length class, most common words (4 to 7 bytes) after two tests;
+   * the inline key or the pointer chosen inside the longest class */
+  const char *a = s->key.in;
   if (n >= 8) {
-    if (n > 16)
-      return memcmp(a, b, n) == 0;
+    if (n > LEX_INLINE)
+      return memcmp(s->key.ptr, b, n) == 0;
     uint64_t x, y, u, v;
     memcpy(&x, a, 8);
     memcpy(&y, b, 8);
@@ -106,8 +108,7 @@ static inline lex_slot *lexicon_find(lex_slot *slots, size_t cap, const char *ke
     if (!s->len)
       return s;
     if (s->hash == h && s->len == n) {
-      const char *k = n <= LEX_INLINE ? s->key.in : s->key.ptr;
-      if (lexicon_same(k, key, n))
+      if (lexicon_same(s, key, n))
         return s;
     }
     i = (i + 1) & (cap - 1);
