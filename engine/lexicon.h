@@ -63,7 +63,7 @@ int lexicon_reserve(lexicon *x, size_t n);
  * absent (a long key is copied into a). NULL when the key is empty or too
  * long, or out of memory. */
 lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
-/* Is the key of slot s (of len n) b[0, n)? As strmap_same_bytes (two
+/* Is the key of full slot s (of len n >= 1) b[0, n)? As strmap_same_bytes (two
  * overlapping words of the widest size that fits), the length classes
  * tested from the longest down, and keys of 2 or 3 bytes (many lexicon
  * words) taken as two overlapping half-words. */
@@ -97,7 +97,7 @@ static inline int lexicon_same(const lex_slot *s, const char *b, size_t n) {
     memcpy(&v, b + n - 2, 2);
     return ((x ^ y) | (u ^ v)) == 0;
   }
-  return n == 0 || a[0] == b[0];
+  return a[0] == b[0]; /* n is 1: lexicon_find asks only of a full slot of len n */
 }
 
 /* The slot of key[0, n) (hash h), or the empty slot where it would go. */
