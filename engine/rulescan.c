@@ -59,13 +59,14 @@ static unsigned rx_escape(rx *x) {
 
 static void rx_alt(rx *x, needs *out, int depth);
 
-/* A character class [...] at x->p. */
-static void rx_class(rx *x, needs *out) {
+/* A character class [...] at x->p, as the set of bytes it names (bit c of
+ * set[c >> 6]) before any negation; returns whether it is negated. */
+static int rx_class_bytes(rx *x, uint64_t set[4]) {
   x->p++;
   int neg = *x->p == '^';
   if (neg)
     x->p++;
-  symset s = {{0, 0}};
+  memset(set, 0, 4 * sizeof set[0]);
   for (int first = 1;; first = 0) {
     unsigned c = (unsigned char)*x->p;
     if (c == ']' && !first) {
@@ -74,12 +75,12 @@ static void rx_class(rx *x, needs *out) {
     }
     if (!c || c == '[' || c >= 0x80) {
       x->bad = 1;
-      return;
+      return neg;
     }
     if (c == '\\') {
       c = rx_escape(x);
       if (x->bad)
-        return;
+        return neg;
     } else {
       x->p++;
     }
@@ -90,23 +91,32 @@ static void rx_class(rx *x, needs *out) {
       if (hi == '\\') {
         hi = rx_escape(x);
         if (x->bad)
-          return;
+          return neg;
       } else if (hi == '[' || hi >= 0x80) {
         x->bad = 1;
-        return;
+        return neg;
       } else {
         x->p++;
       }
       if (hi < c) {
         x->bad = 1;
-        return;
+        return neg;
       }
     }
     for (unsigned k = c; k <= hi; k++)
-      set_add(&s, k);
+      set[k >> 6] |= (uint64_t)1 << (k & 63);
   }
-  if (!neg)
-    needs_add(out, s);
+  return neg;
+}
+
+/* A character class [...] at x->p: a set a match needs, unless negated
+ * (a negated class says little). Its bytes are ASCII: set[2] and set[3]
+ * stay empty. */
+static void rx_class(rx *x, needs *out) {
+  uint64_t set[4];
+  int neg = rx_class_bytes(x, set);
+  if (!x->bad && !neg)
+    needs_add(out, (symset){{set[0], set[1]}});
 }
 
 /* One item (an atom and its quantifier) into out. */
@@ -355,51 +365,7 @@ static int tr_alt(rxtree *t, int depth);
 
 /* A character class [...] at the reader's position, into set. */
 static void tr_class(rxtree *t, uint64_t set[4]) {
-  rx *x = &t->x;
-  x->p++;
-  int neg = *x->p == '^';
-  if (neg)
-    x->p++;
-  for (int first = 1;; first = 0) {
-    unsigned c = (unsigned char)*x->p;
-    if (c == ']' && !first) {
-      x->p++;
-      break;
-    }
-    if (!c || c == '[' || c >= 0x80) {
-      x->bad = 1;
-      return;
-    }
-    if (c == '\\') {
-      c = rx_escape(x);
-      if (x->bad)
-        return;
-    } else {
-      x->p++;
-    }
-    unsigned hi = c;
-    if (x->p[0] == '-' && x->p[1] && x->p[1] != ']') {
-      x->p++;
-      hi = (unsigned char)*x->p;
-      if (hi == '\\') {
-        hi = rx_escape(x);
-        if (x->bad)
-          return;
-      } else if (hi == '[' || hi >= 0x80) {
-        x->bad = 1;
-        return;
-      } else {
-        x->p++;
-      }
-      if (hi < c) {
-        x->bad = 1;
-        return;
-      }
-    }
-    for (unsigned k = c; k <= hi; k++)
-      set[k >> 6] |= (uint64_t)1 << (k & 63);
-  }
-  if (neg)
+  if (rx_class_bytes(&t->x, set) && !t->x.bad)
     for (int w = 0; w < 4; w++)
       set[w] = ~set[w];
 }
