@@ -71,32 +71,12 @@ static inline int lexicon_same(const lex_slot *s, const char *b, size_t n) {
   /* by length class, most common words (4 to 7 bytes) after two tests;
    * the inline key or the pointer chosen inside the longest class */
   const char *a = s->key.in;
-  if (n >= 8) {
-    if (n > LEX_INLINE)
-      return memcmp(s->key.ptr, b, n) == 0;
-    uint64_t x, y, u, v;
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    memcpy(&u, a + n - 8, 8);
-    memcpy(&v, b + n - 8, 8);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
-  if (n >= 4) {
-    uint32_t x, y, u, v;
-    memcpy(&x, a, 4);
-    memcpy(&y, b, 4);
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&v, b + n - 4, 4);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
-  if (n >= 2) {
-    uint16_t x, y, u, v;
-    memcpy(&x, a, 2);
-    memcpy(&y, b, 2);
-    memcpy(&u, a + n - 2, 2);
-    memcpy(&v, b + n - 2, 2);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
+  if (n >= 8)
+    return n > LEX_INLINE ? memcmp(s->key.ptr, b, n) == 0 : strmap_same_8to16(a, b, n);
+  if (n >= 4)
+    return strmap_same_4to8(a, b, n);
+  if (n >= 2)
+    return strmap_same_2to4(a, b, n);
   return a[0] == b[0]; /* n is 1: lexicon_find asks only of a full slot of len n */
 }
 

@@ -76,26 +76,28 @@ void strmap_init(strmap *m);
 void strmap_free(strmap *m);
 /* Most keys are a short word or two: two overlapping word loads (first
  * and last 4 or 8 bytes) beat both a byte loop and a call to memcmp, and
- * read nothing outside the keys. */
+ * read nothing outside the keys. One compare per width, for n within it. */
+#define STRMAP_SAME_OVERLAP(name, type)                                                                      \
+  static inline int name(const char *a, const char *b, size_t n) {                                           \
+    type x, y, u, v;                                                                                         \
+    memcpy(&x, a, sizeof x);                                                                                 \
+    memcpy(&y, b, sizeof y);                                                                                 \
+    memcpy(&u, a + n - sizeof u, sizeof u);                                                                  \
+    memcpy(&v, b + n - sizeof v, sizeof v);                                                                  \
+    return ((x ^ y) | (u ^ v)) == 0;                                                                         \
+  }
+STRMAP_SAME_OVERLAP(strmap_same_8to16, uint64_t) /* 8 <= n <= 16 */
+STRMAP_SAME_OVERLAP(strmap_same_4to8, uint32_t)  /* 4 <= n <= 8 */
+STRMAP_SAME_OVERLAP(strmap_same_2to4, uint16_t)  /* 2 <= n <= 4 */
+#undef STRMAP_SAME_OVERLAP
+
 static inline int strmap_same_bytes(const char *a, const char *b, size_t n) {
   if (n > 16)
     return memcmp(a, b, n) == 0;
-  if (n >= 8) {
-    uint64_t x, y, u, v;
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    memcpy(&u, a + n - 8, 8);
-    memcpy(&v, b + n - 8, 8);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
-  if (n >= 4) {
-    uint32_t x, y, u, v;
-    memcpy(&x, a, 4);
-    memcpy(&y, b, 4);
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&v, b + n - 4, 4);
-    return ((x ^ y) | (u ^ v)) == 0;
-  }
+  if (n >= 8)
+    return strmap_same_8to16(a, b, n);
+  if (n >= 4)
+    return strmap_same_4to8(a, b, n);
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i])
       return 0;
