@@ -101,7 +101,7 @@ typedef struct rule {
   const char *file;
   unsigned line;
   /* symbols every match holds: one of each set (bit c of the pair is
-   * symbol c), found by reading the pattern (model.c); a subject that
+   * symbol c), found by reading the pattern (rulescan.c); a subject that
    * misses one of them is not given to PCRE2 at all */
   uint8_t n_need;
   uint64_t need[RULE_NEEDS][2];
@@ -115,7 +115,7 @@ typedef struct rule {
   /* the same by byte: bit k of seq_of[c] says whether symbol c is in set k
    * (0 for bytes beyond ASCII), so that a scan needs no test per byte */
   uint16_t seq_of[256];
-  /* a DFA of a looser pattern that matches wherever this one does (model.c):
+  /* a DFA of a looser pattern that matches wherever this one does (rulescan.c):
    * dfa[state + dfa_cls[byte]] is the next state, each state a multiple of
    * dfa_ncls; 0 is a match, dfa_ncls no match (neither is ever left); NULL
    * when there is none */

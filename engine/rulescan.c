@@ -59,6 +59,90 @@ static unsigned rx_escape(rx *x) {
 
 static void rx_alt(rx *x, needs *out, int depth);
 
+/* The opening of a group at x->p ("(", "(?:", a lookaround, a named group,
+ * and "(?>" when atomic is set), stepped past; 1 for a lookaround, else 0.
+ * Anything else sets x->bad. */
+static int rx_group_open(rx *x, int atomic) {
+  const char *p = x->p;
+  if (p[1] != '?') {
+    x->p = p + 1;
+    return 0;
+  }
+  if (p[2] == ':' || (atomic && p[2] == '>')) {
+    x->p = p + 3;
+    return 0;
+  }
+  if (p[2] == '!' || p[2] == '=') {
+    x->p = p + 3;
+    return 1;
+  }
+  if (p[2] == '<' && (p[3] == '!' || p[3] == '=')) {
+    x->p = p + 4;
+    return 1;
+  }
+  if (p[2] == '<' && (rx_alnum((unsigned char)p[3]) || p[3] == '_')) {
+    p += 3;
+    while (rx_alnum((unsigned char)*p) || *p == '_')
+      p++;
+    if (*p == '>') {
+      x->p = p + 1;
+      return 0;
+    }
+  }
+  x->bad = 1;
+  return 0;
+}
+
+enum { RX_UNBOUNDED = 0xFFFF }; /* a repeat with no maximum */
+
+/* The quantifier after an atom, at x->p, stepped past with its lazy or
+ * possessive mark (which match no other strings): its minimum and maximum
+ * in *min and *max (1 and 1 when there is none). Counts of 1000 or more,
+ * a maximum below the minimum, and a quantifier after space (one PCRE2's
+ * extended syntax reads apart) set x->bad: they are left to PCRE2.
+ * Returns whether there was a quantifier. */
+static int rx_quantifier(rx *x, unsigned *min, unsigned *max) {
+  *min = *max = 1;
+  int quantified = 1;
+  if (*x->p == '*' || *x->p == '?' || *x->p == '+') {
+    *min = *x->p == '+';
+    *max = *x->p == '?' ? 1 : RX_UNBOUNDED;
+    x->p++;
+  } else if (*x->p == '{') {
+    const char *q = x->p + 1;
+    if (*q < '0' || *q > '9') {
+      x->bad = 1;
+      return 1;
+    }
+    *min = 0;
+    while (*q >= '0' && *q <= '9' && *min < 1000)
+      *min = *min * 10 + (unsigned)(*q++ - '0');
+    *max = *min;
+    if (*q == ',') {
+      q++;
+      *max = RX_UNBOUNDED;
+      if (*q >= '0' && *q <= '9') {
+        *max = 0;
+        while (*q >= '0' && *q <= '9' && *max < 1000)
+          *max = *max * 10 + (unsigned)(*q++ - '0');
+      }
+    }
+    if (*q != '}' || *max < *min) {
+      x->bad = 1;
+      return 1;
+    }
+    x->p = q + 1;
+  } else {
+    quantified = 0;
+  }
+  if (quantified && (*x->p == '?' || *x->p == '+'))
+    x->p++;
+  rx_space(x);
+  if (*x->p == '*' || *x->p == '+' || *x->p == '?' || *x->p == '{')
+    x->bad = 1;
+  return quantified;
+}
+
 /* A character class [...] at x->p, as the set of bytes it names (bit c of
  * set[c >> 6]) before any negation; returns whether it is negated. */
 static int rx_class_bytes(rx *x, uint64_t set[4]) {
@@ -124,32 +208,9 @@ static void rx_item(rx *x, needs *out, int depth) {
   needs a = {0};
   unsigned c = (unsigned char)*x->p;
   if (c == '(') {
-    int look = 0;
-    if (x->p[1] == '?') {
-      if (x->p[2] == ':') {
-        x->p += 3;
-      } else if (x->p[2] == '!' || x->p[2] == '=') {
-        look = 1;
-        x->p += 3;
-      } else if (x->p[2] == '<' && (x->p[3] == '!' || x->p[3] == '=')) {
-        look = 1;
-        x->p += 4;
-      } else if (x->p[2] == '<' && (rx_alnum((unsigned char)x->p[3]) || x->p[3] == '_')) {
-        x->p += 3;
-        while (rx_alnum((unsigned char)*x->p) || *x->p == '_')
-          x->p++;
-        if (*x->p != '>') {
-          x->bad = 1;
-          return;
-        }
-        x->p++;
-      } else {
-        x->bad = 1;
-        return;
-      }
-    } else {
-      x->p++;
-    }
+    int look = rx_group_open(x, 0);
+    if (x->bad)
+      return;
     if (depth > 32) {
       x->bad = 1;
       return;
@@ -184,42 +245,10 @@ static void rx_item(rx *x, needs *out, int depth) {
   if (x->bad)
     return;
   /* the quantifier, right after the atom */
-  unsigned min = 1;
-  int quantified = 1;
-  if (*x->p == '*' || *x->p == '?') {
-    min = 0;
-    x->p++;
-  } else if (*x->p == '+') {
-    x->p++;
-  } else if (*x->p == '{') {
-    const char *q = x->p + 1;
-    if (*q < '0' || *q > '9') {
-      x->bad = 1;
-      return;
-    }
-    min = 0;
-    while (*q >= '0' && *q <= '9' && min < 100000)
-      min = min * 10 + (unsigned)(*q++ - '0');
-    if (*q == ',') {
-      q++;
-      while (*q >= '0' && *q <= '9')
-        q++;
-    }
-    if (*q != '}') {
-      x->bad = 1;
-      return;
-    }
-    x->p = q + 1;
-  } else {
-    quantified = 0;
-  }
-  if (quantified && (*x->p == '?' || *x->p == '+'))
-    x->p++; /* lazy or possessive: the same minimum */
-  rx_space(x);
-  if (*x->p == '*' || *x->p == '+' || *x->p == '?' || *x->p == '{') {
-    x->bad = 1; /* a quantifier after space: leave it to PCRE2 */
+  unsigned min, max;
+  rx_quantifier(x, &min, &max);
+  if (x->bad)
     return;
-  }
   if (min > 0)
     for (unsigned k = 0; k < a.n; k++)
       needs_add(out, a.s[k]);
@@ -329,7 +358,7 @@ void rulescan_needs(rule *r, const char *pat) {
  * rule subjects out). */
 
 enum { RX_SET, RX_CAT, RX_ALT, RX_REP, RX_BOL, RX_EOL, RX_EMPTY };
-enum { RX_NODES = 512, RX_EXACT = 4, RX_UNBOUNDED = 0xFFFF };
+enum { RX_NODES = 512, RX_EXACT = 4 };
 
 typedef struct rxnode {
   uint8_t op;
@@ -376,32 +405,9 @@ static int tr_item(rxtree *t, int depth) {
   unsigned c = (unsigned char)*x->p;
   int k;
   if (c == '(') {
-    int look = 0;
-    if (x->p[1] == '?') {
-      if (x->p[2] == ':' || x->p[2] == '>') {
-        x->p += 3;
-      } else if (x->p[2] == '!' || x->p[2] == '=') {
-        look = 1;
-        x->p += 3;
-      } else if (x->p[2] == '<' && (x->p[3] == '!' || x->p[3] == '=')) {
-        look = 1;
-        x->p += 4;
-      } else if (x->p[2] == '<' && (rx_alnum((unsigned char)x->p[3]) || x->p[3] == '_')) {
-        x->p += 3;
-        while (rx_alnum((unsigned char)*x->p) || *x->p == '_')
-          x->p++;
-        if (*x->p != '>') {
-          x->bad = 1;
-          return 0;
-        }
-        x->p++;
-      } else {
-        x->bad = 1;
-        return 0;
-      }
-    } else {
-      x->p++;
-    }
+    int look = rx_group_open(x, 1);
+    if (x->bad)
+      return 0;
     if (depth > 32) {
       x->bad = 1;
       return 0;
@@ -438,45 +444,12 @@ static int tr_item(rxtree *t, int depth) {
   }
   if (x->bad)
     return 0;
-  unsigned min = 1, max = 1;
-  if (*x->p == '*' || *x->p == '?' || *x->p == '+') {
-    min = *x->p == '+';
-    max = *x->p == '?' ? 1 : RX_UNBOUNDED;
-    x->p++;
-  } else if (*x->p == '{') {
-    const char *q = x->p + 1;
-    if (*q < '0' || *q > '9') {
-      x->bad = 1;
-      return 0;
-    }
-    min = 0;
-    while (*q >= '0' && *q <= '9' && min < 1000)
-      min = min * 10 + (unsigned)(*q++ - '0');
-    max = min;
-    if (*q == ',') {
-      q++;
-      max = RX_UNBOUNDED;
-      if (*q >= '0' && *q <= '9') {
-        max = 0;
-        while (*q >= '0' && *q <= '9' && max < 1000)
-          max = max * 10 + (unsigned)(*q++ - '0');
-      }
-    }
-    if (*q != '}' || max < min) {
-      x->bad = 1;
-      return 0;
-    }
-    x->p = q + 1;
-  } else {
-    return k;
-  }
-  if (*x->p == '?' || *x->p == '+')
-    x->p++; /* lazy or possessive: no other strings */
-  rx_space(x);
-  if (*x->p == '*' || *x->p == '+' || *x->p == '?' || *x->p == '{') {
-    x->bad = 1; /* a quantifier after space: leave it to PCRE2 */
+  unsigned min, max;
+  int quantified = rx_quantifier(x, &min, &max);
+  if (x->bad)
     return 0;
-  }
+  if (!quantified)
+    return k;
   int r = tr_pair(t, RX_REP, k, 0);
   t->n[r].min = (uint16_t)min;
   t->n[r].max = (uint16_t)max;

@@ -281,7 +281,7 @@ START_TEST(subjects_of_reports) {
 }
 END_TEST
 
-/* A rule's DFA (model.c) reads a looser pattern: it must accept every
+/* A rule's DFA (rulescan.c) reads a looser pattern: it must accept every
  * subject the rule matches, or a rule would be skipped where it fires.
  * Checked on subjects the rules met in news text and on each of their
  * one-symbol variants. */
