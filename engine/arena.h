@@ -46,32 +46,37 @@ static inline void *arena_alloc(arena *a, size_t n) {
 void *arena_array(arena *a, size_t n, size_t sz);
 /* The same uninitialised, for arrays written whole before they are read. */
 void *arena_array_raw(arena *a, size_t n, size_t sz);
-/* NUL-terminated copy of s[0, n), NULL when out of memory. Nearly every
- * copy is a word, a name or a mention of at most 16 bytes: two
- * overlapping word copies for those, not a call to memcpy. */
-static inline char *arena_strndup(arena *a, const char *s, size_t n) {
-  char *p = arena_alloc_raw(a, n + 1);
-  if (!p)
-    return NULL;
+/* Copies s[0, n) to dst (the two apart). Nearly every copy is a word, a
+ * name or a mention of at most 16 bytes: two overlapping word copies for
+ * those, not a call to memcpy. */
+static inline void arena_copy_bytes(char *dst, const char *s, size_t n) {
   if (n > 16) {
-    memcpy(p, s, n);
+    memcpy(dst, s, n);
   } else if (n >= 8) {
     uint64_t x, y;
     memcpy(&x, s, 8);
     memcpy(&y, s + n - 8, 8);
-    memcpy(p, &x, 8);
-    memcpy(p + n - 8, &y, 8);
+    memcpy(dst, &x, 8);
+    memcpy(dst + n - 8, &y, 8);
   } else if (n >= 4) {
     uint32_t x, y;
     memcpy(&x, s, 4);
     memcpy(&y, s + n - 4, 4);
-    memcpy(p, &x, 4);
-    memcpy(p + n - 4, &y, 4);
+    memcpy(dst, &x, 4);
+    memcpy(dst + n - 4, &y, 4);
   } else if (n) { /* 1 to 3 bytes: first, middle and last */
-    p[0] = s[0];
-    p[n / 2] = s[n / 2];
-    p[n - 1] = s[n - 1];
+    dst[0] = s[0];
+    dst[n / 2] = s[n / 2];
+    dst[n - 1] = s[n - 1];
   }
+}
+
+/* NUL-terminated copy of s[0, n), NULL when out of memory. */
+static inline char *arena_strndup(arena *a, const char *s, size_t n) {
+  char *p = arena_alloc_raw(a, n + 1);
+  if (!p)
+    return NULL;
+  arena_copy_bytes(p, s, n);
   p[n] = '\0';
   return p;
 }

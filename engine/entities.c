@@ -127,7 +127,7 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
     } else {
       h = t->hash;
     }
-    strmap_copy_key(buf + o, t->key, t->key_len);
+    arena_copy_bytes(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
@@ -161,13 +161,13 @@ static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t lo
   uint32_t h = t->hash;
   if (!(v & WALK_MORE) || max < 2)
     return best;
-  strmap_copy_key(key, t->key, o);
+  arena_copy_bytes(key, t->key, o);
   for (uint32_t n = 2; n <= max; n++) {
     t = &TOK(d, i + n - 1);
     if (o + t->key_len + 2 >= sizeof key)
       break;
     key[o++] = ' ';
-    strmap_copy_key(key + o, t->key, t->key_len);
+    arena_copy_bytes(key + o, t->key, t->key_len);
     h = strmap_hash_more(strmap_hash_more(h, " ", 1), t->key, t->key_len);
     o += t->key_len;
     v = strmap_get_hashed(walk, key, o, h);

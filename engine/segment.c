@@ -710,7 +710,7 @@ uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lo
       h = strmap_hash_more(h, " ", 1);
     }
     const char *key = lower ? t->lkey : t->key;
-    strmap_copy_key(buf + o, key, t->key_len);
+    arena_copy_bytes(buf + o, key, t->key_len);
     o += t->key_len;
     h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? tok_lhash(t) : t->hash);
     off[k + 1] = o;

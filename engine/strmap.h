@@ -103,28 +103,6 @@ static inline int strmap_same_bytes(const char *a, const char *b, size_t n) {
       return 0;
   return 1;
 }
-/* Copies the n bytes of a key (dst and src apart): for a short word, two
- * overlapping word copies inside both, not a call to memcpy. */
-static inline void strmap_copy_key(char *dst, const char *src, size_t n) {
-  if (n > 16) {
-    memcpy(dst, src, n);
-  } else if (n >= 8) {
-    uint64_t x, y;
-    memcpy(&x, src, 8);
-    memcpy(&y, src + n - 8, 8);
-    memcpy(dst, &x, 8);
-    memcpy(dst + n - 8, &y, 8);
-  } else if (n >= 4) {
-    uint32_t x, y;
-    memcpy(&x, src, 4);
-    memcpy(&y, src + n - 4, 4);
-    memcpy(dst, &x, 4);
-    memcpy(dst + n - 4, &y, 4);
-  } else {
-    for (size_t i = 0; i < n; i++)
-      dst[i] = src[i];
-  }
-}
 /* The slot holding key, or the empty slot where it would go. */
 static inline strmap_slot *strmap_find(strmap_slot *slots, size_t cap, const char *key, size_t n,
                                        uint32_t h) {
