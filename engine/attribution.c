@@ -1096,17 +1096,6 @@ static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
   return rc;
 }
 
-/* Can a rule of list rl that needs no cue match in a paragraph of no
- * quotation, no cue and no colon? */
-static int plain_para_may_match(const attrib_model *m, int rl) {
-  uint32_t w = ~(m->cue_syms | m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] |
-                 m->sym_bit[':']);
-  for (uint32_t r = 0; r < m->n_rule_list_nocue[rl]; r++)
-    if (rule_may_match(&m->rules[m->rule_list_nocue[rl][r]], w))
-      return 1;
-  return 0;
-}
-
 /* Does paragraph pa hold a ':' (its symbol: a lead-in, or name-colon-clause)? */
 static int para_has_colon(const attrib_doc *d, const paragraph *pa) {
   const token *toks = (const token *)d->toks.data;
@@ -1131,8 +1120,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   memset(quoted, 0, d->paras.len + 1);
   for (uint32_t k = 0; k < nquotes; k++)
     quoted[QUOTE(d, k).para] = 1;
-  int plain_may[2] = {plain_para_may_match(d->model, RL_INDIRECT),
-                      plain_para_may_match(d->model, RL_HEADLINE)};
+  const uint8_t *plain_may = d->model->plain_may_match;
   const cue *cues = (const cue *)d->cues.data;
   size_t ncues = d->cues.len, next_cue = 0; /* cues come in text order */
   for (uint32_t p = 0; p < d->paras.len; p++) {
@@ -1142,7 +1130,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
     while (next_cue < ncues && cues[next_cue].tok_first < pa->tok_first)
       next_cue++;
     if (!quoted[p] && (next_cue == ncues || cues[next_cue].tok_first >= pa->tok_end) &&
-        !(d->opts.indirect && !pa->boilerplate && plain_may[pa->headline ? 1 : 0]) &&
+        !(d->opts.indirect && !pa->boilerplate && plain_may[pa->headline ? RL_HEADLINE : RL_INDIRECT]) &&
         !para_has_colon(d, pa)) {
       prev.n = 0; /* a lead-in ends in a colon */
       continue;

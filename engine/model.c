@@ -802,6 +802,11 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
       if (list == k && !ru->needs_cue)
         m->rule_list_nocue[k][m->n_rule_list_nocue[k]++] = (uint16_t)r;
     }
+    uint32_t plain = ~(m->cue_syms | m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] |
+                       m->sym_bit[':']);
+    for (uint32_t r = 0; r < m->n_rule_list_nocue[k]; r++)
+      if (rule_may_match(&m->rules[m->rule_list_nocue[k][r]], plain))
+        m->plain_may_match[k] = 1;
   }
   if (st == ATTRIB_OK) {
     m->match_limit = 100000;

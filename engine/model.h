@@ -317,6 +317,9 @@ struct attrib_model {
   /* the same lists without the rules that need a cue, for subjects with none */
   uint16_t *rule_list_nocue[RL_LISTS];
   uint32_t n_rule_list_nocue[RL_LISTS];
+  /* may a rule of the list match a paragraph with no quotation, no cue and
+   * no colon? When not, attribution need not symbolise such paragraphs */
+  uint8_t plain_may_match[RL_LISTS];
   uint32_t sym_bit[256];     /* byte -> its bit in a symbol word (RULE_ALPHABET) */
   uint32_t cue_syms;         /* the symbol word of the cues: V v o b A */
   pcre2_match_context *mctx; /* shared: read-only after load */
