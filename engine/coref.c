@@ -205,20 +205,25 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     while (from > lo && from[-1].mention == last_m)
       from--;
     mention *m = &MENTION(d, t->mention);
-    /* "England's head coach, Gavin Rourke," : the name is who "he" means */
-    mention *named = m->kind == M_DESC ? appositive_name(d, m) : NULL; /* most are names: no call */
-    if (named)
-      m = named;
-    /* a spokeswoman for a body, or a person only described ("Scott's wife") */
-    /* "he"/"she" is one person: plural descriptions ("doctors") never */
-    int unnamed = m->kind == M_DESC && m->person && m->entity < 0 && !(gender && m->plural);
-    int person_desc =
-        m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
-    /* "Trump's campaign ... it said": a body described is an "it" whoever it belongs to */
-    int group_desc = (types & ANT_GROUP) && m->kind == M_DESC && m->type == ATTRIB_PERSON && m->plural;
-    int body_desc = (types & ANT_BODY) && m->kind == M_DESC && m->entity >= 0 &&
+    /* most are names, which none of the description cases below is */
+    int person_desc = 0, group_desc = 0, body_desc = 0;
+    if (m->kind == M_DESC) {
+      /* "England's head coach, Gavin Rourke," : the name is who "he" means */
+      mention *named = appositive_name(d, m);
+      if (named) {
+        m = named;
+      } else {
+        /* a spokeswoman for a body, or a person only described ("Scott's wife") */
+        /* "he"/"she" is one person: plural descriptions ("doctors") never */
+        int unnamed = m->person && m->entity < 0 && !(gender && m->plural);
+        person_desc = m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
+        /* "Trump's campaign ... it said": a body described is an "it" whoever it belongs to */
+        group_desc = (types & ANT_GROUP) && m->type == ATTRIB_PERSON && m->plural;
+        body_desc = (types & ANT_BODY) && m->entity >= 0 &&
                     (TOK(d, m->tok_end - 1).words & (W_ORG_NOUN | W_ORG_KIND)) &&
                     (TOK(d, m->tok_end - 1).flags & T_LOWER);
+      }
+    }
     if ((m->entity < 0 && !person_desc && !group_desc) ||
         (!person_desc && !body_desc && !group_desc && !((1u << m->type) & types)))
       continue;
