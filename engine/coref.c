@@ -465,7 +465,9 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
    * someone of her own */
   if (t->mention >= 0 && MENTION(d, t->mention).kind == M_NAME) {
     mention *m = &MENTION(d, t->mention);
-    if (m->entity >= 0 && possessive_head(d, m->tok_end, end, out_end)) {
+    /* most names have no 's: possessive_head's first test, here without a call */
+    if (m->entity >= 0 && m->tok_end + 1 < end && (TOK(d, m->tok_end).flags & T_POSSESSIVE) &&
+        possessive_head(d, m->tok_end, end, out_end)) {
       token *head = &TOK(d, *out_end - 1);
       if ((head->words & W_PERSON_NOUN) && !(head->words & (W_ROLE | W_GROUP_NOUN))) {
         *type = ATTRIB_PERSON;
