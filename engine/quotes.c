@@ -357,6 +357,13 @@ static uint32_t label_colon(attrib_doc *d, const paragraph *pa) {
 /* Interview transcripts: paragraphs opened by labels that recur (at least
  * two labels, each at least twice) are the labelled person's words. */
 static int find_transcript(attrib_doc *d) {
+  /* two labels twice each take four labelled paragraphs: most documents
+   * have fewer, and need no count of them */
+  uint32_t labelled = 0;
+  for (uint32_t p = 0; p < d->paras.len && labelled < 4; p++)
+    labelled += label_colon(d, &VEC_AT(d->paras, paragraph, p)) != 0;
+  if (labelled < 4)
+    return 0;
   strmap counts;
   strmap_init(&counts);
   int rc = 0;
@@ -381,11 +388,8 @@ static int find_transcript(attrib_doc *d) {
       size_t distinct = 0;
       for (size_t k = 0; k < counts.cap; k++)
         distinct += counts.slots[k].key && counts.slots[k].value >= 2;
-      if (distinct < 2) { /* "Update:" twice is not an interview: no second pass */
-        for (uint32_t p = 0; p < d->paras.len; p++)
-          VEC_AT(d->paras, paragraph, p).label_end = 0;
+      if (distinct < 2) /* "Update:" twice is not an interview: no second pass (label_end stays 0) */
         break;
-      }
     }
   }
   strmap_free(&counts);
