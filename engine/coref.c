@@ -814,10 +814,10 @@ static int32_t head_reference(attrib_doc *d, uint32_t i) {
   return -1;
 }
 
-/* Is token k, not before first, a word coref_stage looks at for a group
- * noun one or two words on? */
-static int before_group(const token *toks, uint32_t k, uint32_t first) {
-  return k >= first && toks[k].quote < 0 && toks[k].kind == TK_WORD;
+/* Is token t a word coref_stage looks at for a group noun one or two
+ * words on? */
+static int before_group(const token *t) {
+  return t->quote < 0 && t->kind == TK_WORD;
 }
 
 /* The first token of [i, end) that coref_stage has anything to do for, or
@@ -827,20 +827,26 @@ static int before_group(const token *toks, uint32_t k, uint32_t first) {
  * A loop of its own, so that it runs in registers and not in the stage's
  * spilled ones; rather than each word looking two ahead, a group noun
  * (rare) sends it back to the two words before it. */
-static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
+static uint32_t next_candidate(const token *toks, const quote *quotes, uint32_t i, uint32_t end) {
   const uint32_t wanted =
       W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
-  uint32_t first = i;
-  for (; i < end; i++) {
-    const token *t = &toks[i];
+  const token *first = toks + i, *e = toks + end;
+  for (const token *t = first; t < e; t++) {
     if (t->words & W_GROUP_NOUN) { /* quoted or not */
-      if (i >= 2 && before_group(toks, i - 2, first))
-        return i - 2;
-      if (i >= 1 && before_group(toks, i - 1, first))
-        return i - 1;
+      if (t - first >= 2 && before_group(t - 2))
+        return (uint32_t)(t - 2 - toks);
+      if (t - first >= 1 && before_group(t - 1))
+        return (uint32_t)(t - 1 - toks);
     }
-    if (t->quote >= 0)
+    if (t->quote >= 0) {
+      /* no quoted word is a candidate, and past the first two of a
+       * quotation's words (all quoted) no group noun sends the loop back
+       * out of it: on to its end at once */
+      const quote *q = &quotes[t->quote];
+      if ((uint32_t)(t - toks) >= q->tok_first + 2)
+        t = toks + q->tok_end - 1;
       continue;
+    }
     if (t->kind != TK_WORD) {
       if (t->kind != TK_NUM)
         continue;
@@ -848,9 +854,9 @@ static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
       continue;
     }
     /* the word before this one comes first when a group noun follows */
-    if (i >= 1 && i + 1 < end && (toks[i + 1].words & W_GROUP_NOUN) && before_group(toks, i - 1, first))
-      return i - 1;
-    return i;
+    if (t > first && t + 1 < e && (t[1].words & W_GROUP_NOUN) && before_group(t - 1))
+      return (uint32_t)(t - 1 - toks);
+    return (uint32_t)(t - toks);
   }
   return end;
 }
@@ -866,7 +872,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
      * and nothing between them changes it */
     int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      i = next_candidate(toks, i, pa->tok_end);
+      i = next_candidate(toks, d->quotes.data, i, pa->tok_end);
       if (i >= pa->tok_end)
         break;
       token *t = &TOK(d, i);
