@@ -198,7 +198,15 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     from = t;
     if (s0 - t->sent > far)
       break;
-    if (t->mention == last_m || t->quote >= 0)
+    if (t->quote >= 0) {
+      /* the quotation's words before t are all quoted, and give nothing:
+       * passed at once (far is the same after them, so a break at one of
+       * them comes at the next mention as well) */
+      const token *q = &TOK(d, QUOTE(d, t->quote).tok_first);
+      from = q > lo ? q : lo;
+      continue;
+    }
+    if (t->mention == last_m)
       continue;
     last_m = t->mention;
     /* the mention's words before t give nothing (last_m): passed at once */
