@@ -252,6 +252,13 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     if (score < best_score) {
       best_score = score;
       far = (uint32_t)(best_score + 2); /* a score is at least -1.5: truncation is the floor */
+      /* tokens before sentence s0 - far are all beyond far: the look back
+       * ends at its first token, not at the next mention before it */
+      if (far <= s0) {
+        const token *f = &TOK(d, VEC_AT(d->sents, sentence, s0 - far).tok_first);
+        if (f > lo)
+          lo = f;
+      }
       best = m->entity;
       best_m = (int32_t)(m - (mention *)d->mentions.data);
     }
