@@ -422,8 +422,8 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
     uint32_t a = r->open_tok + 1;
     uint32_t b = r->close_tok == UINT32_MAX ? pa->tok_end : r->close_tok;
     if (b <= a)
-      continue; /* "" */
-    quote *q = vec_push(&d->quotes, &d->mem);
+      continue;                                   /* "" */
+    quote *q = vec_push_raw(&d->quotes, &d->mem); /* every field written below: no memset call */
     if (!q)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     int32_t qi = (int32_t)(d->quotes.len - 1);
@@ -439,7 +439,10 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
     q->parent = -1;
     q->speaker_mention = q->addressee_mention = -1;
     q->cue_tok_first = q->cue_tok_end = -1;
+    q->cue_lemma = NULL;
+    q->confidence = 0;
     q->rule = "none";
+    q->kind = 0; /* classify's */
     /* a quote opening its paragraph right after a continued one joins it */
     q->group = qi;
     if (prev_continued >= 0 && QUOTE(d, prev_continued).para + 1 == r->para && r->open_tok == pa->tok_first)
