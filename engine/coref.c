@@ -245,9 +245,13 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
       continue; /* the author is not "he" in the story */
     double score = (double)(s0 - t->sent);
+    /* a subject is worth at most 1.5: when even that cannot beat the best,
+     * what the mention is the subject of is not asked */
+    if (score - 1.5 >= best_score)
+      continue;
     if (subject_of_cue(d, m))
       score -= 1.5;
-    else if (sentence_subject(d, m))
+    else if (score - 0.5 < best_score && sentence_subject(d, m))
       score -= 0.5;
     if (score < best_score) {
       best_score = score;
