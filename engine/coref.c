@@ -186,8 +186,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1, best_m = -1;
   double best_score = 1e9;
-  /* the sentence distance beyond which nothing can beat best_score: for a
-   * whole number of sentences n, n > best_score + 2 just when n > its floor */
+  /* the sentence distance beyond which nothing can beat best_score: a
+   * score is at least its distance - 1.5, and only a lower one wins */
   uint32_t far = 1000000002u;
   /* most tokens are in no mention, and give nothing: they are passed
    * before the limit is tested. It only tightens going back (sentences
@@ -244,18 +244,26 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     uint8_t g = person_desc || m->entity < 0 ? m->gender : ENTITY(d, m->entity).gender;
     if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
       continue; /* the author is not "he" in the story */
-    double score = (double)(s0 - t->sent);
-    /* a subject is worth at most 1.5: when even that cannot beat the best,
-     * what the mention is the subject of is not asked */
-    if (score - 1.5 >= best_score)
-      continue;
-    if (subject_of_cue(d, m))
+    uint32_t dist = s0 - t->sent;
+    double score = (double)dist;
+    /* reach: how much farther than dist a mention may still beat score */
+    int reach = 1;
+    if (subject_of_cue(d, m)) {
       score -= 1.5;
-    else if (score - 0.5 < best_score && sentence_subject(d, m))
+      reach = -1;
+    } else if (score - 0.5 < best_score && sentence_subject(d, m)) { /* else it cannot win */
       score -= 0.5;
+      reach = 0;
+    }
     if (score < best_score) {
       best_score = score;
-      far = (uint32_t)(best_score + 2); /* a score is at least -1.5: truncation is the floor */
+      best = m->entity;
+      best_m = (int32_t)(m - (mention *)d->mentions.data);
+      /* within dist + reach a score can be below this one: none beyond,
+       * and none at all below a subject's here (the rest are no nearer) */
+      if (reach < 0)
+        break;
+      far = dist + (uint32_t)reach;
       /* tokens before sentence s0 - far are all beyond far: the look back
        * ends at its first token, not at the next mention before it */
       if (far <= s0) {
@@ -263,8 +271,6 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
         if (f > lo)
           lo = f;
       }
-      best = m->entity;
-      best_m = (int32_t)(m - (mention *)d->mentions.data);
     }
   }
   if (best < 0 && best_m >= 0) /* the described person becomes an entity of its own */
