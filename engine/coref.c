@@ -283,11 +283,11 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
  * and the few names tell so sooner than doc_recent_named's look back over
  * the tokens. Only keys of ASCII letters are checked (a name spells them
  * as a key does); any other may be held. */
-static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
+static int some_name_holds(const attrib_doc *d, const char *key, size_t kl, size_t e0) {
   for (size_t q = 0; q < kl; q++)
     if ((key[q] | 0x20) < 'a' || (key[q] | 0x20) > 'z')
       return 1;
-  for (size_t e = 0; e < d->entities.len; e++) {
+  for (size_t e = e0; e < d->entities.len; e++) {
     for (const char *w = VEC_AT(d->entities, entity, e).name; w; w = strchr(w, ' ')) {
       while (*w == ' ')
         w++;
@@ -302,9 +302,44 @@ static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
   return 0;
 }
 
+/* What some_name_holds found for the words coref_stage asked of it ("the
+ * campaign" comes back often). In the stage entities are only added, and
+ * none renamed: a word held stays held, and one not held needs asking
+ * only of the entities added since. */
+typedef struct held_word {
+  const char *key;
+  size_t kl;
+  size_t checked; /* entities [0, checked) hold it not, unless holds */
+  int holds;
+} held_word;
+enum { HELD_WORDS = 8 };
+typedef struct held_words {
+  held_word w[HELD_WORDS];
+  unsigned n;
+} held_words;
+
+/* some_name_holds for the word of token h, remembered in held. */
+static int name_holds(const attrib_doc *d, held_words *held, const token *h) {
+  held_word *x = NULL;
+  for (unsigned k = 0; k < held->n && !x; k++)
+    if (held->w[k].kl == h->key_len && memcmp(held->w[k].key, h->key, h->key_len) == 0)
+      x = &held->w[k];
+  if (!x) {
+    if (held->n == HELD_WORDS) /* full: asked anew */
+      return some_name_holds(d, h->key, h->key_len, 0);
+    x = &held->w[held->n++];
+    *x = (held_word){.key = h->key, .kl = h->key_len, .checked = 0, .holds = 0};
+  }
+  if (!x->holds) {
+    x->holds = some_name_holds(d, h->key, h->key_len, x->checked);
+    x->checked = d->entities.len;
+  }
+  return x->holds;
+}
+
 /* Nearest earlier organisation whose name holds the word of token h. */
-static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
-  if (!some_name_holds(d, h->key, h->key_len))
+static int32_t named_like(attrib_doc *d, held_words *held, uint32_t i, const token *h) {
+  if (!name_holds(d, held, h))
     return -1;
   return doc_recent_named(d, i, h->key, h->key_len, ~0u, 1u << ATTRIB_ORG, 1);
 }
@@ -480,8 +515,8 @@ static int body_prep(const token *t) {
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials", "74 percent of voters"):
  * its end and entity. */
-static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, int32_t *ent, uint8_t *type,
-                    uint8_t *plural) {
+static int describe(attrib_doc *d, held_words *held, uint32_t i, uint32_t end, uint32_t *out_end,
+                    int32_t *ent, uint8_t *type, uint8_t *plural) {
   uint32_t k = i;
   token *t = &TOK(d, k);
   *ent = -1;
@@ -694,7 +729,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   }
   /* "the authority's regional manager": the organisation's person */
   if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && tok_is_lower(t, "the") && possessive_head(d, k + 1, end, out_end)) {
-    *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, org_kind(hw), 0, 3) : named_like(d, i, h);
+    *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, org_kind(hw), 0, 3) : named_like(d, held, i, h);
     *type = ATTRIB_ORG;
     return 1;
   }
@@ -747,7 +782,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     } else {
       /* "the union" is not the company named last: only an organisation
        * whose name holds the word, else an unnamed one of its own */
-      *ent = named_like(d, i, h);
+      *ent = named_like(d, held, i, h);
       /* "the agency" for the Transit Authority: any public body named
        * just before, when none is called an agency */
       if (*ent < 0 && (hw & W_PUBLIC))
@@ -888,6 +923,7 @@ static uint32_t next_candidate(const token *toks, const quote *quotes, uint32_t 
 
 attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
   const token *toks = d->toks.data;
+  held_words held = {.n = 0};
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
@@ -987,7 +1023,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       int32_t ent;
       uint8_t type, plural;
       if ((t->mention < 0 || MENTION(d, t->mention).kind == M_NAME) &&
-          describe(d, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
+          describe(d, &held, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
         if (type == ATTRIB_PERSON && !plural) {
           int32_t named = apposed_person(d, i, e_end, pa->tok_first, pa->tok_end);
           if (named >= 0)
