@@ -387,20 +387,26 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   /* back over ten paragraphs at most */
   uint32_t p0 = TOK(d, i).para;
   const token *lo = back_stop_para(d, i, p0 >= 10 ? p0 - 10 : 0);
-  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
-    if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
+  /* one pass back over the words with the document's key (the hash tells
+   * most others at once): the nearest description of it gives its author;
+   * else the nearest mention of it outside quotations and any mention is
+   * looked at below */
+  const token *t = NULL;
+  for (const token *u = &TOK(d, i); u > lo;) {
+    u--;
+    if (u->hash != h->hash || u->key_len != h->key_len || memcmp(u->key, h->key, h->key_len) != 0)
       continue;
-    mention *m = &MENTION(d, t->mention);
-    if (m->kind == M_DESC && m->entity >= 0)
-      return m->entity;
+    if (u->mention >= 0) {
+      mention *m = &MENTION(d, u->mention);
+      if (m->kind == M_DESC && m->entity >= 0)
+        return m->entity;
+    } else if (!t && u->quote < 0) {
+      t = u;
+    }
   }
   /* "Fox News said in a statement ... the statement said": the subject of
    * the sentence that brought the document up, or "a letter from X" */
-  for (const token *t = &TOK(d, i); t > lo;) {
-    t--;
-    if (t->key_len != h->key_len || t->mention >= 0 || t->quote >= 0 ||
-        memcmp(t->key, h->key, h->key_len) != 0)
-      continue;
+  if (t) {
     uint32_t k = (uint32_t)(t - &TOK(d, 0)) + 1, n = NTOK(d);
     for (uint32_t x = k; x < n && x < k + 4 && TOK(d, x).sent == t->sent; x++)
       if ((tok_is(&TOK(d, x), "by") || tok_is(&TOK(d, x), "from")) && x + 1 < n) {
