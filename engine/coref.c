@@ -186,8 +186,8 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1, best_m = -1;
   double best_score = 1e9;
-  /* the sentence distance beyond which nothing can beat best_score: for a
-   * whole number of sentences n, n > best_score + 2 just when n > its floor */
+  /* the sentence distance beyond which nothing can beat best_score: a
+   * score is at least its distance - 1.5, and only a lower one wins */
   uint32_t far = 1000000002u;
   /* most tokens are in no mention, and give nothing: they are passed
    * before the limit is tested. It only tightens going back (sentences
@@ -198,27 +198,40 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     from = t;
     if (s0 - t->sent > far)
       break;
-    if (t->mention == last_m || t->quote >= 0)
+    if (t->quote >= 0) {
+      /* the quotation's words before t are all quoted, and give nothing:
+       * passed at once (far is the same after them, so a break at one of
+       * them comes at the next mention as well) */
+      const token *q = &TOK(d, QUOTE(d, t->quote).tok_first);
+      from = q > lo ? q : lo;
+      continue;
+    }
+    if (t->mention == last_m)
       continue;
     last_m = t->mention;
     /* the mention's words before t give nothing (last_m): passed at once */
     while (from > lo && from[-1].mention == last_m)
       from--;
     mention *m = &MENTION(d, t->mention);
-    /* "England's head coach, Gavin Rourke," : the name is who "he" means */
-    mention *named = m->kind == M_DESC ? appositive_name(d, m) : NULL; /* most are names: no call */
-    if (named)
-      m = named;
-    /* a spokeswoman for a body, or a person only described ("Scott's wife") */
-    /* "he"/"she" is one person: plural descriptions ("doctors") never */
-    int unnamed = m->kind == M_DESC && m->person && m->entity < 0 && !(gender && m->plural);
-    int person_desc =
-        m->kind == M_DESC && m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
-    /* "Trump's campaign ... it said": a body described is an "it" whoever it belongs to */
-    int group_desc = (types & ANT_GROUP) && m->kind == M_DESC && m->type == ATTRIB_PERSON && m->plural;
-    int body_desc = (types & ANT_BODY) && m->kind == M_DESC && m->entity >= 0 &&
+    /* most are names, which none of the description cases below is */
+    int person_desc = 0, group_desc = 0, body_desc = 0;
+    if (m->kind == M_DESC) {
+      /* "England's head coach, Gavin Rourke," : the name is who "he" means */
+      mention *named = appositive_name(d, m);
+      if (named) {
+        m = named;
+      } else {
+        /* a spokeswoman for a body, or a person only described ("Scott's wife") */
+        /* "he"/"she" is one person: plural descriptions ("doctors") never */
+        int unnamed = m->person && m->entity < 0 && !(gender && m->plural);
+        person_desc = m->person && (spokes(d, m) || unnamed) && (types & (1u << ATTRIB_PERSON));
+        /* "Trump's campaign ... it said": a body described is an "it" whoever it belongs to */
+        group_desc = (types & ANT_GROUP) && m->type == ATTRIB_PERSON && m->plural;
+        body_desc = (types & ANT_BODY) && m->entity >= 0 &&
                     (TOK(d, m->tok_end - 1).words & (W_ORG_NOUN | W_ORG_KIND)) &&
                     (TOK(d, m->tok_end - 1).flags & T_LOWER);
+      }
+    }
     if ((m->entity < 0 && !person_desc && !group_desc) ||
         (!person_desc && !body_desc && !group_desc && !((1u << m->type) & types)))
       continue;
@@ -231,16 +244,33 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
     uint8_t g = person_desc || m->entity < 0 ? m->gender : ENTITY(d, m->entity).gender;
     if ((gender && g && !(g & gender)) || (m->entity >= 0 && ENTITY(d, m->entity).byline))
       continue; /* the author is not "he" in the story */
-    double score = (double)(s0 - t->sent);
-    if (subject_of_cue(d, m))
+    uint32_t dist = s0 - t->sent;
+    double score = (double)dist;
+    /* reach: how much farther than dist a mention may still beat score */
+    int reach = 1;
+    if (subject_of_cue(d, m)) {
       score -= 1.5;
-    else if (sentence_subject(d, m))
+      reach = -1;
+    } else if (score - 0.5 < best_score && sentence_subject(d, m)) { /* else it cannot win */
       score -= 0.5;
+      reach = 0;
+    }
     if (score < best_score) {
       best_score = score;
-      far = (uint32_t)(best_score + 2); /* a score is at least -1.5: truncation is the floor */
       best = m->entity;
       best_m = (int32_t)(m - (mention *)d->mentions.data);
+      /* within dist + reach a score can be below this one: none beyond,
+       * and none at all below a subject's here (the rest are no nearer) */
+      if (reach < 0)
+        break;
+      far = dist + (uint32_t)reach;
+      /* tokens before sentence s0 - far are all beyond far: the look back
+       * ends at its first token, not at the next mention before it */
+      if (far <= s0) {
+        const token *f = &TOK(d, VEC_AT(d->sents, sentence, s0 - far).tok_first);
+        if (f > lo)
+          lo = f;
+      }
     }
   }
   if (best < 0 && best_m >= 0) /* the described person becomes an entity of its own */
@@ -253,11 +283,11 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
  * and the few names tell so sooner than doc_recent_named's look back over
  * the tokens. Only keys of ASCII letters are checked (a name spells them
  * as a key does); any other may be held. */
-static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
+static int some_name_holds(const attrib_doc *d, const char *key, size_t kl, size_t e0) {
   for (size_t q = 0; q < kl; q++)
     if ((key[q] | 0x20) < 'a' || (key[q] | 0x20) > 'z')
       return 1;
-  for (size_t e = 0; e < d->entities.len; e++) {
+  for (size_t e = e0; e < d->entities.len; e++) {
     for (const char *w = VEC_AT(d->entities, entity, e).name; w; w = strchr(w, ' ')) {
       while (*w == ' ')
         w++;
@@ -272,9 +302,44 @@ static int some_name_holds(const attrib_doc *d, const char *key, size_t kl) {
   return 0;
 }
 
+/* What some_name_holds found for the words coref_stage asked of it ("the
+ * campaign" comes back often). In the stage entities are only added, and
+ * none renamed: a word held stays held, and one not held needs asking
+ * only of the entities added since. */
+typedef struct held_word {
+  const char *key;
+  size_t kl;
+  size_t checked; /* entities [0, checked) hold it not, unless holds */
+  int holds;
+} held_word;
+enum { HELD_WORDS = 8 };
+typedef struct held_words {
+  held_word w[HELD_WORDS];
+  unsigned n;
+} held_words;
+
+/* some_name_holds for the word of token h, remembered in held. */
+static int name_holds(const attrib_doc *d, held_words *held, const token *h) {
+  held_word *x = NULL;
+  for (unsigned k = 0; k < held->n && !x; k++)
+    if (held->w[k].kl == h->key_len && memcmp(held->w[k].key, h->key, h->key_len) == 0)
+      x = &held->w[k];
+  if (!x) {
+    if (held->n == HELD_WORDS) /* full: asked anew */
+      return some_name_holds(d, h->key, h->key_len, 0);
+    x = &held->w[held->n++];
+    *x = (held_word){.key = h->key, .kl = h->key_len, .checked = 0, .holds = 0};
+  }
+  if (!x->holds) {
+    x->holds = some_name_holds(d, h->key, h->key_len, x->checked);
+    x->checked = d->entities.len;
+  }
+  return x->holds;
+}
+
 /* Nearest earlier organisation whose name holds the word of token h. */
-static int32_t named_like(attrib_doc *d, uint32_t i, const token *h) {
-  if (!some_name_holds(d, h->key, h->key_len))
+static int32_t named_like(attrib_doc *d, held_words *held, uint32_t i, const token *h) {
+  if (!name_holds(d, held, h))
     return -1;
   return doc_recent_named(d, i, h->key, h->key_len, ~0u, 1u << ATTRIB_ORG, 1);
 }
@@ -322,20 +387,26 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
   /* back over ten paragraphs at most */
   uint32_t p0 = TOK(d, i).para;
   const token *lo = back_stop_para(d, i, p0 >= 10 ? p0 - 10 : 0);
-  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
-    if (t->key_len != h->key_len || memcmp(t->key, h->key, h->key_len) != 0)
+  /* one pass back over the words with the document's key (the hash tells
+   * most others at once): the nearest description of it gives its author;
+   * else the nearest mention of it outside quotations and any mention is
+   * looked at below */
+  const token *t = NULL;
+  for (const token *u = &TOK(d, i); u > lo;) {
+    u--;
+    if (u->hash != h->hash || u->key_len != h->key_len || memcmp(u->key, h->key, h->key_len) != 0)
       continue;
-    mention *m = &MENTION(d, t->mention);
-    if (m->kind == M_DESC && m->entity >= 0)
-      return m->entity;
+    if (u->mention >= 0) {
+      mention *m = &MENTION(d, u->mention);
+      if (m->kind == M_DESC && m->entity >= 0)
+        return m->entity;
+    } else if (!t && u->quote < 0) {
+      t = u;
+    }
   }
   /* "Fox News said in a statement ... the statement said": the subject of
    * the sentence that brought the document up, or "a letter from X" */
-  for (const token *t = &TOK(d, i); t > lo;) {
-    t--;
-    if (t->key_len != h->key_len || t->mention >= 0 || t->quote >= 0 ||
-        memcmp(t->key, h->key, h->key_len) != 0)
-      continue;
+  if (t) {
     uint32_t k = (uint32_t)(t - &TOK(d, 0)) + 1, n = NTOK(d);
     for (uint32_t x = k; x < n && x < k + 4 && TOK(d, x).sent == t->sent; x++)
       if ((tok_is(&TOK(d, x), "by") || tok_is(&TOK(d, x), "from")) && x + 1 < n) {
@@ -450,8 +521,8 @@ static int body_prep(const token *t) {
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials", "74 percent of voters"):
  * its end and entity. */
-static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, int32_t *ent, uint8_t *type,
-                    uint8_t *plural) {
+static int describe(attrib_doc *d, held_words *held, uint32_t i, uint32_t end, uint32_t *out_end,
+                    int32_t *ent, uint8_t *type, uint8_t *plural) {
   uint32_t k = i;
   token *t = &TOK(d, k);
   *ent = -1;
@@ -460,7 +531,9 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
    * someone of her own */
   if (t->mention >= 0 && MENTION(d, t->mention).kind == M_NAME) {
     mention *m = &MENTION(d, t->mention);
-    if (m->entity >= 0 && possessive_head(d, m->tok_end, end, out_end)) {
+    /* most names have no 's: possessive_head's first test, here without a call */
+    if (m->entity >= 0 && m->tok_end + 1 < end && (TOK(d, m->tok_end).flags & T_POSSESSIVE) &&
+        possessive_head(d, m->tok_end, end, out_end)) {
       token *head = &TOK(d, *out_end - 1);
       if ((head->words & W_PERSON_NOUN) && !(head->words & (W_ROLE | W_GROUP_NOUN))) {
         *type = ATTRIB_PERSON;
@@ -662,7 +735,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
   }
   /* "the authority's regional manager": the organisation's person */
   if ((hw & (W_ORG_NOUN | W_ORG_KIND)) && tok_is_lower(t, "the") && possessive_head(d, k + 1, end, out_end)) {
-    *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, org_kind(hw), 0, 3) : named_like(d, i, h);
+    *ent = (hw & W_ORG_NOUN) ? antecedent(d, i, org_kind(hw), 0, 3) : named_like(d, held, i, h);
     *type = ATTRIB_ORG;
     return 1;
   }
@@ -715,7 +788,7 @@ static int describe(attrib_doc *d, uint32_t i, uint32_t end, uint32_t *out_end, 
     } else {
       /* "the union" is not the company named last: only an organisation
        * whose name holds the word, else an unnamed one of its own */
-      *ent = named_like(d, i, h);
+      *ent = named_like(d, held, i, h);
       /* "the agency" for the Transit Authority: any public body named
        * just before, when none is called an agency */
       if (*ent < 0 && (hw & W_PUBLIC))
@@ -807,10 +880,10 @@ static int32_t head_reference(attrib_doc *d, uint32_t i) {
   return -1;
 }
 
-/* Is token k, not before first, a word coref_stage looks at for a group
- * noun one or two words on? */
-static int before_group(const token *toks, uint32_t k, uint32_t first) {
-  return k >= first && toks[k].quote < 0 && toks[k].kind == TK_WORD;
+/* Is token t a word coref_stage looks at for a group noun one or two
+ * words on? */
+static int before_group(const token *t) {
+  return t->quote < 0 && t->kind == TK_WORD;
 }
 
 /* The first token of [i, end) that coref_stage has anything to do for, or
@@ -820,20 +893,26 @@ static int before_group(const token *toks, uint32_t k, uint32_t first) {
  * A loop of its own, so that it runs in registers and not in the stage's
  * spilled ones; rather than each word looking two ahead, a group noun
  * (rare) sends it back to the two words before it. */
-static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
+static uint32_t next_candidate(const token *toks, const quote *quotes, uint32_t i, uint32_t end) {
   const uint32_t wanted =
       W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
-  uint32_t first = i;
-  for (; i < end; i++) {
-    const token *t = &toks[i];
+  const token *first = toks + i, *e = toks + end;
+  for (const token *t = first; t < e; t++) {
     if (t->words & W_GROUP_NOUN) { /* quoted or not */
-      if (i >= 2 && before_group(toks, i - 2, first))
-        return i - 2;
-      if (i >= 1 && before_group(toks, i - 1, first))
-        return i - 1;
+      if (t - first >= 2 && before_group(t - 2))
+        return (uint32_t)(t - 2 - toks);
+      if (t - first >= 1 && before_group(t - 1))
+        return (uint32_t)(t - 1 - toks);
     }
-    if (t->quote >= 0)
+    if (t->quote >= 0) {
+      /* no quoted word is a candidate, and past the first two of a
+       * quotation's words (all quoted) no group noun sends the loop back
+       * out of it: on to its end at once */
+      const quote *q = &quotes[t->quote];
+      if ((uint32_t)(t - toks) >= q->tok_first + 2)
+        t = toks + q->tok_end - 1;
       continue;
+    }
     if (t->kind != TK_WORD) {
       if (t->kind != TK_NUM)
         continue;
@@ -841,15 +920,16 @@ static uint32_t next_candidate(const token *toks, uint32_t i, uint32_t end) {
       continue;
     }
     /* the word before this one comes first when a group noun follows */
-    if (i >= 1 && i + 1 < end && (toks[i + 1].words & W_GROUP_NOUN) && before_group(toks, i - 1, first))
-      return i - 1;
-    return i;
+    if (t > first && t + 1 < e && (t[1].words & W_GROUP_NOUN) && before_group(t - 1))
+      return (uint32_t)(t - 1 - toks);
+    return (uint32_t)(t - toks);
   }
   return end;
 }
 
 attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
   const token *toks = d->toks.data;
+  held_words held = {.n = 0};
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
@@ -859,7 +939,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
      * and nothing between them changes it */
     int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      i = next_candidate(toks, i, pa->tok_end);
+      i = next_candidate(toks, d->quotes.data, i, pa->tok_end);
       if (i >= pa->tok_end)
         break;
       token *t = &TOK(d, i);
@@ -949,7 +1029,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       int32_t ent;
       uint8_t type, plural;
       if ((t->mention < 0 || MENTION(d, t->mention).kind == M_NAME) &&
-          describe(d, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
+          describe(d, &held, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
         if (type == ATTRIB_PERSON && !plural) {
           int32_t named = apposed_person(d, i, e_end, pa->tok_first, pa->tok_end);
           if (named >= 0)

@@ -357,6 +357,13 @@ static uint32_t label_colon(attrib_doc *d, const paragraph *pa) {
 /* Interview transcripts: paragraphs opened by labels that recur (at least
  * two labels, each at least twice) are the labelled person's words. */
 static int find_transcript(attrib_doc *d) {
+  /* two labels twice each take four labelled paragraphs: most documents
+   * have fewer, and need no count of them */
+  uint32_t labelled = 0;
+  for (uint32_t p = 0; p < d->paras.len && labelled < 4; p++)
+    labelled += label_colon(d, &VEC_AT(d->paras, paragraph, p)) != 0;
+  if (labelled < 4)
+    return 0;
   strmap counts;
   strmap_init(&counts);
   int rc = 0;
@@ -381,11 +388,8 @@ static int find_transcript(attrib_doc *d) {
       size_t distinct = 0;
       for (size_t k = 0; k < counts.cap; k++)
         distinct += counts.slots[k].key && counts.slots[k].value >= 2;
-      if (distinct < 2) { /* "Update:" twice is not an interview: no second pass */
-        for (uint32_t p = 0; p < d->paras.len; p++)
-          VEC_AT(d->paras, paragraph, p).label_end = 0;
+      if (distinct < 2) /* "Update:" twice is not an interview: no second pass (label_end stays 0) */
         break;
-      }
     }
   }
   strmap_free(&counts);
@@ -418,8 +422,8 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
     uint32_t a = r->open_tok + 1;
     uint32_t b = r->close_tok == UINT32_MAX ? pa->tok_end : r->close_tok;
     if (b <= a)
-      continue; /* "" */
-    quote *q = vec_push(&d->quotes, &d->mem);
+      continue;                                   /* "" */
+    quote *q = vec_push_raw(&d->quotes, &d->mem); /* every field written below: no memset call */
     if (!q)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     int32_t qi = (int32_t)(d->quotes.len - 1);
@@ -435,7 +439,10 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
     q->parent = -1;
     q->speaker_mention = q->addressee_mention = -1;
     q->cue_tok_first = q->cue_tok_end = -1;
+    q->cue_lemma = NULL;
+    q->confidence = 0;
     q->rule = "none";
+    q->kind = 0; /* classify's */
     /* a quote opening its paragraph right after a continued one joins it */
     q->group = qi;
     if (prev_continued >= 0 && QUOTE(d, prev_continued).para + 1 == r->para && r->open_tok == pa->tok_first)
