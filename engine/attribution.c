@@ -159,7 +159,8 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
      * O(log) times, not once per paragraph */
     uint32_t cap = n + 1 + (buf ? (n + 1) / 2 : 0);
     ps->s = arena_alloc(&d->mem, cap);
-    ps->u = arena_array(&d->mem, cap, sizeof(unit));
+    /* not cleared: a unit is written whole before it is read */
+    ps->u = arena_array_raw(&d->mem, cap, sizeof(unit));
     if (!ps->s || !ps->u)
       return -1;
     if (buf) {
@@ -864,7 +865,7 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
   both.nquote = prev->nquote + 1;
   both.npartial = prev->npartial + (ps->s[0] != 'q');
   both.s = arena_alloc(&d->mem, both.n + 1);
-  both.u = arena_array(&d->mem, both.n, sizeof(unit));
+  both.u = arena_array_raw(&d->mem, both.n, sizeof(unit));
   if (!both.s || !both.u)
     return -1;
   memcpy(both.s, prev->s, prev->n);
