@@ -474,8 +474,8 @@ static quote *new_statement(attrib_doc *d, uint32_t a, uint32_t b, uint32_t para
     a++;
   while (b > a && TOK(d, b - 1).kind == TK_PUNCT)
     b--;
-  unsigned words = 0;
-  for (uint32_t i = a; i < b; i++)
+  unsigned words = 0; /* up to three: all the test below needs */
+  for (uint32_t i = a; i < b && words < 3; i++)
     words += TOK(d, i).kind == TK_WORD;
   if (words < 3)
     return NULL;
