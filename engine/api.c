@@ -119,32 +119,40 @@ static void insertion_sort(order *o, size_t k, size_t n) {
   }
 }
 
-/* Sorts o[0, n) with tmp (n elements) for room: runs of 16 by insertion,
- * then merges that copy a pair of runs already in order as it is, with
- * the comparison inline (qsort calls a function for each). */
+/* The end of the run in order that starts at lo in o[0, n). */
+static size_t run_end(const order *o, size_t lo, size_t n) {
+  size_t e = lo + 1;
+  while (e < n && !order_less(&o[e], &o[e - 1]))
+    e++;
+  return e;
+}
+
+/* Sorts o[0, n) with tmp (n elements) for room: the runs already in order
+ * are merged in pairs until one is left, with the comparison inline (qsort
+ * calls a function for each). The lists come as a few long runs (quotes,
+ * then the reported clauses; entities mostly by first mention): one or two
+ * passes, where runs of a fixed size took one a doubling. */
 static void merge_sort(order *o, size_t n, order *tmp) {
-  for (size_t b = 0; b < n; b += 16)
-    insertion_sort(o + b, 1, n - b < 16 ? n - b : 16);
   order *src = o, *dst = tmp;
-  for (size_t w = 16; w < n; w *= 2) {
-    for (size_t lo = 0; lo < n; lo += 2 * w) {
-      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-      if (mid >= hi || !order_less(&src[mid], &src[mid - 1])) {
-        memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
-        continue;
-      }
+  size_t runs;
+  do {
+    runs = 0;
+    for (size_t lo = 0; lo < n; runs++) {
+      size_t mid = run_end(src, lo, n), hi = mid < n ? run_end(src, mid, n) : n;
       size_t a = lo, b = mid, out = lo;
+      /* ties take the left run's first: the sort stays stable */
       while (a < mid && b < hi)
         dst[out++] = order_less(&src[b], &src[a]) ? src[b++] : src[a++];
       while (a < mid)
         dst[out++] = src[a++];
       while (b < hi)
         dst[out++] = src[b++];
+      lo = hi;
     }
     order *t = src;
     src = dst;
     dst = t;
-  }
+  } while (runs > 1);
   if (src != o)
     memcpy(o, src, n * sizeof *o);
 }
