@@ -568,6 +568,8 @@ static int quote_ends_sentence(const attrib_doc *d, const para_syms *ps, size_t 
  * the U.S.") only by the rules named headline-..., which see nothing else */
 static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int headline) {
   const attrib_model *m = d->model;
+  uint32_t plain_not =
+      m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] | m->sym_bit[':'];
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
@@ -598,6 +600,14 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
     size_t from = 0;
     /* the sentence's symbols: rules needing others are not tried */
     uint32_t pres = rule_symbols(m->sym_bit, ps->s + s0, s1 - s0);
+    int rl = headline ? RL_HEADLINE : RL_INDIRECT;
+    int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
+    /* a sentence with no quotation, cue or colon: the model knows whether
+     * any rule of the list may match one (as for whole paragraphs) */
+    if (!cue_in && !(pres & plain_not) && !m->plain_may_match[rl]) {
+      s0 = s1;
+      continue;
+    }
     const char *lastq = NULL;
     for (const char *c = ps->s + s1; c > ps->s + s0 && (pres & m->sym_bit['q']) && !lastq; c--)
       if (c[-1] == 'q')
@@ -610,10 +620,8 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
        * is before it and the clauses before the frame still count */
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
-    int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
-      int rl = headline ? RL_HEADLINE : RL_INDIRECT;
       const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
       size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
       for (size_t r = 0; r < nlist; r++) {
