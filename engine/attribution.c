@@ -26,6 +26,15 @@ typedef struct para_syms {
   uint32_t npartial; /* of them partial or scare quotes (p or s) */
 } para_syms;
 
+/* Is symbol c one of set's (never the NUL)? strchr without the call: the
+ * sets are literals, which the compiler turns into a few compares. */
+static inline int sym_in(char c, const char *set) {
+  for (; *set; set++)
+    if (*set == c)
+      return 1;
+  return 0;
+}
+
 static int is_adverb(const token *t) {
   return t->kind == TK_WORD && (t->flags & T_LOWER) && t->key_len > 4 &&
          memcmp(t->key + t->key_len - 2, "ly", 2) == 0;
@@ -267,7 +276,7 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
   /* "Washington (AFP) - Clinton said": a dateline names where, not who */
   if (ps->s[k] == 'G' && (k == 0 || ps->s[k - 1] == '.') && (ps->s[k + 1] == '(' || ps->s[k + 1] == '-'))
     return 1;
-  if (k == 0 || !ps->s[k] || !strchr("NOGD", ps->s[k]))
+  if (k == 0 || !sym_in(ps->s[k], "NOGD"))
     return 0;
   size_t v = k + 1; /* the unit after the name, past auxiliaries */
   while (v < ps->n && ps->s[v] == 'a')
@@ -286,7 +295,7 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
    * and "with Sen. John McCain calling it", "as the crowd chanted", "footage
    * of Trump saying": a verb right after the name makes it its subject (not
    * after "to": "wrote in a statement to Wired explaining") */
-  if (ps->s[k - 1] == 'i' && v < ps->n && strchr("Vvo", ps->s[v]) &&
+  if (ps->s[k - 1] == 'i' && v < ps->n && sym_in(ps->s[v], "Vvo") &&
       (tok_is(t, "with") || tok_is(t, "as") || tok_is(t, "of")))
     return 0;
   if (ps->s[k - 1] == 'i')
@@ -304,13 +313,13 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
  * that speaks ("a source", "officials"). -1 when it names no one. */
 static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend, int indirect) {
   /* a source span ("the latest Quinnipiac University poll"): its first mention speaks */
-  while (k + 1 < kend && !strchr("NOGPD", ps->s[k]))
+  while (k + 1 < kend && !sym_in(ps->s[k], "NOGPD"))
     k++;
   /* "its leader, Ruth Ekwueme," / "the company's spokesman, Jon Ek,": the name speaks */
   if (ps->s[k] == 'D' && k + 3 < ps->n && ps->s[k + 1] == ',' && ps->s[k + 2] == 'N' && ps->s[k + 3] == ',')
     k += 2;
   /* only mention units refer to mentions (quotes and cues refer to their own tables) */
-  if (!ps->s[k] || !strchr("NOGPD", ps->s[k]))
+  if (!sym_in(ps->s[k], "NOGPD"))
     return -1;
   int32_t mi = ps->u[k].ref;
   if (mi < 0)
@@ -366,7 +375,7 @@ static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, 
   size_t a, b;
   if (rule_group(ru, GRP_CUE, ov, rc, &a, &b))
     set_cue(d, q, ps, (uint32_t)a);
-  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && ps->s[a] && strchr("NOGD", ps->s[a])) {
+  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && sym_in(ps->s[a], "NOGD")) {
     int32_t am = ps->u[a].ref;
     if (am >= 0 && MENTION(d, am).entity >= 0)
       q->addressee_mention = am;
@@ -804,13 +813,13 @@ static int subject_partial(attrib_doc *d, para_syms *ps, size_t k) {
   while (s0 > 0 && ps->s[s0 - 1] != '.' && ps->s[s0 - 1] != ':' && k - s0 < 40)
     s0--;
   size_t j = s0;
-  while (j < k && j < s0 + 6 && strchr("wWia,", ps->s[j]))
+  while (j < k && j < s0 + 6 && sym_in(ps->s[j], "wWia,"))
     j++;
-  if (j >= k || !strchr("NOPD", ps->s[j]) || object_unit(d, ps, j))
+  if (j >= k || !sym_in(ps->s[j], "NOPD") || object_unit(d, ps, j))
     return 0;
   for (size_t x = j + 1; x < k; x++)
-    if (strchr("qQ.", ps->s[x]) ||
-        (strchr("NOGPD", ps->s[x]) && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
+    if (sym_in(ps->s[x], "qQ.") ||
+        (sym_in(ps->s[x], "NOGPD") && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
       return 0; /* another quote, or someone else who might speak, before it */
   int32_t mi = speaker_of(d, ps, (uint32_t)j, (uint32_t)j + 1, 0);
   if (mi == -2)
