@@ -145,9 +145,19 @@ static inline uint32_t rule_symbols(const uint32_t *sym_bit, const char *s, size
   const unsigned char *u = (const unsigned char *)s;
   uint32_t w = 0, w2 = 0; /* two chains of ORs, not one twice as long */
   size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
+  for (; i + 8 <= n; i += 8) { /* eight symbols a round: one loop test for them */
+    w |= sym_bit[u[i]] | sym_bit[u[i + 2]] | sym_bit[u[i + 4]] | sym_bit[u[i + 6]];
+    w2 |= sym_bit[u[i + 1]] | sym_bit[u[i + 3]] | sym_bit[u[i + 5]] | sym_bit[u[i + 7]];
+  }
+  if (i + 4 <= n) {
+    w |= sym_bit[u[i]] | sym_bit[u[i + 2]];
+    w2 |= sym_bit[u[i + 1]] | sym_bit[u[i + 3]];
+    i += 4;
+  }
+  if (i + 2 <= n) {
     w |= sym_bit[u[i]];
     w2 |= sym_bit[u[i + 1]];
+    i += 2;
   }
   if (i < n)
     w |= sym_bit[u[i]];
