@@ -736,9 +736,10 @@ static int framed_by_cue(attrib_doc *d, const quote *q) {
  * between. */
 static int inherit(attrib_doc *d, uint32_t nquotes) {
   size_t n = d->quotes.len;
-  int32_t *group_speaker = arena_array(&d->mem, n + 1, sizeof(int32_t));
-  uint64_t *order = arena_array(&d->mem, n + 1, sizeof(uint64_t));
-  uint64_t *tmp = arena_array(&d->mem, n + 1, sizeof(uint64_t));
+  /* not cleared: each is written before it is read */
+  int32_t *group_speaker = arena_array_raw(&d->mem, n + 1, sizeof(int32_t));
+  uint64_t *order = arena_array_raw(&d->mem, n + 1, sizeof(uint64_t));
+  uint64_t *tmp = arena_array_raw(&d->mem, n + 1, sizeof(uint64_t));
   if (!group_speaker || !order || !tmp)
     return -1;
   for (size_t k = 0; k < n; k++)
@@ -1132,10 +1133,9 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   unsigned cur = 0;
   /* paragraphs with no quotation, no cue and no colon, where no rule can
    * match (most of them), are not symbolised at all */
-  uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1);
+  uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1); /* zeroed */
   if (!quoted)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  memset(quoted, 0, d->paras.len + 1);
   for (uint32_t k = 0; k < nquotes; k++)
     quoted[QUOTE(d, k).para] = 1;
   const uint8_t *plain_may = d->model->plain_may_match;
