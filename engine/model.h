@@ -291,8 +291,20 @@ enum { RL_QUOTE, RL_INDIRECT, RL_HEADLINE, RL_LISTS };
 enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
 
 /* The span [*start, *end) in the subject of the first set group of role
- * (GRP_*) after a match with rc pairs in ov; 0 when none is set. */
-int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start, size_t *end);
+ * (GRP_*) after a match with rc pairs in ov; 0 when none is set. Inline:
+ * attribution asks a few times for each match. */
+static inline int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start,
+                             size_t *end) {
+  for (int k = 0; k < GRP_ALTS && r->groups[role][k]; k++) {
+    int g = r->groups[role][k];
+    if (g < rc && ov[2 * g] != PCRE2_UNSET) {
+      *start = ov[2 * g];
+      *end = ov[2 * g + 1];
+      return 1;
+    }
+  }
+  return 0;
+}
 
 enum { WALK_MORE = 1 << 30 };
 
