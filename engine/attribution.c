@@ -388,6 +388,16 @@ static int short_quote_ends_sentence(const attrib_doc *d, const quote *q) {
   return q->kind != ATTRIB_DIRECT && q->end > q->start && d->copy[q->end - 1] == '.';
 }
 
+/* The offset after the last '.' of s[lo, hi), or lo when it has none:
+ * where a sentence ending at hi begins, looking back no further than lo.
+ * The dots are found forwards by memchr: a few a window. */
+static size_t after_last_dot(const char *s, size_t lo, size_t hi) {
+  size_t w = lo;
+  for (const char *dot; w < hi && (dot = memchr(s + w, '.', hi - w)) != NULL;)
+    w = (size_t)(dot - s) + 1;
+  return w;
+}
+
 static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   const attrib_model *m = d->model;
   quote *q = &QUOTE(d, ps->u[k].ref);
@@ -396,9 +406,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   /* the rules look at the quote's own sentence (at most QUOTE_REACH units
    * each way), so a paragraph of many quotes costs linear time */
   enum { QUOTE_REACH = 60 };
-  size_t w0 = k;
-  while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
-    w0--;
+  size_t w0 = after_last_dot(ps->s, k > QUOTE_REACH ? k - QUOTE_REACH : 0, k);
   /* up to the first '.' from Q on (Q itself is none) */
   size_t lim = k + QUOTE_REACH < ps->n ? k + QUOTE_REACH : ps->n;
   const char *dot = memchr(ps->s + k, '.', lim - k);
@@ -406,11 +414,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   /* a quote opening its sentence also sees the sentence before it: "X said
    * in a statement. 'Q'" (the rules themselves never cross a '.' unless
    * they name it) */
-  if (w0 == k && k > 0 && ps->s[k - 1] == '.') {
-    w0--;
-    while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
-      w0--;
-  }
+  if (w0 == k && k > 0 && ps->s[k - 1] == '.')
+    w0 = after_last_dot(ps->s, k > QUOTE_REACH ? k - QUOTE_REACH : 0, k - 1);
   /* the next sentence's "X said" is about something else */
   if (short_quote_ends_sentence(d, q))
     w1 = k + 1;
