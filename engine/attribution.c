@@ -167,8 +167,10 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     /* grown by half again: a run of ever longer paragraphs allocates
      * O(log) times, not once per paragraph */
     uint32_t cap = n + 1 + (buf ? (n + 1) / 2 : 0);
+    /* cleared, the symbols: PCRE2's JIT may look at bytes past a subject
+     * (not for its result, but memcheck would see uninitialised bytes
+     * decide a jump); not the units, each written whole before it is read */
     ps->s = arena_alloc(&d->mem, cap);
-    /* not cleared: a unit is written whole before it is read */
     ps->u = arena_array_raw(&d->mem, cap, sizeof(unit));
     if (!ps->s || !ps->u)
       return -1;
@@ -177,11 +179,9 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       buf->u = ps->u;
       buf->cap = cap;
     }
-  } else { /* the symbols cleared as the arena would have; the units past
-            * ps->n are never read, and those before it are written whole */
+  } else { /* reused as they are: nothing past the final NUL is read */
     ps->s = buf->s;
     ps->u = buf->u;
-    memset(ps->s, 0, n + 1);
   }
   /* locals, not ps and d: every symbol stored through a char pointer
    * would make the compiler load them all again */
