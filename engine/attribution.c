@@ -522,7 +522,7 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   size_t v0, v1;
   /* rules named asked-... report what someone was asked or told: their cue
    * is a telling verb ("Asked about X,"), not any ("Responding to X,") */
-  if (strncmp(ru->name, "asked-", 6) == 0 &&
+  if (ru->name[0] == 'a' && strncmp(ru->name, "asked-", 6) == 0 && /* no call for other names */
       !(rule_group(ru, GRP_CUE, ov, rc, &v0, &v1) && ps->u[v0].ref >= 0 &&
         (VEC_AT(d->cues, cue, ps->u[v0].ref).entry->flags & CUE_TELL)))
     return 0;
