@@ -139,11 +139,19 @@ static int lower_sym(const token *t, char *c) {
 static char word_sym(const token *toks, uint32_t i) {
   const token *t = &toks[i];
   char c;
-  if ((t->flags & T_LOWER) && lower_sym(t, &c))
-    return c; /* "that", or a conjunction */
-  if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL)))
+  /* the tests in their order, split by T_LOWER, which three of them want:
+   * a word in lower case (most) is decided in a few steps. T_LOWER and
+   * T_CAP describe the first letter, never both: no 'W' in lower case. */
+  if (t->flags & T_LOWER) {
+    if (lower_sym(t, &c))
+      return c; /* "that", or a conjunction */
+    if (t->words & W_PREP)
+      return 'i';
+    return (t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i) ? 'a' : 'w';
+  }
+  if ((t->words & W_PREP) && (t->flags & T_INITIAL))
     return 'i'; /* "In Washington, Obama said": a sentence may open with one */
-  if ((t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i))
+  if ((t->words & W_AUX) || tok_contraction(toks, i)) /* not an adverb: that is lower case */
     return 'a';
   if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL))
     return 'W';
