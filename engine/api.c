@@ -321,8 +321,8 @@ static int build_views(attrib_doc *d) {
     for (size_t k = 0; k < nm; k++) {
       if (k && mo[k].key == mo[k - 1].key)
         continue; /* the same span reached twice */
-      mention *m = &MENTION(d, mo[k].idx);
-      if (set_span(d, &ms[out++], m->start, m->end) != 0)
+      /* the key is the mention's start and end */
+      if (set_span(d, &ms[out++], (uint32_t)(mo[k].key >> 32), (uint32_t)mo[k].key) != 0)
         return -1;
     }
     pe->mentions = ms;
