@@ -646,9 +646,12 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       int matched = 0;
       const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
       size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
+      const rule *rules = m->rules;
+      const char *sub = ps->s + s0; /* the sentence */
+      size_t subn = s1 - s0;
       for (size_t r = 0; r < nlist; r++) {
-        const rule *ru = &m->rules[list[r]];
-        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, ps->s + s0, from, s1 - s0))
+        const rule *ru = &rules[list[r]];
+        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, sub, from, subn))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)
