@@ -442,12 +442,14 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   int oom = 0;
   const uint16_t *list = cue_near ? m->rule_list[RL_QUOTE] : m->rule_list_nocue[RL_QUOTE];
   size_t nlist = cue_near ? m->n_rule_list[RL_QUOTE] : m->n_rule_list_nocue[RL_QUOTE];
+  const rule *rules = m->rules;
+  const char *win = ps->s + w0; /* the window */
   for (size_t r = 0; r < nlist && !found; r++) {
-    const rule *ru = &m->rules[list[r]];
+    const rule *ru = &rules[list[r]];
     /* the window's symbols on the sides of Q, then the rule's DFA */
     if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after))
       continue;
-    if (!rule_may_match_quote(ru, ps->s + w0, k - w0, w1 - w0))
+    if (!rule_may_match_quote(ru, win, k - w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
