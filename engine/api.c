@@ -119,32 +119,40 @@ static void insertion_sort(order *o, size_t k, size_t n) {
   }
 }
 
-/* Sorts o[0, n) with tmp (n elements) for room: runs of 16 by insertion,
- * then merges that copy a pair of runs already in order as it is, with
- * the comparison inline (qsort calls a function for each). */
+/* The end of the run in order that starts at lo in o[0, n). */
+static size_t run_end(const order *o, size_t lo, size_t n) {
+  size_t e = lo + 1;
+  while (e < n && !order_less(&o[e], &o[e - 1]))
+    e++;
+  return e;
+}
+
+/* Sorts o[0, n) with tmp (n elements) for room: the runs already in order
+ * are merged in pairs until one is left, with the comparison inline (qsort
+ * calls a function for each). The lists come as a few long runs (quotes,
+ * then the reported clauses; entities mostly by first mention): one or two
+ * passes, where runs of a fixed size took one a doubling. */
 static void merge_sort(order *o, size_t n, order *tmp) {
-  for (size_t b = 0; b < n; b += 16)
-    insertion_sort(o + b, 1, n - b < 16 ? n - b : 16);
   order *src = o, *dst = tmp;
-  for (size_t w = 16; w < n; w *= 2) {
-    for (size_t lo = 0; lo < n; lo += 2 * w) {
-      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-      if (mid >= hi || !order_less(&src[mid], &src[mid - 1])) {
-        memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
-        continue;
-      }
+  size_t runs;
+  do {
+    runs = 0;
+    for (size_t lo = 0; lo < n; runs++) {
+      size_t mid = run_end(src, lo, n), hi = mid < n ? run_end(src, mid, n) : n;
       size_t a = lo, b = mid, out = lo;
+      /* ties take the left run's first: the sort stays stable */
       while (a < mid && b < hi)
         dst[out++] = order_less(&src[b], &src[a]) ? src[b++] : src[a++];
       while (a < mid)
         dst[out++] = src[a++];
       while (b < hi)
         dst[out++] = src[b++];
+      lo = hi;
     }
     order *t = src;
     src = dst;
     dst = t;
-  }
+  } while (runs > 1);
   if (src != o)
     memcpy(o, src, n * sizeof *o);
 }
@@ -313,8 +321,8 @@ static int build_views(attrib_doc *d) {
     for (size_t k = 0; k < nm; k++) {
       if (k && mo[k].key == mo[k - 1].key)
         continue; /* the same span reached twice */
-      mention *m = &MENTION(d, mo[k].idx);
-      if (set_span(d, &ms[out++], m->start, m->end) != 0)
+      /* the key is the mention's start and end */
+      if (set_span(d, &ms[out++], (uint32_t)(mo[k].key >> 32), (uint32_t)mo[k].key) != 0)
         return -1;
     }
     pe->mentions = ms;
@@ -335,13 +343,18 @@ static int build_views(attrib_doc *d) {
   for (size_t j = 0; j < nq; j++) {
     quote *q = &QUOTE(d, ord[j].idx);
     attrib_quote *pq = &d->pub_quotes[j];
-    memset(pq, 0, sizeof *pq); /* the fields a quote may leave unset read as zero */
     pq->id = id_seq_next(&ids);
     pq->kind = (attrib_quote_kind)q->kind;
     if (set_span(d, &pq->span, q->start, q->end) != 0)
       return -1;
     pq->speaker = -1;
     pq->addressee = -1;
+    /* the fields a quote may leave unset read as zero (field by field: a
+     * memset of the whole record cost more than the rest of it) */
+    pq->speaker_mention = (attrib_span){0};
+    pq->has_cue = 0;
+    pq->cue = (attrib_span){0};
+    pq->cue_lemma = NULL;
     pq->confidence = q->confidence;
     pq->rule = q->rule;
     if (q->speaker_mention >= 0) {

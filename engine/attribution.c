@@ -26,6 +26,15 @@ typedef struct para_syms {
   uint32_t npartial; /* of them partial or scare quotes (p or s) */
 } para_syms;
 
+/* Is symbol c one of set's (never the NUL)? strchr without the call: the
+ * sets are literals, which the compiler turns into a few compares. */
+static inline int sym_in(char c, const char *set) {
+  for (; *set; set++)
+    if (*set == c)
+      return 1;
+  return 0;
+}
+
 static int is_adverb(const token *t) {
   return t->kind == TK_WORD && (t->flags & T_LOWER) && t->key_len > 4 &&
          memcmp(t->key + t->key_len - 2, "ly", 2) == 0;
@@ -130,11 +139,19 @@ static int lower_sym(const token *t, char *c) {
 static char word_sym(const token *toks, uint32_t i) {
   const token *t = &toks[i];
   char c;
-  if ((t->flags & T_LOWER) && lower_sym(t, &c))
-    return c; /* "that", or a conjunction */
-  if ((t->words & W_PREP) && (t->flags & (T_LOWER | T_INITIAL)))
+  /* the tests in their order, split by T_LOWER, which three of them want:
+   * a word in lower case (most) is decided in a few steps. T_LOWER and
+   * T_CAP describe the first letter, never both: no 'W' in lower case. */
+  if (t->flags & T_LOWER) {
+    if (lower_sym(t, &c))
+      return c; /* "that", or a conjunction */
+    if (t->words & W_PREP)
+      return 'i';
+    return (t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i) ? 'a' : 'w';
+  }
+  if ((t->words & W_PREP) && (t->flags & T_INITIAL))
     return 'i'; /* "In Washington, Obama said": a sentence may open with one */
-  if ((t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i))
+  if ((t->words & W_AUX) || tok_contraction(toks, i)) /* not an adverb: that is lower case */
     return 'a';
   if (t->kind == TK_WORD && (t->flags & T_CAP) && !(t->flags & T_INITIAL))
     return 'W';
@@ -158,8 +175,11 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
     /* grown by half again: a run of ever longer paragraphs allocates
      * O(log) times, not once per paragraph */
     uint32_t cap = n + 1 + (buf ? (n + 1) / 2 : 0);
+    /* cleared, the symbols: PCRE2's JIT may look at bytes past a subject
+     * (not for its result, but memcheck would see uninitialised bytes
+     * decide a jump); not the units, each written whole before it is read */
     ps->s = arena_alloc(&d->mem, cap);
-    ps->u = arena_array(&d->mem, cap, sizeof(unit));
+    ps->u = arena_array_raw(&d->mem, cap, sizeof(unit));
     if (!ps->s || !ps->u)
       return -1;
     if (buf) {
@@ -167,11 +187,9 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
       buf->u = ps->u;
       buf->cap = cap;
     }
-  } else { /* the symbols cleared as the arena would have; the units past
-            * ps->n are never read, and those before it are written whole */
+  } else { /* reused as they are: nothing past the final NUL is read */
     ps->s = buf->s;
     ps->u = buf->u;
-    memset(ps->s, 0, n + 1);
   }
   /* locals, not ps and d: every symbol stored through a char pointer
    * would make the compiler load them all again */
@@ -266,7 +284,7 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
   /* "Washington (AFP) - Clinton said": a dateline names where, not who */
   if (ps->s[k] == 'G' && (k == 0 || ps->s[k - 1] == '.') && (ps->s[k + 1] == '(' || ps->s[k + 1] == '-'))
     return 1;
-  if (k == 0 || !ps->s[k] || !strchr("NOGD", ps->s[k]))
+  if (k == 0 || !sym_in(ps->s[k], "NOGD"))
     return 0;
   size_t v = k + 1; /* the unit after the name, past auxiliaries */
   while (v < ps->n && ps->s[v] == 'a')
@@ -285,7 +303,7 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
    * and "with Sen. John McCain calling it", "as the crowd chanted", "footage
    * of Trump saying": a verb right after the name makes it its subject (not
    * after "to": "wrote in a statement to Wired explaining") */
-  if (ps->s[k - 1] == 'i' && v < ps->n && strchr("Vvo", ps->s[v]) &&
+  if (ps->s[k - 1] == 'i' && v < ps->n && sym_in(ps->s[v], "Vvo") &&
       (tok_is(t, "with") || tok_is(t, "as") || tok_is(t, "of")))
     return 0;
   if (ps->s[k - 1] == 'i')
@@ -303,13 +321,13 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
  * that speaks ("a source", "officials"). -1 when it names no one. */
 static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend, int indirect) {
   /* a source span ("the latest Quinnipiac University poll"): its first mention speaks */
-  while (k + 1 < kend && !strchr("NOGPD", ps->s[k]))
+  while (k + 1 < kend && !sym_in(ps->s[k], "NOGPD"))
     k++;
   /* "its leader, Ruth Ekwueme," / "the company's spokesman, Jon Ek,": the name speaks */
   if (ps->s[k] == 'D' && k + 3 < ps->n && ps->s[k + 1] == ',' && ps->s[k + 2] == 'N' && ps->s[k + 3] == ',')
     k += 2;
   /* only mention units refer to mentions (quotes and cues refer to their own tables) */
-  if (!ps->s[k] || !strchr("NOGPD", ps->s[k]))
+  if (!sym_in(ps->s[k], "NOGPD"))
     return -1;
   int32_t mi = ps->u[k].ref;
   if (mi < 0)
@@ -365,7 +383,7 @@ static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, 
   size_t a, b;
   if (rule_group(ru, GRP_CUE, ov, rc, &a, &b))
     set_cue(d, q, ps, (uint32_t)a);
-  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && ps->s[a] && strchr("NOGD", ps->s[a])) {
+  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && sym_in(ps->s[a], "NOGD")) {
     int32_t am = ps->u[a].ref;
     if (am >= 0 && MENTION(d, am).entity >= 0)
       q->addressee_mention = am;
@@ -378,6 +396,16 @@ static int short_quote_ends_sentence(const attrib_doc *d, const quote *q) {
   return q->kind != ATTRIB_DIRECT && q->end > q->start && d->copy[q->end - 1] == '.';
 }
 
+/* The offset after the last '.' of s[lo, hi), or lo when it has none:
+ * where a sentence ending at hi begins, looking back no further than lo.
+ * The dots are found forwards by memchr: a few a window. */
+static size_t after_last_dot(const char *s, size_t lo, size_t hi) {
+  size_t w = lo;
+  for (const char *dot; w < hi && (dot = memchr(s + w, '.', hi - w)) != NULL;)
+    w = (size_t)(dot - s) + 1;
+  return w;
+}
+
 static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   const attrib_model *m = d->model;
   quote *q = &QUOTE(d, ps->u[k].ref);
@@ -386,9 +414,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   /* the rules look at the quote's own sentence (at most QUOTE_REACH units
    * each way), so a paragraph of many quotes costs linear time */
   enum { QUOTE_REACH = 60 };
-  size_t w0 = k;
-  while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
-    w0--;
+  size_t w0 = after_last_dot(ps->s, k > QUOTE_REACH ? k - QUOTE_REACH : 0, k);
   /* up to the first '.' from Q on (Q itself is none) */
   size_t lim = k + QUOTE_REACH < ps->n ? k + QUOTE_REACH : ps->n;
   const char *dot = memchr(ps->s + k, '.', lim - k);
@@ -396,11 +422,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   /* a quote opening its sentence also sees the sentence before it: "X said
    * in a statement. 'Q'" (the rules themselves never cross a '.' unless
    * they name it) */
-  if (w0 == k && k > 0 && ps->s[k - 1] == '.') {
-    w0--;
-    while (w0 > 0 && k - w0 < QUOTE_REACH && ps->s[w0 - 1] != '.')
-      w0--;
-  }
+  if (w0 == k && k > 0 && ps->s[k - 1] == '.')
+    w0 = after_last_dot(ps->s, k > QUOTE_REACH ? k - QUOTE_REACH : 0, k - 1);
   /* the next sentence's "X said" is about something else */
   if (short_quote_ends_sentence(d, q))
     w1 = k + 1;
@@ -419,12 +442,14 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   int oom = 0;
   const uint16_t *list = cue_near ? m->rule_list[RL_QUOTE] : m->rule_list_nocue[RL_QUOTE];
   size_t nlist = cue_near ? m->n_rule_list[RL_QUOTE] : m->n_rule_list_nocue[RL_QUOTE];
+  const rule *rules = m->rules;
+  const char *win = ps->s + w0; /* the window */
   for (size_t r = 0; r < nlist && !found; r++) {
-    const rule *ru = &m->rules[list[r]];
+    const rule *ru = &rules[list[r]];
     /* the window's symbols on the sides of Q, then the rule's DFA */
     if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after))
       continue;
-    if (!rule_may_match_quote(ru, ps->s + w0, k - w0, w1 - w0))
+    if (!rule_may_match_quote(ru, win, k - w0, w1 - w0))
       continue;
     int rc = run_rule(d, ru, ps->s, w0, w1, 0);
     if (rc <= 0)
@@ -473,8 +498,8 @@ static quote *new_statement(attrib_doc *d, uint32_t a, uint32_t b, uint32_t para
     a++;
   while (b > a && TOK(d, b - 1).kind == TK_PUNCT)
     b--;
-  unsigned words = 0;
-  for (uint32_t i = a; i < b; i++)
+  unsigned words = 0; /* up to three: all the test below needs */
+  for (uint32_t i = a; i < b && words < 3; i++)
     words += TOK(d, i).kind == TK_WORD;
   if (words < 3)
     return NULL;
@@ -507,7 +532,7 @@ static int add_indirect(attrib_doc *d, para_syms *ps, const rule *ru, PCRE2_SIZE
   size_t v0, v1;
   /* rules named asked-... report what someone was asked or told: their cue
    * is a telling verb ("Asked about X,"), not any ("Responding to X,") */
-  if (strncmp(ru->name, "asked-", 6) == 0 &&
+  if (ru->name[0] == 'a' && strncmp(ru->name, "asked-", 6) == 0 && /* no call for other names */
       !(rule_group(ru, GRP_CUE, ov, rc, &v0, &v1) && ps->u[v0].ref >= 0 &&
         (VEC_AT(d->cues, cue, ps->u[v0].ref).entry->flags & CUE_TELL)))
     return 0;
@@ -567,6 +592,8 @@ static int quote_ends_sentence(const attrib_doc *d, const para_syms *ps, size_t 
  * the U.S.") only by the rules named headline-..., which see nothing else */
 static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int headline) {
   const attrib_model *m = d->model;
+  uint32_t plain_not =
+      m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] | m->sym_bit[':'];
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
@@ -597,6 +624,14 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
     size_t from = 0;
     /* the sentence's symbols: rules needing others are not tried */
     uint32_t pres = rule_symbols(m->sym_bit, ps->s + s0, s1 - s0);
+    int rl = headline ? RL_HEADLINE : RL_INDIRECT;
+    int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
+    /* a sentence with no quotation, cue or colon: the model knows whether
+     * any rule of the list may match one (as for whole paragraphs) */
+    if (!cue_in && !(pres & plain_not) && !m->plain_may_match[rl]) {
+      s0 = s1;
+      continue;
+    }
     const char *lastq = NULL;
     for (const char *c = ps->s + s1; c > ps->s + s0 && (pres & m->sym_bit['q']) && !lastq; c--)
       if (c[-1] == 'q')
@@ -609,15 +644,16 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
        * is before it and the clauses before the frame still count */
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
-    int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
-      int rl = headline ? RL_HEADLINE : RL_INDIRECT;
       const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
       size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
+      const rule *rules = m->rules;
+      const char *sub = ps->s + s0; /* the sentence */
+      size_t subn = s1 - s0;
       for (size_t r = 0; r < nlist; r++) {
-        const rule *ru = &m->rules[list[r]];
-        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, ps->s + s0, from, s1 - s0))
+        const rule *ru = &rules[list[r]];
+        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, sub, from, subn))
           continue;
         int rc = run_rule(d, ru, ps->s, s0, s1, from);
         if (rc <= 0)
@@ -718,9 +754,10 @@ static int framed_by_cue(attrib_doc *d, const quote *q) {
  * between. */
 static int inherit(attrib_doc *d, uint32_t nquotes) {
   size_t n = d->quotes.len;
-  int32_t *group_speaker = arena_array(&d->mem, n + 1, sizeof(int32_t));
-  uint64_t *order = arena_array(&d->mem, n + 1, sizeof(uint64_t));
-  uint64_t *tmp = arena_array(&d->mem, n + 1, sizeof(uint64_t));
+  /* not cleared: each is written before it is read */
+  int32_t *group_speaker = arena_array_raw(&d->mem, n + 1, sizeof(int32_t));
+  uint64_t *order = arena_array_raw(&d->mem, n + 1, sizeof(uint64_t));
+  uint64_t *tmp = arena_array_raw(&d->mem, n + 1, sizeof(uint64_t));
   if (!group_speaker || !order || !tmp)
     return -1;
   for (size_t k = 0; k < n; k++)
@@ -795,13 +832,13 @@ static int subject_partial(attrib_doc *d, para_syms *ps, size_t k) {
   while (s0 > 0 && ps->s[s0 - 1] != '.' && ps->s[s0 - 1] != ':' && k - s0 < 40)
     s0--;
   size_t j = s0;
-  while (j < k && j < s0 + 6 && strchr("wWia,", ps->s[j]))
+  while (j < k && j < s0 + 6 && sym_in(ps->s[j], "wWia,"))
     j++;
-  if (j >= k || !strchr("NOPD", ps->s[j]) || object_unit(d, ps, j))
+  if (j >= k || !sym_in(ps->s[j], "NOPD") || object_unit(d, ps, j))
     return 0;
   for (size_t x = j + 1; x < k; x++)
-    if (strchr("qQ.", ps->s[x]) ||
-        (strchr("NOGPD", ps->s[x]) && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
+    if (sym_in(ps->s[x], "qQ.") ||
+        (sym_in(ps->s[x], "NOGPD") && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
       return 0; /* another quote, or someone else who might speak, before it */
   int32_t mi = speaker_of(d, ps, (uint32_t)j, (uint32_t)j + 1, 0);
   if (mi == -2)
@@ -864,7 +901,7 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
   both.nquote = prev->nquote + 1;
   both.npartial = prev->npartial + (ps->s[0] != 'q');
   both.s = arena_alloc(&d->mem, both.n + 1);
-  both.u = arena_array(&d->mem, both.n, sizeof(unit));
+  both.u = arena_array_raw(&d->mem, both.n, sizeof(unit));
   if (!both.s || !both.u)
     return -1;
   memcpy(both.s, prev->s, prev->n);
@@ -1114,10 +1151,9 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   unsigned cur = 0;
   /* paragraphs with no quotation, no cue and no colon, where no rule can
    * match (most of them), are not symbolised at all */
-  uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1);
+  uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1); /* zeroed */
   if (!quoted)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  memset(quoted, 0, d->paras.len + 1);
   for (uint32_t k = 0; k < nquotes; k++)
     quoted[QUOTE(d, k).para] = 1;
   const uint8_t *plain_may = d->model->plain_may_match;

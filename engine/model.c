@@ -598,18 +598,6 @@ static attrib_status rule_line(loader *L, char *line, void *ctx) {
   return ATTRIB_OK;
 }
 
-int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start, size_t *end) {
-  for (int k = 0; k < GRP_ALTS && r->groups[role][k]; k++) {
-    int g = r->groups[role][k];
-    if (g < rc && ov[2 * g] != PCRE2_UNSET) {
-      *start = ov[2 * g];
-      *end = ov[2 * g + 1];
-      return 1;
-    }
-  }
-  return 0;
-}
-
 /* ---- files ------------------------------------------------------------ */
 
 typedef struct model_file {

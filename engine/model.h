@@ -145,9 +145,19 @@ static inline uint32_t rule_symbols(const uint32_t *sym_bit, const char *s, size
   const unsigned char *u = (const unsigned char *)s;
   uint32_t w = 0, w2 = 0; /* two chains of ORs, not one twice as long */
   size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
+  for (; i + 8 <= n; i += 8) { /* eight symbols a round: one loop test for them */
+    w |= sym_bit[u[i]] | sym_bit[u[i + 2]] | sym_bit[u[i + 4]] | sym_bit[u[i + 6]];
+    w2 |= sym_bit[u[i + 1]] | sym_bit[u[i + 3]] | sym_bit[u[i + 5]] | sym_bit[u[i + 7]];
+  }
+  if (i + 4 <= n) {
+    w |= sym_bit[u[i]] | sym_bit[u[i + 2]];
+    w2 |= sym_bit[u[i + 1]] | sym_bit[u[i + 3]];
+    i += 4;
+  }
+  if (i + 2 <= n) {
     w |= sym_bit[u[i]];
     w2 |= sym_bit[u[i + 1]];
+    i += 2;
   }
   if (i < n)
     w |= sym_bit[u[i]];
@@ -281,8 +291,20 @@ enum { RL_QUOTE, RL_INDIRECT, RL_HEADLINE, RL_LISTS };
 enum { GRP_SPK, GRP_CUE, GRP_ADR, GRP_CONTENT, GRP_ALTS = 4 };
 
 /* The span [*start, *end) in the subject of the first set group of role
- * (GRP_*) after a match with rc pairs in ov; 0 when none is set. */
-int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start, size_t *end);
+ * (GRP_*) after a match with rc pairs in ov; 0 when none is set. Inline:
+ * attribution asks a few times for each match. */
+static inline int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int rc, size_t *start,
+                             size_t *end) {
+  for (int k = 0; k < GRP_ALTS && r->groups[role][k]; k++) {
+    int g = r->groups[role][k];
+    if (g < rc && ov[2 * g] != PCRE2_UNSET) {
+      *start = ov[2 * g];
+      *end = ov[2 * g + 1];
+      return 1;
+    }
+  }
+  return 0;
+}
 
 enum { WALK_MORE = 1 << 30 };
 

@@ -678,8 +678,10 @@ attrib_status attrib_doc_to_json(const attrib_doc *d, const char *source, unsign
   *out = NULL;
   writer w;
   memset(&w, 0, sizeof w);
-  /* about 300 bytes a quote and 80 a mention: one allocation for most documents */
-  reserve(&w, 512 + d->n_pub_quotes * 320 + d->mentions.len * 96);
+  /* about 300 bytes a quote and 80 a mention, and their texts, which
+   * together are seldom longer than the document: one allocation for
+   * nearly every document (a realloc copies all written so far) */
+  reserve(&w, 512 + d->n_pub_quotes * 320 + d->mentions.len * 96 + d->len);
   if (flags & ATTRIB_JSON_PRETTY)
     write_pretty(&w, d, source);
   else
