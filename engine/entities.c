@@ -382,20 +382,24 @@ typedef struct ctx {
   /* one bit a token: T_ENT_START, so that collect skips the tokens between
    * starts 64 at a time without touching them */
   uint64_t *starts;
+  /* one bit a token: a name token that is an organisation head or suffix
+   * (Commission, Ltd), so that org_run gives up at once on a paragraph
+   * rest without one, as most are */
+  uint64_t *heads;
   vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
 } ctx;
 
-/* The first token from i on, before end, that may start an entry (the
- * T_ENT_START bit in c->starts); end when none. */
-static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
+/* The first token from i on, before end, whose bit is set in bits (one a
+ * token); end when none. */
+static inline uint32_t next_bit(const uint64_t *set, uint32_t i, uint32_t end) {
   if (i >= end)
     return end;
   uint32_t w = i >> 6;
-  uint64_t bits = c->starts[w] & (~(uint64_t)0 << (i & 63));
+  uint64_t bits = set[w] & (~(uint64_t)0 << (i & 63));
   while (!bits) {
     if ((++w << 6) >= end)
       return end;
-    bits = c->starts[w];
+    bits = set[w];
   }
 #if defined(__GNUC__)
   uint32_t j = (w << 6) + (uint32_t)__builtin_ctzll(bits);
@@ -407,6 +411,12 @@ static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
   }
 #endif
   return j < end ? j : end;
+}
+
+/* The first token from i on, before end, that may start an entry (the
+ * T_ENT_START bit in c->starts); end when none. */
+static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
+  return next_bit(c->starts, i, end);
 }
 
 static attrib_status oom(attrib_error *err) {
@@ -1027,10 +1037,15 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * its end (exclusive), or 0. gaz_here: a gazetteer entry starts at i
  * (gaz_at), and tn is the length of the title there (title_at): the
  * caller asked both already. */
-static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
+static uint32_t org_run_slow(const ctx *c, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
+  attrib_doc *d = c->d;
   token *t = &TOK(d, i);
   /* "New" opens no name, but "New York Police Department" opens with a place */
   if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_here)
+    return 0;
+  /* the run ends after a head or a suffix (a name token, i's own or one
+   * the run reaches), or is none: none left in the paragraph, no run */
+  if (next_bit(c->heads, i, end) == end)
     return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
   if (tn > 0 && (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) || !is_name_tok(&TOK(d, i + tn + 1))))
@@ -1097,11 +1112,11 @@ static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_he
 }
 
 /* Asked of every token, and most open no name: that answer inline. */
-static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
-  const token *t = &TOK(d, i);
+static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
+  const token *t = &TOK(c->d, i);
   if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE))
     return 0;
-  return org_run_slow(d, i, end, gaz_here, tn);
+  return org_run_slow(c, i, end, gaz_here, tn);
 }
 
 static int collect(ctx *c) {
@@ -1134,7 +1149,7 @@ static int collect(ctx *c) {
       /* the title here, asked once for org_run and the tests below */
       uint8_t tg = 0;
       uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
-      uint32_t run = org_run(d, i, pa->tok_end, gaz_here, tn);
+      uint32_t run = org_run(c, i, pa->tok_end, gaz_here, tn);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push(&c->chunks, &d->mem);
         if (!ch)
@@ -1263,8 +1278,9 @@ static NOINLINE int build_sets(ctx *c) {
   size_t n = NTOK(d);
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
       tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0 ||
-      !(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)))
+      !(c->starts = arena_alloc(&d->mem, 2 * (n / 64 + 1) * sizeof *c->starts)))
     return -1;
+  c->heads = c->starts + n / 64 + 1; /* one clearing for both */
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
   uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
@@ -1294,6 +1310,8 @@ static NOINLINE int build_sets(ctx *c) {
       if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
         f |= T_ENT_START;
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
+        if ((f & T_NAME) && (t->words & (W_ORG_HEAD | W_ORG_SUFFIX)))
+          c->heads[i >> 6] |= (uint64_t)1 << (i & 63);
       }
       t->flags = f;
       /* token_set, by f */
