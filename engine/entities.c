@@ -1132,8 +1132,9 @@ static int collect(ctx *c) {
       /* most tokens start no entry, no name and no title: the tests below
        * all come to the end of the loop for them */
       if (!(t->flags & T_ENT_START)) {
-        if (pending_title) { /* "Dr ." */
-          pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
+        if (pending_title) { /* "Dr .", but a title stays pending over "The" (see build_sets) */
+          if (!(is_name_tok(t) && (t->words & (W_NOT_NAME | W_DET | W_STOPCAP))))
+            pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
           i++;
           continue;
         }
@@ -1307,12 +1308,17 @@ static NOINLINE int build_sets(ctx *c) {
           return -1;
         *p = i;
       }
-      if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
+      /* a name token of a word that opens no name ("The", "But", "Related":
+       * collect steps over it, and past a title too) starts nothing, unless
+       * an entry or a title may */
+      uint32_t w = t->words;
+      if ((f & T_ALLCAP) || (w & W_TITLE_WORD) || t->gaz_first ||
+          ((f & T_NAME) && (!(w & (W_NOT_NAME | W_DET | W_STOPCAP)) || t->title_first))) {
         f |= T_ENT_START;
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
-        if ((f & T_NAME) && (t->words & (W_ORG_HEAD | W_ORG_SUFFIX)))
-          c->heads[i >> 6] |= (uint64_t)1 << (i & 63);
       }
+      if ((f & T_NAME) && (w & (W_ORG_HEAD | W_ORG_SUFFIX)))
+        c->heads[i >> 6] |= (uint64_t)1 << (i & 63);
       t->flags = f;
       /* token_set, by f */
       if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
