@@ -1312,7 +1312,7 @@ static NOINLINE int build_sets(ctx *c) {
        * collect steps over it, and past a title too) starts nothing, unless
        * an entry or a title may */
       uint32_t w = t->words;
-      if ((f & T_ALLCAP) || (w & W_TITLE_WORD) || t->gaz_first ||
+      if ((f & T_ALLCAP) || t->gaz_first || ((w & W_TITLE_WORD) && t->title_first) ||
           ((f & T_NAME) && (!(w & (W_NOT_NAME | W_DET | W_STOPCAP)) || t->title_first))) {
         f |= T_ENT_START;
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
@@ -1327,9 +1327,12 @@ static NOINLINE int build_sets(ctx *c) {
         continue;
       }
     } else if ((t->words & W_TITLE_WORD) || t->gaz_first) {
-      /* most words: not capitalised, so no name token and not in cap_mid */
-      t->flags = f |= T_ENT_START;
-      starts[i >> 6] |= (uint64_t)1 << (i & 63);
+      /* most words: not capitalised, so no name token and not in cap_mid;
+       * and a title word opening no title ("minister") starts nothing */
+      if (t->gaz_first || t->title_first) {
+        t->flags = f |= T_ENT_START;
+        starts[i >> 6] |= (uint64_t)1 << (i & 63);
+      }
     }
     if (!(f & T_LOWER) || t->quote >= 0)
       continue;
