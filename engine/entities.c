@@ -77,12 +77,20 @@ static int name_tok_test(const token *t) {
       return 0;
     }
   }
-  /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
-  static const char *const adj[] = {
-      "based",      "wide",     "led",        "backed",        "owned",     "born",       "run",
-      "style",      "like",     "era",        "made",          "funded",    "controlled", "linked",
-      "affiliated", "friendly", "bound",      "leaning",       "sponsored", "centric",    "specific",
-      "level",      "listed",   "registered", "headquartered", "allied",    "aligned",    "supporting"};
+  /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo
+   * is one); the words with their lengths, not a strlen of each per name */
+#define ADJ(w)                                                                                               \
+  { sizeof w - 1, w }
+  static const struct {
+    uint8_t n;
+    char w[15];
+  } adj[] = {ADJ("based"),    ADJ("wide"),    ADJ("led"),        ADJ("backed"),     ADJ("owned"),
+             ADJ("born"),     ADJ("run"),     ADJ("style"),      ADJ("like"),       ADJ("era"),
+             ADJ("made"),     ADJ("funded"),  ADJ("controlled"), ADJ("linked"),     ADJ("affiliated"),
+             ADJ("friendly"), ADJ("bound"),   ADJ("leaning"),    ADJ("sponsored"),  ADJ("centric"),
+             ADJ("specific"), ADJ("level"),   ADJ("listed"),     ADJ("registered"), ADJ("headquartered"),
+             ADJ("allied"),   ADJ("aligned"), ADJ("supporting")};
+#undef ADJ
   if (!has_hyphen(k, n))
     return 1;
   const char *h = k + n;
@@ -91,7 +99,7 @@ static int name_tok_test(const token *t) {
   if (h > k) {
     size_t rest = (size_t)(k + n - h);
     for (size_t a = 0; a < sizeof adj / sizeof adj[0]; a++)
-      if (strlen(adj[a]) == rest && memcmp(h, adj[a], rest) == 0)
+      if (adj[a].n == rest && memcmp(h, adj[a].w, rest) == 0)
         return 0;
   }
   return 1;
