@@ -1296,7 +1296,8 @@ static NOINLINE int build_sets(ctx *c) {
   uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
   tokset cap_mid = c->cap_mid; /* a local: kept in registers across the slot stores */
   token *t = toks;             /* walks beside i: no index scaled per token */
-  for (uint32_t i = 0; i < n; i++, t++) {
+  /* i a size_t, as n is: no 32-bit counter zero-extended per token */
+  for (size_t i = 0; i < n; i++, t++) {
     uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
       if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
@@ -1314,7 +1315,7 @@ static NOINLINE int build_sets(ctx *c) {
         uint32_t *p = vec_push_raw(&c->pass3, &d->mem); /* written below */
         if (!p)
           return -1;
-        *p = i;
+        *p = (uint32_t)i;
       }
       /* a name token of a word that opens no name ("The", "But", "Related":
        * collect steps over it, and past a title too) starts nothing, unless
@@ -1330,7 +1331,7 @@ static NOINLINE int build_sets(ctx *c) {
       t->flags = f;
       /* token_set, by f */
       if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
-        if (t->quote < 0 && tokset_put(&cap_mid, d, t, i) != 0)
+        if (t->quote < 0 && tokset_put(&cap_mid, d, t, (uint32_t)i) != 0)
           return -1;
         continue;
       }
@@ -1351,7 +1352,7 @@ static NOINLINE int build_sets(ctx *c) {
       e = (e + 1) & lmask;
     if (!lh[e]) {
       lh[e] = h;
-      lt[e] = i;
+      lt[e] = (uint32_t)i;
       if (++lcount >= lfull) {
         c->lower.count = lcount;
         if (tokset_grow(&c->lower, d) != 0)
