@@ -1347,10 +1347,10 @@ static NOINLINE int build_sets(ctx *c) {
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
      * after each store of a slot, as a slot may be a field) */
-    uint32_t h = tokset_hash(t->hash), e = h & lmask;
-    while (lh[e] && lh[e] != h)
+    uint32_t h = tokset_hash(t->hash), e = h & lmask, v;
+    while ((v = lh[e]) != h && v) /* h is never 0: in already, most often */
       e = (e + 1) & lmask;
-    if (!lh[e]) {
+    if (!v) {
       lh[e] = h;
       lt[e] = (uint32_t)i;
       if (++lcount >= lfull) {
