@@ -1160,13 +1160,10 @@ static int collect(ctx *c) {
       uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
       uint32_t run = org_run(c, i, pa->tok_end, gaz_here, tn);
       if (run && (!g || i + n < run)) {
-        chunk *ch = vec_push(&c->chunks, &d->mem);
+        chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
         if (!ch)
           return -1;
-        ch->a = i;
-        ch->b = run;
-        ch->org = 1;
-        ch->link_only = pa->headline || pa->boilerplate;
+        *ch = (chunk){.a = i, .b = run, .org = 1, .link_only = pa->headline || pa->boilerplate};
         i = run;
         pending_title = 0;
         continue;
@@ -1204,15 +1201,15 @@ static int collect(ctx *c) {
         i++;
         continue;
       }
-      chunk *ch = vec_push(&c->chunks, &d->mem);
+      chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
       if (!ch)
         return -1;
-      ch->a = i;
-      ch->after_title = pending_title;
-      ch->title = title_start;
-      ch->title_gender = pending_g;
       /* headlines, furniture and transcript labels ("SORVIK:") only name known entities */
-      ch->link_only = pa->headline || pa->boilerplate || i < pa->label_end;
+      *ch = (chunk){.a = i,
+                    .title = title_start,
+                    .after_title = pending_title,
+                    .title_gender = pending_g,
+                    .link_only = pa->headline || pa->boilerplate || i < pa->label_end};
       pending_title = 0;
       i++;
       while (i < pa->tok_end) {
