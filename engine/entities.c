@@ -61,11 +61,39 @@ static inline int has_hyphen(const char *k, size_t n) {
   return 0;
 }
 
+/* Does key[0, n), n >= 4, hold a byte below '.' (an apostrophe, a hyphen,
+ * an ampersand)? Word loads, a byte below found by the borrow trick (exact
+ * for whether there is one; bytes of 0x80 and up never count). */
+static inline int has_byte_below_dot(const char *k, size_t n) {
+  if (n >= 8) {
+    const uint64_t ones = 0x0101010101010101u;
+    for (size_t p = 0;; p += 8) {
+      if (p + 8 > n)
+        p = n - 8; /* the last eight bytes, overlapping */
+      uint64_t x;
+      memcpy(&x, k + p, 8);
+      if ((x - ones * '.') & ~x & (ones << 7))
+        return 1;
+      if (p + 8 == n)
+        return 0;
+    }
+  }
+  const uint32_t ones = 0x01010101u;
+  uint32_t x, y;
+  memcpy(&x, k, 4);
+  memcpy(&y, k + n - 4, 4);
+  return (((x - ones * '.') & ~x) | ((y - ones * '.') & ~y)) & (ones << 7) ? 1 : 0;
+}
+
 static int name_tok_test(const token *t) {
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->flags & T_POSSESSIVE))
     return 0;
   const char *k = t->key;
   uint32_t n = t->key_len;
+  /* most names have neither an apostrophe nor a hyphen, the only bytes the
+   * tests below look for: one scan of the key for both */
+  if (n >= 4 && !has_byte_below_dot(k, n))
+    return 1;
   /* You've, We'll, Don't, I'd: contractions are never names (Fusitu'a is one) */
   if (n > 2) { /* the apostrophe second from the end, or else third: two loads for most words */
     if (k[n - 2] == '\'') {
