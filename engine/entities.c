@@ -1191,14 +1191,16 @@ static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, int gaz_h
 
 static int collect(ctx *c) {
   attrib_doc *d = c->d;
+  token *toks = &TOK(d, 0); /* the tokens stay where they are: no reload of d->toks per token */
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    const uint32_t end = pa->tok_end; /* in a register: the stores below might alias pa for the compiler */
     pa->boilerplate = (uint8_t)is_boilerplate(d, pa);
     uint8_t pending_title = 0, pending_g = 0;
     uint32_t title_start = 0;
     uint32_t i = pa->tok_first;
-    while (i < pa->tok_end) {
-      token *t = &TOK(d, i);
+    while (i < end) {
+      token *t = &toks[i];
       /* most tokens start no entry, no name and no title: the tests below
        * all come to the end of the loop for them */
       if (!(t->flags & T_ENT_START)) {
@@ -1209,18 +1211,18 @@ static int collect(ctx *c) {
           continue;
         }
         /* the run of such tokens up to the next that may start one */
-        i = next_start(c, i + 1, pa->tok_end);
+        i = next_start(c, i + 1, end);
         continue;
       }
       uint32_t n = 0;
-      const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
+      const gaz_entry *g = gaz_at(d, i, end, &n);
       int gaz_here = g != NULL; /* org_run asks it too */
       if (!g && (t->flags & T_ALLCAP))
         g = dateline_gaz(d, pa, i, &n);
       /* the title here, asked once for org_run and the tests below */
       uint8_t tg = 0;
-      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
-      uint32_t run = org_run(c, i, pa->tok_end, gaz_here, tn);
+      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, end, &tg) : 0;
+      uint32_t run = org_run(c, i, end, gaz_here, tn);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
         if (!ch)
@@ -1232,7 +1234,7 @@ static int collect(ctx *c) {
       }
       /* "Senate Majority Leader Mitch McConnell": a longer title before a
        * name beats the organisation at its start */
-      if (g && is_name_tok(t) && tn > n && i + tn < pa->tok_end && is_name_tok(&TOK(d, i + tn)))
+      if (g && is_name_tok(t) && tn > n && i + tn < end && is_name_tok(&toks[i + tn]))
         g = NULL;
       /* "Takes Leader's Jersey": in a headline a common word is no place */
       if (g && n == 1 && pa->headline && (t->words & W_COMMON))
@@ -1274,39 +1276,38 @@ static int collect(ctx *c) {
                     .link_only = pa->headline || pa->boilerplate || i < pa->label_end};
       pending_title = 0;
       i++;
-      while (i < pa->tok_end) {
-        token *u = &TOK(d, i);
+      while (i < end) {
+        token *u = &toks[i];
         uint32_t gn;
         uint8_t g2;
         if (is_name_tok(u)) {
-          const gaz_entry *ge = gaz_at(d, i, pa->tok_end, &gn);
+          const gaz_entry *ge = gaz_at(d, i, end, &gn);
           /* "Sarah Bellingham", "Lucía Montenegro": a first name, then a
            * place name for a surname */
           if (ge && gn == 1 && i == ch->a + 1 && ge->type != ATTRIB_ORG &&
-              first_name_gender(d, &TOK(d, ch->a)) >= 0 && !(TOK(d, ch->a).words & W_COMMON) &&
-              !gaz_at(d, ch->a, pa->tok_end, &gn)) {
+              first_name_gender(d, &toks[ch->a]) >= 0 && !(toks[ch->a].words & W_COMMON) &&
+              !gaz_at(d, ch->a, end, &gn)) {
             i++;
             continue;
           }
           /* "Amy Pope said", "Howard Dean, the governor": after a first name, a
            * one-word title that opens no name of its own is the surname */
-          uint32_t tn2 = ge ? 0 : title_at(d, i, pa->tok_end, &g2);
-          if (tn2 == 1 && i == ch->a + 1 && !ch->after_title && first_name_gender(d, &TOK(d, ch->a)) >= 0 &&
-              !(TOK(d, ch->a).words & W_COMMON) && (u->flags & T_CAP) && !(u->flags & T_ALLCAP) &&
-              (i + 1 >= pa->tok_end || !is_name_tok(&TOK(d, i + 1)))) {
+          uint32_t tn2 = ge ? 0 : title_at(d, i, end, &g2);
+          if (tn2 == 1 && i == ch->a + 1 && !ch->after_title && first_name_gender(d, &toks[ch->a]) >= 0 &&
+              !(toks[ch->a].words & W_COMMON) && (u->flags & T_CAP) && !(u->flags & T_ALLCAP) &&
+              (i + 1 >= end || !is_name_tok(&toks[i + 1]))) {
             i++;
             continue;
           }
           /* "Cricket South Africa said", "NHS England said": a body named
            * for its country, when the whole name is what reports */
           if (ge && (ge->type == ATTRIB_COUNTRY || ge->type == ATTRIB_LOCATION) && i - ch->a <= 2 &&
-              !ch->after_title && first_name_gender(d, &TOK(d, ch->a)) < 0 && i + gn < pa->tok_end &&
-              TOK(d, i + gn).cue >= 0 &&
-              (VEC_AT(d->cues, cue, TOK(d, i + gn).cue).entry->flags & CUE_SPEECH) &&
+              !ch->after_title && first_name_gender(d, &toks[ch->a]) < 0 && i + gn < end &&
+              toks[i + gn].cue >= 0 && (VEC_AT(d->cues, cue, toks[i + gn].cue).entry->flags & CUE_SPEECH) &&
               !gaz_at(d, ch->a, i, &(uint32_t){0}) &&
-              !((TOK(d, ch->a).flags & T_INITIAL) &&
-                (ends_with(&TOK(d, ch->a), "ing") || ends_with(&TOK(d, ch->a), "ed") ||
-                 ends_with(&TOK(d, ch->a), "ly") || seen(c, &c->lower, &TOK(d, ch->a), 1)))) {
+              !((toks[ch->a].flags & T_INITIAL) &&
+                (ends_with(&toks[ch->a], "ing") || ends_with(&toks[ch->a], "ed") ||
+                 ends_with(&toks[ch->a], "ly") || seen(c, &c->lower, &toks[ch->a], 1)))) {
             i += gn;
             ch->org = 1;
             break;
@@ -1317,13 +1318,13 @@ static int collect(ctx *c) {
           continue;
         }
         /* "Ministry of Defence", "Commission for Data Protection", "van Dijk" */
-        if ((tok_is(u, "of") || tok_is(u, "for")) && i + 2 < pa->tok_end && tok_is(&TOK(d, i + 1), "the") &&
-            is_name_tok(&TOK(d, i + 2)) && (TOK(d, i - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
+        if ((tok_is(u, "of") || tok_is(u, "for")) && i + 2 < end && tok_is(&toks[i + 1], "the") &&
+            is_name_tok(&toks[i + 2]) && (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
           i += 2; /* "Office of the Budget Officer" */
           continue;
         }
-        if ((u->words & W_CONNECT) && i + 1 < pa->tok_end && is_name_tok(&TOK(d, i + 1))) {
-          int org = (TOK(d, i - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
+        if ((u->words & W_CONNECT) && i + 1 < end && is_name_tok(&toks[i + 1])) {
+          int org = (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
           int particle = !tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&");
           if (org || particle) {
             i++;
