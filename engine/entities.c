@@ -459,6 +459,29 @@ static inline uint32_t next_bit(const uint64_t *set, uint32_t i, uint32_t end) {
   return j < end ? j : end;
 }
 
+/* One past the last token in [first, end) with its bit set in c->heads
+ * (an organisation head or suffix); first when none. */
+static inline uint32_t heads_end(const ctx *c, uint32_t first, uint32_t end) {
+  while (end > first) {
+    uint32_t w = (end - 1) >> 6;
+    uint64_t bits = c->heads[w] & (~(uint64_t)0 >> (63 - ((end - 1) & 63)));
+    if (bits) {
+#if defined(__GNUC__)
+      uint32_t j = (w << 6) + 63 - (uint32_t)__builtin_clzll(bits);
+#else
+      uint32_t j = (w << 6) + 63;
+      while (!(bits >> 63)) {
+        bits <<= 1;
+        j--;
+      }
+#endif
+      return j >= first ? j + 1 : first;
+    }
+    end = w << 6;
+  }
+  return first;
+}
+
 /* The first token from i on, before end, that may start an entry (the
  * T_ENT_START bit in c->starts); end when none. */
 static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
@@ -1113,10 +1136,6 @@ static uint32_t org_run_slow(const ctx *c, uint32_t i, uint32_t end, int gaz_her
   /* "New" opens no name, but "New York Police Department" opens with a place */
   if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_here)
     return 0;
-  /* the run ends after a head or a suffix (a name token, i's own or one
-   * the run reaches), or is none: none left in the paragraph, no run */
-  if (next_bit(c->heads, i, end) == end)
-    return 0;
   /* a title may open a name only when a longer name follows: "Lady Ridgeway Hospital" */
   if (tn > 0 && (i + tn + 1 >= end || !is_name_tok(&TOK(d, i + tn)) || !is_name_tok(&TOK(d, i + tn + 1))))
     return 0;
@@ -1181,10 +1200,14 @@ static uint32_t org_run_slow(const ctx *c, uint32_t i, uint32_t end, int gaz_her
   return last_head;
 }
 
-/* Asked of every token, and most open no name: that answer inline. */
-static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
+/* Asked of every token, and most open no name: that answer inline. A run
+ * ends after a head or a suffix (a name token, i's own or one the run
+ * reaches), or is none: none starts at or after heads_end, one past the
+ * paragraph's last head or suffix (heads_end()). */
+static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, uint32_t heads_end, int gaz_here,
+                               uint32_t tn) {
   const token *t = &TOK(c->d, i);
-  if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE))
+  if (i >= heads_end || !is_name_tok(t) || (t->flags & T_IN_HEADLINE))
     return 0;
   return org_run_slow(c, i, end, gaz_here, tn);
 }
@@ -1196,6 +1219,7 @@ static int collect(ctx *c) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     const uint32_t end = pa->tok_end; /* in a register: the stores below might alias pa for the compiler */
     pa->boilerplate = (uint8_t)is_boilerplate(d, pa);
+    const uint32_t hend = heads_end(c, pa->tok_first, end);
     uint8_t pending_title = 0, pending_g = 0;
     uint32_t title_start = 0;
     uint32_t i = pa->tok_first;
@@ -1222,7 +1246,7 @@ static int collect(ctx *c) {
       /* the title here, asked once for org_run and the tests below */
       uint8_t tg = 0;
       uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, end, &tg) : 0;
-      uint32_t run = org_run(c, i, end, gaz_here, tn);
+      uint32_t run = org_run(c, i, end, hend, gaz_here, tn);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
         if (!ch)
