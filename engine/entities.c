@@ -1419,15 +1419,19 @@ static NOINLINE int build_sets(ctx *c) {
           return -1;
         continue;
       }
-    } else if ((t->words & W_TITLE_WORD) || t->gaz_first) {
+    } else if ((t->words & (W_TITLE_WORD | LOWER_UNSET)) || t->gaz_first) {
       /* most words: not capitalised, so no name token and not in cap_mid;
-       * and a title word opening no title ("minister") starts nothing */
-      if (t->gaz_first || t->title_first) {
+       * a title word opening no title ("minister") starts nothing; and a
+       * function word goes in no set (one test for the three) */
+      if (((t->words & W_TITLE_WORD) || t->gaz_first) && (t->gaz_first || t->title_first)) {
         t->flags = f |= T_ENT_START;
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
       }
+      if (t->words & LOWER_UNSET)
+        continue;
     }
-    if (!(f & T_LOWER) || t->quote >= 0 || (t->words & LOWER_UNSET))
+    /* (a capitalised word reaching here is not T_LOWER: no LOWER_UNSET test) */
+    if (!(f & T_LOWER) || t->quote >= 0)
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
      * after each store of a slot, as a slot may be a field) */
