@@ -496,14 +496,13 @@ static attrib_status oom(attrib_error *err) {
 
 int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t name_ntok,
                        const gaz_entry *g) {
-  entity *e = vec_push(&d->entities, &d->mem);
+  entity *e = vec_push_raw(&d->entities, &d->mem);
   if (!e)
     return -1;
-  e->type = type;
-  e->name = name;
-  e->name_ntok = name_ntok;
-  e->gaz = g;
-  vec_init(&e->mentions, sizeof(int32_t));
+  /* all of it written at once (no clearing first), its mentions an empty
+   * vector of int32_t as vec_init makes it */
+  *e = (entity){
+      .type = type, .name = name, .name_ntok = name_ntok, .gaz = g, .mentions = {.elem = sizeof(int32_t)}};
   return (int32_t)(d->entities.len - 1);
 }
 
