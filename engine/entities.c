@@ -496,13 +496,18 @@ static attrib_status oom(attrib_error *err) {
 
 int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t name_ntok,
                        const gaz_entry *g) {
-  entity *e = vec_push_raw(&d->entities, &d->mem);
+  /* room for the first 16 mentions (vec_push_grow's first size): nearly
+   * every entity gets one at once, and the push then grows nothing */
+  int32_t *ms = arena_alloc_raw(&d->mem, 16 * sizeof(int32_t));
+  entity *e = ms ? vec_push_raw(&d->entities, &d->mem) : NULL;
   if (!e)
     return -1;
-  /* all of it written at once (no clearing first), its mentions an empty
-   * vector of int32_t as vec_init makes it */
-  *e = (entity){
-      .type = type, .name = name, .name_ntok = name_ntok, .gaz = g, .mentions = {.elem = sizeof(int32_t)}};
+  /* all of it written at once (no clearing first) */
+  *e = (entity){.type = type,
+                .name = name,
+                .name_ntok = name_ntok,
+                .gaz = g,
+                .mentions = {.data = ms, .cap = 16, .elem = sizeof(int32_t)}};
   return (int32_t)(d->entities.len - 1);
 }
 
