@@ -17,6 +17,12 @@
 #else
 #define NOINLINE
 #endif
+/* Puts a function into its few callers where the compiler would not. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 typedef struct chunk {
   uint32_t a, b;  /* tokens [a, b) */
@@ -176,9 +182,10 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
 /* The longest entry that the tokens from i spell (exact keys), at most
  * `longest` tokens and within the paragraph ending at end, by the walk
  * map of its map (gaz_walk, title_walk): its value in that map, with its
- * length in *ntok; -1 when none. */
-static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest, const strmap *walk,
-                             uint32_t *ntok) {
+ * length in *ntok; -1 when none. In both its callers (gazetteer and
+ * titles): the call and its register saves were a fifth of a look-up. */
+static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest,
+                                           const strmap *walk, uint32_t *ntok) {
   const token *t = &TOK(d, i);
   char key[1024];
   if (longest <= 0 || i >= end || t->key_len + 2 >= sizeof key)
