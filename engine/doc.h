@@ -44,8 +44,8 @@ enum {
   T_SENT_END = 1u << 9, /* punctuation that ended a sentence */
   T_NAME = 1u << 10,    /* a word that may be (part of) a name; set by the entities stage */
   /* a token where an entry, a name or a title may start (entities.c: a
-   * name token, an all-capital word, a title word, the first word of a
-   * gazetteer entry or a handle); set by the entities stage */
+   * name token but "The", "But", an all-capital word, a title word, the
+   * first word of a gazetteer entry or a handle); set by the entities stage */
   T_ENT_START = 1u << 11
 };
 

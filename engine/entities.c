@@ -17,6 +17,12 @@
 #else
 #define NOINLINE
 #endif
+/* Puts a function into its few callers where the compiler would not. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 typedef struct chunk {
   uint32_t a, b;  /* tokens [a, b) */
@@ -61,11 +67,39 @@ static inline int has_hyphen(const char *k, size_t n) {
   return 0;
 }
 
+/* Does key[0, n), n >= 4, hold a byte below '.' (an apostrophe, a hyphen,
+ * an ampersand)? Word loads, a byte below found by the borrow trick (exact
+ * for whether there is one; bytes of 0x80 and up never count). */
+static inline int has_byte_below_dot(const char *k, size_t n) {
+  if (n >= 8) {
+    const uint64_t ones = 0x0101010101010101u;
+    for (size_t p = 0;; p += 8) {
+      if (p + 8 > n)
+        p = n - 8; /* the last eight bytes, overlapping */
+      uint64_t x;
+      memcpy(&x, k + p, 8);
+      if ((x - ones * '.') & ~x & (ones << 7))
+        return 1;
+      if (p + 8 == n)
+        return 0;
+    }
+  }
+  const uint32_t ones = 0x01010101u;
+  uint32_t x, y;
+  memcpy(&x, k, 4);
+  memcpy(&y, k + n - 4, 4);
+  return (((x - ones * '.') & ~x) | ((y - ones * '.') & ~y)) & (ones << 7) ? 1 : 0;
+}
+
 static int name_tok_test(const token *t) {
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->flags & T_POSSESSIVE))
     return 0;
   const char *k = t->key;
   uint32_t n = t->key_len;
+  /* most names have neither an apostrophe nor a hyphen, the only bytes the
+   * tests below look for: one scan of the key for both */
+  if (n >= 4 && !has_byte_below_dot(k, n))
+    return 1;
   /* You've, We'll, Don't, I'd: contractions are never names (Fusitu'a is one) */
   if (n > 2) { /* the apostrophe second from the end, or else third: two loads for most words */
     if (k[n - 2] == '\'') {
@@ -77,12 +111,20 @@ static int name_tok_test(const token *t) {
       return 0;
     }
   }
-  /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo is one) */
-  static const char *const adj[] = {
-      "based",      "wide",     "led",        "backed",        "owned",     "born",       "run",
-      "style",      "like",     "era",        "made",          "funded",    "controlled", "linked",
-      "affiliated", "friendly", "bound",      "leaning",       "sponsored", "centric",    "specific",
-      "level",      "listed",   "registered", "headquartered", "allied",    "aligned",    "supporting"};
+  /* Dakar-based, EU-wide, Trump-backed: an adjective, not a name (Hyun-woo
+   * is one); the words with their lengths, not a strlen of each per name */
+#define ADJ(w)                                                                                               \
+  { sizeof w - 1, w }
+  static const struct {
+    uint8_t n;
+    char w[15];
+  } adj[] = {ADJ("based"),    ADJ("wide"),    ADJ("led"),        ADJ("backed"),     ADJ("owned"),
+             ADJ("born"),     ADJ("run"),     ADJ("style"),      ADJ("like"),       ADJ("era"),
+             ADJ("made"),     ADJ("funded"),  ADJ("controlled"), ADJ("linked"),     ADJ("affiliated"),
+             ADJ("friendly"), ADJ("bound"),   ADJ("leaning"),    ADJ("sponsored"),  ADJ("centric"),
+             ADJ("specific"), ADJ("level"),   ADJ("listed"),     ADJ("registered"), ADJ("headquartered"),
+             ADJ("allied"),   ADJ("aligned"), ADJ("supporting")};
+#undef ADJ
   if (!has_hyphen(k, n))
     return 1;
   const char *h = k + n;
@@ -91,7 +133,7 @@ static int name_tok_test(const token *t) {
   if (h > k) {
     size_t rest = (size_t)(k + n - h);
     for (size_t a = 0; a < sizeof adj / sizeof adj[0]; a++)
-      if (strlen(adj[a]) == rest && memcmp(h, adj[a], rest) == 0)
+      if (adj[a].n == rest && memcmp(h, adj[a].w, rest) == 0)
         return 0;
   }
   return 1;
@@ -106,9 +148,10 @@ static int is_name_tok(const token *t) {
 /* The keys of tokens [a, b) joined by spaces into buf, and in *hash their
  * strmap_hash, word by word from the tokens' own hashes: the length, or 0
  * when they do not fit in cap - 1 bytes. *key gets the joined key: buf, or
- * for one token its own key, uncopied. */
-static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap, const char **key,
-                        uint32_t *hash) {
+ * for one token its own key, uncopied. Inline: most joins are of one token,
+ * which a call and its register saves cost more than. */
+static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t cap, const char **key,
+                               uint32_t *hash) {
   if (b == a + 1) {
     const token *t = &TOK(d, a);
     *key = t->key;
@@ -139,9 +182,10 @@ static size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf, size_t
 /* The longest entry that the tokens from i spell (exact keys), at most
  * `longest` tokens and within the paragraph ending at end, by the walk
  * map of its map (gaz_walk, title_walk): its value in that map, with its
- * length in *ntok; -1 when none. */
-static int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest, const strmap *walk,
-                             uint32_t *ntok) {
+ * length in *ntok; -1 when none. In both its callers (gazetteer and
+ * titles): the call and its register saves were a fifth of a look-up. */
+static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest,
+                                           const strmap *walk, uint32_t *ntok) {
   const token *t = &TOK(d, i);
   char key[1024];
   if (longest <= 0 || i >= end || t->key_len + 2 >= sizeof key)
@@ -345,6 +389,16 @@ static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t 
   return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
 }
 
+/* Function words (the, of, was, he): a fifth of all words, and never asked
+ * whether they are seen in lower case (they open no name), so build_sets
+ * leaves them out of the lower-case set; seen_lower asks the tokens the
+ * rare time a word of these classes is asked. None of STOPCAP, NOT_NAME
+ * and ABBREV, which a capitalised word does not get from its lower case. */
+enum {
+  LOWER_UNSET = W_DET | W_PREP | W_AUX | W_CONNECT | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P |
+                W_FIRST_PERSON | W_QUANT
+};
+
 /* Which set of build_sets the word t outside quotations goes in. */
 enum { SET_NONE, SET_CAP_MID, SET_LOWER };
 static inline int token_set(const token *t) {
@@ -382,20 +436,24 @@ typedef struct ctx {
   /* one bit a token: T_ENT_START, so that collect skips the tokens between
    * starts 64 at a time without touching them */
   uint64_t *starts;
+  /* one bit a token: a name token that is an organisation head or suffix
+   * (Commission, Ltd), so that org_run gives up at once on a paragraph
+   * rest without one, as most are */
+  uint64_t *heads;
   vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
 } ctx;
 
-/* The first token from i on, before end, that may start an entry (the
- * T_ENT_START bit in c->starts); end when none. */
-static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
+/* The first token from i on, before end, whose bit is set in bits (one a
+ * token); end when none. */
+static inline uint32_t next_bit(const uint64_t *set, uint32_t i, uint32_t end) {
   if (i >= end)
     return end;
   uint32_t w = i >> 6;
-  uint64_t bits = c->starts[w] & (~(uint64_t)0 << (i & 63));
+  uint64_t bits = set[w] & (~(uint64_t)0 << (i & 63));
   while (!bits) {
     if ((++w << 6) >= end)
       return end;
-    bits = c->starts[w];
+    bits = set[w];
   }
 #if defined(__GNUC__)
   uint32_t j = (w << 6) + (uint32_t)__builtin_ctzll(bits);
@@ -409,6 +467,35 @@ static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
   return j < end ? j : end;
 }
 
+/* One past the last token in [first, end) with its bit set in c->heads
+ * (an organisation head or suffix); first when none. */
+static inline uint32_t heads_end(const ctx *c, uint32_t first, uint32_t end) {
+  while (end > first) {
+    uint32_t w = (end - 1) >> 6;
+    uint64_t bits = c->heads[w] & (~(uint64_t)0 >> (63 - ((end - 1) & 63)));
+    if (bits) {
+#if defined(__GNUC__)
+      uint32_t j = (w << 6) + 63 - (uint32_t)__builtin_clzll(bits);
+#else
+      uint32_t j = (w << 6) + 63;
+      while (!(bits >> 63)) {
+        bits <<= 1;
+        j--;
+      }
+#endif
+      return j >= first ? j + 1 : first;
+    }
+    end = w << 6;
+  }
+  return first;
+}
+
+/* The first token from i on, before end, that may start an entry (the
+ * T_ENT_START bit in c->starts); end when none. */
+static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
+  return next_bit(c->starts, i, end);
+}
+
 static attrib_status oom(attrib_error *err) {
   return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
 }
@@ -417,14 +504,18 @@ static attrib_status oom(attrib_error *err) {
 
 int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t name_ntok,
                        const gaz_entry *g) {
-  entity *e = vec_push(&d->entities, &d->mem);
+  /* room for the first 16 mentions (vec_push_grow's first size): nearly
+   * every entity gets one at once, and the push then grows nothing */
+  int32_t *ms = arena_alloc_raw(&d->mem, 16 * sizeof(int32_t));
+  entity *e = ms ? vec_push_raw(&d->entities, &d->mem) : NULL;
   if (!e)
     return -1;
-  e->type = type;
-  e->name = name;
-  e->name_ntok = name_ntok;
-  e->gaz = g;
-  vec_init(&e->mentions, sizeof(int32_t));
+  /* all of it written at once (no clearing first) */
+  *e = (entity){.type = type,
+                .name = name,
+                .name_ntok = name_ntok,
+                .gaz = g,
+                .mentions = {.data = ms, .cap = 16, .elem = sizeof(int32_t)}};
   return (int32_t)(d->entities.len - 1);
 }
 
@@ -513,7 +604,9 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32
   return 0;
 }
 
-static int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
+/* Inline: each of its few callers pushes many mentions (a call cost a
+ * third of it), and 1.4 KB of code in all. */
+static inline int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind) {
   entity *e = &ENTITY(d, ent);
   return new_mention(d, a, b, ent, kind, e->type, e->gender, 0) < 0 ? -1 : 0;
 }
@@ -591,10 +684,34 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 
 /* ---- typing chunks ----------------------------------------------------- */
 
+/* Is the key of token t, lower-cased, a word of the document in lower case
+ * (outside quotations)? The set holds all but the function words
+ * (LOWER_UNSET): a word t whose lower-case key is one has its classes too
+ * (segment.c gives a capitalised word those of its lower-case key but
+ * STOPCAP, NOT_NAME and ABBREV), so only such a t asks the tokens. */
+static int seen_lower(const ctx *c, const token *t) {
+  if (t->key_len >= 128)
+    return 0;
+  if (tokset_has(&c->lower, SET_LOWER, c->d, t->lkey, t->key_len, tok_lhash(t)))
+    return 1;
+  int classed = (t->kind == TK_WORD || t->kind == TK_HANDLE) &&
+                (t->lkey == t->key || (t->flags & (T_CAP | T_ALLCAP))); /* as segment.c's token_lex */
+  if (classed && !(t->words & LOWER_UNSET))
+    return 0;
+  const attrib_doc *d = c->d;
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    const token *u = &TOK(d, i);
+    if (u->kind == TK_WORD && u->quote < 0 && (u->flags & T_LOWER) && u->key_len == t->key_len &&
+        strmap_same_bytes(u->key, t->lkey, t->key_len))
+      return 1;
+  }
+  return 0;
+}
+
 static int seen(const ctx *c, const tokset *m, const token *t, int lower) {
   if (!lower)
     return tokset_has(m, SET_CAP_MID, c->d, t->key, t->key_len, t->hash);
-  return t->key_len < 128 && tokset_has(m, SET_LOWER, c->d, t->lkey, t->key_len, tok_lhash(t));
+  return seen_lower(c, t);
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */
@@ -1027,7 +1144,8 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * its end (exclusive), or 0. gaz_here: a gazetteer entry starts at i
  * (gaz_at), and tn is the length of the title there (title_at): the
  * caller asked both already. */
-static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
+static uint32_t org_run_slow(const ctx *c, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
+  attrib_doc *d = c->d;
   token *t = &TOK(d, i);
   /* "New" opens no name, but "New York Police Department" opens with a place */
   if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_here)
@@ -1096,60 +1214,65 @@ static uint32_t org_run_slow(attrib_doc *d, uint32_t i, uint32_t end, int gaz_he
   return last_head;
 }
 
-/* Asked of every token, and most open no name: that answer inline. */
-static inline uint32_t org_run(attrib_doc *d, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
-  const token *t = &TOK(d, i);
-  if (!is_name_tok(t) || (t->flags & T_IN_HEADLINE))
+/* Asked of every token, and most open no name: that answer inline. A run
+ * ends after a head or a suffix (a name token, i's own or one the run
+ * reaches), or is none: none starts at or after heads_end, one past the
+ * paragraph's last head or suffix (heads_end()). */
+static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, uint32_t heads_end, int gaz_here,
+                               uint32_t tn) {
+  const token *t = &TOK(c->d, i);
+  if (i >= heads_end || !is_name_tok(t) || (t->flags & T_IN_HEADLINE))
     return 0;
-  return org_run_slow(d, i, end, gaz_here, tn);
+  return org_run_slow(c, i, end, gaz_here, tn);
 }
 
 static int collect(ctx *c) {
   attrib_doc *d = c->d;
+  token *toks = &TOK(d, 0); /* the tokens stay where they are: no reload of d->toks per token */
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    const uint32_t end = pa->tok_end; /* in a register: the stores below might alias pa for the compiler */
     pa->boilerplate = (uint8_t)is_boilerplate(d, pa);
+    const uint32_t hend = heads_end(c, pa->tok_first, end);
     uint8_t pending_title = 0, pending_g = 0;
     uint32_t title_start = 0;
     uint32_t i = pa->tok_first;
-    while (i < pa->tok_end) {
-      token *t = &TOK(d, i);
+    while (i < end) {
+      token *t = &toks[i];
       /* most tokens start no entry, no name and no title: the tests below
        * all come to the end of the loop for them */
       if (!(t->flags & T_ENT_START)) {
-        if (pending_title) { /* "Dr ." */
-          pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
+        if (pending_title) { /* "Dr .", but a title stays pending over "The" (see build_sets) */
+          if (!(is_name_tok(t) && (t->words & (W_NOT_NAME | W_DET | W_STOPCAP))))
+            pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
           i++;
           continue;
         }
         /* the run of such tokens up to the next that may start one */
-        i = next_start(c, i + 1, pa->tok_end);
+        i = next_start(c, i + 1, end);
         continue;
       }
       uint32_t n = 0;
-      const gaz_entry *g = gaz_at(d, i, pa->tok_end, &n);
+      const gaz_entry *g = gaz_at(d, i, end, &n);
       int gaz_here = g != NULL; /* org_run asks it too */
       if (!g && (t->flags & T_ALLCAP))
         g = dateline_gaz(d, pa, i, &n);
       /* the title here, asked once for org_run and the tests below */
       uint8_t tg = 0;
-      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, pa->tok_end, &tg) : 0;
-      uint32_t run = org_run(d, i, pa->tok_end, gaz_here, tn);
+      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, end, &tg) : 0;
+      uint32_t run = org_run(c, i, end, hend, gaz_here, tn);
       if (run && (!g || i + n < run)) {
-        chunk *ch = vec_push(&c->chunks, &d->mem);
+        chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
         if (!ch)
           return -1;
-        ch->a = i;
-        ch->b = run;
-        ch->org = 1;
-        ch->link_only = pa->headline || pa->boilerplate;
+        *ch = (chunk){.a = i, .b = run, .org = 1, .link_only = pa->headline || pa->boilerplate};
         i = run;
         pending_title = 0;
         continue;
       }
       /* "Senate Majority Leader Mitch McConnell": a longer title before a
        * name beats the organisation at its start */
-      if (g && is_name_tok(t) && tn > n && i + tn < pa->tok_end && is_name_tok(&TOK(d, i + tn)))
+      if (g && is_name_tok(t) && tn > n && i + tn < end && is_name_tok(&toks[i + tn]))
         g = NULL;
       /* "Takes Leader's Jersey": in a headline a common word is no place */
       if (g && n == 1 && pa->headline && (t->words & W_COMMON))
@@ -1180,50 +1303,49 @@ static int collect(ctx *c) {
         i++;
         continue;
       }
-      chunk *ch = vec_push(&c->chunks, &d->mem);
+      chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
       if (!ch)
         return -1;
-      ch->a = i;
-      ch->after_title = pending_title;
-      ch->title = title_start;
-      ch->title_gender = pending_g;
       /* headlines, furniture and transcript labels ("SORVIK:") only name known entities */
-      ch->link_only = pa->headline || pa->boilerplate || i < pa->label_end;
+      *ch = (chunk){.a = i,
+                    .title = title_start,
+                    .after_title = pending_title,
+                    .title_gender = pending_g,
+                    .link_only = pa->headline || pa->boilerplate || i < pa->label_end};
       pending_title = 0;
       i++;
-      while (i < pa->tok_end) {
-        token *u = &TOK(d, i);
+      while (i < end) {
+        token *u = &toks[i];
         uint32_t gn;
         uint8_t g2;
         if (is_name_tok(u)) {
-          const gaz_entry *ge = gaz_at(d, i, pa->tok_end, &gn);
+          const gaz_entry *ge = gaz_at(d, i, end, &gn);
           /* "Sarah Bellingham", "Lucía Montenegro": a first name, then a
            * place name for a surname */
           if (ge && gn == 1 && i == ch->a + 1 && ge->type != ATTRIB_ORG &&
-              first_name_gender(d, &TOK(d, ch->a)) >= 0 && !(TOK(d, ch->a).words & W_COMMON) &&
-              !gaz_at(d, ch->a, pa->tok_end, &gn)) {
+              first_name_gender(d, &toks[ch->a]) >= 0 && !(toks[ch->a].words & W_COMMON) &&
+              !gaz_at(d, ch->a, end, &gn)) {
             i++;
             continue;
           }
           /* "Amy Pope said", "Howard Dean, the governor": after a first name, a
            * one-word title that opens no name of its own is the surname */
-          uint32_t tn2 = ge ? 0 : title_at(d, i, pa->tok_end, &g2);
-          if (tn2 == 1 && i == ch->a + 1 && !ch->after_title && first_name_gender(d, &TOK(d, ch->a)) >= 0 &&
-              !(TOK(d, ch->a).words & W_COMMON) && (u->flags & T_CAP) && !(u->flags & T_ALLCAP) &&
-              (i + 1 >= pa->tok_end || !is_name_tok(&TOK(d, i + 1)))) {
+          uint32_t tn2 = ge ? 0 : title_at(d, i, end, &g2);
+          if (tn2 == 1 && i == ch->a + 1 && !ch->after_title && first_name_gender(d, &toks[ch->a]) >= 0 &&
+              !(toks[ch->a].words & W_COMMON) && (u->flags & T_CAP) && !(u->flags & T_ALLCAP) &&
+              (i + 1 >= end || !is_name_tok(&toks[i + 1]))) {
             i++;
             continue;
           }
           /* "Cricket South Africa said", "NHS England said": a body named
            * for its country, when the whole name is what reports */
           if (ge && (ge->type == ATTRIB_COUNTRY || ge->type == ATTRIB_LOCATION) && i - ch->a <= 2 &&
-              !ch->after_title && first_name_gender(d, &TOK(d, ch->a)) < 0 && i + gn < pa->tok_end &&
-              TOK(d, i + gn).cue >= 0 &&
-              (VEC_AT(d->cues, cue, TOK(d, i + gn).cue).entry->flags & CUE_SPEECH) &&
+              !ch->after_title && first_name_gender(d, &toks[ch->a]) < 0 && i + gn < end &&
+              toks[i + gn].cue >= 0 && (VEC_AT(d->cues, cue, toks[i + gn].cue).entry->flags & CUE_SPEECH) &&
               !gaz_at(d, ch->a, i, &(uint32_t){0}) &&
-              !((TOK(d, ch->a).flags & T_INITIAL) &&
-                (ends_with(&TOK(d, ch->a), "ing") || ends_with(&TOK(d, ch->a), "ed") ||
-                 ends_with(&TOK(d, ch->a), "ly") || seen(c, &c->lower, &TOK(d, ch->a), 1)))) {
+              !((toks[ch->a].flags & T_INITIAL) &&
+                (ends_with(&toks[ch->a], "ing") || ends_with(&toks[ch->a], "ed") ||
+                 ends_with(&toks[ch->a], "ly") || seen(c, &c->lower, &toks[ch->a], 1)))) {
             i += gn;
             ch->org = 1;
             break;
@@ -1234,13 +1356,13 @@ static int collect(ctx *c) {
           continue;
         }
         /* "Ministry of Defence", "Commission for Data Protection", "van Dijk" */
-        if ((tok_is(u, "of") || tok_is(u, "for")) && i + 2 < pa->tok_end && tok_is(&TOK(d, i + 1), "the") &&
-            is_name_tok(&TOK(d, i + 2)) && (TOK(d, i - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
+        if ((tok_is(u, "of") || tok_is(u, "for")) && i + 2 < end && tok_is(&toks[i + 1], "the") &&
+            is_name_tok(&toks[i + 2]) && (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
           i += 2; /* "Office of the Budget Officer" */
           continue;
         }
-        if ((u->words & W_CONNECT) && i + 1 < pa->tok_end && is_name_tok(&TOK(d, i + 1))) {
-          int org = (TOK(d, i - 1).words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
+        if ((u->words & W_CONNECT) && i + 1 < end && is_name_tok(&toks[i + 1])) {
+          int org = (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
           int particle = !tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&");
           if (org || particle) {
             i++;
@@ -1263,15 +1385,17 @@ static NOINLINE int build_sets(ctx *c) {
   size_t n = NTOK(d);
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
       tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0 ||
-      !(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)))
+      !(c->starts = arena_alloc(&d->mem, 2 * (n / 64 + 1) * sizeof *c->starts)))
     return -1;
+  c->heads = c->starts + n / 64 + 1; /* one clearing for both */
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
   uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
   uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
   tokset cap_mid = c->cap_mid; /* a local: kept in registers across the slot stores */
   token *t = toks;             /* walks beside i: no index scaled per token */
-  for (uint32_t i = 0; i < n; i++, t++) {
+  /* i a size_t, as n is: no 32-bit counter zero-extended per token */
+  for (size_t i = 0; i < n; i++, t++) {
     uint16_t f = t->flags;
     if (t->kind != TK_WORD) { /* no name token (name_tok_test) and in no set */
       if ((f & T_ALLCAP) || (t->words & W_TITLE_WORD) || t->kind == TK_HANDLE) {
@@ -1289,34 +1413,48 @@ static NOINLINE int build_sets(ctx *c) {
         uint32_t *p = vec_push_raw(&c->pass3, &d->mem); /* written below */
         if (!p)
           return -1;
-        *p = i;
+        *p = (uint32_t)i;
       }
-      if ((f & (T_NAME | T_ALLCAP)) || (t->words & W_TITLE_WORD) || t->gaz_first) {
+      /* a name token of a word that opens no name ("The", "But", "Related":
+       * collect steps over it, and past a title too) starts nothing, unless
+       * an entry or a title may */
+      uint32_t w = t->words;
+      if ((f & T_ALLCAP) || t->gaz_first || ((w & W_TITLE_WORD) && t->title_first) ||
+          ((f & T_NAME) && (!(w & (W_NOT_NAME | W_DET | W_STOPCAP)) || t->title_first))) {
         f |= T_ENT_START;
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
       }
+      if ((f & T_NAME) && (w & (W_ORG_HEAD | W_ORG_SUFFIX)))
+        c->heads[i >> 6] |= (uint64_t)1 << (i & 63);
       t->flags = f;
       /* token_set, by f */
       if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
-        if (t->quote < 0 && tokset_put(&cap_mid, d, t, i) != 0)
+        if (t->quote < 0 && tokset_put(&cap_mid, d, t, (uint32_t)i) != 0)
           return -1;
         continue;
       }
-    } else if ((t->words & W_TITLE_WORD) || t->gaz_first) {
-      /* most words: not capitalised, so no name token and not in cap_mid */
-      t->flags = f |= T_ENT_START;
-      starts[i >> 6] |= (uint64_t)1 << (i & 63);
+    } else if ((t->words & (W_TITLE_WORD | LOWER_UNSET)) || t->gaz_first) {
+      /* most words: not capitalised, so no name token and not in cap_mid;
+       * a title word opening no title ("minister") starts nothing; and a
+       * function word goes in no set (one test for the three) */
+      if (((t->words & W_TITLE_WORD) || t->gaz_first) && (t->gaz_first || t->title_first)) {
+        t->flags = f |= T_ENT_START;
+        starts[i >> 6] |= (uint64_t)1 << (i & 63);
+      }
+      if (t->words & LOWER_UNSET)
+        continue;
     }
+    /* (a capitalised word reaching here is not T_LOWER: no LOWER_UNSET test) */
     if (!(f & T_LOWER) || t->quote >= 0)
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
      * after each store of a slot, as a slot may be a field) */
-    uint32_t h = tokset_hash(t->hash), e = h & lmask;
-    while (lh[e] && lh[e] != h)
+    uint32_t h = tokset_hash(t->hash), e = h & lmask, v;
+    while ((v = lh[e]) != h && v) /* h is never 0: in already, most often */
       e = (e + 1) & lmask;
-    if (!lh[e]) {
+    if (!v) {
       lh[e] = h;
-      lt[e] = i;
+      lt[e] = (uint32_t)i;
       if (++lcount >= lfull) {
         c->lower.count = lcount;
         if (tokset_grow(&c->lower, d) != 0)
