@@ -103,6 +103,13 @@ static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size
   const lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   return s->len ? &s->rec : NULL;
 }
+/* lexicon_get with the table and capacity of the lexicon at hand, kept in
+ * registers by a loop that stores through other pointers */
+static inline const lex_rec *lexicon_get_in(lex_slot *slots, size_t cap, const char *key, size_t n,
+                                            uint32_t h) {
+  const lex_slot *s = lexicon_find(slots, cap, key, n, h);
+  return s->len ? &s->rec : NULL;
+}
 /* Could a key ending in a period, of hash h, be in the lexicon? 0: it is not. */
 static inline int lexicon_may_have_dotted(const lexicon *x, uint32_t h) {
   return (x->dots[(h % LEX_DOT_BITS) / 64] >> (h % 64)) & 1;

@@ -2,6 +2,7 @@
  * Abbreviations (U.K., Mr., Inc., Sept.) keep their period and do not end
  * sentences; possessive 's is split off so "Kaspersky Lab's" still holds the
  * name "Kaspersky Lab". Each word gets its normalised key and word classes. */
+#include <stddef.h>
 #include <string.h>
 
 #if defined(__SSE2__)
@@ -836,12 +837,24 @@ static int wants_lower_words(const token *t) {
   return (t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key;
 }
 
+_Static_assert(offsetof(token, gaz_first) == offsetof(token, words) + offsetof(lex_rec, gaz_first) &&
+                   offsetof(token, title_first) == offsetof(token, words) + offsetof(lex_rec, title_first) &&
+                   offsetof(token, cue_first) == offsetof(token, words) + offsetof(lex_rec, cue_first) &&
+                   offsetof(token, lex) == offsetof(token, words) + offsetof(lex_rec, flags) &&
+                   sizeof(lex_rec) == 8,
+               "a token's lexicon fields are a lex_rec");
 /* Word classes and the rest of the lexicon record of one token
  * (finish_token done): one lookup of its key, one of its lower-case key
  * when that differs. */
-static void token_lex(const attrib_model *m, token *t) {
-  const lex_rec *r = lexicon_get(&m->lex, t->key, t->key_len, t->hash);
+static void token_lex(lex_slot *slots, size_t cap, token *t) {
+  const lex_rec *r = lexicon_get_in(slots, cap, t->key, t->key_len, t->hash);
   if (r) {
+    /* a word with no capital (most): the whole record, its words on none
+     * (push_word left them 0) */
+    if (t->lkey == t->key && wants_words(t)) {
+      memcpy(&t->words, r, sizeof *r);
+      return;
+    }
     if (wants_words(t))
       t->words |= r->words;
     t->gaz_first = r->gaz_first;
@@ -851,7 +864,7 @@ static void token_lex(const attrib_model *m, token *t) {
       t->cue_first = r->cue_first;
   }
   if (t->lkey != t->key && wants_words(t)) {
-    r = lexicon_get(&m->lex, t->lkey, t->key_len, LHASH(t));
+    r = lexicon_get_in(slots, cap, t->lkey, t->key_len, LHASH(t));
     if (r) {
       t->cue_first = r->cue_first;
       if (wants_lower_words(t))
@@ -978,9 +991,13 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
       if (t->lkey != t->key && wants_words(t))
         lexicon_prefetch(&m->lex, LHASH(t));
     }
-    /* the slots of the whole paragraph are on their way */
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
-      token_lex(m, &TOK(d, i));
+    /* the slots of the whole paragraph are on their way; the table in
+     * locals: token_lex's stores could alias the model */
+    lex_slot *slots = m->lex.slots;
+    size_t cap = m->lex.cap;
+    token *te = &TOK(d, 0) + pa->tok_end;
+    for (token *t = &TOK(d, pa->tok_first); t < te; t++)
+      token_lex(slots, cap, t);
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. Each token is marked (mark_token) as the loop reaches it:
      * what decides where a sentence ends reads none of the marks. */
