@@ -111,11 +111,21 @@ static int is_hyphen(UChar32 c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
+#if defined(__GNUC__)
+#define SEG_NOINLINE __attribute__((noinline))
+#else
+#define SEG_NOINLINE
+#endif
+
 /* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
  * Its key with the period is s[a, b + 1), read in place; h is its hash
  * when h_ok (the tokenizer's hash of an unbroken word, and the period),
- * else it is hashed here. Words of 63 bytes and more never are. */
-static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, uint32_t h, int h_ok) {
+ * else it is hashed here. Words of 63 bytes and more never are. Not
+ * inlined: few words end in a period, and inside the tokenizer's loop its
+ * lookup takes registers that every word pays for (0.5% more
+ * instructions when GCC inlined it). */
+SEG_NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, uint32_t h,
+                                  int h_ok) {
   if (b - a + 1 >= 64)
     return 0;
   if (!h_ok)
@@ -844,11 +854,14 @@ _Static_assert(offsetof(token, gaz_first) == offsetof(token, words) + offsetof(l
                    sizeof(lex_rec) == 8,
                "a token's lexicon fields are a lex_rec");
 /* Word classes and the rest of the lexicon record of one token
- * (finish_token done): one lookup of its key, one of its lower-case key
- * when that differs. */
-static void token_lex(lex_slot *slots, size_t cap, token *t) {
-  const lex_rec *r = lexicon_get_in(slots, cap, t->key, t->key_len, t->hash);
-  if (r) {
+ * (finish_token done): one lookup of its key; when that differs from its
+ * lower-case key, the record of that too, linked from the key's slot
+ * (lexicon_link_lower) or, when the key is none, looked up. */
+static void token_lex(lex_slot *slots, size_t cap, int linked, token *t) {
+  const lex_slot *s = lexicon_find(slots, cap, t->key, t->key_len, t->hash);
+  const lex_rec *r = NULL;
+  if (s->len) {
+    r = &s->rec;
     /* a word with no capital (most): the whole record, its words on none
      * (push_word left them 0) */
     if (t->lkey == t->key && wants_words(t)) {
@@ -862,14 +875,20 @@ static void token_lex(lex_slot *slots, size_t cap, token *t) {
     t->lex = r->flags;
     if (t->lkey == t->key)
       t->cue_first = r->cue_first;
-  }
-  if (t->lkey != t->key && wants_words(t)) {
+    if (t->lkey == t->key || !wants_words(t))
+      return;
+    /* the key has a capital, and lkey is its lower-case form: linked to
+     * its slot, or to none */
+    r = !linked                    ? lexicon_get_in(slots, cap, t->lkey, t->key_len, LHASH(t))
+        : s->lower != LEX_NO_LOWER ? &slots[s->lower].rec
+                                   : NULL;
+  } else if (t->lkey != t->key && wants_words(t)) {
     r = lexicon_get_in(slots, cap, t->lkey, t->key_len, LHASH(t));
-    if (r) {
-      t->cue_first = r->cue_first;
-      if (wants_lower_words(t))
-        t->words |= r->words & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
-    }
+  }
+  if (r) {
+    t->cue_first = r->cue_first;
+    if (wants_lower_words(t))
+      t->words |= r->words & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
   }
 }
 
@@ -995,9 +1014,10 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
      * locals: token_lex's stores could alias the model */
     lex_slot *slots = m->lex.slots;
     size_t cap = m->lex.cap;
+    int linked = m->lex.linked;
     token *te = &TOK(d, 0) + pa->tok_end;
     for (token *t = &TOK(d, pa->tok_first); t < te; t++)
-      token_lex(slots, cap, t);
+      token_lex(slots, cap, linked, t);
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. Each token is marked (mark_token) as the loop reaches it:
      * what decides where a sentence ends reads none of the marks. */
