@@ -538,7 +538,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           return -1;
         if (is_q)
           QUOTE_PUSHED();
-        lexicon_prefetch_slot(lslots, lmask, h);
+        /* no prefetch: the slots of the ninety-odd one-byte marks stay in
+         * cache, read by every paragraph */
         i++;
         if (i < end && u[i] == ' ')
           i++; /* the space after the mark (", "), as after a word */
@@ -557,8 +558,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
             return -1;
           out.next[-1].key_len = mk->len;
           if (mk->kind == TK_QUOTE)
-            QUOTE_PUSHED();
-          lexicon_prefetch_slot(lslots, lmask, mk->hash);
+            QUOTE_PUSHED(); /* six keys in all: their slots stay in cache */
           i += 3;
           if (i < end && u[i] == ' ')
             i++;
