@@ -21,6 +21,7 @@ void lexicon_init(lexicon *x) {
   x->cap = 1;
   x->count = 0;
   memset(x->dots, 0, sizeof x->dots);
+  x->linked = 0;
 }
 
 void lexicon_free(lexicon *x) {
@@ -29,7 +30,7 @@ void lexicon_free(lexicon *x) {
 }
 
 static inline const char *slot_key(const lex_slot *s) {
-  return s->len <= LEX_INLINE ? s->key.in : s->key.ptr;
+  return s->len <= LEX_INLINE ? s->key : lex_long_key(s);
 }
 
 /* Zeroed memory for slots of n bytes, *slots on a cache line in it.
@@ -83,6 +84,7 @@ int lexicon_reserve(lexicon *x, size_t n) {
   x->mem = mem;
   x->slots = slots;
   x->cap = cap;
+  x->linked = 0; /* the slots moved */
   return 0;
 }
 
@@ -94,13 +96,14 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
   lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   if (!s->len) {
     if (n <= LEX_INLINE) {
-      memcpy(s->key.in, key, n);
+      memcpy(s->key, key, n);
     } else {
       char *k = arena_strndup(a, key, n);
       if (!k)
         return NULL;
-      s->key.ptr = k;
+      memcpy(s->key, &k, sizeof k);
     }
+    x->linked = 0; /* a new key may be the lower-case form of a linked one */
     s->hash = h;
     s->len = (uint16_t)n;
     x->count++;
@@ -108,4 +111,65 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
       x->dots[(h % LEX_DOT_BITS) / 64] |= (uint64_t)1 << (h % 64);
   }
   return &s->rec;
+}
+
+/* Do the eight bytes w hold an ASCII capital? A byte b is one when its
+ * low seven bits v are at least 'A' (v + 0x3F carries into bit 7) and
+ * below 'Z' + 1 (v + 0x25 does not), and b is ASCII; no sum carries out
+ * of its byte. */
+static inline uint64_t capitals8(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+  uint64_t v = w & ~high;
+  return (v + ones * 0x3F) & ~(v + ones * 0x25) & ~w & high;
+}
+
+/* Does key[0, n) hold an ASCII capital? A word at a time (most keys have
+ * none), the last one overlapping, as strmap_same_bytes reads. */
+static int has_capital(const char *key, size_t n) {
+  uint64_t w;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&w, key + i, 8);
+      if (capitals8(w))
+        return 1;
+    }
+    memcpy(&w, key + n - 8, 8);
+    return capitals8(w) != 0;
+  }
+  if (n >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, key, 4);
+    memcpy(&hi, key + n - 4, 4);
+    return capitals8(lo | (uint64_t)hi << 32) != 0;
+  }
+  w = 0; /* a NUL is no capital */
+  for (size_t k = 0; k < n; k++)
+    w |= (uint64_t)(unsigned char)key[k] << (8 * k);
+  return capitals8(w) != 0;
+}
+
+int lexicon_link_lower(lexicon *x) {
+  char buf[256];
+  lex_slot *slots = x->slots; /* in locals: the stores to lower could alias x */
+  size_t cap = x->cap;
+  for (size_t i = 0; i < cap; i++) {
+    lex_slot *s = &slots[i];
+    if (!s->len)
+      continue;
+    const char *key = slot_key(s);
+    size_t n = s->len;
+    if (!has_capital(key, n)) /* no lower-case form to link */
+      continue;
+    char *l = n <= sizeof buf ? buf : malloc(n);
+    if (!l)
+      return -1;
+    for (size_t k = 0; k < n; k++)
+      l[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ? key[k] + 32 : key[k]);
+    const lex_slot *f = lexicon_find(slots, cap, l, n, strmap_hash(l, n));
+    s->lower = f->len ? (uint32_t)(f - slots) : LEX_NO_LOWER;
+    if (l != buf)
+      free(l);
+  }
+  x->linked = 1;
+  return 0;
 }

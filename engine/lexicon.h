@@ -1,9 +1,11 @@
 /* lexicon.h: everything the model knows about one token key, in one place.
  * The per-token model maps (word classes, first words of gazetteer entries,
  * titles and cues, first names, one-token titles) merged into a single
- * open-addressing table, so that a token costs one lookup (two when its
- * lower-case form differs) instead of six. Short keys sit inside their slot:
- * a hit touches one cache line, not a second one for the key bytes.
+ * open-addressing table, so that a token costs one lookup instead of six
+ * (its lower-case form's record, when that differs, is linked from its
+ * slot; a second lookup only when the token's own key is none). Short
+ * keys sit inside their slot: a hit touches one cache line, not a second
+ * one for the key bytes.
  * Built once at model load, then only read: lookups are thread-safe. */
 #ifndef ATTRIB_LEXICON_H
 #define ATTRIB_LEXICON_H
@@ -30,20 +32,31 @@ enum {
   LEX_TITLE = 4   /* a whole title of the titles map */
 };
 
-enum { LEX_INLINE = 16, LEX_MAX_KEY = 0xFFFF };
+enum { LEX_INLINE = 12, LEX_MAX_KEY = 0xFFFF };
 
 typedef struct lex_slot {
   uint32_t hash; /* strmap_hash of the key */
   lex_rec rec;
   uint16_t len; /* 0: empty */
   uint16_t pad;
-  union {
-    char in[LEX_INLINE]; /* keys of up to LEX_INLINE bytes */
-    const char *ptr;     /* longer ones, in the model's arena */
-  } key;
+  /* once linked (lexicon_link_lower), a key with ASCII capitals: the
+   * index of the slot of its lower-case form, or LEX_NO_LOWER: a
+   * capitalised token's second record needs no second lookup */
+  uint32_t lower;
+  char key[LEX_INLINE]; /* keys of up to LEX_INLINE bytes; longer ones: a
+                         * pointer to them in the model's arena (lex_long_key) */
 } lex_slot;
+_Static_assert(sizeof(lex_slot) == 32, "a slot is half a cache line");
+
+/* The key of a slot whose len is over LEX_INLINE */
+static inline const char *lex_long_key(const lex_slot *s) {
+  const char *p;
+  memcpy(&p, s->key, sizeof p);
+  return p;
+}
 
 enum { LEX_DOT_BITS = 4096 };
+#define LEX_NO_LOWER UINT32_MAX
 
 typedef struct lexicon {
   lex_slot *slots; /* in mem, aligned to a cache line (a static empty slot until a key is added) */
@@ -53,6 +66,7 @@ typedef struct lexicon {
    * period (abbreviations, a few entry words): most words before a period
    * are none, and this says so without a miss in the big table */
   uint64_t dots[LEX_DOT_BITS / 64];
+  int linked; /* the slots' lower fields hold (lexicon_link_lower; an add undoes it) */
 } lexicon;
 
 void lexicon_init(lexicon *x);
@@ -63,6 +77,10 @@ int lexicon_reserve(lexicon *x, size_t n);
  * absent (a long key is copied into a). NULL when the key is empty or too
  * long, or out of memory. */
 lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
+/* Links each key with ASCII capitals to the slot of its lower-case form
+ * (ASCII A-Z lower-cased, as a token's lkey), once every key is in. 0, or
+ * -1 when out of memory. */
+int lexicon_link_lower(lexicon *x);
 /* Is the key of full slot s (of len n >= 1) b[0, n)? As strmap_same_bytes (two
  * overlapping words of the widest size that fits), the length classes
  * tested from the longest down, and keys of 2 or 3 bytes (many lexicon
@@ -70,9 +88,9 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
 static inline int lexicon_same(const lex_slot *s, const char *b, size_t n) {
   /* by length class, most common words (4 to 7 bytes) after two tests;
    * the inline key or the pointer chosen inside the longest class */
-  const char *a = s->key.in;
+  const char *a = s->key;
   if (n >= 8)
-    return n > LEX_INLINE ? memcmp(s->key.ptr, b, n) == 0 : strmap_same_8to16(a, b, n);
+    return n > LEX_INLINE ? memcmp(lex_long_key(s), b, n) == 0 : strmap_same_8to16(a, b, n);
   if (n >= 4)
     return strmap_same_4to8(a, b, n);
   if (n >= 2)
@@ -101,6 +119,13 @@ static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size
    * or too long key matches no slot (every key held is 1 to LEX_MAX_KEY
    * bytes), and the probe ends at an empty slot */
   const lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
+  return s->len ? &s->rec : NULL;
+}
+/* lexicon_get with the table and capacity of the lexicon at hand, kept in
+ * registers by a loop that stores through other pointers */
+static inline const lex_rec *lexicon_get_in(lex_slot *slots, size_t cap, const char *key, size_t n,
+                                            uint32_t h) {
+  const lex_slot *s = lexicon_find(slots, cap, key, n, h);
   return s->len ? &s->rec : NULL;
 }
 /* Could a key ending in a period, of hash h, be in the lexicon? 0: it is not. */

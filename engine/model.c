@@ -766,7 +766,8 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
      * instead of up to eight; the walk maps, whose first look-up always
      * hits, a third. Documents seldom ask gaz and titles themselves
      * (datelines, handles): they keep the size they grew to. */
-    if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0)
+    if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0 ||
+        lexicon_link_lower(&m->lex) != 0)
       st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     strmap *sparse[] = {&m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)

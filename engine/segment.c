@@ -2,6 +2,7 @@
  * Abbreviations (U.K., Mr., Inc., Sept.) keep their period and do not end
  * sentences; possessive 's is split off so "Kaspersky Lab's" still holds the
  * name "Kaspersky Lab". Each word gets its normalised key and word classes. */
+#include <stddef.h>
 #include <string.h>
 
 #if defined(__SSE2__)
@@ -110,11 +111,21 @@ static int is_hyphen(UChar32 c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
+#if defined(__GNUC__)
+#define SEG_NOINLINE __attribute__((noinline))
+#else
+#define SEG_NOINLINE
+#endif
+
 /* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
  * Its key with the period is s[a, b + 1), read in place; h is its hash
  * when h_ok (the tokenizer's hash of an unbroken word, and the period),
- * else it is hashed here. Words of 63 bytes and more never are. */
-static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, uint32_t h, int h_ok) {
+ * else it is hashed here. Words of 63 bytes and more never are. Not
+ * inlined: few words end in a period, and inside the tokenizer's loop its
+ * lookup takes registers that every word pays for (0.5% more
+ * instructions when GCC inlined it). */
+SEG_NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, uint32_t h,
+                                  int h_ok) {
   if (b - a + 1 >= 64)
     return 0;
   if (!h_ok)
@@ -380,19 +391,57 @@ static inline int may_continue(unsigned b, int numeric) {
   return (byte_class[b] & (BC_HI | BC_JOIN | (numeric ? BC_NUMSEP : 0))) != 0;
 }
 
-/* Appends a token of the paragraph whose tokens start at index first,
- * with its T_SPACE_BEFORE and its predecessor's T_SPACE_AFTER (the last
- * token's is left to segment_tokenize); a whole word's key, hashes and case
- * come with it: one store of every field, no patching after. */
-static inline int push_word(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                            size_t first, const char *key, uint32_t hash, const char *lkey, uint32_t lhash,
+/* Where the tokenizer appends: the next token and the end of the room in
+ * locals, so that a push is a compare and a bump, not a reload of the vec
+ * through its pointer (-0.5% instructions). The vec's len follows when
+ * the tokenizer is done (on failure it is left behind: the caller gives
+ * up on the text). */
+typedef struct tok_out {
+  vec *v;
+  token *next, *end; /* NULL while the vec has no storage */
+  token *first;      /* the paragraph's first token */
+  size_t first_idx;
+} tok_out;
+
+static void tok_start(tok_out *o, vec *v) {
+  token *base = v->data;
+  o->v = v;
+  o->first_idx = v->len;
+  o->next = o->first = base ? base + v->len : NULL;
+  o->end = base ? base + v->cap : NULL;
+}
+
+/* The vec's len from o (0 while it has no storage) */
+static inline size_t tok_len(const tok_out *o) {
+  return o->v->data ? (size_t)(o->next - (token *)o->v->data) : 0;
+}
+
+/* A push with no room left: the vec grows (vec_push_grow) and o follows */
+SEG_NOINLINE static token *tok_grow(tok_out *o, arena *a) {
+  vec *v = o->v;
+  v->len = tok_len(o);
+  token *t = vec_push_grow(v, a);
+  if (!t)
+    return NULL;
+  o->first = (token *)v->data + o->first_idx;
+  o->next = t + 1;
+  o->end = (token *)v->data + v->cap;
+  return t;
+}
+
+/* Appends a token of the paragraph, with its T_SPACE_BEFORE and its
+ * predecessor's T_SPACE_AFTER (the last token's is left to
+ * segment_tokenize); a whole word's key, hashes and case come with it:
+ * one store of every field, no patching after. */
+static inline int push_word(tok_out *o, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
+                            const char *key, uint32_t hash, const char *lkey, uint32_t lhash,
                             uint16_t flags) {
-  token *t;
-  if (toks->len < toks->cap)
-    t = &VEC_AT(*toks, token, toks->len++);
-  else if (!(t = vec_push_grow(toks, a)))
+  token *t = o->next;
+  if (t < o->end)
+    o->next = t + 1;
+  else if (!(t = tok_grow(o, a)))
     return -1;
-  if (toks->len - 1 == first)
+  if (t == o->first)
     flags |= T_SPACE_BEFORE;
   else if (t[-1].end < start) {
     flags |= T_SPACE_BEFORE;
@@ -423,11 +472,11 @@ typedef struct tok_todo {
 
 /* Appends a token whose key, hashes and case finish_token works out
  * later (counted in *todo). */
-static inline int push_tok(vec *toks, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                           size_t first, tok_todo *todo) {
+static inline int push_tok(tok_out *o, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
+                           tok_todo *todo) {
   if (todo->n++ == 0)
-    todo->first = toks->len;
-  return push_word(toks, a, start, end, kind, para, first, NULL, 0, NULL, 0, 0);
+    todo->first = tok_len(o);
+  return push_word(o, a, start, end, kind, para, NULL, 0, NULL, 0, 0);
 }
 
 /* segment_tokenize, its tokens left to finish_token in *todo */
@@ -437,13 +486,14 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
   const lex_slot *lslots = m->lex.slots;
   size_t lmask = m->lex.cap - 1;
   uint32_t i = start;
-  size_t first = toks->len;
+  tok_out out;
+  tok_start(&out, toks);
   todo->n = 0;
   uint32_t qf = UINT32_MAX;
 #define QUOTE_PUSHED()                                                                                       \
   do {                                                                                                       \
     if (qf == UINT32_MAX)                                                                                    \
-      qf = (uint32_t)toks->len - 1;                                                                          \
+      qf = (uint32_t)tok_len(&out) - 1;                                                                      \
   } while (0)
   while (i < end) {
     uint32_t nx;
@@ -467,7 +517,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
                 break;
               j = n3;
             }
-            if (push_tok(toks, a, i, j, TK_HANDLE, para, first, todo) != 0)
+            if (push_tok(&out, a, i, j, TK_HANDLE, para, todo) != 0)
               return -1;
             i = j;
             continue;
@@ -475,7 +525,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         }
         /* '' (two apostrophes) is one double quotation mark in some archives */
         if (b == '\'' && i + 1 < end && u[i + 1] == '\'') {
-          if (push_tok(toks, a, i, i + 2, TK_QUOTE, para, first, todo) != 0)
+          if (push_tok(&out, a, i, i + 2, TK_QUOTE, para, todo) != 0)
             return -1;
           QUOTE_PUSHED();
           i += 2;
@@ -484,11 +534,12 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         /* one ASCII mark: its key is itself, finished here */
         uint32_t h = (STRMAP_HASH_INIT ^ b) * 16777619u;
         int is_q = b == '"' || b == '\'';
-        if (push_word(toks, a, i, i + 1, is_q ? TK_QUOTE : TK_PUNCT, para, first, s + i, h, s + i, h, 0) != 0)
+        if (push_word(&out, a, i, i + 1, is_q ? TK_QUOTE : TK_PUNCT, para, s + i, h, s + i, h, 0) != 0)
           return -1;
         if (is_q)
           QUOTE_PUSHED();
-        lexicon_prefetch_slot(lslots, lmask, h);
+        /* no prefetch: the slots of the ninety-odd one-byte marks stay in
+         * cache, read by every paragraph */
         i++;
         if (i < end && u[i] == ' ')
           i++; /* the space after the mark (", "), as after a word */
@@ -503,13 +554,11 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       if (b == 0xE2 && end - i >= 3 && u[i + 1] == 0x80) {
         const mark_key *mk = curly_mark(u[i + 2]);
         if (mk) {
-          if (push_word(toks, a, i, i + 3, mk->kind, para, first, mk->key, mk->hash, mk->key, mk->hash, 0) !=
-              0)
+          if (push_word(&out, a, i, i + 3, mk->kind, para, mk->key, mk->hash, mk->key, mk->hash, 0) != 0)
             return -1;
-          VEC_AT(*toks, token, toks->len - 1).key_len = mk->len;
+          out.next[-1].key_len = mk->len;
           if (mk->kind == TK_QUOTE)
-            QUOTE_PUSHED();
-          lexicon_prefetch_slot(lslots, lmask, mk->hash);
+            QUOTE_PUSHED(); /* six keys in all: their slots stay in cache */
           i += 3;
           if (i < end && u[i] == ' ')
             i++;
@@ -523,7 +572,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       }
       if (!is_word_cp(c)) {
         int is_q = is_quote_cp(c);
-        if (push_tok(toks, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, first, todo) != 0)
+        if (push_tok(&out, a, i, nx, is_q ? TK_QUOTE : TK_PUNCT, para, todo) != 0)
           return -1;
         if (is_q)
           QUOTE_PUSHED();
@@ -566,8 +615,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           return -1;
       }
       uint16_t fl = numeric ? 0 : acc.fl;
-      if (push_word(toks, a, i, j, numeric ? TK_NUM : TK_WORD, para, first, s + i, acc.h, lkey, lhash, fl) !=
-          0)
+      if (push_word(&out, a, i, j, numeric ? TK_NUM : TK_WORD, para, s + i, acc.h, lkey, lhash, fl) != 0)
         return -1;
       /* segment_stage looks the word up once its paragraph is done */
       lexicon_prefetch_slot(lslots, lmask, acc.h);
@@ -634,27 +682,27 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         split = j - 4;
     }
     if (split) {
-      if (push_tok(toks, a, i, split, TK_WORD, para, first, todo) != 0)
+      if (push_tok(&out, a, i, split, TK_WORD, para, todo) != 0)
         return -1;
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
         uint32_t h0 = FNV1A(STRMAP_HASH_INIT, '\'');
         uint32_t hs = FNV1A(h0, 's'), hk = up ? FNV1A(h0, 'S') : hs;
-        if (push_word(toks, a, split, j, TK_WORD, para, first, up ? "'S" : "'s", hk, "'s", hs,
+        if (push_word(&out, a, split, j, TK_WORD, para, up ? "'S" : "'s", hk, "'s", hs,
                       up ? T_CAP : T_LOWER) != 0)
           return -1;
-        VEC_AT(*toks, token, toks->len - 1).key_len = 2;
+        out.next[-1].key_len = 2;
         lexicon_prefetch_slot(lslots, lmask, hk);
         if (up)
           lexicon_prefetch_slot(lslots, lmask, hs);
-      } else if (push_tok(toks, a, split, j, TK_WORD, para, first, todo) != 0) {
+      } else if (push_tok(&out, a, split, j, TK_WORD, para, todo) != 0) {
         return -1;
       }
-      VEC_AT(*toks, token, toks->len - 1).flags |= T_POSSESSIVE;
+      out.next[-1].flags |= T_POSSESSIVE;
     } else {
-      if (push_tok(toks, a, i, wend, numeric ? TK_NUM : TK_WORD, para, first, todo) != 0)
+      if (push_tok(&out, a, i, wend, numeric ? TK_NUM : TK_WORD, para, todo) != 0)
         return -1;
-      token *t = &VEC_AT(*toks, token, toks->len - 1);
+      token *t = &out.next[-1];
       if (wend > j)
         t->flags |= T_ABBREV;
       else if (!broken) { /* one unbroken ASCII run: its key is its text, hashed as scanned */
@@ -683,8 +731,9 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       i++; /* the space after the word: no need to decode it in the next round */
   }
 #undef QUOTE_PUSHED
-  if (toks->len > first)
-    VEC_AT(*toks, token, toks->len - 1).flags |= T_SPACE_AFTER;
+  if (out.next != out.first)
+    out.next[-1].flags |= T_SPACE_AFTER;
+  toks->len = tok_len(&out);
   *quote_first = qf;
   return 0;
 }
@@ -836,12 +885,27 @@ static int wants_lower_words(const token *t) {
   return (t->flags & (T_CAP | T_ALLCAP)) && t->key_len < 128 && t->lkey != t->key;
 }
 
+_Static_assert(offsetof(token, gaz_first) == offsetof(token, words) + offsetof(lex_rec, gaz_first) &&
+                   offsetof(token, title_first) == offsetof(token, words) + offsetof(lex_rec, title_first) &&
+                   offsetof(token, cue_first) == offsetof(token, words) + offsetof(lex_rec, cue_first) &&
+                   offsetof(token, lex) == offsetof(token, words) + offsetof(lex_rec, flags) &&
+                   sizeof(lex_rec) == 8,
+               "a token's lexicon fields are a lex_rec");
 /* Word classes and the rest of the lexicon record of one token
- * (finish_token done): one lookup of its key, one of its lower-case key
- * when that differs. */
-static void token_lex(const attrib_model *m, token *t) {
-  const lex_rec *r = lexicon_get(&m->lex, t->key, t->key_len, t->hash);
-  if (r) {
+ * (finish_token done): one lookup of its key; when that differs from its
+ * lower-case key, the record of that too, linked from the key's slot
+ * (lexicon_link_lower) or, when the key is none, looked up. */
+static void token_lex(lex_slot *slots, size_t cap, int linked, token *t) {
+  const lex_slot *s = lexicon_find(slots, cap, t->key, t->key_len, t->hash);
+  const lex_rec *r = NULL;
+  if (s->len) {
+    r = &s->rec;
+    /* a word with no capital (most): the whole record, its words on none
+     * (push_word left them 0) */
+    if (t->lkey == t->key && wants_words(t)) {
+      memcpy(&t->words, r, sizeof *r);
+      return;
+    }
     if (wants_words(t))
       t->words |= r->words;
     t->gaz_first = r->gaz_first;
@@ -849,14 +913,20 @@ static void token_lex(const attrib_model *m, token *t) {
     t->lex = r->flags;
     if (t->lkey == t->key)
       t->cue_first = r->cue_first;
+    if (t->lkey == t->key || !wants_words(t))
+      return;
+    /* the key has a capital, and lkey is its lower-case form: linked to
+     * its slot, or to none */
+    r = !linked                    ? lexicon_get_in(slots, cap, t->lkey, t->key_len, LHASH(t))
+        : s->lower != LEX_NO_LOWER ? &slots[s->lower].rec
+                                   : NULL;
+  } else if (t->lkey != t->key && wants_words(t)) {
+    r = lexicon_get_in(slots, cap, t->lkey, t->key_len, LHASH(t));
   }
-  if (t->lkey != t->key && wants_words(t)) {
-    r = lexicon_get(&m->lex, t->lkey, t->key_len, LHASH(t));
-    if (r) {
-      t->cue_first = r->cue_first;
-      if (wants_lower_words(t))
-        t->words |= r->words & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
-    }
+  if (r) {
+    t->cue_first = r->cue_first;
+    if (wants_lower_words(t))
+      t->words |= r->words & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
   }
 }
 
@@ -978,9 +1048,14 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
       if (t->lkey != t->key && wants_words(t))
         lexicon_prefetch(&m->lex, LHASH(t));
     }
-    /* the slots of the whole paragraph are on their way */
-    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
-      token_lex(m, &TOK(d, i));
+    /* the slots of the whole paragraph are on their way; the table in
+     * locals: token_lex's stores could alias the model */
+    lex_slot *slots = m->lex.slots;
+    size_t cap = m->lex.cap;
+    int linked = m->lex.linked;
+    token *te = &TOK(d, 0) + pa->tok_end;
+    for (token *t = &TOK(d, pa->tok_first); t < te; t++)
+      token_lex(slots, cap, linked, t);
     pa->headline = (uint8_t)is_headline(d, pa);
     /* Sentences. Each token is marked (mark_token) as the loop reaches it:
      * what decides where a sentence ends reads none of the marks. */
