@@ -389,16 +389,6 @@ static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t 
   return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
 }
 
-/* Function words (the, of, was, he): a fifth of all words, and never asked
- * whether they are seen in lower case (they open no name), so build_sets
- * leaves them out of the lower-case set; seen_lower asks the tokens the
- * rare time a word of these classes is asked. None of STOPCAP, NOT_NAME
- * and ABBREV, which a capitalised word does not get from its lower case. */
-enum {
-  LOWER_UNSET = W_DET | W_PREP | W_AUX | W_CONNECT | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P |
-                W_FIRST_PERSON | W_QUANT
-};
-
 /* Which set of build_sets the word t outside quotations goes in. */
 enum { SET_NONE, SET_CAP_MID, SET_LOWER };
 static inline int token_set(const token *t) {
@@ -684,34 +674,10 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
 
 /* ---- typing chunks ----------------------------------------------------- */
 
-/* Is the key of token t, lower-cased, a word of the document in lower case
- * (outside quotations)? The set holds all but the function words
- * (LOWER_UNSET): a word t whose lower-case key is one has its classes too
- * (segment.c gives a capitalised word those of its lower-case key but
- * STOPCAP, NOT_NAME and ABBREV), so only such a t asks the tokens. */
-static int seen_lower(const ctx *c, const token *t) {
-  if (t->key_len >= 128)
-    return 0;
-  if (tokset_has(&c->lower, SET_LOWER, c->d, t->lkey, t->key_len, tok_lhash(t)))
-    return 1;
-  int classed = (t->kind == TK_WORD || t->kind == TK_HANDLE) &&
-                (t->lkey == t->key || (t->flags & (T_CAP | T_ALLCAP))); /* as segment.c's token_lex */
-  if (classed && !(t->words & LOWER_UNSET))
-    return 0;
-  const attrib_doc *d = c->d;
-  for (uint32_t i = 0; i < NTOK(d); i++) {
-    const token *u = &TOK(d, i);
-    if (u->kind == TK_WORD && u->quote < 0 && (u->flags & T_LOWER) && u->key_len == t->key_len &&
-        strmap_same_bytes(u->key, t->lkey, t->key_len))
-      return 1;
-  }
-  return 0;
-}
-
 static int seen(const ctx *c, const tokset *m, const token *t, int lower) {
   if (!lower)
     return tokset_has(m, SET_CAP_MID, c->d, t->key, t->key_len, t->hash);
-  return seen_lower(c, t);
+  return t->key_len < 128 && tokset_has(m, SET_LOWER, c->d, t->lkey, t->key_len, tok_lhash(t));
 }
 
 /* Words that head descriptions ("Police", "Officials") are no first names. */
@@ -1433,18 +1399,14 @@ static NOINLINE int build_sets(ctx *c) {
           return -1;
         continue;
       }
-    } else if ((t->words & (W_TITLE_WORD | LOWER_UNSET)) || t->gaz_first) {
+    } else if ((t->words & W_TITLE_WORD) || t->gaz_first) {
       /* most words: not capitalised, so no name token and not in cap_mid;
-       * a title word opening no title ("minister") starts nothing; and a
-       * function word goes in no set (one test for the three) */
-      if (((t->words & W_TITLE_WORD) || t->gaz_first) && (t->gaz_first || t->title_first)) {
+       * and a title word opening no title ("minister") starts nothing */
+      if (t->gaz_first || t->title_first) {
         t->flags = f |= T_ENT_START;
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
       }
-      if (t->words & LOWER_UNSET)
-        continue;
     }
-    /* (a capitalised word reaching here is not T_LOWER: no LOWER_UNSET test) */
     if (!(f & T_LOWER) || t->quote >= 0)
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
