@@ -869,7 +869,15 @@ int main(int argc, char **argv) {
       size_t target = (size_t)(sizes_mb[k] * 1e6);
       char *p = make_synthetic(&c, target);
       progress("scaling: %.1f MB synthetic article", sizes_mb[k]);
-      sc[k] = measure_single(p, reps);
+      /* the best of reps fresh processes, each its best of reps runs: one
+       * process's time of a small article moves by half with the machine's
+       * state (page faults of fresh memory, a neighbour's load), and the
+       * ratio with it */
+      for (unsigned r = 0; r < reps; r++) {
+        single_result s = measure_single(p, reps);
+        if (r == 0 || (s.ok && (!sc[k].ok || s.best_s < sc[k].best_s)))
+          sc[k] = s;
+      }
       unlink(p);
       free(p);
     }
