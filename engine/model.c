@@ -164,6 +164,37 @@ static int first_word(attrib_model *m, size_t field, const char *key, size_t n, 
   return 0;
 }
 
+/* Sets the derived LEX_* flags (LEX_COREF, LEX_SYM) of every key, once
+ * all are in; first adds the words they name, so that a key that is none
+ * of the lexicon's still says what it is. 0, or -1 when out of memory. */
+static int lex_derive(attrib_model *m) {
+  static const char *const named[] = {"who", "that", "and", "but", "while", "though", "whereas", "although"};
+  for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+    if (!lex_entry(m, named[k], strlen(named[k])))
+      return -1;
+  lex_slot *slots = m->lex.slots;
+  for (size_t i = 0; i < m->lex.cap; i++) {
+    lex_slot *s = &slots[i];
+    if (!s->len)
+      continue;
+    const char *key = s->len <= LEX_INLINE ? s->key : lex_long_key(s);
+    size_t n = s->len;
+#define LEX_IS(w) (n == sizeof w - 1 && memcmp(key, w, n) == 0)
+    if ((s->rec.words & LEX_COREF_WORDS) || LEX_IS("who"))
+      s->rec.flags |= LEX_COREF;
+    /* word_sym's tests of a lower-case word before 'w': "that" in any
+     * case (tok_is_lower), a conjunction as it is, W_PREP, W_AUX */
+    int that = n == 4;
+    for (size_t c = 0; c < n && that; c++)
+      that = (key[c] >= 'A' && key[c] <= 'Z' ? key[c] + 32 : key[c]) == "that"[c];
+    if (that || LEX_IS("and") || LEX_IS("but") || LEX_IS("while") || LEX_IS("though") || LEX_IS("whereas") ||
+        LEX_IS("although") || (s->rec.words & (W_PREP | W_AUX)))
+      s->rec.flags |= LEX_SYM;
+#undef LEX_IS
+  }
+  return 0;
+}
+
 /* Splits line at '|' into at most max fields (trimmed, in place). */
 static int split_fields(char *line, char **f, int max) {
   int n = 0;
@@ -767,7 +798,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
      * hits, a third. Documents seldom ask gaz and titles themselves
      * (datelines, handles): they keep the size they grew to. */
     if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0 ||
-        lexicon_link_lower(&m->lex) != 0)
+        lex_derive(m) != 0 || lexicon_link_lower(&m->lex) != 0)
       st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     strmap *sparse[] = {&m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)
