@@ -164,7 +164,7 @@ static int first_word(attrib_model *m, size_t field, const char *key, size_t n, 
   return 0;
 }
 
-/* Sets the derived LEX_* flags (LEX_COREF, LEX_SYM) of every key, once
+/* Sets the derived LEX_* flags (LEX_COREF, LEX_SYM, LEX_CUE1) of every key, once
  * all are in; first adds the words they name, so that a key that is none
  * of the lexicon's still says what it is. 0, or -1 when out of memory. */
 static int lex_derive(attrib_model *m) {
@@ -191,6 +191,17 @@ static int lex_derive(attrib_model *m) {
         LEX_IS("although") || (s->rec.words & (W_PREP | W_AUX)))
       s->rec.flags |= LEX_SYM;
 #undef LEX_IS
+    /* a one-word cue form only: its entry, found here once */
+    int capital = 0;
+    for (size_t c = 0; c < n; c++)
+      capital |= key[c] >= 'A' && key[c] <= 'Z';
+    if (s->rec.cue_first == 1 && !capital) {
+      int32_t e = strmap_get(&m->cues, key, n);
+      if (e >= 0 && e < 255) {
+        s->rec.cue_first = (uint8_t)(e + 1);
+        s->rec.flags |= LEX_CUE1;
+      }
+    }
   }
   return 0;
 }
