@@ -143,6 +143,10 @@ static char word_sym(const token *toks, uint32_t i) {
    * a word in lower case (most) is decided in a few steps. T_LOWER and
    * T_CAP describe the first letter, never both: no 'W' in lower case. */
   if (t->flags & T_LOWER) {
+    /* most: no "that", conjunction, W_PREP or W_AUX (LEX_SYM, set on
+     * their keys at model load, says which may be) */
+    if (!(t->lex & LEX_SYM))
+      return is_adverb(t) || tok_contraction(toks, i) ? 'a' : 'w';
     if (lower_sym(t, &c))
       return c; /* "that", or a conjunction */
     if (t->words & W_PREP)

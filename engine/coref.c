@@ -896,8 +896,16 @@ static int before_group(const token *t) {
 static uint32_t next_candidate(const token *toks, const quote *quotes, uint32_t i, uint32_t end) {
   const uint32_t wanted =
       W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
+  _Static_assert(LEX_COREF_WORDS == (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P |
+                                     W_DET | W_QUANT | HEAD_NOUNS),
+                 "LEX_COREF marks the words wanted here");
   const token *first = toks + i, *e = toks + end;
   for (const token *t = first; t < e; t++) {
+    /* most tokens: a word of none of those classes and not "who" (its
+     * LEX_COREF, a superset), in no mention, or punctuation; what follows
+     * would pass them all */
+    if (!(t->lex & LEX_COREF) && t->mention < 0 && t->kind != TK_NUM)
+      continue;
     if (t->words & W_GROUP_NOUN) { /* quoted or not */
       if (t - first >= 2 && before_group(t - 2))
         return (uint32_t)(t - 2 - toks);

@@ -44,8 +44,14 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
     char buf[256];
     const char *key = buf;
     size_t off[129];
-    uint32_t hash[129], fit;
-    if (longest == 1) { /* a one-word cue (most are): the word's own lower-case key */
+    uint32_t hash[129], fit = 0;
+    /* a word that starts one-word cue forms only (most cues): the model
+     * put its entry in cue_first (LEX_CUE1), no map lookup */
+    int32_t one = -1;
+    if (t->lex & LEX_CUE1) {
+      one = longest - 1;
+      longest = 1;
+    } else if (longest == 1) { /* a one-word cue: the word's own lower-case key */
       key = t->lkey;
       off[1] = t->key_len;
       hash[1] = tok_lhash(t);
@@ -55,11 +61,14 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
                               off, hash);
     }
     for (uint32_t len = (uint32_t)longest; len >= 1; len--) {
-      if (i + len > n || TOK(d, i + len - 1).para != t->para || len > fit)
-        continue;
-      int32_t e = strmap_get_hashed(&m->cues, key, off[len], hash[len]);
-      if (e < 0)
-        continue;
+      int32_t e = one;
+      if (e < 0) {
+        if (i + len > n || TOK(d, i + len - 1).para != t->para || len > fit)
+          continue;
+        e = strmap_get_hashed(&m->cues, key, off[len], hash[len]);
+        if (e < 0)
+          continue;
+      }
       /* "the state party chairman", "Trump's claims", "secretary of state":
        * after a determiner, a possessive or "of" the word is a noun, not a
        * reporting verb */

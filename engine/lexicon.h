@@ -22,15 +22,30 @@ typedef struct lex_rec {
   uint32_t words;      /* W_* bits of the key as listed */
   uint8_t gaz_first;   /* most tokens of a gazetteer entry starting with it (at most 255), else 0 */
   uint8_t title_first; /* likewise for titles */
-  uint8_t cue_first;   /* likewise for cue forms (lower case) */
+  uint8_t cue_first;   /* likewise for cue forms (lower case); with LEX_CUE1, its cue entry + 1 */
   uint8_t flags;       /* LEX_* */
 } lex_rec;
 
 enum {
   LEX_NAME_M = 1, /* a male first name (G_MALE) */
   LEX_NAME_F = 2, /* a female first name (G_FEMALE) */
-  LEX_TITLE = 4   /* a whole title of the titles map */
+  LEX_TITLE = 4,  /* a whole title of the titles map */
+  /* Derived at model load (model.c) from the key and its words, so that
+   * the stages that walk every token pass most of them with one test;
+   * segment.c's token_lex adds a capitalised token's lower-case record's
+   * to its own (a superset, as its words are). */
+  LEX_COREF = 8, /* words in LEX_COREF_WORDS, or "who": coref_stage may start at it */
+  LEX_SYM = 16,  /* in lower case, "that", a conjunction, W_PREP or W_AUX: attribution.c's word_sym
+                  * asks what it is (else 'a' for an adverb or contraction, or 'w') */
+  /* a key with no ASCII capital that starts one-word cue forms only (of
+   * fewer than 255 entries): its cue_first is that form's cue entry + 1,
+   * not a count of tokens */
+  LEX_CUE1 = 32
 };
+/* The word classes (model.h's W_*) that coref_stage may start at */
+#define LEX_COREF_WORDS                                                                                      \
+  (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | W_ROLE |           \
+   W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)
 
 enum { LEX_INLINE = 12, LEX_MAX_KEY = 0xFFFF };
 

@@ -88,6 +88,7 @@ typedef struct loader {
   unsigned line;
   vec gaz;               /* gaz_entry, in model arena */
   vec cues;              /* cue_entry */
+  vec cue_words;         /* const char *: the keys of one-word cue forms (NUL-terminated, in model arena) */
   vec rules;             /* rule */
   char defs[32][2][512]; /* rule macros: name, body */
   int ndefs;
@@ -161,6 +162,49 @@ static int first_word(attrib_model *m, size_t field, const char *key, size_t n, 
   uint8_t v = (uint8_t)(ntok > 255 ? 255 : ntok);
   if (v > *most)
     *most = v;
+  return 0;
+}
+
+/* The LEX_* flags a key's W_* words give it (LEX_COREF, LEX_SYM), set
+ * with them. */
+static uint8_t lex_words_flags(uint32_t words) {
+  return (uint8_t)(((words & LEX_COREF_WORDS) ? LEX_COREF : 0) | ((words & (W_PREP | W_AUX)) ? LEX_SYM : 0));
+}
+
+/* Sets the derived LEX_* flags that are not of a key's words, once all
+ * keys are in: the words the stages' tests name (added when new, so that
+ * a key that is none of the lexicon's still says what it is), and
+ * LEX_CUE1. 0, or -1 when out of memory. */
+static int lex_derive(loader *L) {
+  attrib_model *m = L->m;
+  /* coref_stage's "who"; word_sym's "that" (in any case: a token with a
+   * capital has its lower-case record's too) and conjunctions */
+  static const struct {
+    const char *w;
+    uint8_t flag;
+  } named[] = {{"who", LEX_COREF}, {"that", LEX_SYM},   {"and", LEX_SYM},     {"but", LEX_SYM},
+               {"while", LEX_SYM}, {"though", LEX_SYM}, {"whereas", LEX_SYM}, {"although", LEX_SYM}};
+  for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
+    lex_rec *r = lex_entry(m, named[k].w, strlen(named[k].w)); /* may move the slots: used at once */
+    if (!r)
+      return -1;
+    r->flags |= named[k].flag;
+  }
+  /* a key that starts one-word cue forms only: its entry, found here once */
+  for (size_t k = 0; k < L->cue_words.len; k++) {
+    const char *key = VEC_AT(L->cue_words, const char *, k);
+    size_t n = strlen(key), capital = 0;
+    for (size_t c = 0; c < n; c++)
+      capital |= key[c] >= 'A' && key[c] <= 'Z';
+    lex_rec *r = capital ? NULL : lex_entry(m, key, n); /* in already (first_word) */
+    if (!r || r->cue_first != 1 || (r->flags & LEX_CUE1))
+      continue;
+    int32_t e = strmap_get(&m->cues, key, n);
+    if (e >= 0 && e < 255) {
+      r->cue_first = (uint8_t)(e + 1);
+      r->flags |= LEX_CUE1;
+    }
+  }
   return 0;
 }
 
@@ -378,6 +422,7 @@ static attrib_status word_line(loader *L, char *line, void *ctx) {
     if (!r)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     r->words |= bit;
+    r->flags |= lex_words_flags(bit);
   }
   return ATTRIB_OK;
 }
@@ -443,6 +488,11 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
     if (strmap_put(&m->cues, &m->mem, key, kl, idx, NULL) != 0)
       return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+    if (ntok == 1) { /* for lex_derive */
+      const char **w = vec_push(&L->cue_words, &m->mem);
+      if (!w || !(*w = arena_strndup(&m->mem, key, kl)))
+        return lerr(L, ATTRIB_ERR_NOMEM, "out of memory", NULL);
+    }
     if (ntok > m->cue_max_tok)
       m->cue_max_tok = ntok;
   }
@@ -725,6 +775,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   }
   vec_init(&L->gaz, sizeof(gaz_entry));
   vec_init(&L->cues, sizeof(cue_entry));
+  vec_init(&L->cue_words, sizeof(const char *));
   vec_init(&L->rules, sizeof(rule));
   attrib_status st = ATTRIB_OK;
   for (size_t k = 0; k < sizeof files / sizeof files[0] && st == ATTRIB_OK; k++) {
@@ -767,7 +818,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
      * hits, a third. Documents seldom ask gaz and titles themselves
      * (datelines, handles): they keep the size they grew to. */
     if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0 ||
-        lexicon_link_lower(&m->lex) != 0)
+        lex_derive(L) != 0 || lexicon_link_lower(&m->lex) != 0)
       st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     strmap *sparse[] = {&m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)

@@ -925,6 +925,8 @@ static void token_lex(lex_slot *slots, size_t cap, int linked, token *t) {
   }
   if (r) {
     t->cue_first = r->cue_first;
+    /* as its words (a superset), and LEX_CUE1 with its cue_first */
+    t->lex |= r->flags & (LEX_COREF | LEX_SYM | LEX_CUE1);
     if (wants_lower_words(t))
       t->words |= r->words & ~(uint32_t)(W_STOPCAP | W_NOT_NAME | W_ABBREV);
   }
