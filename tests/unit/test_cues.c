@@ -55,6 +55,33 @@ START_TEST(cue_classes) {
 }
 END_TEST
 
+/* A word that starts one-word cue forms only carries its cue entry
+ * (LEX_CUE1, made at load), and cues_stage takes it without a map lookup:
+ * each such entry must be the one the cue map gives for the word. */
+START_TEST(one_word_cue_entries_made_at_load) {
+  const attrib_model *m = test_model;
+  size_t marked = 0;
+  for (size_t i = 0; i < m->lex.cap; i++) {
+    const lex_slot *s = &m->lex.slots[i];
+    if (!s->len || !(s->rec.flags & LEX_CUE1))
+      continue;
+    marked++;
+    const char *key = s->len > LEX_INLINE ? lex_long_key(s) : s->key;
+    ck_assert_uint_gt(s->rec.cue_first, 0);
+    int32_t e = strmap_get(&m->cues, key, s->len);
+    ck_assert_int_eq(e, (int32_t)s->rec.cue_first - 1);
+    for (size_t k = 0; k < s->len; k++)
+      ck_assert(!(key[k] >= 'A' && key[k] <= 'Z'));
+  }
+  /* the reporting verbs' forms: said, says, told, added, warned, ... */
+  ck_assert_uint_gt(marked, 100);
+  attrib_doc *d = analyze("He said it. She Said so.");
+  ck_assert_str_eq(lemma_at(d, "said"), "say");
+  ck_assert_str_eq(lemma_at(d, "Said"), "say");
+  attrib_doc_free(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("cues");
   TCase *tc = tcase_create("cues");
@@ -62,6 +89,7 @@ int main(void) {
   tcase_add_test(tc, inflections_map_to_lemmas);
   tcase_add_test(tc, multiword_cues);
   tcase_add_test(tc, cue_classes);
+  tcase_add_test(tc, one_word_cue_entries_made_at_load);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

@@ -84,6 +84,85 @@ START_TEST(headline_detection) {
 }
 END_TEST
 
+/* The key of full slot s */
+static const char *slot_key(const lex_slot *s) {
+  return s->len > LEX_INLINE ? lex_long_key(s) : s->key;
+}
+
+/* A capitalised token takes its lower-case form's record through its
+ * slot's link (lexicon_link_lower): each link must be the slot a lookup of
+ * that form finds, and a key whose form is none must say so. */
+START_TEST(lexicon_links_lower_case_forms) {
+  lexicon x;
+  lexicon_init(&x);
+  arena a;
+  arena_init(&a);
+  static const char *keys[] = {"The",
+                               "the",
+                               "NASA",
+                               "Obama",
+                               "said",
+                               "SAID",
+                               "Said",
+                               "McDonald's",
+                               "mcdonald's",
+                               "Abracadabra-Longer-Than-Inline",
+                               "abracadabra-longer-than-inline"};
+  enum { NKEYS = sizeof keys / sizeof keys[0] };
+  for (size_t k = 0; k < NKEYS; k++)
+    ck_assert_ptr_nonnull(
+        lexicon_add(&x, &a, keys[k], strlen(keys[k]), strmap_hash(keys[k], strlen(keys[k]))));
+  ck_assert_int_eq(lexicon_link_lower(&x), 0);
+  ck_assert(x.linked);
+  size_t with_capital = 0, to_form = 0;
+  for (size_t i = 0; i < x.cap; i++) {
+    const lex_slot *s = &x.slots[i];
+    if (!s->len)
+      continue;
+    char low[64];
+    int capital = 0;
+    ck_assert_uint_lt(s->len, sizeof low);
+    for (size_t k = 0; k < s->len; k++) {
+      char c = slot_key(s)[k];
+      capital |= c >= 'A' && c <= 'Z';
+      low[k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    if (!capital)
+      continue;
+    with_capital++;
+    const lex_slot *f = lexicon_find(x.slots, x.cap, low, s->len, strmap_hash(low, s->len));
+    if (f->len) {
+      to_form++;
+      ck_assert_uint_eq(s->lower, (uint32_t)(f - x.slots));
+    } else {
+      ck_assert_uint_eq(s->lower, LEX_NO_LOWER);
+    }
+  }
+  /* The, SAID, Said, McDonald's and the long key have their forms; NASA and Obama none */
+  ck_assert_uint_eq(with_capital, 7);
+  ck_assert_uint_eq(to_form, 5);
+  /* a key added later may be the form of a linked one: the links no longer hold */
+  ck_assert_ptr_nonnull(lexicon_add(&x, &a, "nasa", 4, strmap_hash("nasa", 4)));
+  ck_assert(!x.linked);
+  lexicon_free(&x);
+  arena_release(&a);
+}
+END_TEST
+
+/* The fast path of token_lex needs the default model's lexicon linked:
+ * a key added after the links were made would silently undo it. */
+START_TEST(default_model_lexicon_is_linked) {
+  ck_assert(test_model->lex.linked);
+  attrib_doc *d = analyze("The Mayor Said that SAID was said.");
+  /* "The" takes the determiner class of "the", "Said" and "SAID" the cue of "said" */
+  ck_assert(TOK(d, 0).words & W_DET);
+  ck_assert_uint_eq(TOK(d, 2).cue_first, TOK(d, 6).cue_first);
+  ck_assert_uint_eq(TOK(d, 4).cue_first, TOK(d, 6).cue_first);
+  ck_assert_uint_ne(TOK(d, 6).cue_first, 0);
+  attrib_doc_free(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("segment");
   TCase *tc = tcase_create("segment");
@@ -95,6 +174,8 @@ int main(void) {
   tcase_add_test(tc, case_flags);
   tcase_add_test(tc, handles_and_numbers);
   tcase_add_test(tc, headline_detection);
+  tcase_add_test(tc, lexicon_links_lower_case_forms);
+  tcase_add_test(tc, default_model_lexicon_is_linked);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
