@@ -158,8 +158,10 @@ int lexicon_link_lower(lexicon *x) {
       continue;
     const char *key = slot_key(s);
     size_t n = s->len;
-    if (!has_capital(key, n)) /* no lower-case form to link */
+    if (!has_capital(key, n)) { /* its own lower-case form */
+      s->lower = (uint32_t)i;
       continue;
+    }
     char *l = n <= sizeof buf ? buf : malloc(n);
     if (!l)
       return -1;

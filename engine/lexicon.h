@@ -54,9 +54,10 @@ typedef struct lex_slot {
   lex_rec rec;
   uint16_t len; /* 0: empty */
   uint16_t pad;
-  /* once linked (lexicon_link_lower), a key with ASCII capitals: the
-   * index of the slot of its lower-case form, or LEX_NO_LOWER: a
-   * capitalised token's second record needs no second lookup */
+  /* once linked (lexicon_link_lower): the index of the slot of the key's
+   * lower-case form (its own for a key with no ASCII capital), or
+   * LEX_NO_LOWER: a capitalised token's second record needs no second
+   * lookup, and no key's link is left unset */
   uint32_t lower;
   char key[LEX_INLINE]; /* keys of up to LEX_INLINE bytes; longer ones: a
                          * pointer to them in the model's arena (lex_long_key) */
@@ -92,8 +93,9 @@ int lexicon_reserve(lexicon *x, size_t n);
  * absent (a long key is copied into a). NULL when the key is empty or too
  * long, or out of memory. */
 lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
-/* Links each key with ASCII capitals to the slot of its lower-case form
- * (ASCII A-Z lower-cased, as a token's lkey), once every key is in. 0, or
+/* Links each key to the slot of its lower-case form (ASCII A-Z
+ * lower-cased, as a token's lkey; itself when it has no capital), once
+ * every key is in. 0, or
  * -1 when out of memory. */
 int lexicon_link_lower(lexicon *x);
 /* Is the key of full slot s (of len n >= 1) b[0, n)? As strmap_same_bytes (two

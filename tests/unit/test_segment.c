@@ -127,8 +127,10 @@ START_TEST(lexicon_links_lower_case_forms) {
       capital |= c >= 'A' && c <= 'Z';
       low[k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
     }
-    if (!capital)
+    if (!capital) { /* its own form */
+      ck_assert_uint_eq(s->lower, (uint32_t)i);
       continue;
+    }
     with_capital++;
     const lex_slot *f = lexicon_find(x.slots, x.cap, low, s->len, strmap_hash(low, s->len));
     if (f->len) {
