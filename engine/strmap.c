@@ -4,10 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint32_t strmap_hash(const char *s, size_t n) {
-  return strmap_hash_more(STRMAP_HASH_INIT, s, n);
-}
-
 void strmap_init(strmap *m) {
   m->slots = NULL;
   m->cap = m->count = 0;
