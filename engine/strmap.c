@@ -4,6 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+uint32_t strmap_hash(const char *s, size_t n) {
+  strmap_stream st = STRMAP_STREAM_INIT;
+  return strmap_hash_upto(&st, s, n);
+}
+
 void strmap_init(strmap *m) {
   m->slots = NULL;
   m->cap = m->count = 0;
