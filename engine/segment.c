@@ -193,13 +193,10 @@ static const unsigned char first_bytes[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF
  * chunk, no load of its bytes and no loop; its constants xor-ed in the
  * vector (STRMAP_HASH_LAST), not in registers the tokenizer's loop needs */
 static inline uint32_t hash_vec(__m128i w, unsigned n) {
-  uint64_t lo, hi;
-  unsigned char b[16];
+  char b[16];
   w = _mm_xor_si128(w, _mm_set_epi64x((long long)STRMAP_S2, (long long)STRMAP_S0));
   _mm_storeu_si128((__m128i *)(void *)b, w);
-  memcpy(&lo, b, 8);
-  memcpy(&hi, b + 8, 8);
-  return (uint32_t)STRMAP_MUM(lo, hi ^ n);
+  return (uint32_t)STRMAP_MUM(strmap_le64(b), strmap_le64(b + 8) ^ n);
 }
 #endif
 

@@ -57,19 +57,35 @@ typedef struct strmap {
 static inline uint64_t strmap_hash_chunk(uint64_t x, uint64_t lo, uint64_t hi) {
   return STRMAP_MUM(lo ^ x, hi ^ STRMAP_S1);
 }
+/* The 8 or 4 bytes at p as a little-endian word (the hash's value is the
+ * same on every host: the constant keys' hashes depend on it) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define STRMAP_LE64(v) __builtin_bswap64(v)
+#define STRMAP_LE32(v) __builtin_bswap32(v)
+#else
+#define STRMAP_LE64(v) (v)
+#define STRMAP_LE32(v) (v)
+#endif
+static inline uint64_t strmap_le64(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return STRMAP_LE64(v);
+}
+static inline uint32_t strmap_le32(const char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return STRMAP_LE32(v);
+}
 /* The last 0 to 16 bytes p[0, m) of a key, zero-padded, as two
  * little-endian words: overlapping loads, no byte loop, nothing read
  * outside p[0, m). */
 static inline void strmap_load_tail(const char *p, size_t m, uint64_t *lo, uint64_t *hi) {
   const unsigned char *u = (const unsigned char *)p;
   if (m > 8) {
-    memcpy(lo, p, 8);
-    memcpy(hi, p + m - 8, 8);
-    *hi >>= 8 * (16 - m); /* drop the bytes lo holds */
+    *lo = strmap_le64(p);
+    *hi = strmap_le64(p + m - 8) >> (8 * (16 - m)); /* without the bytes lo holds */
   } else if (m >= 4) {
-    uint32_t a, b;
-    memcpy(&a, p, 4);
-    memcpy(&b, p + m - 4, 4);
+    uint32_t a = strmap_le32(p), b = strmap_le32(p + m - 4);
     *lo = a | (uint64_t)b << (8 * (m - 4)); /* the bytes both hold are the same */
     *hi = 0;
   } else {
@@ -90,11 +106,8 @@ typedef struct strmap_stream {
 static inline uint32_t strmap_hash_upto(strmap_stream *st, const char *buf, size_t n) {
   uint64_t x = st->x, lo, hi;
   size_t done = st->done;
-  for (; n - done > 16; done += 16) {
-    memcpy(&lo, buf + done, 8);
-    memcpy(&hi, buf + done + 8, 8);
-    x = strmap_hash_chunk(x, lo, hi);
-  }
+  for (; n - done > 16; done += 16)
+    x = strmap_hash_chunk(x, strmap_le64(buf + done), strmap_le64(buf + done + 8));
   st->x = x;
   st->done = done;
   strmap_load_tail(buf + done, n - done, &lo, &hi);
