@@ -146,7 +146,7 @@ static int is_name_tok(const token *t) {
 }
 
 /* The keys of tokens [a, b) joined by spaces into buf, and in *hash their
- * strmap_hash, word by word from the tokens' own hashes: the length, or 0
+ * strmap_hash: the length, or 0
  * when they do not fit in cap - 1 bytes. *key gets the joined key: buf, or
  * for one token its own key, uncopied. Inline: most joins are of one token,
  * which a call and its register saves cost more than. */
@@ -159,23 +159,18 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
     return t->key_len + 2 < cap ? t->key_len : 0;
   }
   size_t o = 0;
-  uint32_t h = STRMAP_HASH_INIT;
   for (uint32_t i = a; i < b; i++) {
     token *t = &TOK(d, i);
     if (o + t->key_len + 2 >= cap)
       return 0;
-    if (i > a) {
+    if (i > a)
       buf[o++] = ' ';
-      h = strmap_hash_more(strmap_hash_more(h, " ", 1), t->key, t->key_len);
-    } else {
-      h = t->hash;
-    }
     arena_copy_bytes(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
   *key = buf;
-  *hash = h;
+  *hash = strmap_hash(buf, o);
   return o;
 }
 
@@ -202,9 +197,10 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
     *ntok = 1;
   }
   size_t o = t->key_len;
-  uint32_t h = t->hash;
   if (!(v & WALK_MORE) || max < 2)
     return best;
+  /* each longer key hashed on from the chunks of the shorter ones */
+  strmap_stream st = STRMAP_STREAM_INIT;
   arena_copy_bytes(key, t->key, o);
   for (uint32_t n = 2; n <= max; n++) {
     t = &TOK(d, i + n - 1);
@@ -212,9 +208,8 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
       break;
     key[o++] = ' ';
     arena_copy_bytes(key + o, t->key, t->key_len);
-    h = strmap_hash_more(strmap_hash_more(h, " ", 1), t->key, t->key_len);
     o += t->key_len;
-    v = strmap_get_hashed(walk, key, o, h);
+    v = strmap_get_hashed(walk, key, o, strmap_hash_upto(&st, key, o));
     if (v < 0)
       break;
     if (v & (WALK_MORE - 1)) {

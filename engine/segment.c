@@ -118,18 +118,14 @@ static int is_hyphen(UChar32 c) {
 #endif
 
 /* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
- * Its key with the period is s[a, b + 1), read in place; h is its hash
- * when h_ok (the tokenizer's hash of an unbroken word, and the period),
- * else it is hashed here. Words of 63 bytes and more never are. Not
- * inlined: few words end in a period, and inside the tokenizer's loop its
- * lookup takes registers that every word pays for (0.5% more
- * instructions when GCC inlined it). */
-SEG_NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, uint32_t h,
-                                  int h_ok) {
+ * Its key with the period is s[a, b + 1), read and hashed in place. Words
+ * of 63 bytes and more never are. Not inlined: few words end in a period,
+ * and inside the tokenizer's loop its lookup takes registers that every
+ * word pays for (0.5% more instructions when GCC inlined it). */
+SEG_NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
   if (b - a + 1 >= 64)
     return 0;
-  if (!h_ok)
-    h = strmap_hash(s + a, b - a + 1);
+  uint32_t h = strmap_hash(s + a, b - a + 1);
   if (!lexicon_may_have_dotted(&m->lex, h))
     return 0;
   const lex_rec *r = lexicon_get(&m->lex, s + a, b - a + 1, h);
@@ -137,7 +133,7 @@ SEG_NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t
 }
 
 /* What a word's ASCII letters and digits give as they are scanned: the
- * FNV-1a hash, the byte classes seen, the upper-case letters (a count, or
+ * hash of the run, the byte classes seen, the upper-case letters (a count, or
  * after first_run only not 0 when there are some). */
 typedef struct run_acc {
   uint32_t h;
@@ -160,35 +156,21 @@ static inline uint16_t run_case(uint16_t first_case, const run_acc *r) {
 #define SWITCH_NONE() break
 #endif
 
-/* Cases of a switch on a run's length n that hash its k-th byte from the
- * end e and run on into the next case: byte after byte of FNV-1a (and of
- * the lower-case form into l) with one jump, no loop test per byte. */
-#define HASH_AT(k)                                                                                           \
-  case k:                                                                                                    \
-    h = (h ^ e[-k]) * 16777619u;                                                                             \
-    STRMAP_FALL_THROUGH
-#define HASH2_AT(k)                                                                                          \
-  case k:                                                                                                    \
-    h = (h ^ e[-k]) * 16777619u;                                                                             \
-    l = (l ^ (e[-k] | 0x20u)) * 16777619u;                                                                   \
-    STRMAP_FALL_THROUGH
-
-/* Scans the ASCII letters and digits from s[j] (before end) into r and
- * returns where they stop. Its own loop on locals, so that the compiler
- * keeps them in registers rather than in the tokenizer's stack frame. */
+/* Scans the ASCII letters and digits from s[j] (before end) into r's
+ * classes and capitals (not its hash) and returns where they stop. Its own
+ * loop on locals, so that the compiler keeps them in registers rather
+ * than in the tokenizer's stack frame. */
 static inline uint32_t ascii_run(const unsigned char *s, uint32_t j, uint32_t end, run_acc *r) {
-  uint32_t h = r->h, upper = r->upper;
+  uint32_t upper = r->upper;
   unsigned seen = r->seen;
   while (j < end) {
-    unsigned b = s[j], cl = byte_class[b];
+    unsigned cl = byte_class[s[j]];
     if (!(cl & BC_ALNUM))
       break;
     j++;
-    h = (h ^ b) * 16777619u;
     seen |= cl;
     upper += cl & BC_UP;
   }
-  r->h = h;
   r->seen = seen;
   r->upper = upper;
   return j;
@@ -202,99 +184,92 @@ static inline uint32_t skip_alnum(const unsigned char *s, uint32_t j, uint32_t e
   return j;
 }
 
+#if defined(__SSE2__)
+/* 16 bytes 0xFF then 16 bytes 0: at 16 - n, the mask of a vector's first n bytes */
+static const unsigned char first_bytes[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                              0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+/* strmap_hash of a key of n < 16 bytes held zero-padded in w: its one
+ * chunk, no load of its bytes and no loop; its constants xor-ed in the
+ * vector (STRMAP_HASH_LAST), not in registers the tokenizer's loop needs */
+static inline uint32_t hash_vec(__m128i w, unsigned n) {
+  char b[16];
+  w = _mm_xor_si128(w, _mm_set_epi64x((long long)STRMAP_S2, (long long)STRMAP_S0));
+  _mm_storeu_si128((__m128i *)(void *)b, w);
+  return (uint32_t)STRMAP_MUM(strmap_le64(b), strmap_le64(b + 8) ^ n);
+}
+#endif
+
+#if defined(__GNUC__)
+#define SEG_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define SEG_ALWAYS_INLINE inline
+#endif
+
+#if defined(__SSE2__)
+/* first_run of a word at s[i] when 16 bytes can be read there, of which
+ * the first avail (1 to 16) are the paragraph's: the classes of all 16
+ * come at once, and a run shorter than 16 bytes is hashed from the same
+ * vector, its bytes masked: no loop, no switch on its length. Inline in
+ * both uses: with avail 16 (most words) its cut is none. */
+static SEG_ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end,
+                                              unsigned avail, run_acc *r, uint32_t *lh, int *lh_ok) {
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+  /* y <= k unsigned: min(y, k) == y */
+  __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+  __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
+  __m128i lo = _mm_sub_epi8(x, _mm_set1_epi8('a'));
+  unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
+  unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
+  unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
+  unsigned cut = avail < 16 ? 1u << avail : 0;                 /* the paragraph ends there */
+  unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml) | cut); /* at most 16 */
+  unsigned keep = (1u << n) - 1;
+  mu &= keep;
+  ml &= keep;
+  uint16_t first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
+  if (n == 16) {                                               /* the word goes on: count as ascii_run does */
+    r->seen = ml ? BC_LO : 0;                                  /* the only class asked of seen */
+    r->upper = (mu != 0) + ((mu & (mu - 1)) != 0);             /* none, one, or more */
+    uint32_t j = ascii_run(s, i + 16, end, r);
+    r->h = strmap_hash((const char *)s + i, j - i);
+    r->fl = run_case(first_case, r);
+    return j;
+  }
+  /* all capitals: two upper-case letters or more, no lower-case one */
+  r->upper = mu;
+  r->fl = (uint16_t)(first_case | (unsigned)((mu & (mu - 1)) != 0 && !ml) << 1);
+  __m128i m = _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n));
+  r->h = hash_vec(_mm_and_si128(x, m), n);
+  if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
+    *lh = hash_vec(_mm_and_si128(_mm_or_si128(x, _mm_set1_epi8(0x20)), m), n);
+    *lh_ok = 1;
+  }
+  return i + n;
+}
+#endif
+
 /* The first run of ASCII letters and digits of a word, from s[i] (itself
- * one) before end, into r; returns where it stops. When 16 bytes can be
- * read at s[i] the classes of all 16 come at once, and the hash loop reads
- * only the run; *lh then gets the hash of the run lower-cased and *lh_ok
- * is set (a run longer than 16 bytes, or one near end, leaves that to
- * lower_copy). */
-static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, run_acc *r, uint32_t *lh,
-                                 int *lh_ok) {
+ * one) before end, into r; returns where it stops. s[0, lim) can be read
+ * (lim >= end): when 16 bytes can be read at s[i], first_run16 does it,
+ * and *lh then gets the hash of the run lower-cased and *lh_ok is set (a
+ * run of 16 bytes or more, or one near lim, leaves that to lower_copy). */
+static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, uint32_t lim, run_acc *r,
+                                 uint32_t *lh, int *lh_ok) {
   *lh_ok = 0;
 #if defined(__SSE2__)
-  if (end - i >= 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    /* y <= k unsigned: min(y, k) == y */
-    __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-    __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
-    __m128i lo = _mm_sub_epi8(x, _mm_set1_epi8('a'));
-    unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
-    unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
-    unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
-    unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml)); /* at most 16 */
-    unsigned keep = (1u << n) - 1;
-    mu &= keep;
-    ml &= keep;
-    uint16_t first_case = (uint16_t)(T_LOWER >> ((mu & 1) * 2)); /* T_CAP is 1, T_LOWER 4 */
-    if (n == 16) {                                   /* the word goes on: count as ascii_run does */
-      r->seen = ml ? BC_LO : 0;                      /* the only class asked of seen */
-      r->upper = (mu != 0) + ((mu & (mu - 1)) != 0); /* none, one, or more */
-      r->h = strmap_hash_more(STRMAP_HASH_INIT, (const char *)s + i, 16);
-      uint32_t j = ascii_run(s, i + 16, end, r);
-      r->fl = run_case(first_case, r);
-      return j;
-    }
-    /* all capitals: two upper-case letters or more, no lower-case one */
-    r->upper = mu;
-    r->fl = (uint16_t)(first_case | (unsigned)((mu & (mu - 1)) != 0 && !ml) << 1);
-    uint32_t h = STRMAP_HASH_INIT;
-    const unsigned char *e = s + i + n;
-    if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
-      uint32_t l = STRMAP_HASH_INIT;
-      switch (n) { /* a jump into a run of rounds, one per byte: no loop test per byte */
-      default:
-        SWITCH_NONE();
-        HASH2_AT(15);
-        HASH2_AT(14);
-        HASH2_AT(13);
-        HASH2_AT(12);
-        HASH2_AT(11);
-        HASH2_AT(10);
-        HASH2_AT(9);
-        HASH2_AT(8);
-        HASH2_AT(7);
-        HASH2_AT(6);
-        HASH2_AT(5);
-        HASH2_AT(4);
-        HASH2_AT(3);
-        HASH2_AT(2);
-      case 1:
-        h = (h ^ e[-1]) * 16777619u;
-        l = (l ^ (e[-1] | 0x20u)) * 16777619u;
-      }
-      *lh = l;
-      *lh_ok = 1;
-    } else {
-      switch (n) {
-      default:
-        SWITCH_NONE();
-        HASH_AT(15);
-        HASH_AT(14);
-        HASH_AT(13);
-        HASH_AT(12);
-        HASH_AT(11);
-        HASH_AT(10);
-        HASH_AT(9);
-        HASH_AT(8);
-        HASH_AT(7);
-        HASH_AT(6);
-        HASH_AT(5);
-        HASH_AT(4);
-        HASH_AT(3);
-        HASH_AT(2);
-      case 1:
-        h = (h ^ e[-1]) * 16777619u;
-      }
-    }
-    r->h = h;
-    return i + n;
-  }
+  if (end - i >= 16)
+    return first_run16(s, i, end, 16, r, lh, lh_ok);
+  if (lim - i >= 16) /* the paragraph's last bytes, with more text after them */
+    return first_run16(s, i, end, end - i, r, lh, lh_ok);
+#else
+  (void)lim;
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
-  r->h = (STRMAP_HASH_INIT ^ s[i]) * 16777619u;
   r->upper = cl & BC_UP;
   uint32_t j = ascii_run(s, i + 1, end, r);
+  r->h = strmap_hash((const char *)s + i, j - i);
   r->fl = run_case((cl & BC_UP) ? T_CAP : T_LOWER, r);
   return j;
 }
@@ -330,25 +305,29 @@ static inline char *lower_copy16(arena *a, const unsigned char *s, uint32_t n) {
 
 /* s[0, n) with ASCII A-Z lower-cased, NUL-terminated, in a; its
  * strmap_hash in *h. NULL when out of memory. */
-static char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h) {
+static inline char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h) {
   char *p = arena_alloc_raw(a, (size_t)n + 1);
   if (!p)
     return NULL;
-  uint32_t x = STRMAP_HASH_INIT;
   for (uint32_t k = 0; k < n; k++) {
     unsigned c = (unsigned char)s[k];
-    c += (byte_class[c] & BC_UP) << 5; /* BC_UP is 1: + 32 */
-    p[k] = (char)c;
-    x = (x ^ c) * 16777619u;
+    p[k] = (char)(c + ((byte_class[c] & BC_UP) << 5)); /* BC_UP is 1: + 32 */
   }
   p[n] = '\0';
-  *h = x;
+  *h = strmap_hash(p, n);
   return p;
 }
 
-/* One FNV-1a round (strmap_hash's) as a constant expression */
-#define FNV1A(h, b) ((((uint32_t)(h)) ^ (uint32_t)(b)) * 16777619u)
-#define FNV1A_3(x, y, z) FNV1A(FNV1A(FNV1A(STRMAP_HASH_INIT, x), y), z)
+/* strmap_hash of the 3-byte key x y z, as a constant expression */
+#define HASH_3(x, y, z) STRMAP_HASH8((x) | (y) << 8 | (z) << 16, 3)
+/* strmap_hash of each one-byte ASCII key (the marks): a load, not a multiply */
+#define HASH_1x4(b)                                                                                          \
+  STRMAP_HASH8(b, 1), STRMAP_HASH8((b) + 1, 1), STRMAP_HASH8((b) + 2, 1), STRMAP_HASH8((b) + 3, 1)
+#define HASH_1x16(b) HASH_1x4(b), HASH_1x4((b) + 4), HASH_1x4((b) + 8), HASH_1x4((b) + 12)
+static const uint32_t byte_hash[128] = {HASH_1x16(0),  HASH_1x16(16), HASH_1x16(32), HASH_1x16(48),
+                                        HASH_1x16(64), HASH_1x16(80), HASH_1x16(96), HASH_1x16(112)};
+#undef HASH_1x16
+#undef HASH_1x4
 
 /* A mark E2 80 xx: its key (model_norm_key's form) and kind. */
 typedef struct mark_key {
@@ -357,12 +336,12 @@ typedef struct mark_key {
   uint8_t len, kind;
 } mark_key;
 static const mark_key curly_marks[6] = {
-    {"'", FNV1A(STRMAP_HASH_INIT, '\''), 1, TK_QUOTE},        /* ‘ */
-    {"'", FNV1A(STRMAP_HASH_INIT, '\''), 1, TK_QUOTE},        /* ’ */
-    {"\xE2\x80\x9C", FNV1A_3(0xE2, 0x80, 0x9C), 3, TK_QUOTE}, /* “ */
-    {"\xE2\x80\x9D", FNV1A_3(0xE2, 0x80, 0x9D), 3, TK_QUOTE}, /* ” */
-    {"\xE2\x80\x93", FNV1A_3(0xE2, 0x80, 0x93), 3, TK_PUNCT}, /* – */
-    {"\xE2\x80\x94", FNV1A_3(0xE2, 0x80, 0x94), 3, TK_PUNCT}, /* — */
+    {"'", STRMAP_HASH8('\'', 1), 1, TK_QUOTE},               /* ‘ */
+    {"'", STRMAP_HASH8('\'', 1), 1, TK_QUOTE},               /* ’ */
+    {"\xE2\x80\x9C", HASH_3(0xE2, 0x80, 0x9C), 3, TK_QUOTE}, /* “ */
+    {"\xE2\x80\x9D", HASH_3(0xE2, 0x80, 0x9D), 3, TK_QUOTE}, /* ” */
+    {"\xE2\x80\x93", HASH_3(0xE2, 0x80, 0x93), 3, TK_PUNCT}, /* – */
+    {"\xE2\x80\x94", HASH_3(0xE2, 0x80, 0x94), 3, TK_PUNCT}, /* — */
 };
 /* The mark E2 80 c3, when it is one of curly_marks. */
 static inline const mark_key *curly_mark(unsigned c3) {
@@ -480,8 +459,8 @@ static inline int push_tok(tok_out *o, arena *a, uint32_t start, uint32_t end, u
 }
 
 /* segment_tokenize, its tokens left to finish_token in *todo */
-static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
-                    vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
+static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t lim,
+                    uint32_t para, vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
   const unsigned char *u = (const unsigned char *)s;
   const lex_slot *lslots = m->lex.slots;
   size_t lmask = m->lex.cap - 1;
@@ -532,7 +511,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           continue;
         }
         /* one ASCII mark: its key is itself, finished here */
-        uint32_t h = (STRMAP_HASH_INIT ^ b) * 16777619u;
+        uint32_t h = byte_hash[b];
         int is_q = b == '"' || b == '\'';
         if (push_word(&out, a, i, i + 1, is_q ? TK_QUOTE : TK_PUNCT, para, s + i, h, s + i, h, 0) != 0)
           return -1;
@@ -588,11 +567,11 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
      * hash and case come with the scan of its first run: finish_token need
      * not read it again. A word (not a number) starts with a letter, which
      * gives its case. */
-    run_acc acc = {STRMAP_HASH_INIT, 0, 0, 0};
+    run_acc acc = {0, 0, 0, 0};
     uint32_t lh = 0;
     int lh_ok = 0;
     unsigned broken = c >= 0x80, more = broken;
-    j = broken ? nx : first_run(u, i, end, &acc, &lh, &lh_ok);
+    j = broken ? nx : first_run(u, i, end, lim, &acc, &lh, &lh_ok);
     /* the byte after the run, read once for both tests below (NUL at end:
      * neither a joiner nor a space) */
     unsigned after = !broken && j < end ? u[j] : 0;
@@ -600,8 +579,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
      * a period that is not its own. A period after a run of two letters
      * or more (a sentence's last word) neither joins it to more (U.K.) nor
      * is split off with 's: only an abbreviation (Sen.) keeps it. */
-    if (!broken && (!may_continue(after, numeric) || (after == '.' && !numeric && j - i >= 2 &&
-                                                      !is_abbrev(m, s, i, j, FNV1A(acc.h, '.'), 1)))) {
+    if (!broken && (!may_continue(after, numeric) ||
+                    (after == '.' && !numeric && j - i >= 2 && !is_abbrev(m, s, i, j)))) {
       const char *lkey = s + i;
       uint32_t lhash = acc.h;
       if (acc.upper) {
@@ -669,7 +648,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
     uint32_t wend = j;
     if (j < end && s[j] == '.' && !numeric) {
       int single_upper = (j - seg_start == 1) && (s[seg_start] >= 'A' && s[seg_start] <= 'Z');
-      if (dotted || single_upper || is_abbrev(m, s, i, j, FNV1A(acc.h, '.'), !broken))
+      if (dotted || single_upper || is_abbrev(m, s, i, j))
         wend = j + 1;
     }
     /* Split a possessive or contraction 's off the word. */
@@ -686,8 +665,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         return -1;
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
-        uint32_t h0 = FNV1A(STRMAP_HASH_INIT, '\'');
-        uint32_t hs = FNV1A(h0, 's'), hk = up ? FNV1A(h0, 'S') : hs;
+        uint32_t hs = STRMAP_HASH8('\'' | 's' << 8, 2), hk = up ? STRMAP_HASH8('\'' | 'S' << 8, 2) : hs;
         if (push_word(&out, a, split, j, TK_WORD, para, up ? "'S" : "'s", hk, "'s", hs,
                       up ? T_CAP : T_LOWER) != 0)
           return -1;
@@ -741,29 +719,29 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                      vec *toks, arena *a, uint32_t *quote_first) {
   tok_todo todo;
-  return tokenize(m, s, start, end, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
+  return tokenize(m, s, start, end, end, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
 }
 
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
                            size_t *off, uint32_t *hash) {
   size_t o = 0;
-  uint32_t h = STRMAP_HASH_INIT, k = 0;
+  uint32_t k = 0;
+  /* each prefix hashed on from the chunks of the shorter ones: linear in
+   * the join, not quadratic; the first key's hash is the token's */
+  strmap_stream st = STRMAP_STREAM_INIT;
   off[0] = 0;
-  hash[0] = h;
+  hash[0] = strmap_hash(buf, 0);
   for (; k < max && i + k < NTOK(d); k++) {
     const token *t = &TOK(d, i + k);
     if (o + t->key_len + 2 >= cap)
       break;
-    if (k) {
+    if (k)
       buf[o++] = ' ';
-      h = strmap_hash_more(h, " ", 1);
-    }
     const char *key = lower ? t->lkey : t->key;
     arena_copy_bytes(buf + o, key, t->key_len);
     o += t->key_len;
-    h = k ? strmap_hash_more(h, key, t->key_len) : (lower ? tok_lhash(t) : t->hash);
     off[k + 1] = o;
-    hash[k + 1] = h;
+    hash[k + 1] = k ? strmap_hash_upto(&st, buf, o) : (lower ? tok_lhash(t) : t->hash);
   }
   return k;
 }
@@ -794,14 +772,12 @@ static int finish_token_slow(attrib_doc *d, token *t) {
     t->key_len = (uint32_t)n;
   }
   /* the hash of the key, and whether it has a lower-case form */
-  uint32_t h = STRMAP_HASH_INIT;
   int has_upper = 0;
   for (uint32_t k = 0; k < t->key_len; k++) {
     unsigned char ch = (unsigned char)t->key[k];
     has_upper |= ch >= 'A' && ch <= 'Z';
-    h = (h ^ ch) * 16777619u;
   }
-  t->hash = h;
+  t->hash = strmap_hash(t->key, t->key_len);
   if (lower_key(d, t, has_upper) != 0)
     return -1;
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
@@ -848,14 +824,12 @@ static int finish_token(attrib_doc *d, token *t) {
   if (t->key) /* the tokenizer did it all */
     return 0;
   const unsigned char *s = (const unsigned char *)d->copy;
-  uint32_t h = STRMAP_HASH_INIT;
   unsigned letters = 0, upper = 0;
   uint16_t first_case = 0;
   for (uint32_t k = t->start; k < t->end; k++) {
     unsigned ch = s[k], cl = byte_class[ch];
     if (cl & BC_HI)
       return finish_token_slow(d, t);
-    h = (h ^ ch) * 16777619u;
     if (cl & (BC_UP | BC_LO)) {
       unsigned up = cl & BC_UP;
       if (!letters)
@@ -866,7 +840,7 @@ static int finish_token(attrib_doc *d, token *t) {
   }
   t->key = d->copy + t->start;
   t->key_len = t->end - t->start;
-  t->hash = h;
+  t->hash = strmap_hash(t->key, t->key_len);
   if (lower_key(d, t, upper != 0) != 0) /* the lower-case key, for the few that need one */
     return -1;
   if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
@@ -1034,7 +1008,9 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->tok_first = NTOK(d);
     uint32_t quote_first;
     tok_todo todo;
-    if (tokenize(m, d->copy, pa->start, pa->end, p, &d->toks, &d->mem, &quote_first, &todo) != 0)
+    /* the document's copy can be read to its end, past the paragraph's */
+    if (tokenize(m, d->copy, pa->start, pa->end, (uint32_t)d->len, p, &d->toks, &d->mem, &quote_first,
+                 &todo) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);

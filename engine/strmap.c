@@ -5,7 +5,8 @@
 #include <string.h>
 
 uint32_t strmap_hash(const char *s, size_t n) {
-  return strmap_hash_more(STRMAP_HASH_INIT, s, n);
+  strmap_stream st = STRMAP_STREAM_INIT;
+  return strmap_hash_upto(&st, s, n);
 }
 
 void strmap_init(strmap *m) {

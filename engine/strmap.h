@@ -21,57 +21,102 @@ typedef struct strmap {
   size_t cap, count; /* cap is a power of two */
 } strmap;
 
-uint32_t strmap_hash(const char *s, size_t n);
-/* A switch case that runs on into the next */
-#if defined(__GNUC__) && __GNUC__ >= 7
-#define STRMAP_FALL_THROUGH __attribute__((fallthrough))
-#else
-#define STRMAP_FALL_THROUGH ((void)0)
+/* The key hash of every map (model maps, lexicon, tokens, joined keys):
+ * the key taken 16 bytes at a time as two little-endian words, the last
+ * chunk (1 to 16 bytes, none for an empty key) zero-padded and folded with
+ * the length. Each chunk is one 64x64->128-bit multiply whose two halves
+ * are xor-ed (wyhash's "mum"): a word of up to 16 bytes costs one
+ * multiply, where FNV-1a took one per byte in a chain of 4-cycle
+ * dependencies. The low bits (a table's slot) depend on every byte. */
+#define STRMAP_S0 0xa0761d6478bd642full /* the start state */
+#define STRMAP_S1 0xe7037ed1a0b428dbull /* with the second word of a chunk before the last */
+#define STRMAP_S2 0x8ebc6af09c88c6e3ull /* with the second word of the last chunk, and the length */
+#if defined(__SIZEOF_INT128__)
+#define STRMAP_MUL128(a, b) ((unsigned __int128)(uint64_t)(a) * (uint64_t)(b))
+#define STRMAP_MUM(a, b) ((uint64_t)STRMAP_MUL128(a, b) ^ (uint64_t)(STRMAP_MUL128(a, b) >> 64))
+#else /* the same value from four 32x32->64-bit products */
+#define STRMAP_LO32(x) ((uint64_t)(x)&0xffffffffu)
+#define STRMAP_HI32(x) ((uint64_t)(x) >> 32)
+#define STRMAP_MID(a, b)                                                                                     \
+  ((STRMAP_LO32(a) * STRMAP_LO32(b) >> 32) + STRMAP_LO32(STRMAP_LO32(a) * STRMAP_HI32(b)) +                  \
+   STRMAP_LO32(STRMAP_HI32(a) * STRMAP_LO32(b)))
+#define STRMAP_MUM(a, b)                                                                                     \
+  (((STRMAP_MID(a, b) << 32) | STRMAP_LO32(STRMAP_LO32(a) * STRMAP_LO32(b))) ^                               \
+   (STRMAP_HI32(a) * STRMAP_HI32(b) + (STRMAP_LO32(a) * STRMAP_HI32(b) >> 32) +                              \
+    (STRMAP_HI32(a) * STRMAP_LO32(b) >> 32) + (STRMAP_MID(a, b) >> 32)))
 #endif
-/* The hash of a key that continues one whose hash is h with s[0, n):
- * strmap_hash_more(strmap_hash(a), b) == strmap_hash(ab), so joined keys
- * hash word by word. */
-static inline uint32_t strmap_hash_more(uint32_t h, const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s, *e = p + n;
-  for (; e - p >= 8; p += 8) {  /* eight bytes a round: an eighth of the loop's own instructions */
-    h = (h ^ p[0]) * 16777619u; /* FNV-1a */
-    h = (h ^ p[1]) * 16777619u;
-    h = (h ^ p[2]) * 16777619u;
-    h = (h ^ p[3]) * 16777619u;
-    h = (h ^ p[4]) * 16777619u;
-    h = (h ^ p[5]) * 16777619u;
-    h = (h ^ p[6]) * 16777619u;
-    h = (h ^ p[7]) * 16777619u;
-  }
-  /* the last 0 to 7 bytes: one jump into a run of rounds, no loop test */
-  switch (e - p) {
-  case 7:
-    h = (h ^ e[-7]) * 16777619u;
-    STRMAP_FALL_THROUGH;
-  case 6:
-    h = (h ^ e[-6]) * 16777619u;
-    STRMAP_FALL_THROUGH;
-  case 5:
-    h = (h ^ e[-5]) * 16777619u;
-    STRMAP_FALL_THROUGH;
-  case 4:
-    h = (h ^ e[-4]) * 16777619u;
-    STRMAP_FALL_THROUGH;
-  case 3:
-    h = (h ^ e[-3]) * 16777619u;
-    STRMAP_FALL_THROUGH;
-  case 2:
-    h = (h ^ e[-2]) * 16777619u;
-    STRMAP_FALL_THROUGH;
-  case 1:
-    h = (h ^ e[-1]) * 16777619u;
-    STRMAP_FALL_THROUGH;
-  default:
-    break;
-  }
-  return h;
+/* The hash's last step: the last chunk lo, hi (zero-padded) of a key of n
+ * bytes, x the state after the chunks before it (STRMAP_S0 when none). A
+ * constant expression for constant arguments (keys known at compile time). */
+#define STRMAP_HASH_LAST(x, lo, hi, n)                                                                       \
+  ((uint32_t)STRMAP_MUM((uint64_t)(lo) ^ (uint64_t)(x), (uint64_t)(hi) ^ STRMAP_S2 ^ (uint64_t)(n)))
+/* The hash of a key of n <= 8 bytes whose little-endian value is lo */
+#define STRMAP_HASH8(lo, n) STRMAP_HASH_LAST(STRMAP_S0, lo, 0, n)
+
+/* The state after one more chunk lo, hi that is not the last */
+static inline uint64_t strmap_hash_chunk(uint64_t x, uint64_t lo, uint64_t hi) {
+  return STRMAP_MUM(lo ^ x, hi ^ STRMAP_S1);
 }
-#define STRMAP_HASH_INIT 2166136261u
+/* The 8 or 4 bytes at p as a little-endian word (the hash's value is the
+ * same on every host: the constant keys' hashes depend on it) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define STRMAP_LE64(v) __builtin_bswap64(v)
+#define STRMAP_LE32(v) __builtin_bswap32(v)
+#else
+#define STRMAP_LE64(v) (v)
+#define STRMAP_LE32(v) (v)
+#endif
+static inline uint64_t strmap_le64(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return STRMAP_LE64(v);
+}
+static inline uint32_t strmap_le32(const char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return STRMAP_LE32(v);
+}
+/* The last 0 to 16 bytes p[0, m) of a key, zero-padded, as two
+ * little-endian words: overlapping loads, no byte loop, nothing read
+ * outside p[0, m). */
+static inline void strmap_load_tail(const char *p, size_t m, uint64_t *lo, uint64_t *hi) {
+  const unsigned char *u = (const unsigned char *)p;
+  if (m > 8) {
+    *lo = strmap_le64(p);
+    *hi = strmap_le64(p + m - 8) >> (8 * (16 - m)); /* without the bytes lo holds */
+  } else if (m >= 4) {
+    uint32_t a = strmap_le32(p), b = strmap_le32(p + m - 4);
+    *lo = a | (uint64_t)b << (8 * (m - 4)); /* the bytes both hold are the same */
+    *hi = 0;
+  } else {
+    *lo = m ? u[0] | (uint64_t)u[m / 2] << (8 * (m / 2)) | (uint64_t)u[m - 1] << (8 * (m - 1)) : 0;
+    *hi = 0;
+  }
+}
+/* Hashing a key as it grows in a buffer (a join of token keys): the
+ * chunks absorbed so far, which no longer change. */
+typedef struct strmap_stream {
+  uint64_t x;  /* the state after chunks [0, done) */
+  size_t done; /* a multiple of 16 */
+} strmap_stream;
+#define STRMAP_STREAM_INIT                                                                                   \
+  { STRMAP_S0, 0 }
+/* strmap_hash(buf, n), with st's chunks of buf absorbed once: n must not
+ * shrink between calls on st, nor buf[0, n) change. */
+static inline uint32_t strmap_hash_upto(strmap_stream *st, const char *buf, size_t n) {
+  uint64_t x = st->x, lo, hi;
+  size_t done = st->done;
+  for (; n - done > 16; done += 16)
+    x = strmap_hash_chunk(x, strmap_le64(buf + done), strmap_le64(buf + done + 8));
+  st->x = x;
+  st->done = done;
+  strmap_load_tail(buf + done, n - done, &lo, &hi);
+  return STRMAP_HASH_LAST(x, lo, hi, n);
+}
+/* The hash of key s[0, n). Not inline: the tokenizer hashes most words
+ * itself (segment.c), and an inline copy in each of the other callers
+ * took them registers (0.3% more instructions in all). */
+uint32_t strmap_hash(const char *s, size_t n);
 void strmap_init(strmap *m);
 void strmap_free(strmap *m);
 /* Most keys are a short word or two: two overlapping word loads (first
