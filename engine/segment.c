@@ -210,8 +210,7 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
 /* first_run of a word at s[i] when 16 bytes can be read there, of which
  * the first avail (1 to 16) are the paragraph's: the classes of all 16
  * come at once, and a run shorter than 16 bytes is hashed from the same
- * vector, its bytes masked: no loop, no switch on its length. Inline in
- * both uses: with avail 16 (most words) its cut is none. */
+ * vector, its bytes masked: no loop, no switch on its length. */
 static SEG_ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end,
                                               unsigned avail, run_acc *r, uint32_t *lh, int *lh_ok) {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
@@ -222,7 +221,9 @@ static SEG_ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i
   unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
   unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
   unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
-  unsigned cut = avail < 16 ? 1u << avail : 0;                 /* the paragraph ends there */
+  /* the paragraph ends there; bit 16 (avail 16) cuts nothing the
+   * complement of the 16-bit masks did not */
+  unsigned cut = 1u << avail;
   unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml) | cut); /* at most 16 */
   unsigned keep = (1u << n) - 1;
   mu &= keep;
@@ -258,10 +259,11 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
                                  uint32_t *lh, int *lh_ok) {
   *lh_ok = 0;
 #if defined(__SSE2__)
-  if (end - i >= 16)
-    return first_run16(s, i, end, 16, r, lh, lh_ok);
-  if (lim - i >= 16) /* the paragraph's last bytes, with more text after them */
-    return first_run16(s, i, end, end - i, r, lh, lh_ok);
+  /* one path for a word anywhere (its paragraph's last bytes too, with
+   * more text after them): whether the paragraph ends within 16 bytes is
+   * the text's choice, and a test of it was mispredicted */
+  if (lim - i >= 16)
+    return first_run16(s, i, end, end - i < 16 ? end - i : 16, r, lh, lh_ok);
 #else
   (void)lim;
 #endif
