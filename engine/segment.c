@@ -210,8 +210,7 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
 /* first_run of a word at s[i] when 16 bytes can be read there, of which
  * the first avail (1 to 16) are the paragraph's: the classes of all 16
  * come at once, and a run shorter than 16 bytes is hashed from the same
- * vector, its bytes masked: no loop, no switch on its length. Inline in
- * both uses: with avail 16 (most words) its cut is none. */
+ * vector, its bytes masked: no loop, no switch on its length. */
 static SEG_ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end,
                                               unsigned avail, run_acc *r, uint32_t *lh, int *lh_ok) {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
@@ -222,7 +221,9 @@ static SEG_ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i
   unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
   unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
   unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
-  unsigned cut = avail < 16 ? 1u << avail : 0;                 /* the paragraph ends there */
+  /* the paragraph ends there; bit 16 (avail 16) cuts nothing the
+   * complement of the 16-bit masks did not */
+  unsigned cut = 1u << avail;
   unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml) | cut); /* at most 16 */
   unsigned keep = (1u << n) - 1;
   mu &= keep;
@@ -258,10 +259,11 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
                                  uint32_t *lh, int *lh_ok) {
   *lh_ok = 0;
 #if defined(__SSE2__)
-  if (end - i >= 16)
-    return first_run16(s, i, end, 16, r, lh, lh_ok);
-  if (lim - i >= 16) /* the paragraph's last bytes, with more text after them */
-    return first_run16(s, i, end, end - i, r, lh, lh_ok);
+  /* one path for a word anywhere (its paragraph's last bytes too, with
+   * more text after them): whether the paragraph ends within 16 bytes is
+   * the text's choice, and a test of it was mispredicted */
+  if (lim - i >= 16)
+    return first_run16(s, i, end, end - i < 16 ? end - i : 16, r, lh, lh_ok);
 #else
   (void)lim;
 #endif
@@ -303,6 +305,41 @@ static inline char *lower_copy16(arena *a, const unsigned char *s, uint32_t n) {
  * copied, spares two more passes over the word. */
 #define LHASH(t) ((t)->sent)
 
+/* Until mark_token gives a token its sentence, its qm field (the quotes
+ * stage's, which comes later) holds what the sentence loop asks of it
+ * (segment.c only), worked out where its kind and key are at hand (the
+ * tokenizer, or the loop that finishes the rest), so that the loop tests
+ * none of it with a branch: SC_WORD, a word, number or handle (it takes
+ * the initial mark, T_INITIAL, and clears it); SC_KEEP, any other token
+ * (it leaves the mark as it is); SC_OPENS, a token after which the next
+ * word is an initial one (a quotation mark with a space before it; a
+ * colon or a dash, as in "Related: X" or "- Item"); SC_CAND, a token that
+ * may end a sentence (a mark is_terminal decides on, E2 an ellipsis, a
+ * dash or a curly mark; an abbreviation). SC_QUOTE, a quotation mark,
+ * becomes SC_OPENS or nothing once its T_SPACE_BEFORE is known. */
+#define SENT_CLASS(t) ((t)->qm)
+enum { SC_CAND = 1, SC_OPENS = 2, SC_KEEP = 4, SC_WORD = 8, SC_QUOTE = 16 };
+_Static_assert((unsigned)SC_WORD == T_INITIAL && SC_KEEP * 2u == T_INITIAL && SC_OPENS * 4u == T_INITIAL,
+               "mark_token moves the class bits to T_INITIAL's");
+/* cls with SC_QUOTE made SC_OPENS when flags have T_SPACE_BEFORE, or dropped */
+static inline uint8_t sent_class_spaced(unsigned cls, unsigned flags) {
+  unsigned q = cls / SC_QUOTE & 1;
+  return (uint8_t)((cls & ~(unsigned)SC_QUOTE) | (q & flags / T_SPACE_BEFORE) * SC_OPENS);
+}
+/* SC_OPENS and SC_CAND of a mark (TK_PUNCT) by its key's first byte;
+ * SC_QUOTE of an ASCII quotation mark (the tokenizer's TK_QUOTE) */
+static const uint8_t mark_class[256] = {['.'] = SC_CAND,  ['!'] = SC_CAND,  ['?'] = SC_CAND,
+                                        [':'] = SC_OPENS, ['-'] = SC_OPENS, [0xE2] = SC_OPENS | SC_CAND,
+                                        ['"'] = SC_QUOTE, ['\''] = SC_QUOTE};
+/* The sentence class of finished token t */
+static inline uint8_t sent_class(const token *t) {
+  if (t->kind == TK_QUOTE)
+    return sent_class_spaced(SC_KEEP | SC_QUOTE, t->flags);
+  if (t->kind == TK_PUNCT)
+    return (uint8_t)(SC_KEEP | (mark_class[(unsigned char)t->key[0]] & (SC_OPENS | SC_CAND)));
+  return (t->flags & T_ABBREV) ? SC_WORD | SC_CAND : SC_WORD;
+}
+
 /* s[0, n) with ASCII A-Z lower-cased, NUL-terminated, in a; its
  * strmap_hash in *h. NULL when out of memory. */
 static inline char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h) {
@@ -333,15 +370,15 @@ static const uint32_t byte_hash[128] = {HASH_1x16(0),  HASH_1x16(16), HASH_1x16(
 typedef struct mark_key {
   const char *key;
   uint32_t hash;
-  uint8_t len, kind;
+  uint8_t len, kind, cls; /* cls: its sent_class */
 } mark_key;
 static const mark_key curly_marks[6] = {
-    {"'", STRMAP_HASH8('\'', 1), 1, TK_QUOTE},               /* ‘ */
-    {"'", STRMAP_HASH8('\'', 1), 1, TK_QUOTE},               /* ’ */
-    {"\xE2\x80\x9C", HASH_3(0xE2, 0x80, 0x9C), 3, TK_QUOTE}, /* “ */
-    {"\xE2\x80\x9D", HASH_3(0xE2, 0x80, 0x9D), 3, TK_QUOTE}, /* ” */
-    {"\xE2\x80\x93", HASH_3(0xE2, 0x80, 0x93), 3, TK_PUNCT}, /* – */
-    {"\xE2\x80\x94", HASH_3(0xE2, 0x80, 0x94), 3, TK_PUNCT}, /* — */
+    {"'", STRMAP_HASH8('\'', 1), 1, TK_QUOTE, SC_KEEP | SC_QUOTE},                         /* ‘ */
+    {"'", STRMAP_HASH8('\'', 1), 1, TK_QUOTE, SC_KEEP | SC_QUOTE},                         /* ’ */
+    {"\xE2\x80\x9C", HASH_3(0xE2, 0x80, 0x9C), 3, TK_QUOTE, SC_KEEP | SC_QUOTE},           /* “ */
+    {"\xE2\x80\x9D", HASH_3(0xE2, 0x80, 0x9D), 3, TK_QUOTE, SC_KEEP | SC_QUOTE},           /* ” */
+    {"\xE2\x80\x93", HASH_3(0xE2, 0x80, 0x93), 3, TK_PUNCT, SC_KEEP | SC_OPENS | SC_CAND}, /* – */
+    {"\xE2\x80\x94", HASH_3(0xE2, 0x80, 0x94), 3, TK_PUNCT, SC_KEEP | SC_OPENS | SC_CAND}, /* — */
 };
 /* The mark E2 80 c3, when it is one of curly_marks. */
 static inline const mark_key *curly_mark(unsigned c3) {
@@ -413,8 +450,8 @@ SEG_NOINLINE static token *tok_grow(tok_out *o, arena *a) {
  * segment_tokenize); a whole word's key, hashes and case come with it:
  * one store of every field, no patching after. */
 static inline int push_word(tok_out *o, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
-                            const char *key, uint32_t hash, const char *lkey, uint32_t lhash,
-                            uint16_t flags) {
+                            const char *key, uint32_t hash, const char *lkey, uint32_t lhash, uint16_t flags,
+                            uint8_t cls) {
   token *t = o->next;
   if (t < o->end)
     o->next = t + 1;
@@ -436,6 +473,7 @@ static inline int push_word(tok_out *o, arena *a, uint32_t start, uint32_t end, 
                .kind = kind,
                .para = para,
                .flags = flags,
+               .qm = sent_class_spaced(cls, flags), /* SENT_CLASS */
                .quote = -1,
                .cue = -1,
                .mention = -1};
@@ -455,7 +493,7 @@ static inline int push_tok(tok_out *o, arena *a, uint32_t start, uint32_t end, u
                            tok_todo *todo) {
   if (todo->n++ == 0)
     todo->first = tok_len(o);
-  return push_word(o, a, start, end, kind, para, NULL, 0, NULL, 0, 0);
+  return push_word(o, a, start, end, kind, para, NULL, 0, NULL, 0, 0, 0);
 }
 
 /* segment_tokenize, its tokens left to finish_token in *todo */
@@ -513,7 +551,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         /* one ASCII mark: its key is itself, finished here */
         uint32_t h = byte_hash[b];
         int is_q = b == '"' || b == '\'';
-        if (push_word(&out, a, i, i + 1, is_q ? TK_QUOTE : TK_PUNCT, para, s + i, h, s + i, h, 0) != 0)
+        if (push_word(&out, a, i, i + 1, is_q ? TK_QUOTE : TK_PUNCT, para, s + i, h, s + i, h, 0,
+                      (uint8_t)(SC_KEEP | mark_class[b])) != 0)
           return -1;
         if (is_q)
           QUOTE_PUSHED();
@@ -533,7 +572,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       if (b == 0xE2 && end - i >= 3 && u[i + 1] == 0x80) {
         const mark_key *mk = curly_mark(u[i + 2]);
         if (mk) {
-          if (push_word(&out, a, i, i + 3, mk->kind, para, mk->key, mk->hash, mk->key, mk->hash, 0) != 0)
+          if (push_word(&out, a, i, i + 3, mk->kind, para, mk->key, mk->hash, mk->key, mk->hash, 0,
+                        mk->cls) != 0)
             return -1;
           out.next[-1].key_len = mk->len;
           if (mk->kind == TK_QUOTE)
@@ -594,7 +634,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           return -1;
       }
       uint16_t fl = numeric ? 0 : acc.fl;
-      if (push_word(&out, a, i, j, numeric ? TK_NUM : TK_WORD, para, s + i, acc.h, lkey, lhash, fl) != 0)
+      if (push_word(&out, a, i, j, numeric ? TK_NUM : TK_WORD, para, s + i, acc.h, lkey, lhash, fl,
+                    SC_WORD) != 0)
         return -1;
       /* segment_stage looks the word up once its paragraph is done */
       lexicon_prefetch_slot(lslots, lmask, acc.h);
@@ -666,8 +707,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
         uint32_t hs = STRMAP_HASH8('\'' | 's' << 8, 2), hk = up ? STRMAP_HASH8('\'' | 'S' << 8, 2) : hs;
-        if (push_word(&out, a, split, j, TK_WORD, para, up ? "'S" : "'s", hk, "'s", hs,
-                      up ? T_CAP : T_LOWER) != 0)
+        if (push_word(&out, a, split, j, TK_WORD, para, up ? "'S" : "'s", hk, "'s", hs, up ? T_CAP : T_LOWER,
+                      SC_WORD) != 0)
           return -1;
         out.next[-1].key_len = 2;
         lexicon_prefetch_slot(lslots, lmask, hk);
@@ -685,6 +726,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         t->flags |= T_ABBREV;
       else if (!broken) { /* one unbroken ASCII run: its key is its text, hashed as scanned */
         todo->n--;
+        SENT_CLASS(t) = SC_WORD;
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
@@ -962,24 +1004,21 @@ static int is_headline(attrib_doc *d, paragraph *p) {
   return 1;
 }
 
-/* Sentence index, initial word and headline mark of token t of sentence
- * sent, done as the sentence loop reaches it (t is in cache then, and a
- * long document need not walk its tokens again); *initial says whether
- * the next word opens the sentence, a quotation or a list item. */
-static inline void mark_token(token *t, uint32_t sent, int hl, int *initial) {
+/* Sentence index, initial word and headline mark (hl: T_IN_HEADLINE or
+ * 0) of token t of sentence sent, done as the sentence loop reaches it (t
+ * is in cache then, and a long document need not walk its tokens again).
+ * initial (T_INITIAL or 0) says whether the next word opens the sentence,
+ * a quotation or a list item. Returns that for the token after t, or-ed
+ * with t's SC_CAND: the sentence loop asks no more of most tokens. From
+ * its SENT_CLASS, which it clears (qm: QM_NONE), and with no branch: a
+ * token's kind and first byte are the text's choice. */
+static inline unsigned mark_token(token *t, uint32_t sent, unsigned hl, unsigned initial) {
+  unsigned cls = SENT_CLASS(t);
   t->sent = sent;
-  if (hl)
-    t->flags |= T_IN_HEADLINE;
-  if (t->kind == TK_WORD || t->kind == TK_NUM || t->kind == TK_HANDLE) {
-    if (*initial)
-      t->flags |= T_INITIAL;
-    *initial = 0;
-  } else if (t->kind == TK_QUOTE && (t->flags & T_SPACE_BEFORE)) {
-    *initial = 1; /* first word of a quotation */
-  } else if (t->kind == TK_PUNCT &&
-             (t->key[0] == ':' || t->key[0] == '-' || (unsigned char)t->key[0] == 0xE2)) {
-    *initial = 1; /* after a colon or a dash, as in "Related: X" or "- Item" */
-  }
+  SENT_CLASS(t) = QM_NONE;
+  t->flags = (uint16_t)(t->flags | hl | (initial & cls)); /* SC_WORD is T_INITIAL */
+  /* kept by SC_KEEP, set by SC_OPENS (each moved to T_INITIAL's bit) */
+  return (((initial & cls * 2) | cls * 4) & T_INITIAL) | (cls & SC_CAND);
 }
 
 /* vec_reserve for the (still empty) token array, its start aligned to a
@@ -1022,6 +1061,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
       todo.n--;
       if (finish_token(d, t) != 0)
         return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+      SENT_CLASS(t) = sent_class(t);
       lexicon_prefetch(&m->lex, t->hash);
       if (t->lkey != t->key && wants_words(t))
         lexicon_prefetch(&m->lex, LHASH(t));
@@ -1040,13 +1080,16 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     /* the paragraph's end in a register: the loop's stores could alias pa */
     const uint32_t tok_end = pa->tok_end;
     uint32_t sent_first = pa->tok_first, sent = (uint32_t)d->sents.len;
-    int hl = pa->headline, initial = 1;
+    unsigned hl = pa->headline ? T_IN_HEADLINE : 0, initial = T_INITIAL;
     for (uint32_t i = pa->tok_first; i < tok_end; i++) {
       token *t = &TOK(d, i);
-      mark_token(t, sent, hl, &initial);
+      unsigned mk = mark_token(t, sent, hl, initial);
+      initial = mk & T_INITIAL;
       int end_here = 0;
       uint32_t last = i;
-      if (is_terminal(t)) {
+      if (!(mk & SC_CAND)) {
+        /* most tokens: only the paragraph's end ends their sentence */
+      } else if (is_terminal(t)) {
         while (last + 1 < tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
           last++;
         end_here = last + 1 >= tok_end || starts_sentence(&TOK(d, last + 1));
@@ -1070,10 +1113,10 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         *se = (sentence){.tok_first = sent_first, .tok_end = last + 1, .para = p};
         TOK(d, last).flags |= T_SENT_END;
         for (uint32_t k = i + 1; k <= last; k++) /* the marks and closers it took */
-          mark_token(&TOK(d, k), sent, hl, &initial);
+          initial = mark_token(&TOK(d, k), sent, hl, initial) & T_INITIAL;
         sent_first = last + 1;
         sent++;
-        initial = 1;
+        initial = T_INITIAL;
         i = last;
       }
     }
