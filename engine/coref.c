@@ -893,7 +893,8 @@ static int before_group(const token *t) {
  * A loop of its own, so that it runs in registers and not in the stage's
  * spilled ones; rather than each word looking two ahead, a group noun
  * (rare) sends it back to the two words before it. */
-static uint32_t next_candidate(const token *toks, const quote *quotes, uint32_t i, uint32_t end) {
+static uint32_t next_candidate(const token *toks, const quote *quotes, const uint8_t *live, uint32_t nlive,
+                               uint32_t i, uint32_t end) {
   const uint32_t wanted =
       W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
   _Static_assert(LEX_COREF_WORDS == (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P |
@@ -902,9 +903,13 @@ static uint32_t next_candidate(const token *toks, const quote *quotes, uint32_t 
   const token *first = toks + i, *e = toks + end;
   for (const token *t = first; t < e; t++) {
     /* most tokens: a word of none of those classes and not "who" (its
-     * LEX_COREF, a superset), in no mention, or punctuation; what follows
-     * would pass them all */
-    if (!(t->lex & LEX_COREF) && t->mention < 0 && t->kind != TK_NUM)
+     * LEX_COREF, a superset; every group noun has it), in no mention or in
+     * one whose words describe nothing (live), or punctuation; what follows
+     * would pass them all. The index is clamped: a mention made by this
+     * stage (behind the scan) is live. */
+    uint32_t mi = (uint32_t)(t->mention + 1);
+    mi = mi < nlive ? mi : nlive;
+    if (!(t->lex & LEX_COREF) && !live[mi] && t->kind != TK_NUM)
       continue;
     if (t->words & W_GROUP_NOUN) { /* quoted or not */
       if (t - first >= 2 && before_group(t - 2))
@@ -938,6 +943,23 @@ static uint32_t next_candidate(const token *toks, const quote *quotes, uint32_t 
 attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
   const token *toks = d->toks.data;
   held_words held = {.n = 0};
+  /* live[m + 1]: may the words of mention m start anything here? Only a
+   * name with an entity and an 's after it may (describe's possessive
+   * case); at the others the stage does nothing (described), so that the
+   * scan passes them as words of no class, with one test and not a
+   * mispredicted one per name word. live[0]: no mention; live[nlive]: a
+   * mention made by this stage. */
+  uint32_t nlive = (uint32_t)d->mentions.len + 1;
+  uint8_t *live = arena_array_raw(&d->mem, nlive + 1, 1);
+  if (!live)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  live[0] = 0;
+  for (uint32_t k = 1; k < nlive; k++) {
+    const mention *m = &MENTION(d, k - 1);
+    live[k] = m->kind == M_NAME && m->entity >= 0 && m->tok_end < NTOK(d) &&
+              (TOK(d, m->tok_end).flags & T_POSSESSIVE);
+  }
+  live[nlive] = 1;
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
@@ -947,14 +969,15 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
      * and nothing between them changes it */
     int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      i = next_candidate(toks, d->quotes.data, i, pa->tok_end);
+      i = next_candidate(toks, d->quotes.data, live, nlive, i, pa->tok_end);
       if (i >= pa->tok_end)
         break;
       token *t = &TOK(d, i);
       if (t->mention >= 0 && t->mention == described)
         continue;
-      /* "the Commission" */
-      if (t->mention < 0 && (t->flags & T_CAP) && (t->words & W_ORG_HEAD) && i > pa->tok_first &&
+      /* "the Commission" (the rare head first: capitals are common, and
+       * testing one first was a mispredicted branch) */
+      if ((t->words & W_ORG_HEAD) && (t->flags & T_CAP) && t->mention < 0 && i > pa->tok_first &&
           tok_is_lower(&TOK(d, i - 1), "the")) {
         int32_t e = head_reference(d, i);
         if (e >= 0) {

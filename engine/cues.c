@@ -23,6 +23,13 @@ static uint32_t next_cue_start(const token *toks, uint32_t i, uint32_t n) {
   /* four at a time while none starts one: fewer branches per token */
   while (end - t >= 4 && !(t[0].cue_first | t[1].cue_first | t[2].cue_first | t[3].cue_first))
     t += 4;
+  if (end - t >= 4) {
+    /* one of the four does: which one from their bits, not from a loop
+     * whose exit the text decides */
+    uint32_t in = (uint32_t)(t[0].cue_first != 0) | (uint32_t)(t[1].cue_first != 0) << 1 |
+                  (uint32_t)(t[2].cue_first != 0) << 2 | 8u;
+    return (uint32_t)(t - toks) + (uint32_t)__builtin_ctz(in);
+  }
   while (t < end && !t->cue_first)
     t++;
   return (uint32_t)(t - toks);
