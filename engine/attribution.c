@@ -35,9 +35,18 @@ static inline int sym_in(char c, const char *set) {
   return 0;
 }
 
-static int is_adverb(const token *t) {
-  return t->kind == TK_WORD && (t->flags & T_LOWER) && t->key_len > 4 &&
-         memcmp(t->key + t->key_len - 2, "ly", 2) == 0;
+/* Is t a word in lower case of more than four bytes ending in "ly"? The
+ * answer depends on the text, so it is computed with no jump (a jump on it
+ * was mispredicted one time in six). A shorter key's last two bytes are
+ * not read: its first two are (a word has a byte, and the NUL after it). */
+static inline int is_adverb(const token *t) {
+  uint32_t n = t->key_len, long_ = n > 4;
+  uint16_t e; /* the key's last two bytes, or its first two */
+  memcpy(&e, t->key + ((n - 2) & (0u - long_)), 2);
+  uint16_t ly_here; /* "ly" as it is in memory, whatever the byte order */
+  memcpy(&ly_here, "ly", 2);
+  return (int)((unsigned)(t->kind == TK_WORD) & (unsigned)((t->flags & T_LOWER) != 0) & long_ &
+               (unsigned)(e == ly_here));
 }
 
 static char punct_sym(const token *t) {
@@ -146,12 +155,12 @@ static char word_sym(const token *toks, uint32_t i) {
     /* most: no "that", conjunction, W_PREP or W_AUX (LEX_SYM, set on
      * their keys at model load, says which may be) */
     if (!(t->lex & LEX_SYM))
-      return is_adverb(t) || tok_contraction(toks, i) ? 'a' : 'w';
+      return is_adverb(t) | tok_contraction(toks, i) ? 'a' : 'w';
     if (lower_sym(t, &c))
       return c; /* "that", or a conjunction */
     if (t->words & W_PREP)
       return 'i';
-    return (t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i) ? 'a' : 'w';
+    return (t->words & W_AUX) || (is_adverb(t) | tok_contraction(toks, i)) ? 'a' : 'w';
   }
   if ((t->words & W_PREP) && (t->flags & T_INITIAL))
     return 'i'; /* "In Washington, Obama said": a sentence may open with one */
