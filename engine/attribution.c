@@ -49,53 +49,46 @@ static inline int is_adverb(const token *t) {
                (unsigned)(e == ly_here));
 }
 
+/* The symbols of the ASCII punctuation marks by their byte, when they end
+ * no sentence ([0]) and when they do ([1]); 0 for 'x'. */
+static const char punct_ascii[2][128] = {
+    {[','] = ',', [':'] = ':', [';'] = ';', ['('] = '(', ['['] = '(', [')'] = ')', [']'] = ')', ['-'] = '-'},
+    {[','] = ',',
+     [':'] = ':',
+     [';'] = ';',
+     ['('] = '(',
+     ['['] = '(',
+     [')'] = ')',
+     [']'] = ')',
+     ['-'] = '-',
+     ['.'] = '.',
+     ['!'] = '.',
+     ['?'] = '.'}};
+
+/* By a table, not a switch: the marks come in no order that a jump
+ * through a table of cases, or a jump on T_SENT_END, could foresee. */
 static char punct_sym(const token *t) {
   unsigned char c = (unsigned char)t->key[0];
-  switch (c) {
-  case ',':
-    return ',';
-  case ':':
-    return ':';
-  case ';':
-    return ';';
-  case '.':
-  case '!':
-  case '?':
-    return (t->flags & T_SENT_END) ? '.' : 'x';
-  case '(':
-  case '[':
-    return '(';
-  case ')':
-  case ']':
-    return ')';
-  case '-':
-    return '-';
-  default:
-    break;
+  if (c >= 0x80) {
+    if (t->key_len == 3 && c == 0xE2 && (unsigned char)t->key[1] == 0x80) {
+      unsigned char c3 = (unsigned char)t->key[2];
+      if (c3 == 0x93 || c3 == 0x94 || c3 == 0x95) /* en dash, em dash, horizontal bar */
+        return '-';
+      if (c3 == 0xA6)
+        return (t->flags & T_SENT_END) ? '.' : 'x';
+    }
+    return 'x';
   }
-  if (t->key_len == 3 && c == 0xE2 && (unsigned char)t->key[1] == 0x80) {
-    unsigned char c3 = (unsigned char)t->key[2];
-    if (c3 == 0x93 || c3 == 0x94 || c3 == 0x95) /* en dash, em dash, horizontal bar */
-      return '-';
-    if (c3 == 0xA6)
-      return (t->flags & T_SENT_END) ? '.' : 'x';
-  }
-  return 'x';
+  char s = punct_ascii[(t->flags & T_SENT_END) != 0][c];
+  return s ? s : 'x';
 }
 
+/* The symbol of a mention by its kind and type ([M_NAME] by type: person,
+ * organisation, other), from a table: they come as the text has them. */
+static const char mention_syms[3][3] = {{'N', 'O', 'G'}, {'P', 'P', 'P'}, {'D', 'D', 'D'}};
 static char mention_sym(const mention *m) {
-  if (m->kind == M_PRONOUN)
-    return 'P';
-  if (m->kind == M_DESC)
-    return 'D';
-  switch (m->type) {
-  case ATTRIB_PERSON:
-    return 'N';
-  case ATTRIB_ORG:
-    return 'O';
-  default:
-    return 'G';
-  }
+  unsigned k = m->kind, ty = m->type;
+  return mention_syms[k < 3 ? k : M_NAME][ty < 2 ? ty : 2];
 }
 
 static int32_t root_quote(attrib_doc *d, int32_t q) {
@@ -248,8 +241,12 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
         c = mention_sym(m);
         u->ref = t->mention;
         next = m->tok_end > i ? m->tok_end : i + 1;
-        /* "Wierzbicki's suspension": a possessor neither speaks nor is told */
-        if (m->kind == M_NAME && next < end && (toks[next].flags & T_POSSESSIVE)) {
+        /* "Wierzbicki's suspension": a possessor neither speaks nor is
+         * told (one test of the three answers: the names come as the text
+         * has them; the token looked at is i's own at the end) */
+        unsigned poss = (unsigned)(m->kind == M_NAME) & (unsigned)(next < end) &
+                        (unsigned)((toks[next < end ? next : i].flags & T_POSSESSIVE) != 0);
+        if (poss) {
           c = 'W';
           u->ref = -1;
           next++;
