@@ -179,11 +179,39 @@ static void sort_orders(order *o, size_t n) {
   insertion_sort(o, k, n);
 }
 
-static int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end) {
+/* The bytes of set_span's copies and of d->copy readable past their NUL:
+ * a text is copied, and written out as JSON (output.c), in whole chunks,
+ * with no jump on its length. */
+enum { SPAN_SLACK = 32 };
+
+/* s[0, n) and a NUL at dst, which has room for (n + SPAN_SLACK) & -16
+ * bytes; s has as many readable. The first 32 bytes at once (nearly every
+ * mention and cue has fewer), then 16 at a time: a copy by the length
+ * jumped on it, mispredicted one time in five. The bytes after the NUL
+ * are s's, all initialised (d->copy's slack is cleared). */
+static inline void copy_chunks(char *dst, const char *s, size_t n) {
+  char c[32];
+  memcpy(c, s, 32);
+  memcpy(dst, c, 32);
+  for (size_t i = 32; i < n; i += 16) {
+    memcpy(c, s + i, 16);
+    memcpy(dst + i, c, 16);
+  }
+  dst[n] = '\0';
+}
+
+/* Inline: each caller (mentions, quotes, cues) has its own lengths, so
+ * that the jump on them is foreseen. */
+static inline int set_span(attrib_doc *d, attrib_span *s, uint32_t start, uint32_t end) {
+  size_t n = end - start;
+  char *t = arena_alloc_raw(&d->mem, (n + SPAN_SLACK) & ~(size_t)15);
   s->start = start;
   s->end = end;
-  s->text = arena_strndup(&d->mem, d->copy + start, end - start);
-  return s->text ? 0 : -1;
+  s->text = t;
+  if (!t)
+    return -1;
+  copy_chunks(t, d->copy + start, n);
+  return 0;
 }
 
 /* Ids "e1", "e2", ... in one arena block. They count up one at a time,
@@ -419,7 +447,13 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   vec_init(&d->entities, sizeof(entity));
   attrib_status st = ATTRIB_OK;
   d->md = pcre2_match_data_create(32, NULL);
-  d->copy = arena_strndup(&d->mem, d->text, len);
+  /* with SPAN_SLACK cleared bytes after the NUL, for set_span's chunks */
+  d->copy = arena_alloc_raw(&d->mem, len + 1 + SPAN_SLACK);
+  if (d->copy) {
+    if (len)
+      memcpy(d->copy, d->text, len);
+    memset(d->copy + len, 0, 1 + SPAN_SLACK);
+  }
   if (!d->md || !d->copy)
     st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   if (st == ATTRIB_OK)

@@ -35,58 +35,60 @@ static inline int sym_in(char c, const char *set) {
   return 0;
 }
 
-static int is_adverb(const token *t) {
-  return t->kind == TK_WORD && (t->flags & T_LOWER) && t->key_len > 4 &&
-         memcmp(t->key + t->key_len - 2, "ly", 2) == 0;
+/* Is t a word in lower case of more than four bytes ending in "ly"? The
+ * answer depends on the text, so it is computed with no jump (a jump on it
+ * was mispredicted one time in six). A shorter key's last two bytes are
+ * not read: its first two are (a word has a byte, and the NUL after it). */
+static inline int is_adverb(const token *t) {
+  uint32_t n = t->key_len, long_ = n > 4;
+  uint16_t e; /* the key's last two bytes, or its first two */
+  memcpy(&e, t->key + ((n - 2) & (0u - long_)), 2);
+  uint16_t ly_here; /* "ly" as it is in memory, whatever the byte order */
+  memcpy(&ly_here, "ly", 2);
+  return (int)((unsigned)(t->kind == TK_WORD) & (unsigned)((t->flags & T_LOWER) != 0) & long_ &
+               (unsigned)(e == ly_here));
 }
 
+/* The symbols of the ASCII punctuation marks by their byte, when they end
+ * no sentence ([0]) and when they do ([1]); 0 for 'x'. */
+static const char punct_ascii[2][128] = {
+    {[','] = ',', [':'] = ':', [';'] = ';', ['('] = '(', ['['] = '(', [')'] = ')', [']'] = ')', ['-'] = '-'},
+    {[','] = ',',
+     [':'] = ':',
+     [';'] = ';',
+     ['('] = '(',
+     ['['] = '(',
+     [')'] = ')',
+     [']'] = ')',
+     ['-'] = '-',
+     ['.'] = '.',
+     ['!'] = '.',
+     ['?'] = '.'}};
+
+/* By a table, not a switch: the marks come in no order that a jump
+ * through a table of cases, or a jump on T_SENT_END, could foresee. */
 static char punct_sym(const token *t) {
   unsigned char c = (unsigned char)t->key[0];
-  switch (c) {
-  case ',':
-    return ',';
-  case ':':
-    return ':';
-  case ';':
-    return ';';
-  case '.':
-  case '!':
-  case '?':
-    return (t->flags & T_SENT_END) ? '.' : 'x';
-  case '(':
-  case '[':
-    return '(';
-  case ')':
-  case ']':
-    return ')';
-  case '-':
-    return '-';
-  default:
-    break;
+  if (c >= 0x80) {
+    if (t->key_len == 3 && c == 0xE2 && (unsigned char)t->key[1] == 0x80) {
+      unsigned char c3 = (unsigned char)t->key[2];
+      if (c3 == 0x93 || c3 == 0x94 || c3 == 0x95) /* en dash, em dash, horizontal bar */
+        return '-';
+      if (c3 == 0xA6)
+        return (t->flags & T_SENT_END) ? '.' : 'x';
+    }
+    return 'x';
   }
-  if (t->key_len == 3 && c == 0xE2 && (unsigned char)t->key[1] == 0x80) {
-    unsigned char c3 = (unsigned char)t->key[2];
-    if (c3 == 0x93 || c3 == 0x94 || c3 == 0x95) /* en dash, em dash, horizontal bar */
-      return '-';
-    if (c3 == 0xA6)
-      return (t->flags & T_SENT_END) ? '.' : 'x';
-  }
-  return 'x';
+  char s = punct_ascii[(t->flags & T_SENT_END) != 0][c];
+  return s ? s : 'x';
 }
 
+/* The symbol of a mention by its kind and type ([M_NAME] by type: person,
+ * organisation, other), from a table: they come as the text has them. */
+static const char mention_syms[3][3] = {{'N', 'O', 'G'}, {'P', 'P', 'P'}, {'D', 'D', 'D'}};
 static char mention_sym(const mention *m) {
-  if (m->kind == M_PRONOUN)
-    return 'P';
-  if (m->kind == M_DESC)
-    return 'D';
-  switch (m->type) {
-  case ATTRIB_PERSON:
-    return 'N';
-  case ATTRIB_ORG:
-    return 'O';
-  default:
-    return 'G';
-  }
+  unsigned k = m->kind, ty = m->type;
+  return mention_syms[k < 3 ? k : M_NAME][ty < 2 ? ty : 2];
 }
 
 static int32_t root_quote(attrib_doc *d, int32_t q) {
@@ -146,12 +148,12 @@ static char word_sym(const token *toks, uint32_t i) {
     /* most: no "that", conjunction, W_PREP or W_AUX (LEX_SYM, set on
      * their keys at model load, says which may be) */
     if (!(t->lex & LEX_SYM))
-      return is_adverb(t) || tok_contraction(toks, i) ? 'a' : 'w';
+      return is_adverb(t) | tok_contraction(toks, i) ? 'a' : 'w';
     if (lower_sym(t, &c))
       return c; /* "that", or a conjunction */
     if (t->words & W_PREP)
       return 'i';
-    return (t->words & W_AUX) || is_adverb(t) || tok_contraction(toks, i) ? 'a' : 'w';
+    return (t->words & W_AUX) || (is_adverb(t) | tok_contraction(toks, i)) ? 'a' : 'w';
   }
   if ((t->words & W_PREP) && (t->flags & T_INITIAL))
     return 'i'; /* "In Washington, Obama said": a sentence may open with one */
@@ -239,8 +241,12 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
         c = mention_sym(m);
         u->ref = t->mention;
         next = m->tok_end > i ? m->tok_end : i + 1;
-        /* "Wierzbicki's suspension": a possessor neither speaks nor is told */
-        if (m->kind == M_NAME && next < end && (toks[next].flags & T_POSSESSIVE)) {
+        /* "Wierzbicki's suspension": a possessor neither speaks nor is
+         * told (one test of the three answers: the names come as the text
+         * has them; the token looked at is i's own at the end) */
+        unsigned poss = (unsigned)(m->kind == M_NAME) & (unsigned)(next < end) &
+                        (unsigned)((toks[next < end ? next : i].flags & T_POSSESSIVE) != 0);
+        if (poss) {
           c = 'W';
           u->ref = -1;
           next++;
@@ -1140,8 +1146,10 @@ static int attribute_transcript(attrib_doc *d, uint32_t nquotes) {
 /* Does paragraph pa hold a ':' (its symbol: a lead-in, or name-colon-clause)? */
 static int para_has_colon(const attrib_doc *d, const paragraph *pa) {
   const token *toks = (const token *)d->toks.data;
+  /* one jump a token, on the two tests' answer (nearly always no): a jump
+   * on the kind alone was mispredicted at every punctuation mark */
   for (uint32_t i = pa->tok_first; i < pa->tok_end; i++)
-    if (toks[i].kind == TK_PUNCT && toks[i].key[0] == ':')
+    if ((unsigned)(toks[i].kind == TK_PUNCT) & (unsigned)(toks[i].key[0] == ':'))
       return 1;
   return 0;
 }
