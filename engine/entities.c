@@ -356,6 +356,20 @@ static inline uint32_t tokset_slot(const tokset *s, uint32_t h) {
   return i;
 }
 
+/* tokset_slot, for the puts of build_sets. Most keys are in already or
+ * new in their first slot, and which of the two (the text decides) takes
+ * no branch: (v ^ h) * v, a product of two 32-bit values in 64 bits, is 0
+ * just when v is h or empty. A compiler made two branches of v != h && v. */
+static inline uint32_t tokset_probe(const uint32_t *hash, uint32_t h, uint32_t mask) {
+  uint32_t e = h & mask, v = hash[e];
+  if ((uint64_t)(v ^ h) * v != 0) {
+    do
+      e = (e + 1) & mask;
+    while (hash[e] && hash[e] != h);
+  }
+  return e;
+}
+
 /* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or
  * -1 when out of memory. */
 static int tokset_grow(tokset *s, attrib_doc *d) {
@@ -376,12 +390,14 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
  * when that leaves the set three quarters full (so that a look-up always
  * meets an empty slot). 0, or -1 when out of memory. */
 static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
-  uint32_t h = tokset_hash(t->hash), e = tokset_slot(s, h);
-  if (s->hash[e])
-    return 0;
+  uint32_t h = tokset_hash(t->hash), e = tokset_probe(s->hash, h, s->cap - 1), v = s->hash[e];
+  /* both cases stored alike: h in its slot, and the token (for a key in
+   * already the last token of that hash, which tokset_has reads as well as
+   * the first) */
   s->hash[e] = h;
   s->tok[e] = i;
-  return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
+  s->count += v == 0;
+  return s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
 }
 
 /* Which set of build_sets the word t outside quotations goes in. */
@@ -1345,7 +1361,7 @@ static NOINLINE int build_sets(ctx *c) {
    * a set sized by its tokens would be mostly empty memory to clear */
   size_t n = NTOK(d);
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
-      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0 ||
+      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) * 2 / 3 + 16) != 0 ||
       !(c->starts = arena_alloc(&d->mem, 2 * (n / 64 + 1) * sizeof *c->starts)))
     return -1;
   c->heads = c->starts + n / 64 + 1; /* one clearing for both */
@@ -1406,21 +1422,18 @@ static NOINLINE int build_sets(ctx *c) {
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
      * after each store of a slot, as a slot may be a field) */
-    uint32_t h = tokset_hash(t->hash), e = h & lmask, v;
-    while ((v = lh[e]) != h && v) /* h is never 0: in already, most often */
-      e = (e + 1) & lmask;
-    if (!v) {
-      lh[e] = h;
-      lt[e] = (uint32_t)i;
-      if (++lcount >= lfull) {
-        c->lower.count = lcount;
-        if (tokset_grow(&c->lower, d) != 0)
-          return -1;
-        lh = c->lower.hash;
-        lt = c->lower.tok;
-        lmask = c->lower.cap - 1;
-        lfull = c->lower.cap / 4 * 3;
-      }
+    uint32_t h = tokset_hash(t->hash), e = tokset_probe(lh, h, lmask), v = lh[e];
+    lh[e] = h; /* as tokset_put: no branch on whether it was in */
+    lt[e] = (uint32_t)i;
+    lcount += v == 0;
+    if (lcount >= lfull) {
+      c->lower.count = lcount;
+      if (tokset_grow(&c->lower, d) != 0)
+        return -1;
+      lh = c->lower.hash;
+      lt = c->lower.tok;
+      lmask = c->lower.cap - 1;
+      lfull = c->lower.cap / 4 * 3;
     }
   }
   c->cap_mid = cap_mid;
