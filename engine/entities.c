@@ -848,11 +848,16 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   uint32_t a = ch->a, b = ch->b, n = b - a;
   paragraph *pa = &VEC_AT(d->paras, paragraph, TOK(d, a).para);
   *gender = 0;
-  if (ch->org && n >= 2)
-    return ATTRIB_ORG;
-  for (uint32_t i = a; i < b; i++)
-    if ((TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD)) && n >= 2)
+  /* two words or more with an organisation head or suffix: their classes
+   * or-ed, the first and last without a loop (most chunks have one or two
+   * words: a loop's trip count was a mispredict), then any between */
+  if (n >= 2) {
+    uint32_t w = TOK(d, a).words | TOK(d, b - 1).words;
+    for (uint32_t i = a + 1; i + 1 < b; i++)
+      w |= TOK(d, i).words;
+    if (ch->org || (w & (W_ORG_SUFFIX | W_ORG_HEAD)))
       return ATTRIB_ORG;
+  }
   /* "the Honourable Member": a title before a common noun names no one */
   if (n == 1 && ch->after_title && !ch->byline && !ch->title_gender && /* "Mr. King" is a surname */
       ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) ||
