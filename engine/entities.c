@@ -67,28 +67,42 @@ static inline int has_hyphen(const char *k, size_t n) {
   return 0;
 }
 
-/* Does key[0, n), n >= 4, hold a byte below '.' (an apostrophe, a hyphen,
- * an ampersand)? Word loads, a byte below found by the borrow trick (exact
- * for whether there is one; bytes of 0x80 and up never count). */
+/* Does key[0, n) hold a byte below '.' (an apostrophe, a hyphen, an
+ * ampersand)? Word loads, a byte below found by the borrow trick (exact
+ * for whether there is one; bytes of 0x80 and up never count). A key of 4
+ * to 16 bytes (most names) takes four overlapping loads and no branch on
+ * its length, one of 1 to 3 its first, middle and last bytes: a branch on
+ * each length class was a mispredict one name in four. */
 static inline int has_byte_below_dot(const char *k, size_t n) {
-  if (n >= 8) {
-    const uint64_t ones = 0x0101010101010101u;
+  const uint32_t ones = 0x01010101u, dots = ones * '.';
+  uint32_t x, y, z, w;
+  if (n - 4 <= 12) {
+    size_t m = n - 4, b = m < 4 ? m : 4, c = m < 8 ? m : 8;
+    memcpy(&x, k, 4);
+    memcpy(&y, k + b, 4);
+    memcpy(&z, k + c, 4);
+    memcpy(&w, k + m, 4);
+    return (((x - dots) & ~x) | ((y - dots) & ~y) | ((z - dots) & ~z) | ((w - dots) & ~w)) & (ones << 7) ? 1
+                                                                                                         : 0;
+  }
+  if (n > 16) {
+    const uint64_t ones8 = 0x0101010101010101u;
     for (size_t p = 0;; p += 8) {
       if (p + 8 > n)
         p = n - 8; /* the last eight bytes, overlapping */
-      uint64_t x;
-      memcpy(&x, k + p, 8);
-      if ((x - ones * '.') & ~x & (ones << 7))
+      uint64_t v;
+      memcpy(&v, k + p, 8);
+      if ((v - ones8 * '.') & ~v & (ones8 << 7))
         return 1;
       if (p + 8 == n)
         return 0;
     }
   }
-  const uint32_t ones = 0x01010101u;
-  uint32_t x, y;
-  memcpy(&x, k, 4);
-  memcpy(&y, k + n - 4, 4);
-  return (((x - ones * '.') & ~x) | ((y - ones * '.') & ~y)) & (ones << 7) ? 1 : 0;
+  if (!n)
+    return 0;
+  x = (uint32_t)(unsigned char)k[0] | (uint32_t)(unsigned char)k[n / 2] << 8 |
+      (uint32_t)(unsigned char)k[n - 1] << 16 | (uint32_t)(unsigned char)k[0] << 24;
+  return ((x - dots) & ~x) & (ones << 7) ? 1 : 0;
 }
 
 static int name_tok_test(const token *t) {
@@ -98,7 +112,7 @@ static int name_tok_test(const token *t) {
   uint32_t n = t->key_len;
   /* most names have neither an apostrophe nor a hyphen, the only bytes the
    * tests below look for: one scan of the key for both */
-  if (n >= 4 && !has_byte_below_dot(k, n))
+  if (!has_byte_below_dot(k, n))
     return 1;
   /* You've, We'll, Don't, I'd: contractions are never names (Fusitu'a is one) */
   if (n > 2) { /* the apostrophe second from the end, or else third: two loads for most words */
@@ -356,6 +370,20 @@ static inline uint32_t tokset_slot(const tokset *s, uint32_t h) {
   return i;
 }
 
+/* tokset_slot, for the puts of build_sets. Most keys are in already or
+ * new in their first slot, and which of the two (the text decides) takes
+ * no branch: (v ^ h) * v, a product of two 32-bit values in 64 bits, is 0
+ * just when v is h or empty. A compiler made two branches of v != h && v. */
+static inline uint32_t tokset_probe(const uint32_t *hash, uint32_t h, uint32_t mask) {
+  uint32_t e = h & mask, v = hash[e];
+  if ((uint64_t)(v ^ h) * v != 0) {
+    do
+      e = (e + 1) & mask;
+    while (hash[e] && hash[e] != h);
+  }
+  return e;
+}
+
 /* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or
  * -1 when out of memory. */
 static int tokset_grow(tokset *s, attrib_doc *d) {
@@ -376,12 +404,14 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
  * when that leaves the set three quarters full (so that a look-up always
  * meets an empty slot). 0, or -1 when out of memory. */
 static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
-  uint32_t h = tokset_hash(t->hash), e = tokset_slot(s, h);
-  if (s->hash[e])
-    return 0;
+  uint32_t h = tokset_hash(t->hash), e = tokset_probe(s->hash, h, s->cap - 1), v = s->hash[e];
+  /* both cases stored alike: h in its slot, and the token (for a key in
+   * already the last token of that hash, which tokset_has reads as well as
+   * the first) */
   s->hash[e] = h;
   s->tok[e] = i;
-  return ++s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
+  s->count += v == 0;
+  return s->count * 4 >= s->cap * 3 ? tokset_grow(s, d) : 0;
 }
 
 /* Which set of build_sets the word t outside quotations goes in. */
@@ -521,7 +551,12 @@ static inline int32_t new_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t
   m->gender = gender;
   m->plural = plural;
   m->person = 0;
-  for (uint32_t k = a; k < b; k++)
+  /* a mention of one or two tokens (most) without a loop, whose trip count
+   * was a mispredict one mention in five: its first and last token (the
+   * same one for one token; a < b, as for m->end), then any between */
+  TOK(d, a).mention = mi;
+  TOK(d, b - 1).mention = mi;
+  for (uint32_t k = a + 1; k + 1 < b; k++)
     TOK(d, k).mention = mi;
   if (ent >= 0) {
     int32_t *slot = vec_push_raw(&ENTITY(d, ent).mentions, &d->mem);
@@ -813,11 +848,16 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   uint32_t a = ch->a, b = ch->b, n = b - a;
   paragraph *pa = &VEC_AT(d->paras, paragraph, TOK(d, a).para);
   *gender = 0;
-  if (ch->org && n >= 2)
-    return ATTRIB_ORG;
-  for (uint32_t i = a; i < b; i++)
-    if ((TOK(d, i).words & (W_ORG_SUFFIX | W_ORG_HEAD)) && n >= 2)
+  /* two words or more with an organisation head or suffix: their classes
+   * or-ed, the first and last without a loop (most chunks have one or two
+   * words: a loop's trip count was a mispredict), then any between */
+  if (n >= 2) {
+    uint32_t w = TOK(d, a).words | TOK(d, b - 1).words;
+    for (uint32_t i = a + 1; i + 1 < b; i++)
+      w |= TOK(d, i).words;
+    if (ch->org || (w & (W_ORG_SUFFIX | W_ORG_HEAD)))
       return ATTRIB_ORG;
+  }
   /* "the Honourable Member": a title before a common noun names no one */
   if (n == 1 && ch->after_title && !ch->byline && !ch->title_gender && /* "Mr. King" is a surname */
       ((TOK(d, a).words & (W_ROLE | W_PERSON_NOUN | W_GROUP_NOUN | W_ORG_NOUN)) ||
@@ -1345,7 +1385,7 @@ static NOINLINE int build_sets(ctx *c) {
    * a set sized by its tokens would be mostly empty memory to clear */
   size_t n = NTOK(d);
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
-      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) / 3 + 16) != 0 ||
+      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) * 2 / 3 + 16) != 0 ||
       !(c->starts = arena_alloc(&d->mem, 2 * (n / 64 + 1) * sizeof *c->starts)))
     return -1;
   c->heads = c->starts + n / 64 + 1; /* one clearing for both */
@@ -1406,21 +1446,18 @@ static NOINLINE int build_sets(ctx *c) {
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
      * after each store of a slot, as a slot may be a field) */
-    uint32_t h = tokset_hash(t->hash), e = h & lmask, v;
-    while ((v = lh[e]) != h && v) /* h is never 0: in already, most often */
-      e = (e + 1) & lmask;
-    if (!v) {
-      lh[e] = h;
-      lt[e] = (uint32_t)i;
-      if (++lcount >= lfull) {
-        c->lower.count = lcount;
-        if (tokset_grow(&c->lower, d) != 0)
-          return -1;
-        lh = c->lower.hash;
-        lt = c->lower.tok;
-        lmask = c->lower.cap - 1;
-        lfull = c->lower.cap / 4 * 3;
-      }
+    uint32_t h = tokset_hash(t->hash), e = tokset_probe(lh, h, lmask), v = lh[e];
+    lh[e] = h; /* as tokset_put: no branch on whether it was in */
+    lt[e] = (uint32_t)i;
+    lcount += v == 0;
+    if (lcount >= lfull) {
+      c->lower.count = lcount;
+      if (tokset_grow(&c->lower, d) != 0)
+        return -1;
+      lh = c->lower.hash;
+      lt = c->lower.tok;
+      lmask = c->lower.cap - 1;
+      lfull = c->lower.cap / 4 * 3;
     }
   }
   c->cap_mid = cap_mid;
