@@ -1473,8 +1473,12 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
   /* about one name key in 20 tokens on news text: the map's size at once,
-   * not its doublings and their rehashes */
-  if (strmap_reserve(&d->ent_names, d->toks.len / 20) != 0)
+   * not its doublings and their rehashes. Room for three times that: in a
+   * map up to 3/4 full, many look-ups (hits and misses, as the text has
+   * them) went on past another key's slot, and the jumps of the probes
+   * were mispredicted a third more often (a long document repeats its
+   * names: there, the room of one in 20) */
+  if (strmap_reserve(&d->ent_names, d->toks.len < 65536 ? d->toks.len / 6 : d->toks.len / 20) != 0)
     return oom(err);
   if (build_sets(&c) != 0 || collect(&c) != 0) {
     st = oom(err);
