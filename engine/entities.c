@@ -1356,19 +1356,22 @@ static int collect(ctx *c) {
           i++;
           continue;
         }
-        /* "Ministry of Defence", "Commission for Data Protection", "van Dijk" */
-        if ((tok_is(u, "of") || tok_is(u, "for")) && i + 2 < end && tok_is(&toks[i + 1], "the") &&
-            is_name_tok(&toks[i + 2]) && (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
+        /* "Ministry of Defence", "Commission for Data Protection", "van
+         * Dijk": a word that connects two names; the rare head before it
+         * tested first, as the word's key (its length is the text's: the
+         * tests were mispredicted) is only asked of a connecting word */
+        uint32_t org = toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX);
+        if (!(u->words & W_CONNECT) && !org)
+          break;
+        if (org && (tok_is(u, "of") || tok_is(u, "for")) && i + 2 < end && tok_is(&toks[i + 1], "the") &&
+            is_name_tok(&toks[i + 2])) {
           i += 2; /* "Office of the Budget Officer" */
           continue;
         }
-        if ((u->words & W_CONNECT) && i + 1 < end && is_name_tok(&toks[i + 1])) {
-          int org = (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
-          int particle = !tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&");
-          if (org || particle) {
-            i++;
-            continue;
-          }
+        if ((u->words & W_CONNECT) && i + 1 < end && is_name_tok(&toks[i + 1]) &&
+            (org || (!tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&")))) {
+          i++;
+          continue;
         }
         break;
       }
