@@ -1571,11 +1571,17 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
     ch->a = ch->b;
   }
-  /* Pass 2: the rest may only name what pass 1 established. */
+  /* The chunks pass 1 left, in order at the front: each copied, and the
+   * count moved on by whether it is left (pass 1 decided that, as the
+   * text has it, and a jump on it here was mispredicted) */
+  size_t left = 0;
   for (size_t k = 0; k < c.chunks.len; k++) {
+    VEC_AT(c.chunks, chunk, left) = VEC_AT(c.chunks, chunk, k);
+    left += VEC_AT(c.chunks, chunk, k).a < VEC_AT(c.chunks, chunk, k).b;
+  }
+  /* Pass 2: the rest may only name what pass 1 established. */
+  for (size_t k = 0; k < left; k++) {
     chunk *ch = &VEC_AT(c.chunks, chunk, k);
-    if (ch->a >= ch->b)
-      continue;
     size_t before = d->mentions.len;
     if (link_known(d, ch->a, ch->b) != 0) {
       st = oom(err);
