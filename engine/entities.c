@@ -225,36 +225,38 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
   if (max > end - i)
     max = end - i;
   /* the first word by its own key; the buffer only for those that go on */
-  int32_t v = strmap_get_hashed(walk, t->key, t->key_len, t->hash), best = -1;
+  int32_t v = strmap_get_hashed(walk, t->key, t->key_len, t->hash);
   if (v < 0)
     return -1;
-  if (v & (WALK_MORE - 1)) {
-    best = (v & (WALK_MORE - 1)) - 1;
-    *ntok = 1;
-  }
+  /* the longest entry so far and its length by selects, not a jump on
+   * whether the words so far are one (the text's, and mispredicted one
+   * look-up in two); *ntok written once, when there is one */
+  int32_t best = (v & (WALK_MORE - 1)) - 1;
+  uint32_t nt = 1;
   size_t o = t->key_len;
-  if (!(v & WALK_MORE) || max < 2)
-    return best;
-  /* each longer key hashed on from the chunks of the shorter ones */
-  strmap_stream st = STRMAP_STREAM_INIT;
-  copy_key(key, t->key, o);
-  for (uint32_t n = 2; n <= max; n++) {
-    t = &TOK(d, i + n - 1);
-    if (o + t->key_len + 2 >= sizeof key)
-      break;
-    key[o++] = ' ';
-    copy_key(key + o, t->key, t->key_len);
-    o += t->key_len;
-    v = strmap_get_hashed(walk, key, o, strmap_hash_upto(&st, key, o));
-    if (v < 0)
-      break;
-    if (v & (WALK_MORE - 1)) {
-      best = (v & (WALK_MORE - 1)) - 1;
-      *ntok = n;
+  if ((v & WALK_MORE) && max >= 2) {
+    /* each longer key hashed on from the chunks of the shorter ones */
+    strmap_stream st = STRMAP_STREAM_INIT;
+    copy_key(key, t->key, o);
+    for (uint32_t n = 2; n <= max; n++) {
+      t = &TOK(d, i + n - 1);
+      if (o + t->key_len + 2 >= sizeof key)
+        break;
+      key[o++] = ' ';
+      copy_key(key + o, t->key, t->key_len);
+      o += t->key_len;
+      v = strmap_get_hashed(walk, key, o, strmap_hash_upto(&st, key, o));
+      if (v < 0)
+        break;
+      int32_t e = (v & (WALK_MORE - 1)) - 1;
+      nt = e >= 0 ? n : nt;
+      best = e >= 0 ? e : best;
+      if (!(v & WALK_MORE))
+        break;
     }
-    if (!(v & WALK_MORE))
-      break;
   }
+  if (best >= 0)
+    *ntok = nt;
   return best;
 }
 
