@@ -159,6 +159,28 @@ static int is_name_tok(const token *t) {
   return (t->flags & T_NAME) != 0;
 }
 
+/* arena_copy_bytes for a key: one of 4 to 16 bytes (most words and names)
+ * in four overlapping 4-byte words (at 0, 4 and 8 or less, and n - 4),
+ * with no jump on its length, whose class the text decides (the jumps on
+ * n >= 8 and n >= 4 were mispredicted one copy in four); others as
+ * arena_copy_bytes copies them. dst and s apart. */
+static inline void copy_key(char *dst, const char *s, size_t n) {
+  if (n - 4 <= 12) {
+    size_t m = n - 4, b = m < 4 ? m : 4, c = m < 8 ? m : 8;
+    uint32_t w0, w1, w2, w3;
+    memcpy(&w0, s, 4);
+    memcpy(&w1, s + b, 4);
+    memcpy(&w2, s + c, 4);
+    memcpy(&w3, s + m, 4);
+    memcpy(dst, &w0, 4);
+    memcpy(dst + b, &w1, 4);
+    memcpy(dst + c, &w2, 4);
+    memcpy(dst + m, &w3, 4);
+  } else {
+    arena_copy_bytes(dst, s, n);
+  }
+}
+
 /* The keys of tokens [a, b) joined by spaces into buf, and in *hash their
  * strmap_hash: the length, or 0
  * when they do not fit in cap - 1 bytes. *key gets the joined key: buf, or
@@ -179,7 +201,7 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
       return 0;
     if (i > a)
       buf[o++] = ' ';
-    arena_copy_bytes(buf + o, t->key, t->key_len);
+    copy_key(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
@@ -203,36 +225,38 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
   if (max > end - i)
     max = end - i;
   /* the first word by its own key; the buffer only for those that go on */
-  int32_t v = strmap_get_hashed(walk, t->key, t->key_len, t->hash), best = -1;
+  int32_t v = strmap_get_hashed(walk, t->key, t->key_len, t->hash);
   if (v < 0)
     return -1;
-  if (v & (WALK_MORE - 1)) {
-    best = (v & (WALK_MORE - 1)) - 1;
-    *ntok = 1;
-  }
+  /* the longest entry so far and its length by selects, not a jump on
+   * whether the words so far are one (the text's, and mispredicted one
+   * look-up in two); *ntok written once, when there is one */
+  int32_t best = (v & (WALK_MORE - 1)) - 1;
+  uint32_t nt = 1;
   size_t o = t->key_len;
-  if (!(v & WALK_MORE) || max < 2)
-    return best;
-  /* each longer key hashed on from the chunks of the shorter ones */
-  strmap_stream st = STRMAP_STREAM_INIT;
-  arena_copy_bytes(key, t->key, o);
-  for (uint32_t n = 2; n <= max; n++) {
-    t = &TOK(d, i + n - 1);
-    if (o + t->key_len + 2 >= sizeof key)
-      break;
-    key[o++] = ' ';
-    arena_copy_bytes(key + o, t->key, t->key_len);
-    o += t->key_len;
-    v = strmap_get_hashed(walk, key, o, strmap_hash_upto(&st, key, o));
-    if (v < 0)
-      break;
-    if (v & (WALK_MORE - 1)) {
-      best = (v & (WALK_MORE - 1)) - 1;
-      *ntok = n;
+  if ((v & WALK_MORE) && max >= 2) {
+    /* each longer key hashed on from the chunks of the shorter ones */
+    strmap_stream st = STRMAP_STREAM_INIT;
+    copy_key(key, t->key, o);
+    for (uint32_t n = 2; n <= max; n++) {
+      t = &TOK(d, i + n - 1);
+      if (o + t->key_len + 2 >= sizeof key)
+        break;
+      key[o++] = ' ';
+      copy_key(key + o, t->key, t->key_len);
+      o += t->key_len;
+      v = strmap_get_hashed(walk, key, o, strmap_hash_upto(&st, key, o));
+      if (v < 0)
+        break;
+      int32_t e = (v & (WALK_MORE - 1)) - 1;
+      nt = e >= 0 ? n : nt;
+      best = e >= 0 ? e : best;
+      if (!(v & WALK_MORE))
+        break;
     }
-    if (!(v & WALK_MORE))
-      break;
   }
+  if (best >= 0)
+    *ntok = nt;
   return best;
 }
 
@@ -612,9 +636,11 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32
   if (nc + 2 > NAME_ENT_MASK)
     return -1; /* half a billion entities */
   if (!sl->key) {
-    char *k = arena_strndup(&d->mem, key, kl);
+    char *k = arena_alloc_raw(&d->mem, kl + 1); /* arena_strndup, by copy_key */
     if (!k)
       return -1;
+    copy_key(k, key, kl);
+    k[kl] = '\0';
     sl->key = k;
     sl->len = (uint32_t)kl;
     sl->hash = h;
@@ -1356,19 +1382,22 @@ static int collect(ctx *c) {
           i++;
           continue;
         }
-        /* "Ministry of Defence", "Commission for Data Protection", "van Dijk" */
-        if ((tok_is(u, "of") || tok_is(u, "for")) && i + 2 < end && tok_is(&toks[i + 1], "the") &&
-            is_name_tok(&toks[i + 2]) && (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX))) {
+        /* "Ministry of Defence", "Commission for Data Protection", "van
+         * Dijk": a word that connects two names; the rare head before it
+         * tested first, as the word's key (its length is the text's: the
+         * tests were mispredicted) is only asked of a connecting word */
+        uint32_t org = toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX);
+        if (!(u->words & W_CONNECT) && !org)
+          break;
+        if (org && (tok_is(u, "of") || tok_is(u, "for")) && i + 2 < end && tok_is(&toks[i + 1], "the") &&
+            is_name_tok(&toks[i + 2])) {
           i += 2; /* "Office of the Budget Officer" */
           continue;
         }
-        if ((u->words & W_CONNECT) && i + 1 < end && is_name_tok(&toks[i + 1])) {
-          int org = (toks[i - 1].words & (W_ORG_HEAD | W_ORG_SUFFIX)) != 0;
-          int particle = !tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&");
-          if (org || particle) {
-            i++;
-            continue;
-          }
+        if ((u->words & W_CONNECT) && i + 1 < end && is_name_tok(&toks[i + 1]) &&
+            (org || (!tok_is(u, "of") && !tok_is(u, "for") && !tok_is(u, "and") && !tok_is(u, "&")))) {
+          i++;
+          continue;
         }
         break;
       }
@@ -1419,12 +1448,14 @@ static NOINLINE int build_sets(ctx *c) {
       /* a name token of a word that opens no name ("The", "But", "Related":
        * collect steps over it, and past a title too) starts nothing, unless
        * an entry or a title may */
-      uint32_t w = t->words;
-      if ((f & T_ALLCAP) || t->gaz_first || ((w & W_TITLE_WORD) && t->title_first) ||
-          ((f & T_NAME) && (!(w & (W_NOT_NAME | W_DET | W_STOPCAP)) || t->title_first))) {
-        f |= T_ENT_START;
-        starts[i >> 6] |= (uint64_t)1 << (i & 63);
-      }
+      /* (whether it does is the text's, and a jump on it was mispredicted
+       * one capital in three: the bit is set by its value) */
+      uint32_t w = t->words, tf = t->title_first != 0, name = (f & T_NAME) != 0;
+      uint32_t start = ((f & T_ALLCAP) != 0) | (t->gaz_first != 0) |
+                       (tf & (((w & W_TITLE_WORD) != 0) | name)) |
+                       (name & ((w & (W_NOT_NAME | W_DET | W_STOPCAP)) == 0));
+      f |= (uint16_t)(start * T_ENT_START);
+      starts[i >> 6] |= (uint64_t)start << (i & 63);
       if ((f & T_NAME) && (w & (W_ORG_HEAD | W_ORG_SUFFIX)))
         c->heads[i >> 6] |= (uint64_t)1 << (i & 63);
       t->flags = f;
@@ -1473,8 +1504,12 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
   /* about one name key in 20 tokens on news text: the map's size at once,
-   * not its doublings and their rehashes */
-  if (strmap_reserve(&d->ent_names, d->toks.len / 20) != 0)
+   * not its doublings and their rehashes. Room for three times that: in a
+   * map up to 3/4 full, many look-ups (hits and misses, as the text has
+   * them) went on past another key's slot, and the jumps of the probes
+   * were mispredicted a third more often (a long document repeats its
+   * names: there, the room of one in 20) */
+  if (strmap_reserve(&d->ent_names, d->toks.len < 65536 ? d->toks.len / 6 : d->toks.len / 20) != 0)
     return oom(err);
   if (build_sets(&c) != 0 || collect(&c) != 0) {
     st = oom(err);
@@ -1564,11 +1599,17 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
     ch->a = ch->b;
   }
-  /* Pass 2: the rest may only name what pass 1 established. */
+  /* The chunks pass 1 left, in order at the front: each copied, and the
+   * count moved on by whether it is left (pass 1 decided that, as the
+   * text has it, and a jump on it here was mispredicted) */
+  size_t left = 0;
   for (size_t k = 0; k < c.chunks.len; k++) {
+    VEC_AT(c.chunks, chunk, left) = VEC_AT(c.chunks, chunk, k);
+    left += VEC_AT(c.chunks, chunk, k).a < VEC_AT(c.chunks, chunk, k).b;
+  }
+  /* Pass 2: the rest may only name what pass 1 established. */
+  for (size_t k = 0; k < left; k++) {
     chunk *ch = &VEC_AT(c.chunks, chunk, k);
-    if (ch->a >= ch->b)
-      continue;
     size_t before = d->mentions.len;
     if (link_known(d, ch->a, ch->b) != 0) {
       st = oom(err);
