@@ -596,6 +596,16 @@ static int quote_ends_sentence(const attrib_doc *d, const para_syms *ps, size_t 
   return short_quote_ends_sentence(d, &QUOTE(d, ps->u[k].ref));
 }
 
+/* Bit r of the answer: can rule list[r] match a subject whose symbol word
+ * is pres (rule_may_match)? For the first 64 rules of the list (n of them). */
+static uint64_t may_match_mask(const rule *rules, const uint16_t *list, size_t n, uint32_t pres) {
+  uint64_t may = 0;
+  n = n < 64 ? n : 64;
+  for (size_t r = 0; r < n; r++)
+    may |= (uint64_t)rule_may_match(&rules[list[r]], pres) << r;
+  return may;
+}
+
 /* Reported speech: rules run on each sentence of the paragraph, where a
  * sentence is the run of symbols up to a '.' outside quotations. */
 /* Reported speech in paragraph para; a headline ("Trump Says Praise Helps
@@ -654,55 +664,60 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
        * is before it and the clauses before the frame still count */
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
+    const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
+    size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
+    const rule *rules = m->rules;
+    /* the first 64 rules whose symbols the sentence has, once for all the
+     * tries below; then each of them in order (a jump on each rule's
+     * answer was mispredicted) */
+    uint64_t may0 = may_match_mask(rules, list, nlist, pres);
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
-      const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
-      size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
-      const rule *rules = m->rules;
       const char *sub = ps->s + s0; /* the sentence */
       size_t subn = s1 - s0;
-      for (size_t r = 0; r < nlist; r++) {
-        const rule *ru = &rules[list[r]];
-        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, sub, from, subn))
-          continue;
-        int rc = run_rule(d, ru, ps->s, s0, s1, from);
-        if (rc <= 0)
-          continue;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-        size_t nq = d->quotes.len;
-        int added = add_indirect(d, ps, ru, ov, rc, para);
-        if (added < 0)
-          return -1;
-        if (added == 0)
-          continue;
-        /* more reported clauses may follow in the same sentence */
-        from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
-        /* "X said A and said B": the same speaker's next clause */
-        if (d->quotes.len > nq) {
-          size_t at = s0 + from;
-          while (at + 2 < s1 && ps->s[at] == '+') {
-            size_t c = at + 1;
-            while (c < s1 && ps->s[c] == 'a')
-              c++;
-            if (c + 2 >= s1 || (ps->s[c] != 'V' && ps->s[c] != 'b'))
-              break;
-            size_t e = c + 1;
-            if (ps->s[e] == 'T')
-              e++;
-            size_t x = e;
-            while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
-                   !(ps->s[x] == '+' && x + 1 < s1 &&
-                     (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
-              x++;
-            if (continue_clause(d, ps, nq, c, e, x, para) != 0)
-              return -1;
-            from = x - s0;
-            at = x;
+      for (size_t base = 0; base < nlist && !matched; base += 64)
+        for (uint64_t may = base ? may_match_mask(rules, list + base, nlist - base, pres) : may0;
+             may && !matched; may &= may - 1) {
+          const rule *ru = &rules[list[base + (size_t)__builtin_ctzll(may)]];
+          if (!rule_may_match_dfa(ru, sub, from, subn))
+            continue;
+          int rc = run_rule(d, ru, ps->s, s0, s1, from);
+          if (rc <= 0)
+            continue;
+          PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+          size_t nq = d->quotes.len;
+          int added = add_indirect(d, ps, ru, ov, rc, para);
+          if (added < 0)
+            return -1;
+          if (added == 0)
+            continue;
+          /* more reported clauses may follow in the same sentence */
+          from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
+          /* "X said A and said B": the same speaker's next clause */
+          if (d->quotes.len > nq) {
+            size_t at = s0 + from;
+            while (at + 2 < s1 && ps->s[at] == '+') {
+              size_t c = at + 1;
+              while (c < s1 && ps->s[c] == 'a')
+                c++;
+              if (c + 2 >= s1 || (ps->s[c] != 'V' && ps->s[c] != 'b'))
+                break;
+              size_t e = c + 1;
+              if (ps->s[e] == 'T')
+                e++;
+              size_t x = e;
+              while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
+                     !(ps->s[x] == '+' && x + 1 < s1 &&
+                       (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
+                x++;
+              if (continue_clause(d, ps, nq, c, e, x, para) != 0)
+                return -1;
+              from = x - s0;
+              at = x;
+            }
           }
+          matched = 1;
         }
-        matched = 1;
-        break;
-      }
       if (!matched)
         break;
     }
