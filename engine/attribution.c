@@ -136,24 +136,72 @@ static int lower_sym(const token *t, char *c) {
   }
 }
 
+/* The hashes (strmap_hash) of the words lower_sym knows, and one again:
+ * a key with another hash is none of them. Held in registers by
+ * symbolise, whose stores through char pointers would make the compiler
+ * load them again from memory for every word. */
+#if defined(__SSE2__)
+typedef struct sym_hashes {
+  __m128i lo, hi;
+} sym_hashes;
+#else
+typedef struct sym_hashes {
+  uint32_t h[8];
+} sym_hashes;
+#endif
+static sym_hashes sym_hashes_make(void) {
+  static const char *const words[8] = {"and", "but", "that", "while", "though", "whereas", "although", "and"};
+  uint32_t h[8];
+  for (int k = 0; k < 8; k++)
+    h[k] = strmap_hash(words[k], strlen(words[k]));
+  sym_hashes sh;
+#if defined(__SSE2__)
+  sh.lo = _mm_loadu_si128((const __m128i *)h);
+  sh.hi = _mm_loadu_si128((const __m128i *)(h + 4));
+#else
+  memcpy(sh.h, h, sizeof h);
+#endif
+  return sh;
+}
+/* Is h one of sh's? With no jump. */
+static inline unsigned sym_hash_in(sym_hashes sh, uint32_t h) {
+#if defined(__SSE2__)
+  __m128i x = _mm_set1_epi32((int)h);
+  return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi32(sh.lo, x), _mm_cmpeq_epi32(sh.hi, x))) != 0;
+#else
+  unsigned in = 0;
+  for (int k = 0; k < 8; k++)
+    in |= sh.h[k] == h;
+  return in;
+#endif
+}
+
 /* The symbol of token i, a word, number or handle in no quotation that
  * starts no mention and no cue. */
-static char word_sym(const token *toks, uint32_t i) {
+static char word_sym(const token *toks, uint32_t i, sym_hashes sh) {
   const token *t = &toks[i];
   char c;
   /* the tests in their order, split by T_LOWER, which three of them want:
    * a word in lower case (most) is decided in a few steps. T_LOWER and
    * T_CAP describe the first letter, never both: no 'W' in lower case. */
   if (t->flags & T_LOWER) {
-    /* most: no "that", conjunction, W_PREP or W_AUX (LEX_SYM, set on
-     * their keys at model load, says which may be) */
-    if (!(t->lex & LEX_SYM))
-      return is_adverb(t) | tok_contraction(toks, i) ? 'a' : 'w';
-    if (lower_sym(t, &c))
-      return c; /* "that", or a conjunction */
-    if (t->words & W_PREP)
-      return 'i';
-    return (t->words & W_AUX) || (is_adverb(t) | tok_contraction(toks, i)) ? 'a' : 'w';
+    /* "that", a conjunction, W_PREP or W_AUX only when LEX_SYM (set on
+     * their keys at model load) says it may be; "that" or a conjunction
+     * only when its hash is one of theirs, or its key has capitals
+     * ("tHat": lkey is key when it has none). Those few take the tests in
+     * order; the others (most) no jump: whether a word is LEX_SYM is the
+     * text's choice, and the jump on it was mispredicted one time in three */
+    unsigned lsym = (t->lex & LEX_SYM) != 0;
+    if (lsym & (sym_hash_in(sh, t->hash) | (t->lkey != t->key))) {
+      if (lower_sym(t, &c))
+        return c; /* "that", or a conjunction */
+      if (t->words & W_PREP)
+        return 'i';
+      return (t->words & W_AUX) || (is_adverb(t) | tok_contraction(toks, i)) ? 'a' : 'w';
+    }
+    uint32_t w = t->words & (0u - lsym); /* W_PREP and W_AUX count only then */
+    unsigned a = ((w & W_AUX) != 0) | (unsigned)is_adverb(t) | (unsigned)tok_contraction(toks, i);
+    return "waii"[(unsigned)((w & W_PREP) != 0) << 1 | a];
   }
   if ((t->words & W_PREP) && (t->flags & T_INITIAL))
     return 'i'; /* "In Washington, Obama said": a sentence may open with one */
@@ -174,7 +222,7 @@ typedef struct sym_buf {
 } sym_buf;
 
 /* The symbols of paragraph p, in buf (NULL: in fresh arena memory). */
-static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
+static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf, sym_hashes sh) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, p);
   uint32_t n = pa->tok_end - pa->tok_first;
   if (!buf || buf->cap < n + 1) {
@@ -215,7 +263,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
      * three indices negative, so their AND is too): a word or punctuation
      * symbol of their own */
     if ((t->quote & t->mention & t->cue) < 0 && t->kind != TK_QUOTE) {
-      c = t->kind == TK_PUNCT ? punct_sym(t) : word_sym(toks, i);
+      c = t->kind == TK_PUNCT ? punct_sym(t) : word_sym(toks, i, sh);
     } else {
       int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
       if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
@@ -845,7 +893,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
   para_syms ps;
   out[0] = '\0';
-  if (cap && symbolise(d, p, &ps, NULL) == 0)
+  if (cap && symbolise(d, p, &ps, NULL, sym_hashes_make()) == 0)
     snprintf(out, cap, "%s", ps.s);
 }
 
@@ -1176,6 +1224,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
    * paragraph's are used (lead_in) */
   sym_buf bufs[2] = {{0}};
   unsigned cur = 0;
+  const sym_hashes sh = sym_hashes_make();
   /* paragraphs with no quotation, no cue and no colon, where no rule can
    * match (most of them), are not symbolised at all */
   uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1); /* zeroed */
@@ -1199,7 +1248,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       continue;
     }
     para_syms ps;
-    if (symbolise(d, p, &ps, &bufs[cur]) != 0)
+    if (symbolise(d, p, &ps, &bufs[cur], sh) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     uint32_t left = ps.nquote; /* quotation units still to come */
     /* the symbols hold no NUL before their end: strpbrk finds each unit */
