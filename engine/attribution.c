@@ -136,24 +136,72 @@ static int lower_sym(const token *t, char *c) {
   }
 }
 
+/* The hashes (strmap_hash) of the words lower_sym knows, and one again:
+ * a key with another hash is none of them. Held in registers by
+ * symbolise, whose stores through char pointers would make the compiler
+ * load them again from memory for every word. */
+#if defined(__SSE2__)
+typedef struct sym_hashes {
+  __m128i lo, hi;
+} sym_hashes;
+#else
+typedef struct sym_hashes {
+  uint32_t h[8];
+} sym_hashes;
+#endif
+static sym_hashes sym_hashes_make(void) {
+  static const char *const words[8] = {"and", "but", "that", "while", "though", "whereas", "although", "and"};
+  uint32_t h[8];
+  for (int k = 0; k < 8; k++)
+    h[k] = strmap_hash(words[k], strlen(words[k]));
+  sym_hashes sh;
+#if defined(__SSE2__)
+  sh.lo = _mm_loadu_si128((const __m128i *)h);
+  sh.hi = _mm_loadu_si128((const __m128i *)(h + 4));
+#else
+  memcpy(sh.h, h, sizeof h);
+#endif
+  return sh;
+}
+/* Is h one of sh's? With no jump. */
+static inline unsigned sym_hash_in(sym_hashes sh, uint32_t h) {
+#if defined(__SSE2__)
+  __m128i x = _mm_set1_epi32((int)h);
+  return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi32(sh.lo, x), _mm_cmpeq_epi32(sh.hi, x))) != 0;
+#else
+  unsigned in = 0;
+  for (int k = 0; k < 8; k++)
+    in |= sh.h[k] == h;
+  return in;
+#endif
+}
+
 /* The symbol of token i, a word, number or handle in no quotation that
  * starts no mention and no cue. */
-static char word_sym(const token *toks, uint32_t i) {
+static char word_sym(const token *toks, uint32_t i, sym_hashes sh) {
   const token *t = &toks[i];
   char c;
   /* the tests in their order, split by T_LOWER, which three of them want:
    * a word in lower case (most) is decided in a few steps. T_LOWER and
    * T_CAP describe the first letter, never both: no 'W' in lower case. */
   if (t->flags & T_LOWER) {
-    /* most: no "that", conjunction, W_PREP or W_AUX (LEX_SYM, set on
-     * their keys at model load, says which may be) */
-    if (!(t->lex & LEX_SYM))
-      return is_adverb(t) | tok_contraction(toks, i) ? 'a' : 'w';
-    if (lower_sym(t, &c))
-      return c; /* "that", or a conjunction */
-    if (t->words & W_PREP)
-      return 'i';
-    return (t->words & W_AUX) || (is_adverb(t) | tok_contraction(toks, i)) ? 'a' : 'w';
+    /* "that", a conjunction, W_PREP or W_AUX only when LEX_SYM (set on
+     * their keys at model load) says it may be; "that" or a conjunction
+     * only when its hash is one of theirs, or its key has capitals
+     * ("tHat": lkey is key when it has none). Those few take the tests in
+     * order; the others (most) no jump: whether a word is LEX_SYM is the
+     * text's choice, and the jump on it was mispredicted one time in three */
+    unsigned lsym = (t->lex & LEX_SYM) != 0;
+    if (lsym & (sym_hash_in(sh, t->hash) | (t->lkey != t->key))) {
+      if (lower_sym(t, &c))
+        return c; /* "that", or a conjunction */
+      if (t->words & W_PREP)
+        return 'i';
+      return (t->words & W_AUX) || (is_adverb(t) | tok_contraction(toks, i)) ? 'a' : 'w';
+    }
+    uint32_t w = t->words & (0u - lsym); /* W_PREP and W_AUX count only then */
+    unsigned a = ((w & W_AUX) != 0) | (unsigned)is_adverb(t) | (unsigned)tok_contraction(toks, i);
+    return "waii"[(unsigned)((w & W_PREP) != 0) << 1 | a];
   }
   if ((t->words & W_PREP) && (t->flags & T_INITIAL))
     return 'i'; /* "In Washington, Obama said": a sentence may open with one */
@@ -174,7 +222,7 @@ typedef struct sym_buf {
 } sym_buf;
 
 /* The symbols of paragraph p, in buf (NULL: in fresh arena memory). */
-static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
+static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf, sym_hashes sh) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, p);
   uint32_t n = pa->tok_end - pa->tok_first;
   if (!buf || buf->cap < n + 1) {
@@ -215,7 +263,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf) {
      * three indices negative, so their AND is too): a word or punctuation
      * symbol of their own */
     if ((t->quote & t->mention & t->cue) < 0 && t->kind != TK_QUOTE) {
-      c = t->kind == TK_PUNCT ? punct_sym(t) : word_sym(toks, i);
+      c = t->kind == TK_PUNCT ? punct_sym(t) : word_sym(toks, i, sh);
     } else {
       int32_t rq = t->kind == TK_QUOTE && t->qm == QM_OPEN ? -1 : root_quote(d, t->quote);
       if (t->kind == TK_QUOTE && t->qm == QM_OPEN) {
@@ -596,6 +644,16 @@ static int quote_ends_sentence(const attrib_doc *d, const para_syms *ps, size_t 
   return short_quote_ends_sentence(d, &QUOTE(d, ps->u[k].ref));
 }
 
+/* Bit r of the answer: can rule list[r] match a subject whose symbol word
+ * is pres (rule_may_match)? For the first 64 rules of the list (n of them). */
+static uint64_t may_match_mask(const rule *rules, const uint16_t *list, size_t n, uint32_t pres) {
+  uint64_t may = 0;
+  n = n < 64 ? n : 64;
+  for (size_t r = 0; r < n; r++)
+    may |= (uint64_t)rule_may_match(&rules[list[r]], pres) << r;
+  return may;
+}
+
 /* Reported speech: rules run on each sentence of the paragraph, where a
  * sentence is the run of symbols up to a '.' outside quotations. */
 /* Reported speech in paragraph para; a headline ("Trump Says Praise Helps
@@ -654,55 +712,60 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
        * is before it and the clauses before the frame still count */
       from = v < ps->s + s1 ? (size_t)(v - (ps->s + s0)) + 1 : 0;
     }
+    const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
+    size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
+    const rule *rules = m->rules;
+    /* the first 64 rules whose symbols the sentence has, once for all the
+     * tries below; then each of them in order (a jump on each rule's
+     * answer was mispredicted) */
+    uint64_t may0 = may_match_mask(rules, list, nlist, pres);
     while (s1 > s0 && from < s1 - s0) {
       int matched = 0;
-      const uint16_t *list = cue_in ? m->rule_list[rl] : m->rule_list_nocue[rl];
-      size_t nlist = cue_in ? m->n_rule_list[rl] : m->n_rule_list_nocue[rl];
-      const rule *rules = m->rules;
       const char *sub = ps->s + s0; /* the sentence */
       size_t subn = s1 - s0;
-      for (size_t r = 0; r < nlist; r++) {
-        const rule *ru = &rules[list[r]];
-        if (!rule_may_match(ru, pres) || !rule_may_match_dfa(ru, sub, from, subn))
-          continue;
-        int rc = run_rule(d, ru, ps->s, s0, s1, from);
-        if (rc <= 0)
-          continue;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-        size_t nq = d->quotes.len;
-        int added = add_indirect(d, ps, ru, ov, rc, para);
-        if (added < 0)
-          return -1;
-        if (added == 0)
-          continue;
-        /* more reported clauses may follow in the same sentence */
-        from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
-        /* "X said A and said B": the same speaker's next clause */
-        if (d->quotes.len > nq) {
-          size_t at = s0 + from;
-          while (at + 2 < s1 && ps->s[at] == '+') {
-            size_t c = at + 1;
-            while (c < s1 && ps->s[c] == 'a')
-              c++;
-            if (c + 2 >= s1 || (ps->s[c] != 'V' && ps->s[c] != 'b'))
-              break;
-            size_t e = c + 1;
-            if (ps->s[e] == 'T')
-              e++;
-            size_t x = e;
-            while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
-                   !(ps->s[x] == '+' && x + 1 < s1 &&
-                     (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
-              x++;
-            if (continue_clause(d, ps, nq, c, e, x, para) != 0)
-              return -1;
-            from = x - s0;
-            at = x;
+      for (size_t base = 0; base < nlist && !matched; base += 64)
+        for (uint64_t may = base ? may_match_mask(rules, list + base, nlist - base, pres) : may0;
+             may && !matched; may &= may - 1) {
+          const rule *ru = &rules[list[base + (size_t)__builtin_ctzll(may)]];
+          if (!rule_may_match_dfa(ru, sub, from, subn))
+            continue;
+          int rc = run_rule(d, ru, ps->s, s0, s1, from);
+          if (rc <= 0)
+            continue;
+          PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+          size_t nq = d->quotes.len;
+          int added = add_indirect(d, ps, ru, ov, rc, para);
+          if (added < 0)
+            return -1;
+          if (added == 0)
+            continue;
+          /* more reported clauses may follow in the same sentence */
+          from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
+          /* "X said A and said B": the same speaker's next clause */
+          if (d->quotes.len > nq) {
+            size_t at = s0 + from;
+            while (at + 2 < s1 && ps->s[at] == '+') {
+              size_t c = at + 1;
+              while (c < s1 && ps->s[c] == 'a')
+                c++;
+              if (c + 2 >= s1 || (ps->s[c] != 'V' && ps->s[c] != 'b'))
+                break;
+              size_t e = c + 1;
+              if (ps->s[e] == 'T')
+                e++;
+              size_t x = e;
+              while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
+                     !(ps->s[x] == '+' && x + 1 < s1 &&
+                       (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
+                x++;
+              if (continue_clause(d, ps, nq, c, e, x, para) != 0)
+                return -1;
+              from = x - s0;
+              at = x;
+            }
           }
+          matched = 1;
         }
-        matched = 1;
-        break;
-      }
       if (!matched)
         break;
     }
@@ -830,7 +893,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
   para_syms ps;
   out[0] = '\0';
-  if (cap && symbolise(d, p, &ps, NULL) == 0)
+  if (cap && symbolise(d, p, &ps, NULL, sym_hashes_make()) == 0)
     snprintf(out, cap, "%s", ps.s);
 }
 
@@ -1161,6 +1224,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
    * paragraph's are used (lead_in) */
   sym_buf bufs[2] = {{0}};
   unsigned cur = 0;
+  const sym_hashes sh = sym_hashes_make();
   /* paragraphs with no quotation, no cue and no colon, where no rule can
    * match (most of them), are not symbolised at all */
   uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1); /* zeroed */
@@ -1184,7 +1248,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
       continue;
     }
     para_syms ps;
-    if (symbolise(d, p, &ps, &bufs[cur]) != 0)
+    if (symbolise(d, p, &ps, &bufs[cur], sh) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     uint32_t left = ps.nquote; /* quotation units still to come */
     /* the symbols hold no NUL before their end: strpbrk finds each unit */
