@@ -52,12 +52,13 @@ enum { LEX_INLINE = 12, LEX_MAX_KEY = 0xFFFF };
 typedef struct lex_slot {
   uint32_t hash; /* strmap_hash of the key */
   lex_rec rec;
-  uint16_t len; /* 0: empty */
-  uint16_t pad;
-  /* once linked (lexicon_link_lower): the index of the slot of the key's
-   * lower-case form (its own for a key with no ASCII capital), or
-   * LEX_NO_LOWER: a capitalised token's second record needs no second
-   * lookup, and no key's link is left unset */
+  uint16_t len;     /* 0: empty */
+  uint16_t capital; /* 1: the key holds an ASCII capital */
+  /* the index of the slot of the key's lower-case form: its own for a key
+   * with no ASCII capital (set as it is added), once linked
+   * (lexicon_link_lower) for the others, or LEX_NO_LOWER: a capitalised
+   * token's second record needs no second lookup, and no key's link is
+   * left unset */
   uint32_t lower;
   char key[LEX_INLINE]; /* keys of up to LEX_INLINE bytes; longer ones: a
                          * pointer to them in the model's arena (lex_long_key) */
@@ -83,6 +84,11 @@ typedef struct lexicon {
    * are none, and this says so without a miss in the big table */
   uint64_t dots[LEX_DOT_BITS / 64];
   int linked; /* the slots' lower fields hold (lexicon_link_lower; an add undoes it) */
+  /* the slots of the keys with an ASCII capital, which lexicon_link_lower
+   * links: a third of the keys, not a walk of every slot (8 MB) with a
+   * test on each whose answer is the key's */
+  uint32_t *caps;
+  size_t ncaps, caps_room;
 } lexicon;
 
 void lexicon_init(lexicon *x);
