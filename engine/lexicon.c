@@ -139,6 +139,12 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
     return NULL;
   if ((x->count + 1) * 4 >= x->cap * 3 && lexicon_reserve(x, x->count * 2 + 1) != 0)
     return NULL;
+  /* a short key from anywhere: in a buffer with the slack lexicon_find reads */
+  char padded[LEX_KEY_SLACK] = {0};
+  if (n <= LEX_INLINE) {
+    memcpy(padded, key, n);
+    key = padded;
+  }
   lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   if (!s->len) {
     /* room for one more in the list, whether the key goes in it or not:
