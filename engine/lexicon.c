@@ -22,15 +22,53 @@ void lexicon_init(lexicon *x) {
   x->count = 0;
   memset(x->dots, 0, sizeof x->dots);
   x->linked = 0;
+  x->caps = NULL;
+  x->ncaps = x->caps_room = 0;
 }
 
 void lexicon_free(lexicon *x) {
   free(x->mem);
+  free(x->caps);
   lexicon_init(x);
 }
 
 static inline const char *slot_key(const lex_slot *s) {
   return s->len <= LEX_INLINE ? s->key : lex_long_key(s);
+}
+
+/* Do the eight bytes w hold an ASCII capital? A byte b is one when its
+ * low seven bits v are at least 'A' (v + 0x3F carries into bit 7) and
+ * below 'Z' + 1 (v + 0x25 does not), and b is ASCII; no sum carries out
+ * of its byte. */
+static inline uint64_t capitals8(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+  uint64_t v = w & ~high;
+  return (v + ones * 0x3F) & ~(v + ones * 0x25) & ~w & high;
+}
+
+/* Does key[0, n) hold an ASCII capital? A word at a time (most keys have
+ * none), the last one overlapping, as strmap_same_bytes reads. */
+static int has_capital(const char *key, size_t n) {
+  uint64_t w;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&w, key + i, 8);
+      if (capitals8(w))
+        return 1;
+    }
+    memcpy(&w, key + n - 8, 8);
+    return capitals8(w) != 0;
+  }
+  if (n >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, key, 4);
+    memcpy(&hi, key + n - 4, 4);
+    return capitals8(lo | (uint64_t)hi << 32) != 0;
+  }
+  w = 0; /* a NUL is no capital */
+  for (size_t k = 0; k < n; k++)
+    w |= (uint64_t)(unsigned char)key[k] << (8 * k);
+  return capitals8(w) != 0;
 }
 
 /* Zeroed memory for slots of n bytes, *slots on a cache line in it.
@@ -75,10 +113,18 @@ int lexicon_reserve(lexicon *x, size_t n) {
   void *mem = new_slots(cap * sizeof(lex_slot), &slots);
   if (!mem)
     return -1;
+  x->ncaps = 0; /* their slots move: the list anew, as long as it was */
   for (size_t i = 0; i < x->cap; i++) {
     lex_slot *s = &x->slots[i];
-    if (s->len)
-      *lexicon_find(slots, cap, slot_key(s), s->len, s->hash) = *s;
+    if (!s->len)
+      continue;
+    lex_slot *t = lexicon_find(slots, cap, slot_key(s), s->len, s->hash);
+    *t = *s;
+    uint32_t j = (uint32_t)(t - slots);
+    if (t->capital)
+      x->caps[x->ncaps++] = j;
+    else
+      t->lower = j;
   }
   free(x->mem);
   x->mem = mem;
@@ -93,19 +139,49 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
     return NULL;
   if ((x->count + 1) * 4 >= x->cap * 3 && lexicon_reserve(x, x->count * 2 + 1) != 0)
     return NULL;
+  /* a short key from anywhere: in a buffer with the slack lexicon_find reads */
+  char padded[LEX_KEY_SLACK] = {0};
+  if (n <= LEX_INLINE) {
+    memcpy(padded, key, n);
+    key = padded;
+  }
   lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   if (!s->len) {
+    /* room for one more in the list, whether the key goes in it or not:
+     * which it does is the key's choice, no branch */
+    if (x->ncaps == x->caps_room) {
+      size_t room = x->caps_room ? x->caps_room * 2 : 1024;
+      uint32_t *caps = realloc(x->caps, room * sizeof *caps);
+      if (!caps)
+        return NULL;
+      x->caps = caps;
+      x->caps_room = room;
+    }
+    int capital;
     if (n <= LEX_INLINE) {
       memcpy(s->key, key, n);
+      /* the slot's key bytes past n are 0 (fresh slots come zeroed): all
+       * twelve tested at once, none a capital */
+      uint64_t lo;
+      memcpy(&lo, s->key, 8);
+      capital = capitals8(lo | (uint64_t)lex_load32(s->key + 8) << 32) != 0;
     } else {
       char *k = arena_strndup(a, key, n);
       if (!k)
         return NULL;
       memcpy(s->key, &k, sizeof k);
+      capital = has_capital(key, n);
     }
     x->linked = 0; /* a new key may be the lower-case form of a linked one */
     s->hash = h;
     s->len = (uint16_t)n;
+    s->capital = (uint16_t)capital;
+    /* its own lower-case form when it has no capital; else linked by
+     * lexicon_link_lower, from the list */
+    uint32_t i = (uint32_t)(s - x->slots);
+    s->lower = i;
+    x->caps[x->ncaps] = i;
+    x->ncaps += (size_t)capital;
     x->count++;
     if (key[n - 1] == '.')
       x->dots[(h % LEX_DOT_BITS) / 64] |= (uint64_t)1 << (h % 64);
@@ -113,60 +189,32 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
   return &s->rec;
 }
 
-/* Do the eight bytes w hold an ASCII capital? A byte b is one when its
- * low seven bits v are at least 'A' (v + 0x3F carries into bit 7) and
- * below 'Z' + 1 (v + 0x25 does not), and b is ASCII; no sum carries out
- * of its byte. */
-static inline uint64_t capitals8(uint64_t w) {
-  const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-  uint64_t v = w & ~high;
-  return (v + ones * 0x3F) & ~(v + ones * 0x25) & ~w & high;
-}
-
-/* Does key[0, n) hold an ASCII capital? A word at a time (most keys have
- * none), the last one overlapping, as strmap_same_bytes reads. */
-static int has_capital(const char *key, size_t n) {
-  uint64_t w;
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      memcpy(&w, key + i, 8);
-      if (capitals8(w))
-        return 1;
-    }
-    memcpy(&w, key + n - 8, 8);
-    return capitals8(w) != 0;
-  }
-  if (n >= 4) {
-    uint32_t lo, hi;
-    memcpy(&lo, key, 4);
-    memcpy(&hi, key + n - 4, 4);
-    return capitals8(lo | (uint64_t)hi << 32) != 0;
-  }
-  w = 0; /* a NUL is no capital */
-  for (size_t k = 0; k < n; k++)
-    w |= (uint64_t)(unsigned char)key[k] << (8 * k);
-  return capitals8(w) != 0;
-}
-
 int lexicon_link_lower(lexicon *x) {
   char buf[256];
   lex_slot *slots = x->slots; /* in locals: the stores to lower could alias x */
   size_t cap = x->cap;
-  for (size_t i = 0; i < cap; i++) {
-    lex_slot *s = &slots[i];
-    if (!s->len)
-      continue;
+  /* the keys with no capital link to their own slots since they were added */
+  for (size_t c = 0; c < x->ncaps; c++) {
+    lex_slot *s = &slots[x->caps[c]];
     const char *key = slot_key(s);
     size_t n = s->len;
-    if (!has_capital(key, n)) { /* its own lower-case form */
-      s->lower = (uint32_t)i;
-      continue;
-    }
     char *l = n <= sizeof buf ? buf : malloc(n);
     if (!l)
       return -1;
-    for (size_t k = 0; k < n; k++)
-      l[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ? key[k] + 32 : key[k]);
+    if (n <= LEX_INLINE) {
+      /* most keys: the slot's twelve bytes (0 past the key) at once, each
+       * capital's bit 0x80 of capitals8 moved to 0x20; no loop on n */
+      uint64_t lo;
+      uint32_t hi = lex_load32(key + 8);
+      memcpy(&lo, key, 8);
+      lo |= capitals8(lo) >> 2;
+      hi |= (uint32_t)(capitals8(hi) >> 2);
+      memcpy(l, &lo, 8);
+      memcpy(l + 8, &hi, 4);
+    } else {
+      for (size_t k = 0; k < n; k++)
+        l[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ? key[k] + 32 : key[k]);
+    }
     const lex_slot *f = lexicon_find(slots, cap, l, n, strmap_hash(l, n));
     s->lower = f->len ? (uint32_t)(f - slots) : LEX_NO_LOWER;
     if (l != buf)

@@ -48,16 +48,20 @@ enum {
    W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)
 
 enum { LEX_INLINE = 12, LEX_MAX_KEY = 0xFFFF };
+/* The bytes a looked-up key of up to LEX_INLINE bytes must have readable
+ * from its start (lexicon_find) */
+#define LEX_KEY_SLACK LEX_INLINE
 
 typedef struct lex_slot {
   uint32_t hash; /* strmap_hash of the key */
   lex_rec rec;
-  uint16_t len; /* 0: empty */
-  uint16_t pad;
-  /* once linked (lexicon_link_lower): the index of the slot of the key's
-   * lower-case form (its own for a key with no ASCII capital), or
-   * LEX_NO_LOWER: a capitalised token's second record needs no second
-   * lookup, and no key's link is left unset */
+  uint16_t len;     /* 0: empty */
+  uint16_t capital; /* 1: the key holds an ASCII capital */
+  /* the index of the slot of the key's lower-case form: its own for a key
+   * with no ASCII capital (set as it is added), once linked
+   * (lexicon_link_lower) for the others, or LEX_NO_LOWER: a capitalised
+   * token's second record needs no second lookup, and no key's link is
+   * left unset */
   uint32_t lower;
   char key[LEX_INLINE]; /* keys of up to LEX_INLINE bytes; longer ones: a
                          * pointer to them in the model's arena (lex_long_key) */
@@ -83,6 +87,11 @@ typedef struct lexicon {
    * are none, and this says so without a miss in the big table */
   uint64_t dots[LEX_DOT_BITS / 64];
   int linked; /* the slots' lower fields hold (lexicon_link_lower; an add undoes it) */
+  /* the slots of the keys with an ASCII capital, which lexicon_link_lower
+   * links: a third of the keys, not a walk of every slot (8 MB) with a
+   * test on each whose answer is the key's */
+  uint32_t *caps;
+  size_t ncaps, caps_room;
 } lexicon;
 
 void lexicon_init(lexicon *x);
@@ -104,26 +113,34 @@ static inline uint32_t lex_load32(const char *p) {
   memcpy(&v, p, sizeof v);
   return v;
 }
-/* Is the key of full slot s (of len n >= 1) b[0, n)? Two length classes,
- * not four (which class a token's key falls in is the text's choice, and
- * each test of it was mispredicted): bytes 0, n / 2 and n - 1 cover a key
- * of 1 to 3 bytes, three overlapping 4-byte words at 0, (n - 4) / 2 and
- * n - 4 one of 4 to 12 (LEX_INLINE); a longer one (rare) is compared
- * through its pointer. */
+/* Is the key of full slot s (of len n >= 1) b[0, n)? A key of up to
+ * LEX_INLINE bytes with no branch on its length (the text's choice, each
+ * test of it mispredicted): b's first twelve bytes, its bytes past n
+ * masked off, against the slot's, which are 0 past its key. So b must
+ * have LEX_INLINE bytes readable (LEX_KEY_SLACK). A longer key (rare) is
+ * compared through its pointer. */
 static inline int lexicon_same(const lex_slot *s, const char *b, size_t n) {
-  const char *a = s->key;
-  if (n >= 4) {
-    if (n > LEX_INLINE)
-      return memcmp(lex_long_key(s), b, n) == 0;
-    size_t m = n - 4; /* 0 to 8 */
-    return ((lex_load32(a) ^ lex_load32(b)) | (lex_load32(a + m / 2) ^ lex_load32(b + m / 2)) |
-            (lex_load32(a + m) ^ lex_load32(b + m))) == 0;
-  }
-  size_t half = n >> 1, last = n - 1;
-  return ((a[0] ^ b[0]) | (a[half] ^ b[half]) | (a[last] ^ b[last])) == 0;
+  if (n > LEX_INLINE)
+    return memcmp(lex_long_key(s), b, n) == 0;
+  /* the masks of a key's first n bytes in its first eight and next four */
+  static const uint64_t lo[LEX_INLINE + 1] = {0,          0xFF,         0xFFFF,         0xFFFFFF,
+                                              0xFFFFFFFF, 0xFFFFFFFFFF, 0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF,
+                                              UINT64_MAX, UINT64_MAX,   UINT64_MAX,     UINT64_MAX,
+                                              UINT64_MAX};
+  static const uint32_t hi[LEX_INLINE + 1] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF};
+  uint64_t a0, b0;
+  memcpy(&a0, s->key, 8);
+  memcpy(&b0, b, 8);
+  return ((a0 ^ (b0 & lo[n])) | (lex_load32(s->key + 8) ^ (lex_load32(b + 8) & hi[n]))) == 0;
 }
 
-/* The slot of key[0, n) (hash h), or the empty slot where it would go. */
+/* The slot of key[0, n) (hash h), or the empty slot where it would go.
+ * A key of up to LEX_INLINE bytes must have that many readable (its bytes
+ * past n are read and ignored): a token's key does (the document's copy
+ * has slack after its end, the tokenizer's copies and static keys are
+ * padded), lexicon_add copies a key from elsewhere. Such a key's probe
+ * asks one question of each slot, found or empty, with no branch on
+ * which: that is the text's choice (a word in the model or not). */
 static inline lex_slot *lexicon_find(lex_slot *slots, size_t cap, const char *key, size_t n, uint32_t h) {
   size_t i = h & (cap - 1);
   for (;;) {

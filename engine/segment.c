@@ -128,7 +128,15 @@ SEG_NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t
   uint32_t h = strmap_hash(s + a, b - a + 1);
   if (!lexicon_may_have_dotted(&m->lex, h))
     return 0;
-  const lex_rec *r = lexicon_get(&m->lex, s + a, b - a + 1, h);
+  /* a short key in a buffer with the slack a lookup reads: s may be any
+   * caller's text (segment_tokenize), not a document's padded copy */
+  char k[LEX_KEY_SLACK] = {0};
+  const char *key = s + a;
+  if (b - a + 1 <= LEX_INLINE) {
+    memcpy(k, key, b - a + 1);
+    key = k;
+  }
+  const lex_rec *r = lexicon_get(&m->lex, key, b - a + 1, h);
   return r && (r->words & W_ABBREV);
 }
 
@@ -276,11 +284,17 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
   return j;
 }
 
+/* The bytes to allocate for a token's key of n bytes and its NUL: at
+ * least the LEX_KEY_SLACK that a lexicon lookup reads */
+static inline size_t key_room(uint32_t n) {
+  return (size_t)n + 1 > LEX_KEY_SLACK ? (size_t)n + 1 : LEX_KEY_SLACK;
+}
+
 /* The lower-case copy of the run s[i, i + n) found by first_run with
  * *lh_ok (n < 16, and 16 bytes readable at s[i]): one 16-byte store into
  * the arena's 16-byte allocation. NULL when out of memory. */
 static inline char *lower_copy16(arena *a, const unsigned char *s, uint32_t n) {
-  char *p = arena_alloc_raw(a, (size_t)n + 1);
+  char *p = arena_alloc_raw(a, key_room(n));
 #if defined(__SSE2__)
   if (p && ARENA_ALIGN >= 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
@@ -343,7 +357,7 @@ static inline uint8_t sent_class(const token *t) {
 /* s[0, n) with ASCII A-Z lower-cased, NUL-terminated, in a; its
  * strmap_hash in *h. NULL when out of memory. */
 static inline char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h) {
-  char *p = arena_alloc_raw(a, (size_t)n + 1);
+  char *p = arena_alloc_raw(a, key_room(n));
   if (!p)
     return NULL;
   for (uint32_t k = 0; k < n; k++) {
@@ -368,7 +382,7 @@ static const uint32_t byte_hash[128] = {HASH_1x16(0),  HASH_1x16(16), HASH_1x16(
 
 /* A mark E2 80 xx: its key (model_norm_key's form) and kind. */
 typedef struct mark_key {
-  const char *key;
+  char key[LEX_KEY_SLACK]; /* padded: a lexicon lookup reads that much */
   uint32_t hash;
   uint8_t len, kind, cls; /* cls: its sent_class */
 } mark_key;
@@ -495,6 +509,9 @@ static inline int push_tok(tok_out *o, arena *a, uint32_t start, uint32_t end, u
     todo->first = tok_len(o);
   return push_word(o, a, start, end, kind, para, NULL, 0, NULL, 0, 0, 0);
 }
+
+/* The keys 's and 'S, padded: a lexicon lookup reads LEX_KEY_SLACK bytes */
+static const char key_s[LEX_KEY_SLACK] = "'s", key_S[LEX_KEY_SLACK] = "'S";
 
 /* segment_tokenize, its tokens left to finish_token in *todo */
 static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t lim,
@@ -707,8 +724,8 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
         uint32_t hs = STRMAP_HASH8('\'' | 's' << 8, 2), hk = up ? STRMAP_HASH8('\'' | 'S' << 8, 2) : hs;
-        if (push_word(&out, a, split, j, TK_WORD, para, up ? "'S" : "'s", hk, "'s", hs, up ? T_CAP : T_LOWER,
-                      SC_WORD) != 0)
+        if (push_word(&out, a, split, j, TK_WORD, para, up ? key_S : key_s, hk, key_s, hs,
+                      up ? T_CAP : T_LOWER, SC_WORD) != 0)
           return -1;
         out.next[-1].key_len = 2;
         lexicon_prefetch_slot(lslots, lmask, hk);
@@ -807,9 +824,11 @@ static int finish_token_slow(attrib_doc *d, token *t) {
     t->key = s + t->start;
     t->key_len = t->end - t->start;
   } else {
-    char *k = arena_strndup(&d->mem, buf, n);
+    char *k = arena_alloc_raw(&d->mem, key_room((uint32_t)n)); /* with a lookup's slack */
     if (!k)
       return -1;
+    memcpy(k, buf, n);
+    k[n] = '\0';
     t->key = k;
     t->key_len = (uint32_t)n;
   }
