@@ -1025,9 +1025,18 @@ static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
   int32_t e = names_get(d, last->key, last->key_len, last->hash);
   if (e == -2) { /* ambiguous surname: look for the one with this first name */
+    /* every entity is asked, most of them by their first byte alone (a
+     * curly apostrophe spells the key's straight one): a long document
+     * has thousands, and this runs for each such name */
+    const unsigned char k0 = (unsigned char)first->key[0];
     for (size_t k = d->entities.len; k > 0; k--) {
       entity *x = &ENTITY(d, k - 1);
-      if (x->type == ATTRIB_PERSON && !x->gaz && name_starts_with(x->name, first->key, first->key_len) &&
+      if (x->type != ATTRIB_PERSON || x->gaz)
+        continue;
+      const unsigned char n0 = (unsigned char)x->name[0];
+      if (n0 != k0 && !(k0 == '\'' && n0 == 0xE2))
+        continue;
+      if (name_starts_with(x->name, first->key, first->key_len) &&
           name_ends_with(x->name, last->key, last->key_len))
         return (int32_t)(k - 1);
     }
