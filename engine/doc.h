@@ -135,6 +135,18 @@ struct attrib_doc {
   strmap ent_names;    /* entity name and alias keys -> entity and claim strength, packed (entities.c) */
 };
 
+/* Inlining hints for the stages' hot code. NOINLINE keeps a hot loop, or
+ * a rare case, out of its caller, whose many live values would spill the
+ * loop's registers to the stack; ALWAYS_INLINE puts a function into its few
+ * callers where the compiler would not. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define NOINLINE
+#define ALWAYS_INLINE inline
+#endif
+
 #define TOK(d, i) VEC_AT((d)->toks, token, i)
 #define NTOK(d) ((uint32_t)(d)->toks.len)
 #define QUOTE(d, i) VEC_AT((d)->quotes, quote, i)

@@ -10,20 +10,6 @@
 
 #include "doc.h"
 
-/* Keeps a hot loop out of its caller, whose many live values would spill
- * the loop's registers to the stack. */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-/* Puts a function into its few callers where the compiler would not. */
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
 typedef struct chunk {
   uint32_t a, b;  /* tokens [a, b) */
   uint32_t title; /* first token of the title before it, when after_title */
@@ -386,18 +372,11 @@ static inline uint32_t tokset_hash(uint32_t h) {
   return h | 0x80000000u;
 }
 
-/* The slot of kept hash h, or the empty one where it would go. */
-static inline uint32_t tokset_slot(const tokset *s, uint32_t h) {
-  uint32_t i = h & (s->cap - 1);
-  while (s->hash[i] && s->hash[i] != h)
-    i = (i + 1) & (s->cap - 1);
-  return i;
-}
-
-/* tokset_slot, for the puts of build_sets. Most keys are in already or
- * new in their first slot, and which of the two (the text decides) takes
- * no branch: (v ^ h) * v, a product of two 32-bit values in 64 bits, is 0
- * just when v is h or empty. A compiler made two branches of v != h && v. */
+/* The slot of kept hash h in the table hash (mask: its size - 1), or the
+ * empty one where it would go. Most keys are in already or new in their
+ * first slot, and which of the two (the text decides) takes no branch:
+ * (v ^ h) * v, a product of two 32-bit values in 64 bits, is 0 just when v
+ * is h or empty. A compiler made two branches of v != h && v. */
 static inline uint32_t tokset_probe(const uint32_t *hash, uint32_t h, uint32_t mask) {
   uint32_t e = h & mask, v = hash[e];
   if ((uint64_t)(v ^ h) * v != 0) {
@@ -406,6 +385,10 @@ static inline uint32_t tokset_probe(const uint32_t *hash, uint32_t h, uint32_t m
     while (hash[e] && hash[e] != h);
   }
   return e;
+}
+/* tokset_probe of set s */
+static inline uint32_t tokset_slot(const tokset *s, uint32_t h) {
+  return tokset_probe(s->hash, h, s->cap - 1);
 }
 
 /* Doubles the set's room (tokset_put's rare case, out of its loop). 0, or

@@ -154,21 +154,20 @@ static inline lex_slot *lexicon_find(lex_slot *slots, size_t cap, const char *ke
     i = (i + 1) & (cap - 1);
   }
 }
+/* lexicon_get, with the table and capacity of the lexicon at hand, kept in
+ * registers by a loop that stores through other pointers */
+static inline const lex_rec *lexicon_get_in(lex_slot *slots, size_t cap, const char *key, size_t n,
+                                            uint32_t h) {
+  const lex_slot *s = lexicon_find(slots, cap, key, n, h);
+  return s->len ? &s->rec : NULL;
+}
 /* The record of key[0, n), or NULL when the key is none of the model's.
  * Inline: every token asks. */
 static inline const lex_rec *lexicon_get(const lexicon *x, const char *key, size_t n, uint32_t h) {
   /* no test of cap (at least 1, an empty table included) or of n: an empty
    * or too long key matches no slot (every key held is 1 to LEX_MAX_KEY
    * bytes), and the probe ends at an empty slot */
-  const lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
-  return s->len ? &s->rec : NULL;
-}
-/* lexicon_get with the table and capacity of the lexicon at hand, kept in
- * registers by a loop that stores through other pointers */
-static inline const lex_rec *lexicon_get_in(lex_slot *slots, size_t cap, const char *key, size_t n,
-                                            uint32_t h) {
-  const lex_slot *s = lexicon_find(slots, cap, key, n, h);
-  return s->len ? &s->rec : NULL;
+  return lexicon_get_in(x->slots, x->cap, key, n, h);
 }
 /* Could a key ending in a period, of hash h, be in the lexicon? 0: it is not. */
 static inline int lexicon_may_have_dotted(const lexicon *x, uint32_t h) {

@@ -111,18 +111,12 @@ static int is_hyphen(UChar32 c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
-#if defined(__GNUC__)
-#define SEG_NOINLINE __attribute__((noinline))
-#else
-#define SEG_NOINLINE
-#endif
-
 /* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
  * Its key with the period is s[a, b + 1), read and hashed in place. Words
  * of 63 bytes and more never are. Not inlined: few words end in a period,
  * and inside the tokenizer's loop its lookup takes registers that every
  * word pays for (0.5% more instructions when GCC inlined it). */
-SEG_NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
+NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
   if (b - a + 1 >= 64)
     return 0;
   uint32_t h = strmap_hash(s + a, b - a + 1);
@@ -208,19 +202,13 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
 }
 #endif
 
-#if defined(__GNUC__)
-#define SEG_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define SEG_ALWAYS_INLINE inline
-#endif
-
 #if defined(__SSE2__)
 /* first_run of a word at s[i] when 16 bytes can be read there, of which
  * the first avail (1 to 16) are the paragraph's: the classes of all 16
  * come at once, and a run shorter than 16 bytes is hashed from the same
  * vector, its bytes masked: no loop, no switch on its length. */
-static SEG_ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end,
-                                              unsigned avail, run_acc *r, uint32_t *lh, int *lh_ok) {
+static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end, unsigned avail,
+                                          run_acc *r, uint32_t *lh, int *lh_ok) {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
   /* y <= k unsigned: min(y, k) == y */
   __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
@@ -447,7 +435,7 @@ static inline size_t tok_len(const tok_out *o) {
 }
 
 /* A push with no room left: the vec grows (vec_push_grow) and o follows */
-SEG_NOINLINE static token *tok_grow(tok_out *o, arena *a) {
+NOINLINE static token *tok_grow(tok_out *o, arena *a) {
   vec *v = o->v;
   v->len = tok_len(o);
   token *t = vec_push_grow(v, a);

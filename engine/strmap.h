@@ -133,7 +133,6 @@ void strmap_free(strmap *m);
   }
 STRMAP_SAME_OVERLAP(strmap_same_8to16, uint64_t) /* 8 <= n <= 16 */
 STRMAP_SAME_OVERLAP(strmap_same_4to8, uint32_t)  /* 4 <= n <= 8 */
-STRMAP_SAME_OVERLAP(strmap_same_2to4, uint16_t)  /* 2 <= n <= 4 */
 #undef STRMAP_SAME_OVERLAP
 
 static inline int strmap_same_bytes(const char *a, const char *b, size_t n) {
