@@ -136,10 +136,10 @@ static int lower_sym(const token *t, char *c) {
   }
 }
 
-/* The hashes (strmap_hash) of the words lower_sym knows, and one again:
- * a key with another hash is none of them. Held in registers by
- * symbolise, whose stores through char pointers would make the compiler
- * load them again from memory for every word. */
+/* The hashes (strmap_hash) of the words lower_sym knows, as the model
+ * holds them (sym_word_hash): a key with another hash is none of them.
+ * Held in registers by symbolise, whose stores through char pointers
+ * would make the compiler load them again from memory for every word. */
 #if defined(__SSE2__)
 typedef struct sym_hashes {
   __m128i lo, hi;
@@ -149,17 +149,14 @@ typedef struct sym_hashes {
   uint32_t h[8];
 } sym_hashes;
 #endif
-static sym_hashes sym_hashes_make(void) {
-  static const char *const words[8] = {"and", "but", "that", "while", "though", "whereas", "although", "and"};
-  uint32_t h[8];
-  for (int k = 0; k < 8; k++)
-    h[k] = strmap_hash(words[k], strlen(words[k]));
+static sym_hashes sym_hashes_of(const attrib_model *m) {
+  _Static_assert(sizeof m->sym_word_hash == 8 * sizeof(uint32_t), "two vectors of four");
   sym_hashes sh;
 #if defined(__SSE2__)
-  sh.lo = _mm_loadu_si128((const __m128i *)h);
-  sh.hi = _mm_loadu_si128((const __m128i *)(h + 4));
+  sh.lo = _mm_loadu_si128((const __m128i *)(const void *)m->sym_word_hash);
+  sh.hi = _mm_loadu_si128((const __m128i *)(const void *)(m->sym_word_hash + 4));
 #else
-  memcpy(sh.h, h, sizeof h);
+  memcpy(sh.h, m->sym_word_hash, sizeof sh.h);
 #endif
   return sh;
 }
@@ -660,8 +657,6 @@ static uint64_t may_match_mask(const rule *rules, const uint16_t *list, size_t n
  * the U.S.") only by the rules named headline-..., which see nothing else */
 static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int headline) {
   const attrib_model *m = d->model;
-  uint32_t plain_not =
-      m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] | m->sym_bit[':'];
   uint32_t s0 = 0;
   for (uint32_t k = 0; k <= ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
@@ -696,7 +691,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
     int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
     /* a sentence with no quotation, cue or colon: the model knows whether
      * any rule of the list may match one (as for whole paragraphs) */
-    if (!cue_in && !(pres & plain_not) && !m->plain_may_match[rl]) {
+    if (!cue_in && !(pres & m->plain_not_syms) && !m->plain_may_match[rl]) {
       s0 = s1;
       continue;
     }
@@ -893,7 +888,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
 void attribution_symbols(attrib_doc *d, uint32_t p, char *out, size_t cap) {
   para_syms ps;
   out[0] = '\0';
-  if (cap && symbolise(d, p, &ps, NULL, sym_hashes_make()) == 0)
+  if (cap && symbolise(d, p, &ps, NULL, sym_hashes_of(d->model)) == 0)
     snprintf(out, cap, "%s", ps.s);
 }
 
@@ -1224,7 +1219,7 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
    * paragraph's are used (lead_in) */
   sym_buf bufs[2] = {{0}};
   unsigned cur = 0;
-  const sym_hashes sh = sym_hashes_make();
+  const sym_hashes sh = sym_hashes_of(d->model);
   /* paragraphs with no quotation, no cue and no colon, where no rule can
    * match (most of them), are not symbolised at all */
   uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1); /* zeroed */

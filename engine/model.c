@@ -184,11 +184,19 @@ static int lex_derive(loader *L) {
     uint8_t flag;
   } named[] = {{"who", LEX_COREF}, {"that", LEX_SYM},   {"and", LEX_SYM},     {"but", LEX_SYM},
                {"while", LEX_SYM}, {"though", LEX_SYM}, {"whereas", LEX_SYM}, {"although", LEX_SYM}};
+  size_t nsym = 0;
   for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
-    lex_rec *r = lex_entry(m, named[k].w, strlen(named[k].w)); /* may move the slots: used at once */
+    size_t n = strlen(named[k].w);
+    lex_rec *r = lex_entry(m, named[k].w, n); /* may move the slots: used at once */
     if (!r)
       return -1;
     r->flags |= named[k].flag;
+    if (named[k].flag == LEX_SYM)
+      m->sym_word_hash[nsym++] = strmap_hash(named[k].w, n);
+  }
+  while (nsym < sizeof m->sym_word_hash / sizeof m->sym_word_hash[0]) {
+    m->sym_word_hash[nsym] = m->sym_word_hash[nsym - 1];
+    nsym++;
   }
   /* a key that starts one-word cue forms only: its entry, found here once */
   for (size_t k = 0; k < L->cue_words.len; k++) {
@@ -842,8 +850,9 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
       if (list == k && !ru->needs_cue)
         m->rule_list_nocue[k][m->n_rule_list_nocue[k]++] = (uint16_t)r;
     }
-    uint32_t plain = ~(m->cue_syms | m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] |
-                       m->sym_bit[':']);
+    m->plain_not_syms =
+        m->sym_bit['Q'] | m->sym_bit['q'] | m->sym_bit['p'] | m->sym_bit['s'] | m->sym_bit[':'];
+    uint32_t plain = ~(m->cue_syms | m->plain_not_syms);
     for (uint32_t r = 0; r < m->n_rule_list_nocue[k]; r++)
       if (rule_may_match(&m->rules[m->rule_list_nocue[k][r]], plain))
         m->plain_may_match[k] = 1;

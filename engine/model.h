@@ -342,6 +342,11 @@ struct attrib_model {
   /* may a rule of the list match a paragraph with no quotation, no cue and
    * no colon? When not, attribution need not symbolise such paragraphs */
   uint8_t plain_may_match[RL_LISTS];
+  uint32_t plain_not_syms; /* the symbols that make a paragraph or sentence not plain: Q q p s : */
+  /* strmap_hash of the lower-case words attribution's word_sym asks about
+   * by name ("that", the conjunctions: LEX_SYM's named words), the last
+   * repeated to fill the eight */
+  uint32_t sym_word_hash[8];
   uint32_t sym_bit[256];     /* byte -> its bit in a symbol word (RULE_ALPHABET) */
   uint32_t cue_syms;         /* the symbol word of the cues: V v o b A */
   pcre2_match_context *mctx; /* shared: read-only after load */
