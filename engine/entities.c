@@ -145,28 +145,6 @@ static int is_name_tok(const token *t) {
   return (t->flags & T_NAME) != 0;
 }
 
-/* arena_copy_bytes for a key: one of 4 to 16 bytes (most words and names)
- * in four overlapping 4-byte words (at 0, 4 and 8 or less, and n - 4),
- * with no jump on its length, whose class the text decides (the jumps on
- * n >= 8 and n >= 4 were mispredicted one copy in four); others as
- * arena_copy_bytes copies them. dst and s apart. */
-static inline void copy_key(char *dst, const char *s, size_t n) {
-  if (n - 4 <= 12) {
-    size_t m = n - 4, b = m < 4 ? m : 4, c = m < 8 ? m : 8;
-    uint32_t w0, w1, w2, w3;
-    memcpy(&w0, s, 4);
-    memcpy(&w1, s + b, 4);
-    memcpy(&w2, s + c, 4);
-    memcpy(&w3, s + m, 4);
-    memcpy(dst, &w0, 4);
-    memcpy(dst + b, &w1, 4);
-    memcpy(dst + c, &w2, 4);
-    memcpy(dst + m, &w3, 4);
-  } else {
-    arena_copy_bytes(dst, s, n);
-  }
-}
-
 /* The keys of tokens [a, b) joined by spaces into buf, and in *hash their
  * strmap_hash: the length, or 0
  * when they do not fit in cap - 1 bytes. *key gets the joined key: buf, or
@@ -187,7 +165,7 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
       return 0;
     if (i > a)
       buf[o++] = ' ';
-    copy_key(buf + o, t->key, t->key_len);
+    arena_copy_bytes(buf + o, t->key, t->key_len);
     o += t->key_len;
   }
   buf[o] = '\0';
@@ -223,13 +201,13 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
   if ((v & WALK_MORE) && max >= 2) {
     /* each longer key hashed on from the chunks of the shorter ones */
     strmap_stream st = STRMAP_STREAM_INIT;
-    copy_key(key, t->key, o);
+    arena_copy_bytes(key, t->key, o);
     for (uint32_t n = 2; n <= max; n++) {
       t = &TOK(d, i + n - 1);
       if (o + t->key_len + 2 >= sizeof key)
         break;
       key[o++] = ' ';
-      copy_key(key + o, t->key, t->key_len);
+      arena_copy_bytes(key + o, t->key, t->key_len);
       o += t->key_len;
       v = strmap_get_hashed(walk, key, o, strmap_hash_upto(&st, key, o));
       if (v < 0)
@@ -619,10 +597,10 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32
   if (nc + 2 > NAME_ENT_MASK)
     return -1; /* half a billion entities */
   if (!sl->key) {
-    char *k = arena_alloc_raw(&d->mem, kl + 1); /* arena_strndup, by copy_key */
+    char *k = arena_alloc_raw(&d->mem, kl + 1); /* arena_strndup, by arena_copy_bytes */
     if (!k)
       return -1;
-    copy_key(k, key, kl);
+    arena_copy_bytes(k, key, kl);
     k[kl] = '\0';
     sl->key = k;
     sl->len = (uint32_t)kl;
