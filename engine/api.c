@@ -183,6 +183,8 @@ static void sort_orders(order *o, size_t n) {
  * a text is copied, and written out as JSON (output.c), in whole chunks,
  * with no jump on its length. */
 enum { SPAN_SLACK = 32 };
+/* segment.c's lexicon lookups read token keys in d->copy that far too */
+_Static_assert((int)SPAN_SLACK >= (int)LEX_KEY_SLACK, "the copy's slack covers a lexicon lookup's reads");
 
 /* s[0, n) and a NUL at dst, which has room for (n + SPAN_SLACK) & -16
  * bytes; s has as many readable. The first 32 bytes at once (nearly every
