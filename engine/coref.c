@@ -305,7 +305,9 @@ static int some_name_holds(const attrib_doc *d, const char *key, size_t kl, size
 /* What some_name_holds found for the words coref_stage asked of it ("the
  * campaign" comes back often). In the stage entities are only added, and
  * none renamed: a word held stays held, and one not held needs asking
- * only of the entities added since. */
+ * only of the entities added since. A document that asks of more words
+ * (a long one) gets the set of all name words instead: asking every name
+ * anew for each was quadratic in its length. */
 typedef struct held_word {
   const char *key;
   size_t kl;
@@ -316,17 +318,66 @@ enum { HELD_WORDS = 8 };
 typedef struct held_words {
   held_word w[HELD_WORDS];
   unsigned n;
+  strmap words; /* the words of the names of entities [0, upto), lower-cased */
+  size_t upto;
 } held_words;
 
+static int is_letters(const char *w, size_t n) {
+  for (size_t q = 0; q < n; q++)
+    if ((w[q] | 0x20) < 'a' || (w[q] | 0x20) > 'z')
+      return 0;
+  return 1;
+}
+
+/* Adds to held->words the words of ASCII letters (the only ones a key
+ * some_name_holds asks about can be) of the names of entities [upto,
+ * len). 0, or -1 when out of memory. */
+static int name_words_catch_up(attrib_doc *d, held_words *held) {
+  for (; held->upto < d->entities.len; held->upto++) {
+    const char *w = ENTITY(d, held->upto).name;
+    while (w && *w) {
+      while (*w == ' ')
+        w++;
+      size_t n = strcspn(w, " ");
+      if (n && is_letters(w, n)) {
+        char *c = arena_alloc_raw(&d->mem, n);
+        if (!c)
+          return -1;
+        for (size_t q = 0; q < n; q++)
+          c[q] = (char)(w[q] | 0x20);
+        if (strmap_put_borrowed(&held->words, c, n, 1) != 0)
+          return -1;
+      }
+      w += n;
+    }
+  }
+  return 0;
+}
+
+/* some_name_holds for key[0, kl) from the set of name words. Out of
+ * memory, it says "may": a filter before doc_recent_named, which asks the
+ * same of each name it meets, so the look back decides. */
+static int name_words_hold(attrib_doc *d, held_words *held, const char *key, size_t kl) {
+  if (!is_letters(key, kl))
+    return 1;
+  char buf[64];
+  char *k = kl <= sizeof buf ? buf : arena_alloc_raw(&d->mem, kl);
+  if (!k || name_words_catch_up(d, held) != 0)
+    return 1;
+  for (size_t q = 0; q < kl; q++)
+    k[q] = (char)(key[q] | 0x20);
+  return strmap_get(&held->words, k, kl) >= 0;
+}
+
 /* some_name_holds for the word of token h, remembered in held. */
-static int name_holds(const attrib_doc *d, held_words *held, const token *h) {
+static int name_holds(attrib_doc *d, held_words *held, const token *h) {
   held_word *x = NULL;
   for (unsigned k = 0; k < held->n && !x; k++)
     if (held->w[k].kl == h->key_len && memcmp(held->w[k].key, h->key, h->key_len) == 0)
       x = &held->w[k];
   if (!x) {
-    if (held->n == HELD_WORDS) /* full: asked anew */
-      return some_name_holds(d, h->key, h->key_len, 0);
+    if (held->n == HELD_WORDS) /* full */
+      return name_words_hold(d, held, h->key, h->key_len);
     x = &held->w[held->n++];
     *x = (held_word){.key = h->key, .kl = h->key_len, .checked = 0, .holds = 0};
   }
@@ -940,9 +991,8 @@ static uint32_t next_candidate(const token *toks, const quote *quotes, const uin
   return end;
 }
 
-attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
+static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *err) {
   const token *toks = d->toks.data;
-  held_words held = {.n = 0};
   /* live[m + 1]: may the words of mention m start anything here? Only a
    * name with an entity and an 's after it may (describe's possessive
    * case); at the others the stage does nothing (described), so that the
@@ -1060,7 +1110,7 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
       int32_t ent;
       uint8_t type, plural;
       if ((t->mention < 0 || MENTION(d, t->mention).kind == M_NAME) &&
-          describe(d, &held, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
+          describe(d, held, i, pa->tok_end, &e_end, &ent, &type, &plural)) {
         if (type == ATTRIB_PERSON && !plural) {
           int32_t named = apposed_person(d, i, e_end, pa->tok_first, pa->tok_end);
           if (named >= 0)
@@ -1086,4 +1136,12 @@ attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
     }
   }
   return ATTRIB_OK;
+}
+
+attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
+  held_words held = {.n = 0, .upto = 0};
+  strmap_init(&held.words);
+  attrib_status st = coref_run(d, &held, err);
+  strmap_free(&held.words);
+  return st;
 }

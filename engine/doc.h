@@ -109,6 +109,10 @@ typedef struct entity {
   const gaz_entry *gaz;
   vec mentions;   /* int32_t mention indices, text order */
   uint8_t byline; /* named as the article's author */
+  /* the words of name as a signature (entities.c's words_sig), worked out
+   * when first asked; for the name sig_of, so a new name asks anew */
+  const char *sig_of;
+  uint64_t sig;
 } entity;
 
 typedef struct cue {
@@ -133,6 +137,13 @@ struct attrib_doc {
   size_t n_pub_quotes;
   int32_t *entity_pub; /* internal entity index -> public index or -1 */
   strmap ent_names;    /* entity name and alias keys -> entity and claim strength, packed (entities.c) */
+  /* bit k of word k / 64: token k is in one of mentions [0, mentioned_upto)
+   * (doc_recent_named, for a long look back: it passes 64 tokens with no
+   * mention in one test). Caught up when asked, from the mentions added
+   * since: none is ever removed, and new mentions alone set tokens'
+   * mention. NULL until a long look back first asks. */
+  uint64_t *mentioned;
+  size_t mentioned_upto;
 };
 
 /* Inlining hints for the stages' hot code. NOINLINE keeps a hot loop, or

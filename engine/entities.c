@@ -1025,12 +1025,105 @@ static int name_has_words(const char *name, const char *key, size_t kl, int icas
   return 0;
 }
 
+/* d->mentioned, with the tokens of mentions added since it was last asked.
+ * 0, or -1 when out of memory. */
+static int mentioned_catch_up(attrib_doc *d) {
+  if (!d->mentioned) {
+    d->mentioned = arena_array(&d->mem, NTOK(d) / 64 + 1, sizeof(uint64_t));
+    if (!d->mentioned)
+      return -1;
+  }
+  uint64_t *bits = d->mentioned;
+  for (; d->mentioned_upto < d->mentions.len; d->mentioned_upto++) {
+    const mention *m = &MENTION(d, d->mentioned_upto);
+    for (uint32_t k = m->tok_first; k < m->tok_end; k++)
+      bits[k / 64] |= 1ull << (k % 64);
+  }
+  return 0;
+}
+
+/* A signature of the words of s[0, n) (split at spaces): one bit of 64 for
+ * each, from its bytes as spelled_at compares them without case (OR 0x20;
+ * a name's curly apostrophe as a straight one). Every word of a key that
+ * name_has_words finds in a name is a word of the name, so a key's bits
+ * all in a name's or the name lacks it: a long look back passes most
+ * names with one test, not a walk of their bytes. */
+static uint64_t words_sig(const char *s, size_t n, int name) {
+  uint64_t sig = 0, h = 0;
+  for (size_t p = 0; p <= n; p++) {
+    if (p == n || s[p] == ' ') {
+      if (h)
+        sig |= 1ull << ((h * 0x9E3779B97F4A7C15ull) >> 58);
+      h = 0;
+      continue;
+    }
+    unsigned char c = (unsigned char)s[p];
+    if (name && c == 0xE2 && p + 2 < n && (unsigned char)s[p + 1] == 0x80 &&
+        ((unsigned char)s[p + 2] == 0x98 || (unsigned char)s[p + 2] == 0x99)) {
+      c = '\'';
+      p += 2;
+    }
+    h = (h ^ (c | 0x20u)) * 0x100000001B3ull + 1; /* + 1: no word hashes to 0 */
+  }
+  return sig;
+}
+
+/* words_sig of entity e's name */
+static uint64_t entity_sig(attrib_doc *d, int32_t e) {
+  entity *x = &ENTITY(d, e);
+  if (x->sig_of != x->name) {
+    x->sig = words_sig(x->name, strlen(x->name), 1);
+    x->sig_of = x->name;
+  }
+  return x->sig;
+}
+
+/* The last token before k, and at lo - 1 or after, that is in a mention
+ * (d->mentioned, caught up), plus one; 0 when there is none. lo >= 1. */
+static inline uint32_t mentioned_before(const attrib_doc *d, uint32_t k, uint32_t lo) {
+  if (k < lo)
+    return 0;
+  const uint64_t *bits = d->mentioned;
+  uint32_t t = k - 1, w = t / 64, w_lo = (lo - 1) / 64;
+  uint64_t m = bits[w] & (~0ull >> (63 - t % 64)); /* tokens w * 64 .. t */
+  while (!m) {
+    if (w == w_lo)
+      return 0;
+    m = bits[--w];
+  }
+  uint32_t f = w * 64 + 63 - (uint32_t)__builtin_clzll(m);
+  return f + 1 >= lo ? f + 1 : 0;
+}
+
+/* Does mention m answer doc_recent_named's question? sig: words_sig of
+ * the key, or 0 to ask the name itself at once. */
+static inline int named_as(attrib_doc *d, const mention *m, const char *key, size_t kl, unsigned kinds,
+                           unsigned types, int icase, uint64_t sig) {
+  return m->entity >= 0 && ((1u << m->kind) & kinds) && ((1u << m->type) & types) &&
+         (!sig || (entity_sig(d, m->entity) & sig) == sig) &&
+         name_has_words(ENTITY(d, m->entity).name, key, kl, icase);
+}
+
 int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
                          unsigned types, int icase) {
-  /* k runs down while k > 0 && k + MAX_BACK > i: to lo */
+  /* token k - 1 for k from i down to lo, while k > 0 && k + MAX_BACK > i */
   uint32_t lo = i >= MAX_BACK ? i - MAX_BACK + 1 : 1;
   const token *toks = &TOK(d, 0);
   uint32_t k = i;
+  if (i >= MAX_BACK && mentioned_catch_up(d) == 0) {
+    /* a look back of MAX_BACK tokens (in a long document, all of them): by
+     * the bits, and the names by their signatures. A shorter one (most news
+     * articles' all) reads the tokens and names, which costs less than the
+     * bits' catching up with every mention */
+    uint64_t sig = words_sig(key, kl, 0);
+    while ((k = mentioned_before(d, k, lo)) != 0) {
+      const mention *m = &MENTION(d, toks[k - 1].mention);
+      if (named_as(d, m, key, kl, kinds, types, icase, sig))
+        return m->entity;
+      k = m->tok_first; /* on before the mention */
+    }
+    return -1;
+  }
   for (;;) {
     /* most tokens are in no mention: four at a time while none is (-1 in all
      * four leaves the sign bit in their AND), then one by one to the token
@@ -1042,9 +1135,8 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
       k--;
     if (k < lo)
       break;
-    mention *m = &MENTION(d, toks[k - 1].mention);
-    if (m->entity >= 0 && ((1u << m->kind) & kinds) && ((1u << m->type) & types) &&
-        name_has_words(ENTITY(d, m->entity).name, key, kl, icase))
+    const mention *m = &MENTION(d, toks[k - 1].mention);
+    if (named_as(d, m, key, kl, kinds, types, icase, 0))
       return m->entity;
     k = m->tok_first; /* on before the mention */
   }
