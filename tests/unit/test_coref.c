@@ -52,6 +52,51 @@ START_TEST(definite_references) {
 }
 END_TEST
 
+START_TEST(definite_references_in_a_long_document) {
+  /* Past MAX_BACK tokens the look back for "the bank"'s name reads a bitmap
+   * of mentioned tokens and name signatures, and past eight such words the
+   * words are asked of a set of all name words: the same answers as at the
+   * start of a short article. */
+  static const char *const kinds[] = {"Union",  "University", "Bank",       "Hospital", "Council",
+                                      "Agency", "Institute",  "Foundation", "Museum",   "Library"};
+  enum { NKINDS = sizeof kinds / sizeof *kinds };
+  const char *filler = "Mayor Ellen Voss spoke to reporters at the hall on Tuesday.\n\n";
+  size_t cap = 400 * strlen(filler) + NKINDS * 256 + 256, n = 0;
+  char *text = malloc(cap);
+  ck_assert_ptr_nonnull(text);
+  for (int k = 0; k < 400; k++) /* 4,800 tokens */
+    n += (size_t)snprintf(text + n, cap - n, "%s", filler);
+  for (int k = 0; k < NKINDS; k++) {
+    char lower[32];
+    size_t l = strlen(kinds[k]);
+    for (size_t c = 0; c <= l; c++)
+      lower[c] = (char)(c == 0 ? kinds[k][c] - 'A' + 'a' : kinds[k][c]);
+    n += (size_t)snprintf(
+        text + n, cap - n,
+        "The Halbrook %s opposed the plan on Monday.\n\nMayor Ellen Voss spoke at the hall.\n\n"
+        "The %s said it would act next week.\n\n",
+        kinds[k], lower);
+  }
+  /* no theatre is named: the description stays nobody's */
+  n += (size_t)snprintf(text + n, cap - n, "The theatre said it would close.\n");
+  ck_assert_uint_lt(n, cap);
+  attrib_doc *d = analyze(text);
+  for (int k = 0; k < NKINDS; k++) {
+    char mention[64], name[64];
+    snprintf(mention, sizeof mention, "The %c%s", kinds[k][0] - 'A' + 'a', kinds[k] + 1);
+    snprintf(name, sizeof name, "Halbrook %s", kinds[k]);
+    const char *got = entity_of_mention(d, mention, 0);
+    ck_assert_msg(got && strcmp(got, name) == 0, "%s: %s, not %s", mention, got ? got : "(none)", name);
+  }
+  ck_assert_ptr_null(entity_of_mention(d, "The theatre", 0));
+  const attrib_quote *q = find_quote(d, "it would close");
+  ck_assert_ptr_nonnull(q);
+  ck_assert_ptr_null(speaker_name(d, q));
+  attrib_doc_free(d);
+  free(text);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("coref");
   TCase *tc = tcase_create("coref");
@@ -60,6 +105,7 @@ int main(void) {
   tcase_add_test(tc, speaker_subjects_win);
   tcase_add_test(tc, descriptions_speak_for_their_body);
   tcase_add_test(tc, definite_references);
+  tcase_add_test(tc, definite_references_in_a_long_document);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
