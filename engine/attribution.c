@@ -651,6 +651,36 @@ static uint64_t may_match_mask(const rule *rules, const uint16_t *list, size_t n
   return may;
 }
 
+/* The answer of rule r's DFA in state st at the subject's end, with no
+ * jump: a match (state 0), no match (ncls), or what the end table says of
+ * any other state (its entries for the two ends are not set, and read
+ * only to be masked). */
+static inline unsigned dfa_answer(const rule *r, unsigned st) {
+  unsigned ncls = r->dfa_ncls;
+  return (unsigned)(st == 0) | ((unsigned)(st > ncls) & r->dfa_end[st / ncls]);
+}
+
+/* rule_may_match_dfa of rules a (bit 0) and b (bit 1) on s[from, n): each
+ * step of a DFA waits for the table load of the step before, and two
+ * chains side by side take little more time than one. The ends (states 0
+ * and ncls) are never left: the scans run to the end with no test. */
+static unsigned may_match_dfa2(const rule *a, const rule *b, const char *s, size_t from, size_t n) {
+  if (!a->dfa || !b->dfa)
+    return (unsigned)rule_may_match_dfa(a, s, from, n) | (unsigned)rule_may_match_dfa(b, s, from, n) << 1;
+  const unsigned char *u = (const unsigned char *)s;
+  const uint16_t *na = a->dfa, *nb = b->dfa;
+  const uint8_t *ca = a->dfa_cls, *cb = b->dfa_cls;
+  unsigned later = 0u - (unsigned)(from != 0);
+  unsigned sa = (a->dfa_start & later) | (a->dfa_start_bol & ~later);
+  unsigned sb = (b->dfa_start & later) | (b->dfa_start_bol & ~later);
+  for (size_t i = from; i < n; i++) {
+    unsigned c = u[i];
+    sa = na[sa + ca[c]];
+    sb = nb[sb + cb[c]];
+  }
+  return dfa_answer(a, sa) | dfa_answer(b, sb) << 1;
+}
+
 /* Reported speech: rules run on each sentence of the paragraph, where a
  * sentence is the run of symbols up to a '.' outside quotations. */
 /* Reported speech in paragraph para; a headline ("Trump Says Praise Helps
@@ -719,10 +749,22 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       const char *sub = ps->s + s0; /* the sentence */
       size_t subn = s1 - s0;
       for (size_t base = 0; base < nlist && !matched; base += 64)
-        for (uint64_t may = base ? may_match_mask(rules, list + base, nlist - base, pres) : may0;
+        for (uint64_t may = base ? may_match_mask(rules, list + base, nlist - base, pres) : may0, asked = 0,
+                      dfa_ok = 0;
              may && !matched; may &= may - 1) {
+          uint64_t bit = may & (0 - may), rest = may & (may - 1);
           const rule *ru = &rules[list[base + (size_t)__builtin_ctzll(may)]];
-          if (!rule_may_match_dfa(ru, sub, from, subn))
+          if (!(asked & bit)) {
+            if (rest) { /* this rule's DFA and the next one's, side by side */
+              uint64_t bit2 = rest & (0 - rest);
+              unsigned ok =
+                  may_match_dfa2(ru, &rules[list[base + (size_t)__builtin_ctzll(rest)]], sub, from, subn);
+              asked |= bit | bit2;
+              dfa_ok |= (bit & (0 - (uint64_t)(ok & 1))) | (bit2 & (0 - (uint64_t)(ok >> 1)));
+            } else
+              dfa_ok |= bit & (0 - (uint64_t)rule_may_match_dfa(ru, sub, from, subn));
+          }
+          if (!(dfa_ok & bit))
             continue;
           int rc = run_rule(d, ru, ps->s, s0, s1, from);
           if (rc <= 0)
