@@ -651,6 +651,80 @@ static uint64_t may_match_mask(const rule *rules, const uint16_t *list, size_t n
   return may;
 }
 
+/* The answer of rule r's DFA in state st at the subject's end, with no
+ * jump: a match (state 0), no match (ncls), or what the end table says of
+ * any other state (its entries for the two ends are not set, and read
+ * only to be masked). */
+static inline unsigned dfa_answer(const rule *r, unsigned st) {
+  unsigned ncls = r->dfa_ncls;
+  return (unsigned)(st == 0) | ((unsigned)(st > ncls) & r->dfa_end[st / ncls]);
+}
+
+/* rule_may_match_dfa of rules a (bit 0) and b (bit 1) on s[from, n): each
+ * step of a DFA waits for the table load of the step before, and two
+ * chains side by side take little more time than one. The ends (states 0
+ * and ncls) are never left: the scans run to the end with no test. */
+static unsigned may_match_dfa2(const rule *a, const rule *b, const char *s, size_t from, size_t n) {
+  if (!a->dfa || !b->dfa)
+    return (unsigned)rule_may_match_dfa(a, s, from, n) | (unsigned)rule_may_match_dfa(b, s, from, n) << 1;
+  const unsigned char *u = (const unsigned char *)s;
+  const uint16_t *na = a->dfa, *nb = b->dfa;
+  const uint8_t *ca = a->dfa_cls, *cb = b->dfa_cls;
+  unsigned later = 0u - (unsigned)(from != 0);
+  unsigned sa = (a->dfa_start & later) | (a->dfa_start_bol & ~later);
+  unsigned sb = (b->dfa_start & later) | (b->dfa_start_bol & ~later);
+  for (size_t i = from; i < n; i++) {
+    unsigned c = u[i];
+    sa = na[sa + ca[c]];
+    sb = nb[sb + cb[c]];
+  }
+  return dfa_answer(a, sa) | dfa_answer(b, sb) << 1;
+}
+
+/* Tries indirect rule ru, whose DFA may match, on sentence s[s0, s1) from
+ * offset *from (relative to s0): 1 when it matched (a statement was added,
+ * or the clause was too short for one), *from then past the match and the
+ * clauses that continue it; 0 when not; -1 when out of memory. */
+static int try_indirect(attrib_doc *d, para_syms *ps, const rule *ru, size_t s0, size_t s1, size_t *from,
+                        uint32_t para) {
+  int rc = run_rule(d, ru, ps->s, s0, s1, *from);
+  if (rc <= 0)
+    return 0;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+  size_t nq = d->quotes.len;
+  int added = add_indirect(d, ps, ru, ov, rc, para);
+  if (added < 0)
+    return -1;
+  if (added == 0)
+    return 0;
+  /* more reported clauses may follow in the same sentence */
+  *from = ov[1] - s0 > *from ? ov[1] - s0 : *from + 1;
+  /* "X said A and said B": the same speaker's next clause */
+  if (d->quotes.len > nq) {
+    size_t at = s0 + *from;
+    while (at + 2 < s1 && ps->s[at] == '+') {
+      size_t c = at + 1;
+      while (c < s1 && ps->s[c] == 'a')
+        c++;
+      if (c + 2 >= s1 || (ps->s[c] != 'V' && ps->s[c] != 'b'))
+        break;
+      size_t e = c + 1;
+      if (ps->s[e] == 'T')
+        e++;
+      size_t x = e;
+      while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
+             !(ps->s[x] == '+' && x + 1 < s1 &&
+               (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
+        x++;
+      if (continue_clause(d, ps, nq, c, e, x, para) != 0)
+        return -1;
+      *from = x - s0;
+      at = x;
+    }
+  }
+  return 1;
+}
+
 /* Reported speech: rules run on each sentence of the paragraph, where a
  * sentence is the run of symbols up to a '.' outside quotations. */
 /* Reported speech in paragraph para; a headline ("Trump Says Praise Helps
@@ -720,46 +794,25 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       size_t subn = s1 - s0;
       for (size_t base = 0; base < nlist && !matched; base += 64)
         for (uint64_t may = base ? may_match_mask(rules, list + base, nlist - base, pres) : may0;
-             may && !matched; may &= may - 1) {
-          const rule *ru = &rules[list[base + (size_t)__builtin_ctzll(may)]];
-          if (!rule_may_match_dfa(ru, sub, from, subn))
-            continue;
-          int rc = run_rule(d, ru, ps->s, s0, s1, from);
-          if (rc <= 0)
-            continue;
-          PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-          size_t nq = d->quotes.len;
-          int added = add_indirect(d, ps, ru, ov, rc, para);
-          if (added < 0)
-            return -1;
-          if (added == 0)
-            continue;
-          /* more reported clauses may follow in the same sentence */
-          from = ov[1] - s0 > from ? ov[1] - s0 : from + 1;
-          /* "X said A and said B": the same speaker's next clause */
-          if (d->quotes.len > nq) {
-            size_t at = s0 + from;
-            while (at + 2 < s1 && ps->s[at] == '+') {
-              size_t c = at + 1;
-              while (c < s1 && ps->s[c] == 'a')
-                c++;
-              if (c + 2 >= s1 || (ps->s[c] != 'V' && ps->s[c] != 'b'))
-                break;
-              size_t e = c + 1;
-              if (ps->s[e] == 'T')
-                e++;
-              size_t x = e;
-              while (x < s1 && ps->s[x] != '.' && ps->s[x] != ':' && ps->s[x] != 'q' && ps->s[x] != 'Q' &&
-                     !(ps->s[x] == '+' && x + 1 < s1 &&
-                       (ps->s[x + 1] == 'V' || ps->s[x + 1] == 'b' || ps->s[x + 1] == 'a')))
-                x++;
-              if (continue_clause(d, ps, nq, c, e, x, para) != 0)
-                return -1;
-              from = x - s0;
-              at = x;
-            }
+             may && !matched;) {
+          const rule *ra = &rules[list[base + (size_t)__builtin_ctzll(may)]];
+          may &= may - 1;
+          int t = 0;
+          if (!may) { /* the last rule, alone */
+            if (rule_may_match_dfa(ra, sub, from, subn))
+              t = try_indirect(d, ps, ra, s0, s1, &from, para);
+          } else { /* its DFA and the next rule's, side by side */
+            const rule *rb = &rules[list[base + (size_t)__builtin_ctzll(may)]];
+            may &= may - 1;
+            unsigned ok = may_match_dfa2(ra, rb, sub, from, subn);
+            if (ok & 1)
+              t = try_indirect(d, ps, ra, s0, s1, &from, para);
+            if (t == 0 && (ok & 2))
+              t = try_indirect(d, ps, rb, s0, s1, &from, para);
           }
-          matched = 1;
+          if (t < 0)
+            return -1;
+          matched = t;
         }
       if (!matched)
         break;
