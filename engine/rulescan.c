@@ -668,6 +668,9 @@ static int dfa_make(arena *mem, const char *pat, int rev, dfa_out *o) {
       b->marks[k >> 6] |= (uint64_t)1 << (k & 63);
   }
   b->nst = 2;
+  /* states 0 and 1 (matched, failed) end the walk: their end entries are
+   * read only to be masked (attribution.c's dfa_answer), but set */
+  b->end[0] = b->end[1] = 0;
   b->st = st;
   /* byte classes: bytes that every set of the pattern takes or leaves
    * alike; a newline has its own ('$' also matches before a final one) */
