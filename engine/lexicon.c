@@ -24,6 +24,7 @@ void lexicon_init(lexicon *x) {
   x->linked = 0;
   x->caps = NULL;
   x->ncaps = x->caps_room = 0;
+  x->tier = 0;
 }
 
 void lexicon_free(lexicon *x) {
@@ -71,6 +72,47 @@ static int has_capital(const char *key, size_t n) {
   return capitals8(w) != 0;
 }
 
+/* Where a key goes in its run: by tier, then shorter first */
+static inline uint32_t slot_rank(const lex_slot *s) {
+  return (uint32_t)s->tier << 16 | s->len;
+}
+
+/* Keeps the lower field of the key that moved to slot i right: its own
+ * slot with no capital, else the caps entry it names says where it is */
+static inline void settle(lex_slot *slots, uint32_t *caps, size_t i) {
+  if (slots[i].capital)
+    caps[slots[i].lower] = (uint32_t)i;
+  else
+    slots[i].lower = (uint32_t)i;
+}
+
+/* The slot, emptied (zeroed), that a new key of hash h and rank r takes:
+ * the first on its walk from its home slot that is empty or holds a key
+ * ranking after it. That key moves on the same way, taking the slot of
+ * the next key on its walk that ranks after it, and so on to an empty
+ * slot. */
+static lex_slot *slot_for(lex_slot *slots, size_t mask, uint32_t *caps, uint32_t h, uint32_t r) {
+  size_t i = h & mask;
+  while (slots[i].len && slot_rank(&slots[i]) <= r)
+    i = (i + 1) & mask;
+  lex_slot *s = &slots[i];
+  if (s->len) { /* seldom: the moves */
+    lex_slot carry = *s;
+    for (size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
+      if (slots[j].len && slot_rank(&slots[j]) <= slot_rank(&carry))
+        continue;
+      lex_slot t = slots[j];
+      slots[j] = carry;
+      settle(slots, caps, j);
+      if (!t.len)
+        break;
+      carry = t;
+    }
+    memset(s, 0, sizeof *s);
+  }
+  return s;
+}
+
 /* Zeroed memory for slots of n bytes, *slots on a cache line in it.
  * A big table (the built-in model's: 8 MB) is in transparent huge pages
  * on Linux: the lookups of a paragraph hit slots all over the table, each
@@ -115,16 +157,16 @@ int lexicon_reserve(lexicon *x, size_t n) {
     return -1;
   x->ncaps = 0; /* their slots move: the list anew, as long as it was */
   for (size_t i = 0; i < x->cap; i++) {
-    lex_slot *s = &x->slots[i];
+    const lex_slot *s = &x->slots[i];
     if (!s->len)
       continue;
-    lex_slot *t = lexicon_find(slots, cap, slot_key(s), s->len, s->hash);
+    lex_slot *t = slot_for(slots, cap - 1, x->caps, s->hash, slot_rank(s));
     *t = *s;
     uint32_t j = (uint32_t)(t - slots);
-    if (t->capital)
-      x->caps[x->ncaps++] = j;
-    else
-      t->lower = j;
+    /* with a capital, its entry in the list */
+    t->lower = t->capital ? (uint32_t)x->ncaps : j;
+    x->caps[x->ncaps] = j;
+    x->ncaps += t->capital;
   }
   free(x->mem);
   x->mem = mem;
@@ -147,6 +189,10 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
   }
   lex_slot *s = lexicon_find(x->slots, x->cap, key, n, h);
   if (!s->len) {
+    if (x->linked) /* the capitalised keys' lower fields name their caps entries again */
+      for (size_t c = 0; c < x->ncaps; c++)
+        x->slots[x->caps[c]].lower = (uint32_t)c;
+    x->linked = 0; /* a new key may be the lower-case form of a linked one */
     /* room for one more in the list, whether the key goes in it or not:
      * which it does is the key's choice, no branch */
     if (x->ncaps == x->caps_room) {
@@ -157,29 +203,34 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
       x->caps = caps;
       x->caps_room = room;
     }
+    /* a long key's copy first: once slot_for has moved keys, the slot
+     * must be filled */
+    char *long_key = NULL;
+    if (n > LEX_INLINE && !(long_key = arena_strndup(a, key, n)))
+      return NULL;
+    s = slot_for(x->slots, x->cap - 1, x->caps, h, (uint32_t)x->tier << 16 | (uint32_t)n);
     int capital;
     if (n <= LEX_INLINE) {
-      memcpy(s->key, key, n);
-      /* the slot's key bytes past n are 0 (fresh slots come zeroed): all
-       * twelve tested at once, none a capital */
+      /* all twelve bytes of the padded copy (above), 0 past n: no call
+       * for a copy of n bytes, and all twelve tested at once, none past n
+       * a capital */
+      memcpy(s->key, key, LEX_INLINE);
       uint64_t lo;
       memcpy(&lo, s->key, 8);
       capital = capitals8(lo | (uint64_t)lex_load32(s->key + 8) << 32) != 0;
     } else {
-      char *k = arena_strndup(a, key, n);
-      if (!k)
-        return NULL;
-      memcpy(s->key, &k, sizeof k);
+      memcpy(s->key, &long_key, sizeof long_key);
       capital = has_capital(key, n);
     }
-    x->linked = 0; /* a new key may be the lower-case form of a linked one */
     s->hash = h;
     s->len = (uint16_t)n;
-    s->capital = (uint16_t)capital;
+    s->capital = (uint8_t)capital;
+    s->tier = x->tier;
     /* its own lower-case form when it has no capital; else linked by
-     * lexicon_link_lower, from the list */
+     * lexicon_link_lower, from the list: until then its entry there.
+     * Which it is is the key's choice, no branch */
     uint32_t i = (uint32_t)(s - x->slots);
-    s->lower = i;
+    s->lower = capital ? (uint32_t)x->ncaps : i;
     x->caps[x->ncaps] = i;
     x->ncaps += (size_t)capital;
     x->count++;
@@ -187,6 +238,11 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
       x->dots[(h % LEX_DOT_BITS) / 64] |= (uint64_t)1 << (h % 64);
   }
   return &s->rec;
+}
+
+void lexicon_next_tier(lexicon *x) {
+  if (x->tier < UINT8_MAX)
+    x->tier++;
 }
 
 int lexicon_link_lower(lexicon *x) {

@@ -5,7 +5,10 @@
  * (its lower-case form's record, when that differs, is linked from its
  * slot; a second lookup only when the token's own key is none). Short
  * keys sit inside their slot: a hit touches one cache line, not a second
- * one for the key bytes.
+ * one for the key bytes. Along a run of full slots the keys lie by rank
+ * (lexicon_add): a lookup of a word that texts ask for often mostly stops
+ * at its home slot, with no walk (each further slot is a mispredicted
+ * branch).
  * Built once at model load, then only read: lookups are thread-safe. */
 #ifndef ATTRIB_LEXICON_H
 #define ATTRIB_LEXICON_H
@@ -55,13 +58,15 @@ enum { LEX_INLINE = 12, LEX_MAX_KEY = 0xFFFF };
 typedef struct lex_slot {
   uint32_t hash; /* strmap_hash of the key */
   lex_rec rec;
-  uint16_t len;     /* 0: empty */
-  uint16_t capital; /* 1: the key holds an ASCII capital */
+  uint16_t len;    /* 0: empty */
+  uint8_t capital; /* 1: the key holds an ASCII capital */
+  uint8_t tier;    /* the lexicon's tier when the key was added (lexicon_next_tier) */
   /* the index of the slot of the key's lower-case form: its own for a key
-   * with no ASCII capital (set as it is added), once linked
+   * with no ASCII capital (kept as it moves), once linked
    * (lexicon_link_lower) for the others, or LEX_NO_LOWER: a capitalised
    * token's second record needs no second lookup, and no key's link is
-   * left unset */
+   * left unset. Until then a capitalised key's entry in the caps list,
+   * which its moves keep right. */
   uint32_t lower;
   char key[LEX_INLINE]; /* keys of up to LEX_INLINE bytes; longer ones: a
                          * pointer to them in the model's arena (lex_long_key) */
@@ -92,6 +97,7 @@ typedef struct lexicon {
    * test on each whose answer is the key's */
   uint32_t *caps;
   size_t ncaps, caps_room;
+  uint8_t tier; /* of the keys added now */
 } lexicon;
 
 void lexicon_init(lexicon *x);
@@ -100,8 +106,15 @@ void lexicon_free(lexicon *x);
 int lexicon_reserve(lexicon *x, size_t n);
 /* The record of key[0, n) (hash h = strmap_hash(key, n)), added zeroed when
  * absent (a long key is copied into a). NULL when the key is empty or too
- * long, or out of memory. */
+ * long, or out of memory. A new key takes the slot of the first key on its
+ * walk that ranks after it (of a later tier, or of the same and longer:
+ * the words texts ask for most are short), which moves on the same way:
+ * each run of full slots holds its keys as if added by rank, whatever
+ * order they come in, and a record pointer holds until the next add. */
 lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h);
+/* The keys added from now on rank after those added so far (a model adds
+ * its function words first) */
+void lexicon_next_tier(lexicon *x);
 /* Links each key to the slot of its lower-case form (ASCII A-Z
  * lower-cased, as a token's lkey; itself when it has no capital), once
  * every key is in. 0, or

@@ -807,6 +807,10 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     uint8_t cue_flags = CUE_SPEECH | CUE_CLAUSE;
     void *ctx = files[k].fn == cue_line ? (void *)&cue_flags : (void *)files[k].arg;
     st = each_line(L, data, len, files[k].fn, ctx);
+    /* the function words and the other hand-listed classes, the words
+     * texts ask for most, ahead of the long lists in the table's walks */
+    if (files[k].fn == word_line)
+      lexicon_next_tier(&m->lex);
     if (dir)
       free(data);
     /* rules were pushed into the vec; publish them as we go so that
