@@ -180,7 +180,7 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
  * length in *ntok; -1 when none. In both its callers (gazetteer and
  * titles): the call and its register saves were a fifth of a look-up. */
 static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest,
-                                           const strmap *walk, uint32_t *ntok) {
+                                           const strmap *walk, const uint64_t *filter, uint32_t *ntok) {
   const token *t = &TOK(d, i);
   char key[1024];
   if (longest <= 0 || i >= end || t->key_len + 2 >= sizeof key)
@@ -209,7 +209,12 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
       key[o++] = ' ';
       arena_copy_bytes(key + o, t->key, t->key_len);
       o += t->key_len;
-      v = strmap_get_hashed(walk, key, o, strmap_hash_upto(&st, key, o));
+      /* most longer keys are none (Trump said): the filter tells it
+       * without the map's slot, which is mostly a wait for memory */
+      uint32_t h = strmap_hash_upto(&st, key, o), b = h >> (32 - WALK_FILTER_BITS);
+      if (!((filter[b >> 6] >> (b & 63)) & 1))
+        break;
+      v = strmap_get_hashed(walk, key, o, h);
       if (v < 0)
         break;
       int32_t e = (v & (WALK_MORE - 1)) - 1;
@@ -237,7 +242,7 @@ static const gaz_entry *gaz_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uin
   }
   if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)))
     return NULL;
-  int32_t e = longest_entry(d, i, end, t->gaz_first, &m->gaz_walk, ntok);
+  int32_t e = longest_entry(d, i, end, t->gaz_first, &m->gaz_walk, m->gaz_walk_filter, ntok);
   return e < 0 ? NULL : &m->gaz_entries[e];
 }
 
@@ -254,7 +259,8 @@ static inline const gaz_entry *gaz_at(attrib_doc *d, uint32_t i, uint32_t end, u
  * its gender in *g. 0 when none. */
 static uint32_t title_at_slow(attrib_doc *d, uint32_t i, uint32_t end, uint8_t *g) {
   uint32_t n;
-  int32_t v = longest_entry(d, i, end, TOK(d, i).title_first, &d->model->title_walk, &n);
+  int32_t v =
+      longest_entry(d, i, end, TOK(d, i).title_first, &d->model->title_walk, d->model->title_walk_filter, &n);
   if (v < 0)
     return 0;
   *g = (uint8_t)(v & 3);

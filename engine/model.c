@@ -715,9 +715,20 @@ static attrib_status read_file(loader *L, const char *dir, const char *name, cha
   return ATTRIB_OK;
 }
 
+/* Sets the bit of key[0, n) in a walk map's filter. */
+static void walk_filter_set(uint64_t *filter, const char *key, size_t n) {
+  uint32_t b = strmap_hash(key, n) >> (32 - WALK_FILTER_BITS);
+  filter[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
 /* Fills walk (see gaz_walk in model.h) from the keys of from, borrowing
- * them: 0, or -1 when out of memory. */
-static int walk_map(strmap *walk, const strmap *from) {
+ * them, and *filter (made in a) with its keys of two words or more: 0, or
+ * -1 when out of memory. */
+static int walk_map(strmap *walk, uint64_t **filter, arena *a, const strmap *from) {
+  uint64_t *fl = arena_array(a, ((size_t)1 << WALK_FILTER_BITS) / 64, sizeof *fl);
+  if (!fl)
+    return -1;
+  *filter = fl;
   for (size_t k = 0; k < from->cap; k++) {
     const strmap_slot *s = &from->slots[k];
     if (!s->key)
@@ -726,13 +737,21 @@ static int walk_map(strmap *walk, const strmap *from) {
     if (s->value < 0 || s->value >= WALK_MORE - 1 ||
         strmap_put_borrowed(walk, s->key, s->len, (v < 0 ? 0 : v) | (s->value + 1)) != 0)
       return -1;
+    /* the filter holds every key with a space in it, as every longer
+     * match is (words joined by spaces) */
+    int spaced = s->len && s->key[0] == ' ';
     for (uint32_t p = 1; p < s->len; p++) {
       if (s->key[p] != ' ')
         continue;
+      if (spaced)
+        walk_filter_set(fl, s->key, p);
+      spaced = 1;
       v = strmap_get(walk, s->key, p);
       if (strmap_put_borrowed(walk, s->key, p, (v < 0 ? 0 : v) | WALK_MORE) != 0)
         return -1;
     }
+    if (spaced)
+      walk_filter_set(fl, s->key, s->len);
   }
   return 0;
 }
@@ -829,8 +848,9 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
      * instead of up to eight; the walk maps, whose first look-up always
      * hits, a third. Documents seldom ask gaz and titles themselves
      * (datelines, handles): they keep the size they grew to. */
-    if (walk_map(&m->gaz_walk, &m->gaz) != 0 || walk_map(&m->title_walk, &m->titles) != 0 ||
-        lex_derive(L) != 0 || lexicon_link_lower(&m->lex) != 0)
+    if (walk_map(&m->gaz_walk, &m->gaz_walk_filter, &m->mem, &m->gaz) != 0 ||
+        walk_map(&m->title_walk, &m->title_walk_filter, &m->mem, &m->titles) != 0 || lex_derive(L) != 0 ||
+        lexicon_link_lower(&m->lex) != 0)
       st = doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     strmap *sparse[] = {&m->cues, &m->gaz_walk, &m->title_walk};
     for (size_t k = 0; k < sizeof sparse / sizeof sparse[0] && st == ATTRIB_OK; k++)

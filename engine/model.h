@@ -307,6 +307,8 @@ static inline int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int 
 }
 
 enum { WALK_MORE = 1 << 30 };
+/* A walk map's filter has a bit for each top WALK_FILTER_BITS bits of a hash. */
+enum { WALK_FILTER_BITS = 15 };
 
 struct attrib_model {
   arena mem;  /* every string and array of the model */
@@ -321,6 +323,10 @@ struct attrib_model {
    * key goes on (entities.c): the value of the key in its map + 1 (0 for a
    * prefix only), or WALK_MORE when a longer key continues it */
   strmap gaz_walk, title_walk;
+  /* the bits (WALK_FILTER_BITS of the hash) of the walk keys of two words
+   * or more: a longer match whose bit is clear is none, told without the
+   * map's slot, whose fetch was mostly a wait for memory */
+  uint64_t *gaz_walk_filter, *title_walk_filter;
   /* token key -> word classes (case-sensitive as listed), first names,
    * whole titles, and for the first word of a multiword gazetteer entry,
    * title or cue the most words such an entry has (lookups skip every
