@@ -89,6 +89,39 @@ static const char *slot_key(const lex_slot *s) {
   return s->len > LEX_INLINE ? lex_long_key(s) : s->key;
 }
 
+/* Checks every full slot's link (lexicon_link_lower): its own slot with no
+ * capital, else the slot a lookup of its lower-case form finds, or
+ * LEX_NO_LOWER when that form is none. Counts the keys with a capital,
+ * and those of them whose form is a key. */
+static void check_links(const lexicon *x, size_t *with_capital, size_t *to_form) {
+  *with_capital = *to_form = 0;
+  for (size_t i = 0; i < x->cap; i++) {
+    const lex_slot *s = &x->slots[i];
+    if (!s->len)
+      continue;
+    char low[64];
+    int capital = 0;
+    ck_assert_uint_lt(s->len, sizeof low);
+    for (size_t k = 0; k < s->len; k++) {
+      char c = slot_key(s)[k];
+      capital |= c >= 'A' && c <= 'Z';
+      low[k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    if (!capital) { /* its own form */
+      ck_assert_uint_eq(s->lower, (uint32_t)i);
+      continue;
+    }
+    (*with_capital)++;
+    const lex_slot *f = lexicon_find(x->slots, x->cap, low, s->len, strmap_hash(low, s->len));
+    if (f->len) {
+      (*to_form)++;
+      ck_assert_uint_eq(s->lower, (uint32_t)(f - x->slots));
+    } else {
+      ck_assert_uint_eq(s->lower, LEX_NO_LOWER);
+    }
+  }
+}
+
 /* A capitalised token takes its lower-case form's record through its
  * slot's link (lexicon_link_lower): each link must be the slot a lookup of
  * that form finds, and a key whose form is none must say so. */
@@ -114,38 +147,81 @@ START_TEST(lexicon_links_lower_case_forms) {
         lexicon_add(&x, &a, keys[k], strlen(keys[k]), strmap_hash(keys[k], strlen(keys[k]))));
   ck_assert_int_eq(lexicon_link_lower(&x), 0);
   ck_assert(x.linked);
-  size_t with_capital = 0, to_form = 0;
-  for (size_t i = 0; i < x.cap; i++) {
-    const lex_slot *s = &x.slots[i];
-    if (!s->len)
-      continue;
-    char low[64];
-    int capital = 0;
-    ck_assert_uint_lt(s->len, sizeof low);
-    for (size_t k = 0; k < s->len; k++) {
-      char c = slot_key(s)[k];
-      capital |= c >= 'A' && c <= 'Z';
-      low[k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-    }
-    if (!capital) { /* its own form */
-      ck_assert_uint_eq(s->lower, (uint32_t)i);
-      continue;
-    }
-    with_capital++;
-    const lex_slot *f = lexicon_find(x.slots, x.cap, low, s->len, strmap_hash(low, s->len));
-    if (f->len) {
-      to_form++;
-      ck_assert_uint_eq(s->lower, (uint32_t)(f - x.slots));
-    } else {
-      ck_assert_uint_eq(s->lower, LEX_NO_LOWER);
-    }
-  }
+  size_t with_capital, to_form;
+  check_links(&x, &with_capital, &to_form);
   /* The, SAID, Said, McDonald's and the long key have their forms; NASA and Obama none */
   ck_assert_uint_eq(with_capital, 7);
   ck_assert_uint_eq(to_form, 5);
   /* a key added later may be the form of a linked one: the links no longer hold */
   ck_assert_ptr_nonnull(lexicon_add(&x, &a, "nasa", 4, strmap_hash("nasa", 4)));
   ck_assert(!x.linked);
+  lexicon_free(&x);
+  arena_release(&a);
+}
+END_TEST
+
+/* Along each run of full slots the keys lie by rank (lexicon_add): of an
+ * earlier tier first, then shorter first, whatever order they were added
+ * in; so every slot between a key's home slot and its own holds a key
+ * ranking no later, and a lookup of a short function word stops early.
+ * Moving keys keeps every key findable and every link right. */
+START_TEST(lexicon_runs_hold_keys_by_rank) {
+  lexicon x;
+  lexicon_init(&x);
+  arena a;
+  arena_init(&a);
+  enum { NKEYS = 600, TIER0 = 150 };
+  static char keys[NKEYS][24];
+  for (size_t k = 0; k < NKEYS; k++) {
+    size_t n = 1 + (k * 7) % 19; /* 1 to 19 bytes: some longer than LEX_INLINE */
+    for (size_t c = 0; c < n; c++)
+      keys[k][c] = (char)('a' + (k * 31 + c * 17 + k / 26) % 26);
+    keys[k][n] = '\0';
+    if (k % 3 == 0) /* capitalised, its lower-case form a key or not */
+      keys[k][0] = (char)(keys[k][0] - 32);
+  }
+  /* each tier's keys in a scrambled order, most long before short */
+  for (size_t t = 0; t < 2; t++) {
+    size_t lo = t ? TIER0 : 0, hi = t ? NKEYS : TIER0;
+    for (size_t j = 0; j < hi - lo; j++) {
+      const char *key = keys[lo + (j * 97) % (hi - lo)];
+      ck_assert_ptr_nonnull(lexicon_add(&x, &a, key, strlen(key), strmap_hash(key, strlen(key))));
+    }
+    lexicon_next_tier(&x);
+  }
+  size_t distinct = 0, capitalised = 0;
+  for (size_t k = 0; k < NKEYS; k++) {
+    size_t j = 0;
+    while (j < k && strcmp(keys[j], keys[k]) != 0)
+      j++;
+    distinct += j == k;
+    capitalised += j == k && k % 3 == 0;
+  }
+  ck_assert_uint_eq(x.count, distinct);
+  size_t mask = x.cap - 1, walked = 0;
+  for (size_t i = 0; i < x.cap; i++) {
+    const lex_slot *s = &x.slots[i];
+    if (!s->len)
+      continue;
+    uint32_t rank = (uint32_t)s->tier << 16 | s->len;
+    for (size_t j = s->hash & mask; j != i; j = (j + 1) & mask, walked++) {
+      ck_assert_uint_ne(x.slots[j].len, 0);
+      ck_assert_uint_le((uint32_t)x.slots[j].tier << 16 | x.slots[j].len, rank);
+    }
+  }
+  ck_assert_uint_gt(walked, 0); /* some keys did not get their home slot */
+  for (size_t k = 0; k < NKEYS; k++) {
+    size_t n = strlen(keys[k]);
+    char padded[32] = {0};
+    memcpy(padded, keys[k], n);
+    const lex_slot *f = lexicon_find(x.slots, x.cap, padded, n, strmap_hash(padded, n));
+    ck_assert_uint_eq(f->len, n);
+    ck_assert_uint_le(f->tier, k < TIER0 ? 0 : 1); /* a repeat keeps its first tier */
+  }
+  ck_assert_int_eq(lexicon_link_lower(&x), 0);
+  size_t with_capital, to_form;
+  check_links(&x, &with_capital, &to_form);
+  ck_assert_uint_eq(with_capital, capitalised);
   lexicon_free(&x);
   arena_release(&a);
 }
@@ -178,6 +254,7 @@ int main(void) {
   tcase_add_test(tc, headline_detection);
   tcase_add_test(tc, lexicon_links_lower_case_forms);
   tcase_add_test(tc, default_model_lexicon_is_linked);
+  tcase_add_test(tc, lexicon_runs_hold_keys_by_rank);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
