@@ -212,6 +212,33 @@ START_TEST(offsets_match_mention_text) {
 }
 END_TEST
 
+/* The walk maps' filters (model.h) answer "none" for a longer key without
+ * the map: every walk key with a space in it must have its bit, or a
+ * gazetteer entry or title of two words or more would go unmatched. */
+static void check_walk_filter(const strmap *walk, const uint64_t *filter, size_t *spaced) {
+  for (size_t k = 0; k < walk->cap; k++) {
+    const strmap_slot *s = &walk->slots[k];
+    if (!s->key || !memchr(s->key, ' ', s->len))
+      continue;
+    uint32_t b = strmap_hash(s->key, s->len) >> (32 - WALK_FILTER_BITS);
+    ck_assert_msg((filter[b >> 6] >> (b & 63)) & 1, "walk key '%.*s' not in the filter", (int)s->len, s->key);
+    (*spaced)++;
+  }
+}
+
+START_TEST(walk_filters_hold_every_longer_key) {
+  size_t gaz = 0, titles = 0;
+  check_walk_filter(&test_model->gaz_walk, test_model->gaz_walk_filter, &gaz);
+  check_walk_filter(&test_model->title_walk, test_model->title_walk_filter, &titles);
+  ck_assert_uint_gt(gaz, 1000); /* the built-in gazetteer has thousands of entries of two words or more */
+  ck_assert_uint_gt(titles, 10);
+  /* and a longer entry is still found through it */
+  attrib_doc *d = analyze("Officials at the European Central Bank met the Chief Executive of Tesco.");
+  ck_assert_ptr_nonnull(find_entity(d, "European Central Bank"));
+  attrib_doc_free(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("entities");
   TCase *tc = tcase_create("entities");
@@ -230,6 +257,7 @@ int main(void) {
   tcase_add_test(tc, bylines);
   tcase_add_test(tc, surname_resolves_to_person_or_company);
   tcase_add_test(tc, offsets_match_mention_text);
+  tcase_add_test(tc, walk_filters_hold_every_longer_key);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
