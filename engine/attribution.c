@@ -651,36 +651,6 @@ static uint64_t may_match_mask(const rule *rules, const uint16_t *list, size_t n
   return may;
 }
 
-/* The answer of rule r's DFA in state st at the subject's end, with no
- * jump: a match (state 0), no match (ncls), or what the end table says of
- * any other state (its entries for the two ends are not set, and read
- * only to be masked). */
-static inline unsigned dfa_answer(const rule *r, unsigned st) {
-  unsigned ncls = r->dfa_ncls;
-  return (unsigned)(st == 0) | ((unsigned)(st > ncls) & r->dfa_end[st / ncls]);
-}
-
-/* rule_may_match_dfa of rules a (bit 0) and b (bit 1) on s[from, n): each
- * step of a DFA waits for the table load of the step before, and two
- * chains side by side take little more time than one. The ends (states 0
- * and ncls) are never left: the scans run to the end with no test. */
-static unsigned may_match_dfa2(const rule *a, const rule *b, const char *s, size_t from, size_t n) {
-  if (!a->dfa || !b->dfa)
-    return (unsigned)rule_may_match_dfa(a, s, from, n) | (unsigned)rule_may_match_dfa(b, s, from, n) << 1;
-  const unsigned char *u = (const unsigned char *)s;
-  const uint16_t *na = a->dfa, *nb = b->dfa;
-  const uint8_t *ca = a->dfa_cls, *cb = b->dfa_cls;
-  unsigned later = 0u - (unsigned)(from != 0);
-  unsigned sa = (a->dfa_start & later) | (a->dfa_start_bol & ~later);
-  unsigned sb = (b->dfa_start & later) | (b->dfa_start_bol & ~later);
-  for (size_t i = from; i < n; i++) {
-    unsigned c = u[i];
-    sa = na[sa + ca[c]];
-    sb = nb[sb + cb[c]];
-  }
-  return dfa_answer(a, sa) | dfa_answer(b, sb) << 1;
-}
-
 /* Tries indirect rule ru, whose DFA may match, on sentence s[s0, s1) from
  * offset *from (relative to s0): 1 when it matched (a statement was added,
  * or the clause was too short for one), *from then past the match and the
@@ -804,7 +774,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
           } else { /* its DFA and the next rule's, side by side */
             const rule *rb = &rules[list[base + (size_t)__builtin_ctzll(may)]];
             may &= may - 1;
-            unsigned ok = may_match_dfa2(ra, rb, sub, from, subn);
+            unsigned ok = rule_may_match_dfa2(ra, rb, sub, from, subn);
             if (ok & 1)
               t = try_indirect(d, ps, ra, s0, s1, &from, para);
             if (t == 0 && (ok & 2))

@@ -221,6 +221,37 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
     return st == 0;
   return r->dfa_end[st / ncls];
 }
+/* The answer of rule r's DFA in state st at the subject's end, with no
+ * jump: a match (state 0), no match (ncls), or what the end table says of
+ * any other state (its entries for the two ends are not set, and read
+ * only to be masked; rulescan.c sets them). */
+static inline unsigned rule_dfa_answer(const rule *r, unsigned st) {
+  unsigned ncls = r->dfa_ncls;
+  return (unsigned)(st == 0) | ((unsigned)(st > ncls) & r->dfa_end[st / ncls]);
+}
+
+/* rule_may_match_dfa of rules a (bit 0) and b (bit 1) on s[from, n): each
+ * step of a DFA waits for the table load of the step before, and two
+ * chains side by side take little more time than one. The ends (states 0
+ * and ncls) are never left: the scans run to the end with no test. */
+static inline unsigned rule_may_match_dfa2(const rule *a, const rule *b, const char *s, size_t from,
+                                           size_t n) {
+  if (!a->dfa || !b->dfa)
+    return (unsigned)rule_may_match_dfa(a, s, from, n) | (unsigned)rule_may_match_dfa(b, s, from, n) << 1;
+  const unsigned char *u = (const unsigned char *)s;
+  const uint16_t *na = a->dfa, *nb = b->dfa;
+  const uint8_t *ca = a->dfa_cls, *cb = b->dfa_cls;
+  unsigned later = 0u - (unsigned)(from != 0);
+  unsigned sa = (a->dfa_start & later) | (a->dfa_start_bol & ~later);
+  unsigned sb = (b->dfa_start & later) | (b->dfa_start_bol & ~later);
+  for (size_t i = from; i < n; i++) {
+    unsigned c = u[i];
+    sa = na[sa + ca[c]];
+    sb = nb[sb + cb[c]];
+  }
+  return rule_dfa_answer(a, sa) | rule_dfa_answer(b, sb) << 1;
+}
+
 /* Can quote rule r match s[0, n), whose one Q is s[k]? A match beginning
  * with Q starts at k, and the scan from there may stop once it is back in
  * the start state (2, see rulescan_dfa): the threads begun at Q are dead,

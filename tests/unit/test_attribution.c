@@ -284,7 +284,8 @@ END_TEST
 /* A rule's DFA (rulescan.c) reads a looser pattern: it must accept every
  * subject the rule matches, or a rule would be skipped where it fires.
  * Checked on subjects the rules met in news text and on each of their
- * one-symbol variants. */
+ * one-symbol variants; and the paired scan (rule_may_match_dfa2) must
+ * answer for each of its two rules as the single one does. */
 START_TEST(rule_dfa_accepts_every_match) {
   /* space-separated */
   static const char seeds[] =
@@ -317,8 +318,13 @@ START_TEST(rule_dfa_accepts_every_match) {
             int rc = ru->jit ? pcre2_jit_match(ru->code, (PCRE2_SPTR)buf, n, from, 0, md, m->mctx)
                              : pcre2_match(ru->code, (PCRE2_SPTR)buf, n, from, 0, md, m->mctx);
             matches += rc > 0;
-            ck_assert_msg(rc <= 0 || rule_may_match_dfa(ru, buf, from, n),
-                          "rule %s matches «%s» from %zu, its DFA does not", ru->name, buf, from);
+            int may = rule_may_match_dfa(ru, buf, from, n);
+            ck_assert_msg(rc <= 0 || may, "rule %s matches «%s» from %zu, its DFA does not", ru->name, buf,
+                          from);
+            /* two rules' DFAs run side by side answer as each alone */
+            const rule *rb = &m->rules[(r + 1 + at) % m->n_rules];
+            ck_assert_uint_eq(rule_may_match_dfa2(ru, rb, buf, from, n),
+                              (unsigned)may | (unsigned)rule_may_match_dfa(rb, buf, from, n) << 1);
             /* a quote rule's window has one Q: the scan may start or stop there */
             const char *q = strchr(buf, 'Q');
             if (rc > 0 && q && !strchr(q + 1, 'Q') && from == 0) {
