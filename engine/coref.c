@@ -937,67 +937,93 @@ static int before_group(const token *t) {
   return t->quote < 0 && t->kind == TK_WORD;
 }
 
-/* The first token of [i, end) that coref_stage has anything to do for, or
- * end. Most words are none of what its tests look for: in no mention, no
- * organisation head, pronoun, determiner, quantifier or head noun, not
- * "who", and no group noun one or two words on (what describe asks first).
- * A loop of its own, so that it runs in registers and not in the stage's
- * spilled ones; rather than each word looking two ahead, a group noun
- * (rare) sends it back to the two words before it. */
-static uint32_t next_candidate(const token *toks, const quote *quotes, const uint8_t *live, uint32_t nlive,
-                               uint32_t i, uint32_t end) {
-  const uint32_t wanted =
-      W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
-  _Static_assert(LEX_COREF_WORDS == (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P |
-                                     W_DET | W_QUANT | HEAD_NOUNS),
-                 "LEX_COREF marks the words wanted here");
-  const token *first = toks + i, *e = toks + end;
-  for (const token *t = first; t < e; t++) {
-    /* most tokens: a word of none of those classes and not "who" (its
-     * LEX_COREF, a superset; every group noun has it), in no mention or in
-     * one whose words describe nothing (live), or punctuation; what follows
-     * would pass them all. The index is clamped: a mention made by this
-     * stage (behind the scan) is live. */
-    uint32_t mi = (uint32_t)(t->mention + 1);
-    mi = mi < nlive ? mi : nlive;
-    if (!(t->lex & LEX_COREF) && !live[mi] && t->kind != TK_NUM)
-      continue;
-    if (t->words & W_GROUP_NOUN) { /* quoted or not */
-      if (t - first >= 2 && before_group(t - 2))
-        return (uint32_t)(t - 2 - toks);
-      if (t - first >= 1 && before_group(t - 1))
-        return (uint32_t)(t - 1 - toks);
-    }
-    if (t->quote >= 0) {
-      /* no quoted word is a candidate, and past the first two of a
-       * quotation's words (all quoted) no group noun sends the loop back
-       * out of it: on to its end at once */
-      const quote *q = &quotes[t->quote];
-      if ((uint32_t)(t - toks) >= q->tok_first + 2)
-        t = toks + q->tok_end - 1;
-      continue;
-    }
-    if (t->kind != TK_WORD) {
-      if (t->kind != TK_NUM)
-        continue;
-    } else if (t->mention < 0 && !(t->words & wanted) && !tok_is(t, "who")) {
-      continue;
-    }
-    /* the word before this one comes first when a group noun follows */
-    if (t > first && t + 1 < e && (t[1].words & W_GROUP_NOUN) && before_group(t - 1))
-      return (uint32_t)(t - 1 - toks);
-    return (uint32_t)(t - toks);
+/* LEX_COREF for a number (describe's "74 percent"), by token kind */
+static const uint8_t kind_coref[256] = {[TK_NUM] = LEX_COREF};
+
+/* The tokens coref_stage has anything to do for, as a bitmap of the
+ * document's tokens, so that the stage goes from one to the next with no
+ * jump per token (a skip loop's exit at each of them, one token in
+ * seven, was a mispredicted jump). They are the unquoted tokens that are
+ * a number or a word of the classes its tests look for (organisation
+ * head, pronoun, determiner, quantifier, head noun) or "who", in no
+ * mention; the unquoted words and numbers of a mention whose words may
+ * start something (live[m + 1]; at the others the stage does nothing);
+ * and the two unquoted words in no mention before a group noun in their
+ * paragraph (describe asks first whether a group noun follows). The
+ * words with LEX_COREF (a superset of those classes; every group noun
+ * has it) or numbers are found first, four tokens a round with no jump,
+ * then each is asked whether it is quoted or in a mention, also with no
+ * jump. A word with LEX_COREF but none of the classes (only "who" of
+ * those the stage asks about) stays: the stage passes it as before.
+ * NULL when out of memory. */
+static uint64_t *candidates(attrib_doc *d, const uint8_t *live, uint32_t nlive) {
+  const token *toks = d->toks.data;
+  uint32_t n = NTOK(d), nw = n / 64 + 1;
+  uint64_t *cand = arena_array_raw(&d->mem, nw, sizeof(uint64_t));
+  if (!cand)
+    return NULL;
+  _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
+  _Static_assert(TK_WORD == 0 && TK_NUM == 1, "words and numbers are the kinds up to TK_NUM");
+  for (uint32_t w = 0; w < nw; w++) {
+    const token *t = toks + 64 * (size_t)w;
+    uint32_t m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
+    /* each token comes in at the top, and the bits go down one a token:
+     * token j of m ends at bit 64 - m + j */
+#define COREF_BIT(k) ((uint64_t)((t[j + (k)].lex | kind_coref[t[j + (k)].kind]) & LEX_COREF) << (k))
+    uint64_t bits = 0;
+    for (; j + 4 <= m; j += 4)
+      bits = (bits >> 4) | ((COREF_BIT(0) | COREF_BIT(1) | COREF_BIT(2) | COREF_BIT(3)) << 57);
+    for (; j < m; j++)
+      bits = (bits >> 1) | (COREF_BIT(0) << 60);
+#undef COREF_BIT
+    cand[w] = m ? bits >> (64 - m) : 0;
   }
-  return end;
+  for (uint32_t w = 0; w < nw; w++) {
+    uint64_t drop = 0;
+    for (uint64_t bits = cand[w]; bits; bits &= bits - 1) {
+      uint32_t b = (uint32_t)__builtin_ctzll(bits), x = 64 * w + b;
+      const token *t = &toks[x];
+      if (t->words & W_GROUP_NOUN) /* quoted or not */
+        for (uint32_t k = 1; k <= 2 && k <= x; k++) {
+          const token *u = t - k;
+          if (u->para == t->para && before_group(u) && u->mention < 0)
+            cand[(x - k) >> 6] |= 1ull << ((x - k) & 63);
+        }
+      /* unquoted words and numbers in no mention stay (words of a mention
+       * are a live mention's, below); a mark of a group noun is one of
+       * them, never dropped */
+      unsigned keep = ((t->quote & t->mention) < 0) & (t->kind <= TK_NUM);
+      drop |= (uint64_t)(keep ^ 1u) << b;
+    }
+    cand[w] &= ~drop;
+  }
+  for (uint32_t k = 1; k < nlive; k++)
+    if (live[k])
+      for (uint32_t x = MENTION(d, k - 1).tok_first; x < MENTION(d, k - 1).tok_end; x++)
+        if (toks[x].quote < 0 && (toks[x].kind == TK_WORD || toks[x].kind == TK_NUM))
+          cand[x >> 6] |= 1ull << (x & 63);
+  return cand;
+}
+
+/* The first token of [i, end) that coref_stage has anything to do for
+ * (candidates' cand), or end. */
+static uint32_t next_candidate(const uint64_t *cand, uint32_t i, uint32_t end) {
+  uint32_t w = i >> 6;
+  uint64_t bits = cand[w] & (~0ull << (i & 63));
+  while (!bits) {
+    if ((++w << 6) >= end)
+      return end;
+    bits = cand[w];
+  }
+  uint32_t x = (w << 6) + (uint32_t)__builtin_ctzll(bits);
+  return x < end ? x : end;
 }
 
 static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *err) {
-  const token *toks = d->toks.data;
   /* live[m + 1]: may the words of mention m start anything here? Only a
    * name with an entity and an 's after it may (describe's possessive
    * case); at the others the stage does nothing (described), so that the
-   * scan passes them as words of no class, with one test and not a
-   * mispredicted one per name word. live[0]: no mention; live[nlive]: a
+   * candidates leave them out. live[0]: no mention; live[nlive]: a
    * mention made by this stage. */
   uint32_t nlive = (uint32_t)d->mentions.len + 1;
   uint8_t *live = arena_array_raw(&d->mem, nlive + 1, 1);
@@ -1010,6 +1036,9 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
               (TOK(d, m->tok_end).flags & T_POSSESSIVE);
   }
   live[nlive] = 1;
+  const uint64_t *cand = candidates(d, live, nlive);
+  if (!cand)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
@@ -1019,7 +1048,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
      * and nothing between them changes it */
     int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      i = next_candidate(toks, d->quotes.data, live, nlive, i, pa->tok_end);
+      i = next_candidate(cand, i, pa->tok_end);
       if (i >= pa->tok_end)
         break;
       token *t = &TOK(d, i);
