@@ -141,26 +141,60 @@ static unsigned org_kind(uint32_t hw) {
   return (1u << ATTRIB_ORG) | ((hw & W_COMPANY) ? ANT_COMPANY : 0);
 }
 
-/* The nearest token before t and not before lo that is in a mention, or
- * NULL. Most tokens are in none: a pointer loop of its own passes them. */
-static const token *prev_in_mention(const token *t, const token *lo) {
-  /* four at a time while none is (-1 in all leaves the sign bit in their AND) */
-  while (t - lo >= 4) {
-    if ((t[-1].mention & t[-2].mention & t[-3].mention & t[-4].mention) < 0) {
-      t -= 4;
-      continue;
-    }
-    /* one of the four is: no bound to test on the way to it */
-    if (t[-1].mention >= 0)
-      return t - 1;
-    if (t[-2].mention >= 0)
-      return t - 2;
-    return t[-3].mention >= 0 ? t - 3 : t - 4;
+/* d->mentioned (doc.h: bit k, token k is in one of mentions [0,
+ * mentioned_upto)) caught up with the mentions added since, as
+ * entities.c's mentioned_catch_up does; a mention in one word of bits
+ * (most) by one mask, with no loop over its tokens. coref_run keeps it
+ * caught up, so that the look backs pass the tokens in no mention by the
+ * bits. 0, or -1 when out of memory. */
+static int mentioned_sync(attrib_doc *d) {
+  if (!d->mentioned) {
+    d->mentioned = arena_array(&d->mem, NTOK(d) / 64 + 1, sizeof(uint64_t));
+    if (!d->mentioned)
+      return -1;
   }
-  while (t > lo)
-    if ((--t)->mention >= 0)
-      return t;
-  return NULL;
+  uint64_t *bits = d->mentioned;
+  const mention *m = &MENTION(d, 0);
+  size_t k = d->mentioned_upto, n = d->mentions.len;
+  for (; k < n; k++) {
+    uint32_t a = m[k].tok_first, b = m[k].tok_end; /* a < b */
+    if (a >> 6 == (b - 1) >> 6)
+      bits[a >> 6] |= (~0ull >> (64 - (b - a))) << (a & 63);
+    else
+      for (uint32_t x = a; x < b; x++)
+        bits[x >> 6] |= 1ull << (x & 63);
+  }
+  d->mentioned_upto = n;
+  return 0;
+}
+
+/* doc_new_mention, with d->mentioned caught up: the new mention's index,
+ * or -2 when out of memory. */
+static int32_t add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
+                           uint8_t gender, uint8_t plural) {
+  int32_t mi = doc_new_mention(d, a, b, ent, kind, type, gender, plural);
+  return mi >= 0 && mentioned_sync(d) != 0 ? -2 : mi;
+}
+
+/* The nearest token before t and not before lo that is in a mention, or
+ * NULL: by d->mentioned's bits (caught up), a word of 64 tokens at a
+ * time, and no jump at each mention met (a loop over the tokens
+ * mispredicted its exit at most). */
+static const token *prev_in_mention(const attrib_doc *d, const token *t, const token *lo) {
+  const token *toks = d->toks.data;
+  uint32_t k = (uint32_t)(t - toks), l = (uint32_t)(lo - toks);
+  if (k <= l)
+    return NULL;
+  const uint64_t *bits = d->mentioned;
+  uint32_t x = k - 1, w = x >> 6;
+  uint64_t m = bits[w] & (~0ull >> (63 - (x & 63))); /* tokens w * 64 .. x */
+  while (!m) {
+    if (w == l >> 6)
+      return NULL;
+    m = bits[--w];
+  }
+  uint32_t f = (w << 6) + 63 - (uint32_t)__builtin_clzll(m);
+  return f >= l ? toks + f : NULL;
 }
 
 /* The first token a look back from token i may reach: MAX_BACK tokens
@@ -194,7 +228,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
    * grow with the index, far changes only at a candidate), so the next
    * mention stops the loop as any of them would have. */
   const token *lo = back_stop_para(d, i, lo_para);
-  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(from, lo)) != NULL;) {
+  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(d, from, lo)) != NULL;) {
     from = t;
     if (s0 - t->sent > far)
       break;
@@ -915,7 +949,7 @@ static int32_t apposed_person(attrib_doc *d, uint32_t i, uint32_t e, uint32_t fi
 static int32_t head_reference(attrib_doc *d, uint32_t i) {
   token *h = &TOK(d, i);
   const token *lo = back_stop(d, i);
-  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(d, t, lo)) != NULL;) {
     mention *m = &MENTION(d, t->mention);
     if (m->kind != M_NAME || m->entity < 0 || m->type != ATTRIB_ORG)
       continue;
@@ -1037,7 +1071,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
   }
   live[nlive] = 1;
   const uint64_t *cand = candidates(d, live, nlive);
-  if (!cand)
+  if (!cand || mentioned_sync(d) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
@@ -1060,7 +1094,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
           tok_is_lower(&TOK(d, i - 1), "the")) {
         int32_t e = head_reference(d, i);
         if (e >= 0) {
-          if (doc_new_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
+          if (add_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
             return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
           continue;
         }
@@ -1092,7 +1126,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
           k = x->tok_first + 1;
         }
         if (a && a->entity >= 0 && a->type == ATTRIB_PERSON && !a->plural) {
-          if (doc_new_mention(d, i, i + 1, a->entity, M_PRONOUN, ATTRIB_PERSON, a->gender, 0) == -2)
+          if (add_mention(d, i, i + 1, a->entity, M_PRONOUN, ATTRIB_PERSON, a->gender, 0) == -2)
             return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
           continue;
         }
@@ -1131,7 +1165,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
         }
         if (e >= 0 && gender && !ENTITY(d, e).gender)
           ENTITY(d, e).gender = gender; /* "he" fixes the gender for later */
-        if (doc_new_mention(d, i, i + 1, e, M_PRONOUN, type, gender, plural) == -2)
+        if (add_mention(d, i, i + 1, e, M_PRONOUN, type, gender, plural) == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
         continue;
       }
@@ -1145,7 +1179,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
           if (named >= 0)
             ent = named;
         }
-        int32_t mi = doc_new_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
+        int32_t mi = add_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
         if (mi == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
         /* "a spokeswoman for the ministry" is a woman: later "she" may be her */
