@@ -984,70 +984,88 @@ static const uint8_t kind_coref[256] = {[TK_NUM] = LEX_COREF};
  * start something (live[m + 1]; at the others the stage does nothing);
  * and the two unquoted words in no mention before a group noun in their
  * paragraph (describe asks first whether a group noun follows). The
- * words with LEX_COREF (a superset of those classes; every group noun
- * has it) or numbers are found first, four tokens a round with no jump,
- * then each is asked whether it is quoted or in a mention, also with no
- * jump. A word with LEX_COREF but none of the classes (only "who" of
- * those the stage asks about) stays: the stage passes it as before.
- * NULL when out of memory. */
-static uint64_t *candidates(attrib_doc *d, const uint8_t *live, uint32_t nlive) {
+ * words of live mentions are set first; the rest a word of bits (64
+ * tokens) at a time, one word ahead of the stage, whose tokens are then
+ * still in the cache (the two words before a group noun may be in the
+ * word before). */
+typedef struct candidates {
+  uint64_t *bits; /* words [0, built) done */
+  uint32_t built, nw;
+} candidates;
+
+/* cands->bits for the live mentions' words, the rest to be done (zero);
+ * 0, or -1 when out of memory */
+static int candidates_init(attrib_doc *d, candidates *cands, const uint8_t *live, uint32_t nlive) {
   const token *toks = d->toks.data;
-  uint32_t n = NTOK(d), nw = n / 64 + 1;
-  uint64_t *cand = arena_array_raw(&d->mem, nw, sizeof(uint64_t));
-  if (!cand)
-    return NULL;
-  _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
-  _Static_assert(TK_WORD == 0 && TK_NUM == 1, "words and numbers are the kinds up to TK_NUM");
-  for (uint32_t w = 0; w < nw; w++) {
-    const token *t = toks + 64 * (size_t)w;
-    uint32_t m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
-    /* each token comes in at the top, and the bits go down one a token:
-     * token j of m ends at bit 64 - m + j */
-#define COREF_BIT(k) ((uint64_t)((t[j + (k)].lex | kind_coref[t[j + (k)].kind]) & LEX_COREF) << (k))
-    uint64_t bits = 0;
-    for (; j + 4 <= m; j += 4)
-      bits = (bits >> 4) | ((COREF_BIT(0) | COREF_BIT(1) | COREF_BIT(2) | COREF_BIT(3)) << 57);
-    for (; j < m; j++)
-      bits = (bits >> 1) | (COREF_BIT(0) << 60);
-#undef COREF_BIT
-    cand[w] = m ? bits >> (64 - m) : 0;
-  }
-  for (uint32_t w = 0; w < nw; w++) {
-    uint64_t drop = 0;
-    for (uint64_t bits = cand[w]; bits; bits &= bits - 1) {
-      uint32_t b = (uint32_t)__builtin_ctzll(bits), x = 64 * w + b;
-      const token *t = &toks[x];
-      if (t->words & W_GROUP_NOUN) /* quoted or not */
-        for (uint32_t k = 1; k <= 2 && k <= x; k++) {
-          const token *u = t - k;
-          if (u->para == t->para && before_group(u) && u->mention < 0)
-            cand[(x - k) >> 6] |= 1ull << ((x - k) & 63);
-        }
-      /* unquoted words and numbers in no mention stay (words of a mention
-       * are a live mention's, below); a mark of a group noun is one of
-       * them, never dropped */
-      unsigned keep = ((t->quote & t->mention) < 0) & (t->kind <= TK_NUM);
-      drop |= (uint64_t)(keep ^ 1u) << b;
-    }
-    cand[w] &= ~drop;
-  }
+  cands->nw = NTOK(d) / 64 + 1;
+  cands->built = 0;
+  cands->bits = arena_array(&d->mem, cands->nw, sizeof(uint64_t));
+  if (!cands->bits)
+    return -1;
   for (uint32_t k = 1; k < nlive; k++)
     if (live[k])
       for (uint32_t x = MENTION(d, k - 1).tok_first; x < MENTION(d, k - 1).tok_end; x++)
         if (toks[x].quote < 0 && (toks[x].kind == TK_WORD || toks[x].kind == TK_NUM))
-          cand[x >> 6] |= 1ull << (x & 63);
-  return cand;
+          cands->bits[x >> 6] |= 1ull << (x & 63);
+  return 0;
 }
 
-/* The first token of [i, end) that coref_stage has anything to do for
- * (candidates' cand), or end. */
-static uint32_t next_candidate(const uint64_t *cand, uint32_t i, uint32_t end) {
+/* Word w of cands->bits (words before it done): the words with LEX_COREF
+ * (a superset of those classes; every group noun has it) or numbers,
+ * four tokens a round with no jump, then each asked whether it is quoted
+ * or in a mention, also with no jump. A word with LEX_COREF but none of
+ * the classes (only "who" of those the stage asks about) stays: the
+ * stage passes it as before. */
+static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) {
+  const token *toks = d->toks.data;
+  uint32_t n = NTOK(d), m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
+  const token *t0 = toks + 64 * (size_t)w;
+  _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
+  _Static_assert(TK_WORD == 0 && TK_NUM == 1, "words and numbers are the kinds up to TK_NUM");
+  /* each token comes in at the top, and the bits go down one a token:
+   * token j of m ends at bit 64 - m + j */
+#define COREF_BIT(k) ((uint64_t)((t0[j + (k)].lex | kind_coref[t0[j + (k)].kind]) & LEX_COREF) << (k))
+  uint64_t found = 0, drop = 0, marks = 0;
+  for (; j + 4 <= m; j += 4)
+    found = (found >> 4) | ((COREF_BIT(0) | COREF_BIT(1) | COREF_BIT(2) | COREF_BIT(3)) << 57);
+  for (; j < m; j++)
+    found = (found >> 1) | (COREF_BIT(0) << 60);
+#undef COREF_BIT
+  found = m ? found >> (64 - m) : 0;
+  for (uint64_t bits = found; bits; bits &= bits - 1) {
+    uint32_t b = (uint32_t)__builtin_ctzll(bits), x = 64 * w + b;
+    const token *t = &toks[x];
+    if (t->words & W_GROUP_NOUN) /* quoted or not */
+      for (uint32_t k = 1; k <= 2 && k <= x; k++) {
+        const token *u = t - k;
+        if (u->para == t->para && before_group(u) && u->mention < 0) {
+          if (k <= b)
+            marks |= 1ull << (b - k);
+          else /* in the word before, done */
+            cands->bits[w - 1] |= 1ull << (64 + b - k);
+        }
+      }
+    /* unquoted words and numbers in no mention stay (words of a mention
+     * are a live mention's, set); a mark of a group noun is one of them */
+    unsigned keep = ((t->quote & t->mention) < 0) & (t->kind <= TK_NUM);
+    drop |= (uint64_t)(keep ^ 1u) << b;
+  }
+  cands->bits[w] |= (found & ~drop) | marks;
+}
+
+/* The first token of [i, end) that coref_stage has anything to do for,
+ * or end; the bits done up to the word after i's. */
+static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t i, uint32_t end) {
   uint32_t w = i >> 6;
-  uint64_t bits = cand[w] & (~0ull << (i & 63));
+  while (cands->built <= w + 1 && cands->built < cands->nw)
+    candidates_word(d, cands, cands->built++);
+  uint64_t bits = cands->bits[w] & (~0ull << (i & 63));
   while (!bits) {
     if ((++w << 6) >= end)
       return end;
-    bits = cand[w];
+    if (cands->built == w + 1 && w + 1 < cands->nw)
+      candidates_word(d, cands, cands->built++);
+    bits = cands->bits[w];
   }
   uint32_t x = (w << 6) + (uint32_t)__builtin_ctzll(bits);
   return x < end ? x : end;
@@ -1070,8 +1088,8 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
               (TOK(d, m->tok_end).flags & T_POSSESSIVE);
   }
   live[nlive] = 1;
-  const uint64_t *cand = candidates(d, live, nlive);
-  if (!cand || mentioned_sync(d) != 0)
+  candidates cands;
+  if (candidates_init(d, &cands, live, nlive) != 0 || mentioned_sync(d) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
@@ -1082,7 +1100,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
      * and nothing between them changes it */
     int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      i = next_candidate(cand, i, pa->tok_end);
+      i = next_candidate(d, &cands, i, pa->tok_end);
       if (i >= pa->tok_end)
         break;
       token *t = &TOK(d, i);
