@@ -1014,8 +1014,8 @@ static int candidates_init(attrib_doc *d, candidates *cands, const uint8_t *live
  * (a superset of those classes; every group noun has it) or numbers,
  * four tokens a round with no jump, then each asked whether it is quoted
  * or in a mention, also with no jump. A word with LEX_COREF but none of
- * the classes (only "who" of those the stage asks about) stays: the
- * stage passes it as before. */
+ * those classes and not "who" ("Who", say: its lower-case key's flag)
+ * stays a candidate: the stage does nothing at it. */
 static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) {
   const token *toks = d->toks.data;
   uint32_t n = NTOK(d), m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
