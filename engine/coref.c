@@ -13,6 +13,25 @@ static int is_word(const token *t) {
   return t->kind == TK_WORD;
 }
 
+/* The hashes of "who", "that" and "which" (a token's hash is its key's):
+ * a word's is asked first, so that the bytes of its key (in the text,
+ * another cache line) are read only for those words */
+#define HASH_WHO STRMAP_HASH8('w' | 'h' << 8 | 'o' << 16, 3)
+#define HASH_THAT STRMAP_HASH8('t' | 'h' << 8 | 'a' << 16 | (uint32_t)'t' << 24, 4)
+#define HASH_WHICH STRMAP_HASH8('w' | 'h' << 8 | 'i' << 16 | (uint32_t)'c' << 24 | (uint64_t)'h' << 32, 5)
+
+/* Is t "who" (exactly)? */
+static int is_who(const token *t) {
+  return t->hash == HASH_WHO && tok_is(t, "who");
+}
+
+/* Is t "who", "that" or "which" (exactly)? */
+static int is_relative(const token *t) {
+  uint32_t h = t->hash;
+  return ((h == HASH_WHO) | (h == HASH_THAT) | (h == HASH_WHICH)) &&
+         (tok_is(t, "who") || tok_is(t, "that") || tok_is(t, "which"));
+}
+
 /* Is mention m the subject of a reporting verb: "X said", "X has said",
  * "said X"? Such entities are what later pronouns most often mean. */
 static int subject_of_cue(attrib_doc *d, const mention *m) {
@@ -732,7 +751,7 @@ static int describe(attrib_doc *d, held_words *held, uint32_t i, uint32_t end, u
       break;
     if ((x->flags & T_LOWER) ? (x->words & (HEAD_NOUNS | W_PREP | W_CONNECT | W_AUX | W_DET | W_PRONOUN_M |
                                             W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_FIRST_PERSON)) ||
-                                   tok_is(x, "who") || tok_is(x, "that") || tok_is(x, "which")
+                                   is_relative(x)
                              : !(x->flags & T_CAP) || (x->words & (W_NOT_NAME | W_STOPCAP)) ||
                                    ((x->words & HEAD_NOUNS) && !head_follows(d, k + 1, end)))
       break; /* "the Republican presidential candidate", but "the Republican said",
@@ -1118,7 +1137,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
         }
       }
       /* "Jones, who added that ...": the relative pronoun is Jones speaking */
-      if (t->mention < 0 && tok_is(t, "who") && i >= pa->tok_first + 2 && TOK(d, i - 1).key[0] == ',') {
+      if (t->mention < 0 && is_who(t) && i >= pa->tok_first + 2 && TOK(d, i - 1).key[0] == ',') {
         /* the person right before, or the one an apposition describes:
          * "Sen. Dianne Feinstein, the ranking Democrat on the committee, who said" */
         const mention *a = NULL;
