@@ -13,6 +13,25 @@ static int is_word(const token *t) {
   return t->kind == TK_WORD;
 }
 
+/* The hashes of "who", "that" and "which" (a token's hash is its key's):
+ * a word's is asked first, so that the bytes of its key (in the text,
+ * another cache line) are read only for those words */
+#define HASH_WHO STRMAP_HASH8('w' | 'h' << 8 | 'o' << 16, 3)
+#define HASH_THAT STRMAP_HASH8('t' | 'h' << 8 | 'a' << 16 | (uint32_t)'t' << 24, 4)
+#define HASH_WHICH STRMAP_HASH8('w' | 'h' << 8 | 'i' << 16 | (uint32_t)'c' << 24 | (uint64_t)'h' << 32, 5)
+
+/* Is t "who" (exactly)? */
+static int is_who(const token *t) {
+  return t->hash == HASH_WHO && tok_is(t, "who");
+}
+
+/* Is t "who", "that" or "which" (exactly)? */
+static int is_relative(const token *t) {
+  uint32_t h = t->hash;
+  return ((h == HASH_WHO) | (h == HASH_THAT) | (h == HASH_WHICH)) &&
+         (tok_is(t, "who") || tok_is(t, "that") || tok_is(t, "which"));
+}
+
 /* Is mention m the subject of a reporting verb: "X said", "X has said",
  * "said X"? Such entities are what later pronouns most often mean. */
 static int subject_of_cue(attrib_doc *d, const mention *m) {
@@ -141,26 +160,60 @@ static unsigned org_kind(uint32_t hw) {
   return (1u << ATTRIB_ORG) | ((hw & W_COMPANY) ? ANT_COMPANY : 0);
 }
 
-/* The nearest token before t and not before lo that is in a mention, or
- * NULL. Most tokens are in none: a pointer loop of its own passes them. */
-static const token *prev_in_mention(const token *t, const token *lo) {
-  /* four at a time while none is (-1 in all leaves the sign bit in their AND) */
-  while (t - lo >= 4) {
-    if ((t[-1].mention & t[-2].mention & t[-3].mention & t[-4].mention) < 0) {
-      t -= 4;
-      continue;
-    }
-    /* one of the four is: no bound to test on the way to it */
-    if (t[-1].mention >= 0)
-      return t - 1;
-    if (t[-2].mention >= 0)
-      return t - 2;
-    return t[-3].mention >= 0 ? t - 3 : t - 4;
+/* d->mentioned (doc.h: bit k, token k is in one of mentions [0,
+ * mentioned_upto)) caught up with the mentions added since, as
+ * entities.c's mentioned_catch_up does; a mention in one word of bits
+ * (most) by one mask, with no loop over its tokens. coref_run keeps it
+ * caught up, so that the look backs pass the tokens in no mention by the
+ * bits. 0, or -1 when out of memory. */
+static int mentioned_sync(attrib_doc *d) {
+  if (!d->mentioned) {
+    d->mentioned = arena_array(&d->mem, NTOK(d) / 64 + 1, sizeof(uint64_t));
+    if (!d->mentioned)
+      return -1;
   }
-  while (t > lo)
-    if ((--t)->mention >= 0)
-      return t;
-  return NULL;
+  uint64_t *bits = d->mentioned;
+  const mention *m = &MENTION(d, 0);
+  size_t k = d->mentioned_upto, n = d->mentions.len;
+  for (; k < n; k++) {
+    uint32_t a = m[k].tok_first, b = m[k].tok_end; /* a < b */
+    if (a >> 6 == (b - 1) >> 6)
+      bits[a >> 6] |= (~0ull >> (64 - (b - a))) << (a & 63);
+    else
+      for (uint32_t x = a; x < b; x++)
+        bits[x >> 6] |= 1ull << (x & 63);
+  }
+  d->mentioned_upto = n;
+  return 0;
+}
+
+/* doc_new_mention, with d->mentioned caught up: the new mention's index,
+ * or -2 when out of memory. */
+static int32_t add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
+                           uint8_t gender, uint8_t plural) {
+  int32_t mi = doc_new_mention(d, a, b, ent, kind, type, gender, plural);
+  return mi >= 0 && mentioned_sync(d) != 0 ? -2 : mi;
+}
+
+/* The nearest token before t and not before lo that is in a mention, or
+ * NULL: by d->mentioned's bits (caught up), a word of 64 tokens at a
+ * time, and no jump at each mention met (a loop over the tokens
+ * mispredicted its exit at most). */
+static const token *prev_in_mention(const attrib_doc *d, const token *t, const token *lo) {
+  const token *toks = d->toks.data;
+  uint32_t k = (uint32_t)(t - toks), l = (uint32_t)(lo - toks);
+  if (k <= l)
+    return NULL;
+  const uint64_t *bits = d->mentioned;
+  uint32_t x = k - 1, w = x >> 6;
+  uint64_t m = bits[w] & (~0ull >> (63 - (x & 63))); /* tokens w * 64 .. x */
+  while (!m) {
+    if (w == l >> 6)
+      return NULL;
+    m = bits[--w];
+  }
+  uint32_t f = (w << 6) + 63 - (uint32_t)__builtin_clzll(m);
+  return f >= l ? toks + f : NULL;
 }
 
 /* The first token a look back from token i may reach: MAX_BACK tokens
@@ -194,7 +247,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
    * grow with the index, far changes only at a candidate), so the next
    * mention stops the loop as any of them would have. */
   const token *lo = back_stop_para(d, i, lo_para);
-  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(from, lo)) != NULL;) {
+  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(d, from, lo)) != NULL;) {
     from = t;
     if (s0 - t->sent > far)
       break;
@@ -698,7 +751,7 @@ static int describe(attrib_doc *d, held_words *held, uint32_t i, uint32_t end, u
       break;
     if ((x->flags & T_LOWER) ? (x->words & (HEAD_NOUNS | W_PREP | W_CONNECT | W_AUX | W_DET | W_PRONOUN_M |
                                             W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_FIRST_PERSON)) ||
-                                   tok_is(x, "who") || tok_is(x, "that") || tok_is(x, "which")
+                                   is_relative(x)
                              : !(x->flags & T_CAP) || (x->words & (W_NOT_NAME | W_STOPCAP)) ||
                                    ((x->words & HEAD_NOUNS) && !head_follows(d, k + 1, end)))
       break; /* "the Republican presidential candidate", but "the Republican said",
@@ -915,7 +968,7 @@ static int32_t apposed_person(attrib_doc *d, uint32_t i, uint32_t e, uint32_t fi
 static int32_t head_reference(attrib_doc *d, uint32_t i) {
   token *h = &TOK(d, i);
   const token *lo = back_stop(d, i);
-  for (const token *t = &TOK(d, i); (t = prev_in_mention(t, lo)) != NULL;) {
+  for (const token *t = &TOK(d, i); (t = prev_in_mention(d, t, lo)) != NULL;) {
     mention *m = &MENTION(d, t->mention);
     if (m->kind != M_NAME || m->entity < 0 || m->type != ATTRIB_ORG)
       continue;
@@ -937,67 +990,111 @@ static int before_group(const token *t) {
   return t->quote < 0 && t->kind == TK_WORD;
 }
 
-/* The first token of [i, end) that coref_stage has anything to do for, or
- * end. Most words are none of what its tests look for: in no mention, no
- * organisation head, pronoun, determiner, quantifier or head noun, not
- * "who", and no group noun one or two words on (what describe asks first).
- * A loop of its own, so that it runs in registers and not in the stage's
- * spilled ones; rather than each word looking two ahead, a group noun
- * (rare) sends it back to the two words before it. */
-static uint32_t next_candidate(const token *toks, const quote *quotes, const uint8_t *live, uint32_t nlive,
-                               uint32_t i, uint32_t end) {
-  const uint32_t wanted =
-      W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P | W_DET | W_QUANT | HEAD_NOUNS;
-  _Static_assert(LEX_COREF_WORDS == (W_ORG_HEAD | W_PRONOUN_M | W_PRONOUN_F | W_PRONOUN_N | W_PRONOUN_P |
-                                     W_DET | W_QUANT | HEAD_NOUNS),
-                 "LEX_COREF marks the words wanted here");
-  const token *first = toks + i, *e = toks + end;
-  for (const token *t = first; t < e; t++) {
-    /* most tokens: a word of none of those classes and not "who" (its
-     * LEX_COREF, a superset; every group noun has it), in no mention or in
-     * one whose words describe nothing (live), or punctuation; what follows
-     * would pass them all. The index is clamped: a mention made by this
-     * stage (behind the scan) is live. */
-    uint32_t mi = (uint32_t)(t->mention + 1);
-    mi = mi < nlive ? mi : nlive;
-    if (!(t->lex & LEX_COREF) && !live[mi] && t->kind != TK_NUM)
-      continue;
-    if (t->words & W_GROUP_NOUN) { /* quoted or not */
-      if (t - first >= 2 && before_group(t - 2))
-        return (uint32_t)(t - 2 - toks);
-      if (t - first >= 1 && before_group(t - 1))
-        return (uint32_t)(t - 1 - toks);
-    }
-    if (t->quote >= 0) {
-      /* no quoted word is a candidate, and past the first two of a
-       * quotation's words (all quoted) no group noun sends the loop back
-       * out of it: on to its end at once */
-      const quote *q = &quotes[t->quote];
-      if ((uint32_t)(t - toks) >= q->tok_first + 2)
-        t = toks + q->tok_end - 1;
-      continue;
-    }
-    if (t->kind != TK_WORD) {
-      if (t->kind != TK_NUM)
-        continue;
-    } else if (t->mention < 0 && !(t->words & wanted) && !tok_is(t, "who")) {
-      continue;
-    }
-    /* the word before this one comes first when a group noun follows */
-    if (t > first && t + 1 < e && (t[1].words & W_GROUP_NOUN) && before_group(t - 1))
-      return (uint32_t)(t - 1 - toks);
-    return (uint32_t)(t - toks);
+/* LEX_COREF for a number (describe's "74 percent"), by token kind */
+static const uint8_t kind_coref[256] = {[TK_NUM] = LEX_COREF};
+
+/* The tokens coref_stage has anything to do for, as a bitmap of the
+ * document's tokens, so that the stage goes from one to the next with no
+ * jump per token (a skip loop's exit at each of them, one token in
+ * seven, was a mispredicted jump). They are the unquoted tokens that are
+ * a number or a word of the classes its tests look for (organisation
+ * head, pronoun, determiner, quantifier, head noun) or "who", in no
+ * mention; the unquoted words and numbers of a mention whose words may
+ * start something (live[m + 1]; at the others the stage does nothing);
+ * and the two unquoted words in no mention before a group noun in their
+ * paragraph (describe asks first whether a group noun follows). The
+ * words of live mentions are set first; the rest a word of bits (64
+ * tokens) at a time, one word ahead of the stage, whose tokens are then
+ * still in the cache (the two words before a group noun may be in the
+ * word before). */
+typedef struct candidates {
+  uint64_t *bits; /* words [0, built) done */
+  uint32_t built, nw;
+} candidates;
+
+/* cands->bits for the live mentions' words, the rest to be done (zero);
+ * 0, or -1 when out of memory */
+static int candidates_init(attrib_doc *d, candidates *cands, const uint8_t *live, uint32_t nlive) {
+  const token *toks = d->toks.data;
+  cands->nw = NTOK(d) / 64 + 1;
+  cands->built = 0;
+  cands->bits = arena_array(&d->mem, cands->nw, sizeof(uint64_t));
+  if (!cands->bits)
+    return -1;
+  for (uint32_t k = 1; k < nlive; k++)
+    if (live[k])
+      for (uint32_t x = MENTION(d, k - 1).tok_first; x < MENTION(d, k - 1).tok_end; x++)
+        if (toks[x].quote < 0 && (toks[x].kind == TK_WORD || toks[x].kind == TK_NUM))
+          cands->bits[x >> 6] |= 1ull << (x & 63);
+  return 0;
+}
+
+/* Word w of cands->bits (words before it done): the words with LEX_COREF
+ * (a superset of those classes; every group noun has it) or numbers,
+ * four tokens a round with no jump, then each asked whether it is quoted
+ * or in a mention, also with no jump. A word with LEX_COREF but none of
+ * those classes and not "who" ("Who", say: its lower-case key's flag)
+ * stays a candidate: the stage does nothing at it. */
+static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) {
+  const token *toks = d->toks.data;
+  uint32_t n = NTOK(d), m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
+  const token *t0 = toks + 64 * (size_t)w;
+  _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
+  _Static_assert(TK_WORD == 0 && TK_NUM == 1, "words and numbers are the kinds up to TK_NUM");
+  /* each token comes in at the top, and the bits go down one a token:
+   * token j of m ends at bit 64 - m + j */
+#define COREF_BIT(k) ((uint64_t)((t0[j + (k)].lex | kind_coref[t0[j + (k)].kind]) & LEX_COREF) << (k))
+  uint64_t found = 0, drop = 0, marks = 0;
+  for (; j + 4 <= m; j += 4)
+    found = (found >> 4) | ((COREF_BIT(0) | COREF_BIT(1) | COREF_BIT(2) | COREF_BIT(3)) << 57);
+  for (; j < m; j++)
+    found = (found >> 1) | (COREF_BIT(0) << 60);
+#undef COREF_BIT
+  found = m ? found >> (64 - m) : 0;
+  for (uint64_t bits = found; bits; bits &= bits - 1) {
+    uint32_t b = (uint32_t)__builtin_ctzll(bits), x = 64 * w + b;
+    const token *t = &toks[x];
+    if (t->words & W_GROUP_NOUN) /* quoted or not */
+      for (uint32_t k = 1; k <= 2 && k <= x; k++) {
+        const token *u = t - k;
+        if (u->para == t->para && before_group(u) && u->mention < 0) {
+          if (k <= b)
+            marks |= 1ull << (b - k);
+          else /* in the word before, done */
+            cands->bits[w - 1] |= 1ull << (64 + b - k);
+        }
+      }
+    /* unquoted words and numbers in no mention stay (words of a mention
+     * are a live mention's, set); a mark of a group noun is one of them */
+    unsigned keep = ((t->quote & t->mention) < 0) & (t->kind <= TK_NUM);
+    drop |= (uint64_t)(keep ^ 1u) << b;
   }
-  return end;
+  cands->bits[w] |= (found & ~drop) | marks;
+}
+
+/* The first token of [i, end) that coref_stage has anything to do for,
+ * or end; the bits done up to the word after i's. */
+static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t i, uint32_t end) {
+  uint32_t w = i >> 6;
+  while (cands->built <= w + 1 && cands->built < cands->nw)
+    candidates_word(d, cands, cands->built++);
+  uint64_t bits = cands->bits[w] & (~0ull << (i & 63));
+  while (!bits) {
+    if ((++w << 6) >= end)
+      return end;
+    if (cands->built == w + 1 && w + 1 < cands->nw)
+      candidates_word(d, cands, cands->built++);
+    bits = cands->bits[w];
+  }
+  uint32_t x = (w << 6) + (uint32_t)__builtin_ctzll(bits);
+  return x < end ? x : end;
 }
 
 static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *err) {
-  const token *toks = d->toks.data;
   /* live[m + 1]: may the words of mention m start anything here? Only a
    * name with an entity and an 's after it may (describe's possessive
    * case); at the others the stage does nothing (described), so that the
-   * scan passes them as words of no class, with one test and not a
-   * mispredicted one per name word. live[0]: no mention; live[nlive]: a
+   * candidates leave them out. live[0]: no mention; live[nlive]: a
    * mention made by this stage. */
   uint32_t nlive = (uint32_t)d->mentions.len + 1;
   uint8_t *live = arena_array_raw(&d->mem, nlive + 1, 1);
@@ -1010,6 +1107,9 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
               (TOK(d, m->tok_end).flags & T_POSSESSIVE);
   }
   live[nlive] = 1;
+  candidates cands;
+  if (candidates_init(d, &cands, live, nlive) != 0 || mentioned_sync(d) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->headline || pa->boilerplate)
@@ -1019,7 +1119,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
      * and nothing between them changes it */
     int32_t described = -1;
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
-      i = next_candidate(toks, d->quotes.data, live, nlive, i, pa->tok_end);
+      i = next_candidate(d, &cands, i, pa->tok_end);
       if (i >= pa->tok_end)
         break;
       token *t = &TOK(d, i);
@@ -1031,13 +1131,13 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
           tok_is_lower(&TOK(d, i - 1), "the")) {
         int32_t e = head_reference(d, i);
         if (e >= 0) {
-          if (doc_new_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
+          if (add_mention(d, i, i + 1, e, M_NAME, ATTRIB_ORG, 0, 0) == -2)
             return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
           continue;
         }
       }
       /* "Jones, who added that ...": the relative pronoun is Jones speaking */
-      if (t->mention < 0 && tok_is(t, "who") && i >= pa->tok_first + 2 && TOK(d, i - 1).key[0] == ',') {
+      if (t->mention < 0 && is_who(t) && i >= pa->tok_first + 2 && TOK(d, i - 1).key[0] == ',') {
         /* the person right before, or the one an apposition describes:
          * "Sen. Dianne Feinstein, the ranking Democrat on the committee, who said" */
         const mention *a = NULL;
@@ -1063,7 +1163,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
           k = x->tok_first + 1;
         }
         if (a && a->entity >= 0 && a->type == ATTRIB_PERSON && !a->plural) {
-          if (doc_new_mention(d, i, i + 1, a->entity, M_PRONOUN, ATTRIB_PERSON, a->gender, 0) == -2)
+          if (add_mention(d, i, i + 1, a->entity, M_PRONOUN, ATTRIB_PERSON, a->gender, 0) == -2)
             return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
           continue;
         }
@@ -1102,7 +1202,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
         }
         if (e >= 0 && gender && !ENTITY(d, e).gender)
           ENTITY(d, e).gender = gender; /* "he" fixes the gender for later */
-        if (doc_new_mention(d, i, i + 1, e, M_PRONOUN, type, gender, plural) == -2)
+        if (add_mention(d, i, i + 1, e, M_PRONOUN, type, gender, plural) == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
         continue;
       }
@@ -1116,7 +1216,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
           if (named >= 0)
             ent = named;
         }
-        int32_t mi = doc_new_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
+        int32_t mi = add_mention(d, i, e_end, ent, M_DESC, type, 0, plural);
         if (mi == -2)
           return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
         /* "a spokeswoman for the ministry" is a woman: later "she" may be her */
