@@ -160,39 +160,13 @@ static unsigned org_kind(uint32_t hw) {
   return (1u << ATTRIB_ORG) | ((hw & W_COMPANY) ? ANT_COMPANY : 0);
 }
 
-/* d->mentioned (doc.h: bit k, token k is in one of mentions [0,
- * mentioned_upto)) caught up with the mentions added since, as
- * entities.c's mentioned_catch_up does; a mention in one word of bits
- * (most) by one mask, with no loop over its tokens. coref_run keeps it
- * caught up, so that the look backs pass the tokens in no mention by the
- * bits. 0, or -1 when out of memory. */
-static int mentioned_sync(attrib_doc *d) {
-  if (!d->mentioned) {
-    d->mentioned = arena_array(&d->mem, NTOK(d) / 64 + 1, sizeof(uint64_t));
-    if (!d->mentioned)
-      return -1;
-  }
-  uint64_t *bits = d->mentioned;
-  const mention *m = &MENTION(d, 0);
-  size_t k = d->mentioned_upto, n = d->mentions.len;
-  for (; k < n; k++) {
-    uint32_t a = m[k].tok_first, b = m[k].tok_end; /* a < b */
-    if (a >> 6 == (b - 1) >> 6)
-      bits[a >> 6] |= (~0ull >> (64 - (b - a))) << (a & 63);
-    else
-      for (uint32_t x = a; x < b; x++)
-        bits[x >> 6] |= 1ull << (x & 63);
-  }
-  d->mentioned_upto = n;
-  return 0;
-}
-
-/* doc_new_mention, with d->mentioned caught up: the new mention's index,
- * or -2 when out of memory. */
+/* doc_new_mention, with d->mentioned caught up (the stage keeps it so from
+ * its start, for its look backs): the new mention's index, or -2 when out
+ * of memory. */
 static int32_t add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, uint8_t kind, uint8_t type,
                            uint8_t gender, uint8_t plural) {
   int32_t mi = doc_new_mention(d, a, b, ent, kind, type, gender, plural);
-  return mi >= 0 && mentioned_sync(d) != 0 ? -2 : mi;
+  return mi >= 0 && doc_mentioned_sync(d) != 0 ? -2 : mi;
 }
 
 /* The nearest token before t and not before lo that is in a mention, or
@@ -1108,7 +1082,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
   }
   live[nlive] = 1;
   candidates cands;
-  if (candidates_init(d, &cands, live, nlive) != 0 || mentioned_sync(d) != 0)
+  if (candidates_init(d, &cands, live, nlive) != 0 || doc_mentioned_sync(d) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);

@@ -138,10 +138,11 @@ struct attrib_doc {
   int32_t *entity_pub; /* internal entity index -> public index or -1 */
   strmap ent_names;    /* entity name and alias keys -> entity and claim strength, packed (entities.c) */
   /* bit k of word k / 64: token k is in one of mentions [0, mentioned_upto)
-   * (doc_recent_named, for a long look back: it passes 64 tokens with no
-   * mention in one test). Caught up when asked, from the mentions added
-   * since: none is ever removed, and new mentions alone set tokens'
-   * mention. NULL until a long look back first asks. */
+   * (doc_mentioned_sync): the look backs for a mention (coref's, and
+   * doc_recent_named's of MAX_BACK tokens) pass 64 tokens with no mention
+   * in one test. Caught up from the mentions added since: none is ever
+   * removed, and new mentions alone set tokens' mention. NULL until first
+   * synced (coref_stage's start, or a long look back before it). */
   uint64_t *mentioned;
   size_t mentioned_upto;
 };
@@ -188,6 +189,9 @@ enum { MAX_BACK = 3000 };
  * back) whose entity name holds the words key[0, kl), among mentions of the
  * kinds (1 << M_*) and types (1 << attrib_entity_type) asked for; ASCII
  * letters compared without case when icase. -1 when none (entities.c). */
+/* Brings d->mentioned up to date with the mentions added since it was last
+ * asked (allocated when first asked). 0, or -1 when out of memory. */
+int doc_mentioned_sync(attrib_doc *d);
 int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
                          unsigned types, int icase);
 

@@ -1031,20 +1031,24 @@ static int name_has_words(const char *name, const char *key, size_t kl, int icas
   return 0;
 }
 
-/* d->mentioned, with the tokens of mentions added since it was last asked.
- * 0, or -1 when out of memory. */
-static int mentioned_catch_up(attrib_doc *d) {
+int doc_mentioned_sync(attrib_doc *d) {
   if (!d->mentioned) {
     d->mentioned = arena_array(&d->mem, NTOK(d) / 64 + 1, sizeof(uint64_t));
     if (!d->mentioned)
       return -1;
   }
   uint64_t *bits = d->mentioned;
-  for (; d->mentioned_upto < d->mentions.len; d->mentioned_upto++) {
-    const mention *m = &MENTION(d, d->mentioned_upto);
-    for (uint32_t k = m->tok_first; k < m->tok_end; k++)
-      bits[k / 64] |= 1ull << (k % 64);
+  const mention *m = &MENTION(d, 0);
+  size_t k = d->mentioned_upto, n = d->mentions.len;
+  for (; k < n; k++) {
+    uint32_t a = m[k].tok_first, b = m[k].tok_end; /* a < b */
+    if (a >> 6 == (b - 1) >> 6)                    /* in one word of bits (nearly every mention) */
+      bits[a >> 6] |= (~0ull >> (64 - (b - a))) << (a & 63);
+    else
+      for (uint32_t x = a; x < b; x++)
+        bits[x >> 6] |= 1ull << (x & 63);
   }
+  d->mentioned_upto = n;
   return 0;
 }
 
@@ -1085,7 +1089,7 @@ static uint64_t entity_sig(attrib_doc *d, int32_t e) {
 }
 
 /* The last token before k, and at lo - 1 or after, that is in a mention
- * (d->mentioned, caught up), plus one; 0 when there is none. lo >= 1. */
+ * (d->mentioned, synced), plus one; 0 when there is none. lo >= 1. */
 static inline uint32_t mentioned_before(const attrib_doc *d, uint32_t k, uint32_t lo) {
   if (k < lo)
     return 0;
@@ -1116,7 +1120,7 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
   uint32_t lo = i >= MAX_BACK ? i - MAX_BACK + 1 : 1;
   const token *toks = &TOK(d, 0);
   uint32_t k = i;
-  if (i >= MAX_BACK && mentioned_catch_up(d) == 0) {
+  if (i >= MAX_BACK && doc_mentioned_sync(d) == 0) {
     /* a look back of MAX_BACK tokens (in a long document, all of them): by
      * the bits, and the names by their signatures. A shorter one (most news
      * articles' all) reads the tokens and names, which costs less than the
