@@ -1038,11 +1038,11 @@ int doc_mentioned_sync(attrib_doc *d) {
       return -1;
   }
   uint64_t *bits = d->mentioned;
-  const mention *m = &MENTION(d, 0);
   size_t k = d->mentioned_upto, n = d->mentions.len;
   for (; k < n; k++) {
-    uint32_t a = m[k].tok_first, b = m[k].tok_end; /* a < b */
-    if (a >> 6 == (b - 1) >> 6)                    /* in one word of bits (nearly every mention) */
+    const mention *m = &MENTION(d, k);         /* (no pointer to mention 0 of a document with none) */
+    uint32_t a = m->tok_first, b = m->tok_end; /* a < b */
+    if (a >> 6 == (b - 1) >> 6)                /* in one word of bits (nearly every mention) */
       bits[a >> 6] |= (~0ull >> (64 - (b - a))) << (a & 63);
     else
       for (uint32_t x = a; x < b; x++)
