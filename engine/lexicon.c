@@ -72,9 +72,13 @@ static int has_capital(const char *key, size_t n) {
   return capitals8(w) != 0;
 }
 
-/* Where a key goes in its run: by tier, then shorter first */
+/* Where a key of that tier and length goes in its run: by tier, then
+ * shorter first */
+static inline uint32_t lex_rank(uint8_t tier, size_t len) {
+  return (uint32_t)tier << 16 | (uint32_t)len;
+}
 static inline uint32_t slot_rank(const lex_slot *s) {
-  return (uint32_t)s->tier << 16 | s->len;
+  return lex_rank(s->tier, s->len);
 }
 
 /* Keeps the lower field of the key that moved to slot i right: its own
@@ -208,7 +212,7 @@ lex_rec *lexicon_add(lexicon *x, arena *a, const char *key, size_t n, uint32_t h
     char *long_key = NULL;
     if (n > LEX_INLINE && !(long_key = arena_strndup(a, key, n)))
       return NULL;
-    s = slot_for(x->slots, x->cap - 1, x->caps, h, (uint32_t)x->tier << 16 | (uint32_t)n);
+    s = slot_for(x->slots, x->cap - 1, x->caps, h, lex_rank(x->tier, n));
     int capital;
     if (n <= LEX_INLINE) {
       /* all twelve bytes of the padded copy (above), 0 past n: no call
