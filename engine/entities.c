@@ -211,8 +211,8 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
       o += t->key_len;
       /* most longer keys are none (Trump said): the filter tells it
        * without the map's slot, which is mostly a wait for memory */
-      uint32_t h = strmap_hash_upto(&st, key, o), b = h >> (32 - WALK_FILTER_BITS);
-      if (!((filter[b >> 6] >> (b & 63)) & 1))
+      uint32_t h = strmap_hash_upto(&st, key, o);
+      if (!walk_filter_may(filter, h))
         break;
       v = strmap_get_hashed(walk, key, o, h);
       if (v < 0)

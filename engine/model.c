@@ -717,7 +717,7 @@ static attrib_status read_file(loader *L, const char *dir, const char *name, cha
 
 /* Sets the bit of key[0, n) in a walk map's filter. */
 static void walk_filter_set(uint64_t *filter, const char *key, size_t n) {
-  uint32_t b = strmap_hash(key, n) >> (32 - WALK_FILTER_BITS);
+  uint32_t b = walk_filter_bit(strmap_hash(key, n));
   filter[b >> 6] |= (uint64_t)1 << (b & 63);
 }
 

@@ -340,6 +340,16 @@ static inline int rule_group(const rule *r, int role, const PCRE2_SIZE *ov, int 
 enum { WALK_MORE = 1 << 30 };
 /* A walk map's filter has a bit for each top WALK_FILTER_BITS bits of a hash. */
 enum { WALK_FILTER_BITS = 15 };
+/* The bit of a walk key of hash h in its map's filter: the hash's top bits */
+static inline uint32_t walk_filter_bit(uint32_t h) {
+  return h >> (32 - WALK_FILTER_BITS);
+}
+/* Could a walk key of hash h be in the map of filter (its bits set by
+ * model.c at load)? 0: it is not */
+static inline int walk_filter_may(const uint64_t *filter, uint32_t h) {
+  uint32_t b = walk_filter_bit(h);
+  return (int)((filter[b >> 6] >> (b & 63)) & 1);
+}
 
 struct attrib_model {
   arena mem;  /* every string and array of the model */
