@@ -305,15 +305,22 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
   return best < 0 ? -1 : best;
 }
 
+/* Is w[0, n) ASCII letters only? */
+static int is_letters(const char *w, size_t n) {
+  for (size_t q = 0; q < n; q++)
+    if ((w[q] | 0x20) < 'a' || (w[q] | 0x20) > 'z')
+      return 0;
+  return 1;
+}
+
 /* Can some entity's name hold the word key[0, kl) (ASCII letters compared
  * without case)? Most often none does ("the union" with no union named),
  * and the few names tell so sooner than doc_recent_named's look back over
  * the tokens. Only keys of ASCII letters are checked (a name spells them
  * as a key does); any other may be held. */
 static int some_name_holds(const attrib_doc *d, const char *key, size_t kl, size_t e0) {
-  for (size_t q = 0; q < kl; q++)
-    if ((key[q] | 0x20) < 'a' || (key[q] | 0x20) > 'z')
-      return 1;
+  if (!is_letters(key, kl))
+    return 1;
   for (size_t e = e0; e < d->entities.len; e++) {
     for (const char *w = VEC_AT(d->entities, entity, e).name; w; w = strchr(w, ' ')) {
       while (*w == ' ')
@@ -348,13 +355,6 @@ typedef struct held_words {
   strmap words; /* the words of the names of entities [0, upto), lower-cased */
   size_t upto;
 } held_words;
-
-static int is_letters(const char *w, size_t n) {
-  for (size_t q = 0; q < n; q++)
-    if ((w[q] | 0x20) < 'a' || (w[q] | 0x20) > 'z')
-      return 0;
-  return 1;
-}
 
 /* Adds to held->words the words of ASCII letters (the only ones a key
  * some_name_holds asks about can be) of the names of entities [upto,
