@@ -170,24 +170,13 @@ static int32_t add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent, u
 }
 
 /* The nearest token before t and not before lo that is in a mention, or
- * NULL: by d->mentioned's bits (caught up), a word of 64 tokens at a
- * time, and no jump at each mention met (a loop over the tokens
- * mispredicted its exit at most). */
+ * NULL: by d->mentioned's bits (caught up), a word of 64 tokens at a time,
+ * and no jump at each mention met (a loop over the tokens mispredicted its
+ * exit at most). */
 static const token *prev_in_mention(const attrib_doc *d, const token *t, const token *lo) {
   const token *toks = d->toks.data;
-  uint32_t k = (uint32_t)(t - toks), l = (uint32_t)(lo - toks);
-  if (k <= l)
-    return NULL;
-  const uint64_t *bits = d->mentioned;
-  uint32_t x = k - 1, w = x >> 6;
-  uint64_t m = bits[w] & (~0ull >> (63 - (x & 63))); /* tokens w * 64 .. x */
-  while (!m) {
-    if (w == l >> 6)
-      return NULL;
-    m = bits[--w];
-  }
-  uint32_t f = (w << 6) + 63 - (uint32_t)__builtin_clzll(m);
-  return f >= l ? toks + f : NULL;
+  uint32_t j = tokbits_last(d->mentioned, (uint32_t)(lo - toks), (uint32_t)(t - toks));
+  return j ? &toks[j - 1] : NULL;
 }
 
 /* The first token a look back from token i may reach: MAX_BACK tokens

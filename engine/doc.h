@@ -159,6 +159,54 @@ struct attrib_doc {
 #define ALWAYS_INLINE inline
 #endif
 
+/* Bitmaps of a document's tokens (bit k of word k / 64 is token k), as
+ * d->mentioned and the stages' own: a look for the next or the last token
+ * with its bit set passes 64 tokens with one test. */
+/* The first token from i on, before end, whose bit is set; end when none. */
+static inline uint32_t tokbits_next(const uint64_t *set, uint32_t i, uint32_t end) {
+  if (i >= end)
+    return end;
+  uint32_t w = i >> 6;
+  uint64_t bits = set[w] & (~(uint64_t)0 << (i & 63));
+  while (!bits) {
+    if ((++w << 6) >= end)
+      return end;
+    bits = set[w];
+  }
+#if defined(__GNUC__)
+  uint32_t j = (w << 6) + (uint32_t)__builtin_ctzll(bits);
+#else
+  uint32_t j = w << 6;
+  while (!(bits & 1)) {
+    bits >>= 1;
+    j++;
+  }
+#endif
+  return j < end ? j : end;
+}
+/* One past the last token in [lo, end) whose bit is set; 0 when none. */
+static inline uint32_t tokbits_last(const uint64_t *set, uint32_t lo, uint32_t end) {
+  if (end <= lo)
+    return 0;
+  uint32_t w = (end - 1) >> 6;
+  uint64_t bits = set[w] & (~(uint64_t)0 >> (63 - ((end - 1) & 63))); /* tokens w * 64 .. end - 1 */
+  while (!bits) {
+    if (w == lo >> 6)
+      return 0;
+    bits = set[--w];
+  }
+#if defined(__GNUC__)
+  uint32_t j = (w << 6) + 63 - (uint32_t)__builtin_clzll(bits);
+#else
+  uint32_t j = (w << 6) + 63;
+  while (!(bits >> 63)) {
+    bits <<= 1;
+    j--;
+  }
+#endif
+  return j >= lo ? j + 1 : 0;
+}
+
 #define TOK(d, i) VEC_AT((d)->toks, token, i)
 #define NTOK(d) ((uint32_t)(d)->toks.len)
 #define QUOTE(d, i) VEC_AT((d)->quotes, quote, i)

@@ -449,57 +449,17 @@ typedef struct ctx {
   vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
 } ctx;
 
-/* The first token from i on, before end, whose bit is set in bits (one a
- * token); end when none. */
-static inline uint32_t next_bit(const uint64_t *set, uint32_t i, uint32_t end) {
-  if (i >= end)
-    return end;
-  uint32_t w = i >> 6;
-  uint64_t bits = set[w] & (~(uint64_t)0 << (i & 63));
-  while (!bits) {
-    if ((++w << 6) >= end)
-      return end;
-    bits = set[w];
-  }
-#if defined(__GNUC__)
-  uint32_t j = (w << 6) + (uint32_t)__builtin_ctzll(bits);
-#else
-  uint32_t j = w << 6;
-  while (!(bits & 1)) {
-    bits >>= 1;
-    j++;
-  }
-#endif
-  return j < end ? j : end;
-}
-
 /* One past the last token in [first, end) with its bit set in c->heads
  * (an organisation head or suffix); first when none. */
 static inline uint32_t heads_end(const ctx *c, uint32_t first, uint32_t end) {
-  while (end > first) {
-    uint32_t w = (end - 1) >> 6;
-    uint64_t bits = c->heads[w] & (~(uint64_t)0 >> (63 - ((end - 1) & 63)));
-    if (bits) {
-#if defined(__GNUC__)
-      uint32_t j = (w << 6) + 63 - (uint32_t)__builtin_clzll(bits);
-#else
-      uint32_t j = (w << 6) + 63;
-      while (!(bits >> 63)) {
-        bits <<= 1;
-        j--;
-      }
-#endif
-      return j >= first ? j + 1 : first;
-    }
-    end = w << 6;
-  }
-  return first;
+  uint32_t j = tokbits_last(c->heads, first, end);
+  return j ? j : first;
 }
 
 /* The first token from i on, before end, that may start an entry (the
  * T_ENT_START bit in c->starts); end when none. */
 static inline uint32_t next_start(const ctx *c, uint32_t i, uint32_t end) {
-  return next_bit(c->starts, i, end);
+  return tokbits_next(c->starts, i, end);
 }
 
 static attrib_status oom(attrib_error *err) {
@@ -1088,23 +1048,6 @@ static uint64_t entity_sig(attrib_doc *d, int32_t e) {
   return x->sig;
 }
 
-/* The last token before k, and at lo - 1 or after, that is in a mention
- * (d->mentioned, synced), plus one; 0 when there is none. lo >= 1. */
-static inline uint32_t mentioned_before(const attrib_doc *d, uint32_t k, uint32_t lo) {
-  if (k < lo)
-    return 0;
-  const uint64_t *bits = d->mentioned;
-  uint32_t t = k - 1, w = t / 64, w_lo = (lo - 1) / 64;
-  uint64_t m = bits[w] & (~0ull >> (63 - t % 64)); /* tokens w * 64 .. t */
-  while (!m) {
-    if (w == w_lo)
-      return 0;
-    m = bits[--w];
-  }
-  uint32_t f = w * 64 + 63 - (uint32_t)__builtin_clzll(m);
-  return f + 1 >= lo ? f + 1 : 0;
-}
-
 /* Does mention m answer doc_recent_named's question? sig: words_sig of
  * the key, or 0 to ask the name itself at once. */
 static inline int named_as(attrib_doc *d, const mention *m, const char *key, size_t kl, unsigned kinds,
@@ -1126,7 +1069,8 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
      * articles' all) reads the tokens and names, which costs less than the
      * bits' catching up with every mention */
     uint64_t sig = words_sig(key, kl, 0);
-    while ((k = mentioned_before(d, k, lo)) != 0) {
+    /* token k - 1: the last in a mention before k, and at lo - 1 or after */
+    while ((k = tokbits_last(d->mentioned, lo - 1, k)) != 0) {
       const mention *m = &MENTION(d, toks[k - 1].mention);
       if (named_as(d, m, key, kl, kinds, types, icase, sig))
         return m->entity;
