@@ -182,7 +182,7 @@ static void sort_orders(order *o, size_t n) {
 /* The bytes of set_span's copies and of d->copy readable past their NUL:
  * a text is copied, and written out as JSON (output.c), in whole chunks,
  * with no jump on its length. */
-enum { SPAN_SLACK = 32 };
+enum { SPAN_SLACK = DOC_COPY_SLACK };
 /* segment.c's lexicon lookups read token keys in d->copy that far too */
 _Static_assert((int)SPAN_SLACK >= (int)LEX_KEY_SLACK, "the copy's slack covers a lexicon lookup's reads");
 

@@ -120,6 +120,12 @@ typedef struct cue {
   const cue_entry *entry;
 } cue;
 
+/* The bytes of a document's copy (attrib_doc.copy) readable past its NUL,
+ * all cleared: whole chunks are copied from it (api.c's set_span), a token's
+ * key is looked up (LEX_KEY_SLACK) and read 16 bytes at a time (segment.c)
+ * with no test of where the text ends */
+enum { DOC_COPY_SLACK = 32 };
+
 struct attrib_doc {
   arena mem;
   const attrib_model *model;

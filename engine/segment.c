@@ -867,11 +867,57 @@ static int finish_token_slow(attrib_doc *d, token *t) {
   return 0;
 }
 
+#if defined(__SSE2__)
+/* finish_token of a token of n < 16 bytes: the document's copy has 16
+ * readable at any token (DOC_COPY_SLACK), so its classes, hashes and
+ * lower-case copy come from one vector, with no loop on its length and no
+ * jump on its case (the text's choice: a loop's exit and a capital's test
+ * were mispredicted about once a token). */
+static int finish_token16(attrib_doc *d, token *t, unsigned n) {
+  _Static_assert(DOC_COPY_SLACK >= 16, "16 bytes readable at any token of the copy");
+  const char *p = d->copy + t->start;
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  unsigned keep = (1u << n) - 1;
+  if ((unsigned)_mm_movemask_epi8(x) & keep) /* a byte beyond ASCII */
+    return finish_token_slow(d, t);
+  __m128i m = _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n));
+  __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
+  __m128i lo = _mm_sub_epi8(x, _mm_set1_epi8('a'));
+  __m128i isu = _mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up);
+  unsigned mu = (unsigned)_mm_movemask_epi8(isu) & keep;
+  unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo)) & keep;
+  /* the lower-case copy, zero-padded (its NUL included), stored whether
+   * or not it is needed: 16 bytes of the arena */
+  char *q = arena_alloc_raw(&d->mem, 16);
+  if (!q)
+    return -1;
+  __m128i lx = _mm_and_si128(_mm_or_si128(x, _mm_and_si128(isu, _mm_set1_epi8(0x20))), m);
+  _mm_storeu_si128((__m128i *)(void *)q, lx);
+  uint32_t h = hash_vec(_mm_and_si128(x, m), n), lh = hash_vec(lx, n);
+  t->key = p;
+  t->key_len = n;
+  t->hash = h;
+  t->lkey = mu ? q : p; /* lkey is key when it has no capital */
+  LHASH(t) = mu ? lh : h;
+  if (t->kind == TK_WORD || t->kind == TK_HANDLE) {
+    unsigned letters = mu | ml, first = letters & (0u - letters);
+    uint16_t first_case = (uint16_t)(!first ? 0 : (mu & first) ? T_CAP : T_LOWER);
+    int allcap = (letters & (letters - 1)) != 0 && mu == letters; /* two letters or more */
+    t->flags = (uint16_t)(t->flags | first_case | (allcap ? T_ALLCAP : 0));
+  }
+  return 0;
+}
+#endif
+
 /* Case flags and normalised key of one token. Nearly every token is ASCII,
  * its key its own text: one pass gives the hashes and the case flags. */
 static int finish_token(attrib_doc *d, token *t) {
   if (t->key) /* the tokenizer did it all */
     return 0;
+#if defined(__SSE2__)
+  if (t->end - t->start < 16)
+    return finish_token16(d, t, t->end - t->start);
+#endif
   const unsigned char *s = (const unsigned char *)d->copy;
   unsigned letters = 0, upper = 0;
   uint16_t first_case = 0;

@@ -64,6 +64,55 @@ START_TEST(case_flags) {
 }
 END_TEST
 
+/* Every token's key, hashes and case, whichever way it was finished (the
+ * tokenizer's scan, a whole vector for a short split or joined word, a
+ * byte loop for a long one, ICU beyond ASCII), agree with the definitions:
+ * hash of the key, lkey the key with A-Z lower-cased (the key itself when
+ * it has none), case flags from the letters. */
+START_TEST(finished_keys_agree) {
+  attrib_doc *d = analyze("NASA's FBI-led probe of McDonald's, O'Brien-Smith and Sen. Lee's U.S. firm "
+                          "(@NASA, #MeToo) quoted the Anti-Establishment-Candidate's aide, Élodie's AI "
+                          "and x's, don't, EU-wide IBM's 3.5 A.B.C. plan.");
+  ck_assert_uint_gt(NTOK(d), 30);
+  for (uint32_t i = 0; i < NTOK(d); i++) {
+    const token *t = &TOK(d, i);
+    ck_assert_uint_eq(t->hash, strmap_hash(t->key, t->key_len));
+    int upper = 0, ascii = 1;
+    for (uint32_t k = 0; k < t->key_len; k++) {
+      unsigned char c = (unsigned char)t->key[k];
+      upper |= c >= 'A' && c <= 'Z';
+      ascii &= c < 0x80;
+      ck_assert_int_eq((unsigned char)t->lkey[k], c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    ck_assert_int_eq(t->lkey != t->key, upper);
+    ck_assert_uint_eq(tok_lhash(t), strmap_hash(t->lkey, t->key_len));
+    if (!ascii || (t->kind != TK_WORD && t->kind != TK_HANDLE))
+      continue;
+    unsigned letters = 0, caps = 0, first = 0;
+    for (uint32_t k = t->start; k < t->end; k++) {
+      char c = d->copy[k];
+      int up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
+      if (!(up | lo))
+        continue;
+      if (!letters++)
+        first = up ? T_CAP : T_LOWER;
+      caps += (unsigned)up;
+    }
+    ck_assert_uint_eq(t->flags & (T_CAP | T_LOWER), first);
+    ck_assert_int_eq((t->flags & T_ALLCAP) != 0, letters >= 2 && caps == letters);
+  }
+  attrib_doc_free(d);
+  /* a capitalised word finished after the scan ("TOLD" split from its 's)
+   * whose exact key is none of the model's takes its lower-case key's
+   * record, looked up by the lower-case hash it was given */
+  d = analyze("Aides TOLD's reporters what they told us.");
+  ck_assert(tok_is(&TOK(d, 1), "TOLD") && tok_is(&TOK(d, 6), "told"));
+  ck_assert_uint_ne(TOK(d, 6).cue_first, 0);
+  ck_assert_uint_eq(TOK(d, 1).cue_first, TOK(d, 6).cue_first);
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(handles_and_numbers) {
   attrib_doc *d = analyze("Follow @Europol & #NoMoreRansom: 1,000 cases, 3.5% up.");
   char buf[512];
@@ -251,6 +300,7 @@ int main(void) {
   tcase_add_test(tc, possessives_split_contractions_kept);
   tcase_add_test(tc, case_flags);
   tcase_add_test(tc, handles_and_numbers);
+  tcase_add_test(tc, finished_keys_agree);
   tcase_add_test(tc, headline_detection);
   tcase_add_test(tc, lexicon_links_lower_case_forms);
   tcase_add_test(tc, default_model_lexicon_is_linked);
