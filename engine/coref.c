@@ -197,7 +197,12 @@ static const token *back_stop_para(const attrib_doc *d, uint32_t i, uint32_t p) 
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
  * closer: "it said" means the body that was speaking. gender 0 = any. */
-static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
+/* The look back starts at token start (token i's, or where an earlier one
+ * over fewer paragraphs ended: see antecedent_or). When walked is not
+ * NULL, it gets the token where the look back ended when it met no
+ * mention that could be the one (else NULL). */
+static int32_t antecedent_walk(attrib_doc *d, uint32_t i, const token *start, unsigned types, uint8_t gender,
+                               uint32_t paras, const token **walked) {
   uint32_t p0 = TOK(d, i).para, s0 = TOK(d, i).sent;
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1, best_m = -1;
@@ -210,7 +215,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
    * grow with the index, far changes only at a candidate), so the next
    * mention stops the loop as any of them would have. */
   const token *lo = back_stop_para(d, i, lo_para);
-  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(d, from, lo)) != NULL;) {
+  for (const token *t = start, *from = t; (t = prev_in_mention(d, from, lo)) != NULL;) {
     from = t;
     if (s0 - t->sent > far)
       break;
@@ -289,9 +294,28 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       }
     }
   }
+  if (walked) /* with no mention that could be it, the look back went down to lo */
+    *walked = best_m < 0 ? lo : NULL;
   if (best < 0 && best_m >= 0) /* the described person becomes an entity of its own */
     best = mention_own_entity(d, best_m);
   return best < 0 ? -1 : best;
+}
+
+static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
+  return antecedent_walk(d, i, &TOK(d, i), types, gender, paras, NULL);
+}
+
+/* antecedent within near paragraphs, else within far ones (more). When the
+ * first look back met no mention that could be it, the second goes on from
+ * where it ended: its tests find none again in the nearer paragraphs (they
+ * ask the mention, not where the look back met it). */
+static int32_t antecedent_or(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t near,
+                             uint32_t far) {
+  const token *walked = NULL;
+  int32_t e = antecedent_walk(d, i, &TOK(d, i), types, gender, near, &walked);
+  if (e < 0)
+    e = antecedent_walk(d, i, walked ? walked : &TOK(d, i), types, gender, far, NULL);
+  return e;
 }
 
 /* Is w[0, n) ASCII letters only? */
@@ -849,9 +873,9 @@ static int describe(attrib_doc *d, held_words *held, uint32_t i, uint32_t end, u
       return 0;
     *type = ATTRIB_ORG;
     if (hw & W_ORG_NOUN) {
-      *ent = antecedent(d, i, org_kind(hw), 0, 3);
-      if (*ent < 0 && (hw & W_COMPANY)) /* a feature names its company once */
-        *ent = antecedent(d, i, org_kind(hw), 0, 12);
+      /* a feature names its company once */
+      *ent = (hw & W_COMPANY) ? antecedent_or(d, i, org_kind(hw), 0, 3, 12)
+                              : antecedent(d, i, org_kind(hw), 0, 3);
     } else {
       /* "the union" is not the company named last: only an organisation
        * whose name holds the word, else an unnamed one of its own */
@@ -1145,14 +1169,10 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
          * person of that gender: features often name someone once */
         if (w & W_PRONOUN_M) {
           gender = G_MALE;
-          e = antecedent(d, i, 1u << ATTRIB_PERSON, G_MALE, 4);
-          if (e < 0)
-            e = antecedent(d, i, 1u << ATTRIB_PERSON, G_MALE, 12);
+          e = antecedent_or(d, i, 1u << ATTRIB_PERSON, G_MALE, 4, 12);
         } else if (w & W_PRONOUN_F) {
           gender = G_FEMALE;
-          e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 4);
-          if (e < 0)
-            e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 12);
+          e = antecedent_or(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 4, 12);
         } else if (w & W_PRONOUN_N) {
           type = ATTRIB_ORG;
           e = antecedent(d, i, (1u << ATTRIB_ORG) | ANT_BODY, 0, 3);
