@@ -979,6 +979,7 @@ static int before_group(const token *t) {
 
 /* LEX_COREF for a number (describe's "74 percent"), by token kind */
 static const uint8_t kind_coref[256] = {[TK_NUM] = LEX_COREF};
+_Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
 
 /* The tokens coref_stage has anything to do for, as a bitmap of the
  * document's tokens, so that the stage goes from one to the next with no
@@ -1016,9 +1017,20 @@ static int candidates_init(attrib_doc *d, candidates *cands, const uint8_t *live
   return 0;
 }
 
+/* Bit k: token t[k] has LEX_COREF or is a number, for k < 8. Each token's
+ * flag as bit 3 of its byte, eight tokens to a 64-bit word, then the eight
+ * bits gathered into one byte by a multiply (byte k's lowest bit lands on
+ * bit 56 + k, with no carries): no mask and shift of its own per token. */
+static inline uint64_t coref_bits8(const token *t) {
+  uint64_t v = 0;
+  for (unsigned k = 0; k < 8; k++)
+    v |= (uint64_t)(t[k].lex | kind_coref[t[k].kind]) << (8 * k);
+  return (((v >> 3) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
+}
+
 /* Word w of cands->bits (words before it done): the words with LEX_COREF
  * (a superset of those classes; every group noun has it) or numbers,
- * four tokens a round with no jump, then each asked whether it is quoted
+ * eight tokens a round with no jump (coref_bits8), then each asked whether it is quoted
  * or in a mention, also with no jump. A word with LEX_COREF but none of
  * those classes and not "who" ("Who", say: its lower-case key's flag)
  * stays a candidate: the stage does nothing at it. */
@@ -1026,18 +1038,18 @@ static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) 
   const token *toks = d->toks.data;
   uint32_t n = NTOK(d), m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
   const token *t0 = toks + 64 * (size_t)w;
-  _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
   _Static_assert(TK_WORD == 0 && TK_NUM == 1, "words and numbers are the kinds up to TK_NUM");
-  /* each token comes in at the top, and the bits go down one a token:
-   * token j of m ends at bit 64 - m + j */
-#define COREF_BIT(k) ((uint64_t)((t0[j + (k)].lex | kind_coref[t0[j + (k)].kind]) & LEX_COREF) << (k))
   uint64_t found = 0, drop = 0, marks = 0;
-  for (; j + 4 <= m; j += 4)
-    found = (found >> 4) | ((COREF_BIT(0) | COREF_BIT(1) | COREF_BIT(2) | COREF_BIT(3)) << 57);
-  for (; j < m; j++)
-    found = (found >> 1) | (COREF_BIT(0) << 60);
-#undef COREF_BIT
-  found = m ? found >> (64 - m) : 0;
+  if (m == 64) { /* (all but a document's last word: no loop exit to mispredict) */
+#pragma GCC unroll 8
+    for (j = 0; j < 64; j += 8)
+      found |= coref_bits8(t0 + j) << j;
+  } else {
+    for (; j + 8 <= m; j += 8)
+      found |= coref_bits8(t0 + j) << j;
+    for (; j < m; j++)
+      found |= (uint64_t)((t0[j].lex | kind_coref[t0[j].kind]) & LEX_COREF) >> 3 << j;
+  }
   for (uint64_t bits = found; bits; bits &= bits - 1) {
     uint32_t b = (uint32_t)__builtin_ctzll(bits), x = 64 * w + b;
     const token *t = &toks[x];
