@@ -198,9 +198,9 @@ static const token *back_stop_para(const attrib_doc *d, uint32_t i, uint32_t p) 
  * the subject of a reporting verb or of its sentence is worth getting
  * closer: "it said" means the body that was speaking. gender 0 = any. */
 /* The look back starts at token start (token i's, or where an earlier one
- * over fewer paragraphs ended: see antecedent_or). When walked is not
- * NULL, it gets the token where the look back ended when it met no
- * mention that could be the one (else NULL). */
+ * over fewer paragraphs ended: see antecedent_or). *walked gets the token
+ * where the look back ended when it met no mention that could be the one,
+ * else NULL. */
 static int32_t antecedent_walk(attrib_doc *d, uint32_t i, const token *start, unsigned types, uint8_t gender,
                                uint32_t paras, const token **walked) {
   uint32_t p0 = TOK(d, i).para, s0 = TOK(d, i).sent;
@@ -294,15 +294,15 @@ static int32_t antecedent_walk(attrib_doc *d, uint32_t i, const token *start, un
       }
     }
   }
-  if (walked) /* with no mention that could be it, the look back went down to lo */
-    *walked = best_m < 0 ? lo : NULL;
-  if (best < 0 && best_m >= 0) /* the described person becomes an entity of its own */
+  *walked = best_m < 0 ? lo : NULL; /* with no mention that could be it, the look back went down to lo */
+  if (best < 0 && best_m >= 0)      /* the described person becomes an entity of its own */
     best = mention_own_entity(d, best_m);
   return best < 0 ? -1 : best;
 }
 
 static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
-  return antecedent_walk(d, i, &TOK(d, i), types, gender, paras, NULL);
+  const token *walked;
+  return antecedent_walk(d, i, &TOK(d, i), types, gender, paras, &walked);
 }
 
 /* antecedent within near paragraphs, else within far ones (more). When the
@@ -314,7 +314,7 @@ static int32_t antecedent_or(attrib_doc *d, uint32_t i, unsigned types, uint8_t 
   const token *walked = NULL;
   int32_t e = antecedent_walk(d, i, &TOK(d, i), types, gender, near, &walked);
   if (e < 0)
-    e = antecedent_walk(d, i, walked ? walked : &TOK(d, i), types, gender, far, NULL);
+    e = antecedent_walk(d, i, walked ? walked : &TOK(d, i), types, gender, far, &walked);
   return e;
 }
 
