@@ -988,7 +988,8 @@ _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
  * a number or a word of the classes its tests look for (organisation
  * head, pronoun, determiner, quantifier, head noun) or "who", in no
  * mention; the unquoted words and numbers of a mention whose words may
- * start something (live[m + 1]; at the others the stage does nothing);
+ * start something (live: see candidates_init; at the others the stage
+ * does nothing);
  * and the two unquoted words in no mention before a group noun in their
  * paragraph (describe asks first whether a group noun follows). The
  * words of live mentions are set first; the rest a word of bits (64
@@ -1001,19 +1002,26 @@ typedef struct candidates {
 } candidates;
 
 /* cands->bits for the live mentions' words, the rest to be done (zero);
- * 0, or -1 when out of memory */
-static int candidates_init(attrib_doc *d, candidates *cands, const uint8_t *live, uint32_t nlive) {
+ * 0, or -1 when out of memory. A mention is live when its words may start
+ * anything here: only a name with an entity and an 's after it may
+ * (describe's possessive case); at the others the stage does nothing
+ * (described), so that the candidates leave them out. In one pass over the
+ * mentions, with no array of them. */
+static int candidates_init(attrib_doc *d, candidates *cands) {
   const token *toks = d->toks.data;
-  cands->nw = NTOK(d) / 64 + 1;
+  uint32_t n = NTOK(d);
+  cands->nw = n / 64 + 1;
   cands->built = 0;
   cands->bits = arena_array(&d->mem, cands->nw, sizeof(uint64_t));
   if (!cands->bits)
     return -1;
-  for (uint32_t k = 1; k < nlive; k++)
-    if (live[k])
-      for (uint32_t x = MENTION(d, k - 1).tok_first; x < MENTION(d, k - 1).tok_end; x++)
+  for (size_t k = 0; k < d->mentions.len; k++) {
+    const mention *m = &MENTION(d, k);
+    if (m->kind == M_NAME && m->entity >= 0 && m->tok_end < n && (toks[m->tok_end].flags & T_POSSESSIVE))
+      for (uint32_t x = m->tok_first; x < m->tok_end; x++)
         if (toks[x].quote < 0 && (toks[x].kind == TK_WORD || toks[x].kind == TK_NUM))
           cands->bits[x >> 6] |= 1ull << (x & 63);
+  }
   return 0;
 }
 
@@ -1090,24 +1098,8 @@ static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t 
 }
 
 static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *err) {
-  /* live[m + 1]: may the words of mention m start anything here? Only a
-   * name with an entity and an 's after it may (describe's possessive
-   * case); at the others the stage does nothing (described), so that the
-   * candidates leave them out. live[0]: no mention; live[nlive]: a
-   * mention made by this stage. */
-  uint32_t nlive = (uint32_t)d->mentions.len + 1;
-  uint8_t *live = arena_array_raw(&d->mem, nlive + 1, 1);
-  if (!live)
-    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  live[0] = 0;
-  for (uint32_t k = 1; k < nlive; k++) {
-    const mention *m = &MENTION(d, k - 1);
-    live[k] = m->kind == M_NAME && m->entity >= 0 && m->tok_end < NTOK(d) &&
-              (TOK(d, m->tok_end).flags & T_POSSESSIVE);
-  }
-  live[nlive] = 1;
   candidates cands;
-  if (candidates_init(d, &cands, live, nlive) != 0 || doc_mentioned_sync(d) != 0)
+  if (candidates_init(d, &cands) != 0 || doc_mentioned_sync(d) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
