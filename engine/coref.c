@@ -1038,6 +1038,7 @@ _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
 typedef struct candidates {
   uint64_t *bits; /* words [0, built) done */
   uint32_t built, nw;
+  uint32_t refill; /* the first word whose look needs more words done (UINT32_MAX: all are) */
 } candidates;
 
 /* cands->bits for the live mentions' words, the rest to be done (zero);
@@ -1051,6 +1052,7 @@ static int candidates_init(attrib_doc *d, candidates *cands) {
   uint32_t n = NTOK(d);
   cands->nw = n / 64 + 1;
   cands->built = 0;
+  cands->refill = 0;
   cands->bits = arena_array(&d->mem, cands->nw, sizeof(uint64_t));
   if (!cands->bits)
     return -1;
@@ -1120,16 +1122,23 @@ static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) 
 
 /* The first token of [i, end) that coref_stage has anything to do for,
  * or end; the bits done up to the word after i's. */
-static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t i, uint32_t end) {
-  uint32_t w = i >> 6;
+/* cands->bits done up to word w + 1 (or the last) */
+static void candidates_upto(const attrib_doc *d, candidates *cands, uint32_t w) {
   while (cands->built <= w + 1 && cands->built < cands->nw)
     candidates_word(d, cands, cands->built++);
+  cands->refill = cands->built < cands->nw ? cands->built - 1 : UINT32_MAX;
+}
+
+static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t i, uint32_t end) {
+  uint32_t w = i >> 6;
+  if (w >= cands->refill) /* once a word of bits: one test, not two, at each candidate */
+    candidates_upto(d, cands, w);
   uint64_t bits = cands->bits[w] & (~0ull << (i & 63));
   while (!bits) {
     if ((++w << 6) >= end)
       return end;
-    if (cands->built == w + 1 && w + 1 < cands->nw)
-      candidates_word(d, cands, cands->built++);
+    if (w >= cands->refill)
+      candidates_upto(d, cands, w);
     bits = cands->bits[w];
   }
   uint32_t x = (w << 6) + (uint32_t)__builtin_ctzll(bits);
