@@ -197,12 +197,13 @@ static const token *back_stop_para(const attrib_doc *d, uint32_t i, uint32_t p) 
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
  * closer: "it said" means the body that was speaking. gender 0 = any. */
-/* The look back starts at token start (token i's, or where an earlier one
- * over fewer paragraphs ended: see antecedent_or). *walked gets the token
- * where the look back ended when it met no mention that could be the one,
- * else NULL. */
-static int32_t antecedent_walk(attrib_doc *d, uint32_t i, const token *start, unsigned types, uint8_t gender,
-                               uint32_t paras, const token **walked) {
+/* The look back starts at token start (i, or where an earlier one over
+ * fewer paragraphs ended: see antecedent_or). *walked gets the token where
+ * the look back ended when it met no mention that could be the one, else
+ * UINT32_MAX. (It goes by token index: d->mentioned's search answers one,
+ * and a pointer each way cost a conversion at each step.) */
+static int32_t antecedent_walk(attrib_doc *d, uint32_t i, uint32_t start, unsigned types, uint8_t gender,
+                               uint32_t paras, uint32_t *walked) {
   uint32_t p0 = TOK(d, i).para, s0 = TOK(d, i).sent;
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1, best_m = -1;
@@ -214,16 +215,19 @@ static int32_t antecedent_walk(attrib_doc *d, uint32_t i, const token *start, un
    * before the limit is tested. It only tightens going back (sentences
    * grow with the index, far changes only at a candidate), so the next
    * mention stops the loop as any of them would have. */
-  const token *lo = back_stop_para(d, i, lo_para);
-  for (const token *t = start, *from = t; (t = prev_in_mention(d, from, lo)) != NULL;) {
-    from = t;
+  const token *toks = d->toks.data;
+  uint32_t lo = (uint32_t)(back_stop_para(d, i, lo_para) - toks);
+  /* token j - 1: the last in a mention before from, and at lo or after */
+  for (uint32_t from = start, j; (j = tokbits_last(d->mentioned, lo, from)) != 0;) {
+    const token *t = &toks[j - 1];
+    from = j - 1;
     if (s0 - t->sent > far)
       break;
     if (t->quote >= 0) {
       /* the quotation's words before t are all quoted, and give nothing:
        * passed at once (far is the same after them, so a break at one of
        * them comes at the next mention as well) */
-      const token *q = &TOK(d, QUOTE(d, t->quote).tok_first);
+      uint32_t q = QUOTE(d, t->quote).tok_first;
       from = q > lo ? q : lo;
       continue;
     }
@@ -231,7 +235,7 @@ static int32_t antecedent_walk(attrib_doc *d, uint32_t i, const token *start, un
       continue;
     last_m = t->mention;
     /* the mention's words before t give nothing (last_m): passed at once */
-    while (from > lo && from[-1].mention == last_m)
+    while (from > lo && toks[from - 1].mention == last_m)
       from--;
     mention *m = &MENTION(d, t->mention);
     /* most are names, which none of the description cases below is */
@@ -288,21 +292,22 @@ static int32_t antecedent_walk(attrib_doc *d, uint32_t i, const token *start, un
       /* tokens before sentence s0 - far are all beyond far: the look back
        * ends at its first token, not at the next mention before it */
       if (far <= s0) {
-        const token *f = &TOK(d, VEC_AT(d->sents, sentence, s0 - far).tok_first);
+        uint32_t f = VEC_AT(d->sents, sentence, s0 - far).tok_first;
         if (f > lo)
           lo = f;
       }
     }
   }
-  *walked = best_m < 0 ? lo : NULL; /* with no mention that could be it, the look back went down to lo */
+  *walked =
+      best_m < 0 ? lo : UINT32_MAX; /* with no mention that could be it, the look back went down to lo */
   if (best < 0 && best_m >= 0)      /* the described person becomes an entity of its own */
     best = mention_own_entity(d, best_m);
   return best < 0 ? -1 : best;
 }
 
 static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
-  const token *walked;
-  return antecedent_walk(d, i, &TOK(d, i), types, gender, paras, &walked);
+  uint32_t walked;
+  return antecedent_walk(d, i, i, types, gender, paras, &walked);
 }
 
 /* antecedent within near paragraphs, else within far ones (more). When the
@@ -311,10 +316,10 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
  * ask the mention, not where the look back met it). */
 static int32_t antecedent_or(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t near,
                              uint32_t far) {
-  const token *walked = NULL;
-  int32_t e = antecedent_walk(d, i, &TOK(d, i), types, gender, near, &walked);
+  uint32_t walked;
+  int32_t e = antecedent_walk(d, i, i, types, gender, near, &walked);
   if (e < 0)
-    e = antecedent_walk(d, i, walked ? walked : &TOK(d, i), types, gender, far, &walked);
+    e = antecedent_walk(d, i, walked != UINT32_MAX ? walked : i, types, gender, far, &walked);
   return e;
 }
 
