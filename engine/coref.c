@@ -1063,7 +1063,8 @@ static int candidates_init(attrib_doc *d, candidates *cands) {
     return -1;
   for (size_t k = 0; k < d->mentions.len; k++) {
     const mention *m = &MENTION(d, k);
-    if (m->kind == M_NAME && m->entity >= 0 && m->tok_end < n && (toks[m->tok_end].flags & T_POSSESSIVE))
+    /* (the rare 's first) */
+    if (m->tok_end < n && (toks[m->tok_end].flags & T_POSSESSIVE) && m->kind == M_NAME && m->entity >= 0)
       for (uint32_t x = m->tok_first; x < m->tok_end; x++)
         if (toks[x].quote < 0 && (toks[x].kind == TK_WORD || toks[x].kind == TK_NUM))
           cands->bits[x >> 6] |= 1ull << (x & 63);
