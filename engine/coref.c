@@ -1085,8 +1085,8 @@ static inline uint64_t coref_bits8(const token *t) {
 
 /* Word w of cands->bits (words before it done): the words with LEX_COREF
  * (a superset of those classes; every group noun has it) or numbers,
- * eight tokens a round with no jump (coref_bits8), then each asked whether it is quoted
- * or in a mention, also with no jump. A word with LEX_COREF but none of
+ * eight tokens a round with no jump (coref_bits8), then each asked whether
+ * it is quoted or in a mention, also with no jump. A word with LEX_COREF but none of
  * those classes and not "who" ("Who", say: its lower-case key's flag)
  * stays a candidate: the stage does nothing at it. */
 static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) {
@@ -1126,8 +1126,6 @@ static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) 
   cands->bits[w] |= (found & ~drop) | marks;
 }
 
-/* The first token of [i, end) that coref_stage has anything to do for,
- * or end; the bits done up to the word after i's. */
 /* cands->bits done up to word w + 1 (or the last) */
 static void candidates_upto(const attrib_doc *d, candidates *cands, uint32_t w) {
   while (cands->built <= w + 1 && cands->built < cands->nw)
@@ -1135,6 +1133,8 @@ static void candidates_upto(const attrib_doc *d, candidates *cands, uint32_t w) 
   cands->refill = cands->built < cands->nw ? cands->built - 1 : UINT32_MAX;
 }
 
+/* The first token of [i, end) that coref_stage has anything to do for,
+ * or end; the bits done up to the word after i's. */
 static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t i, uint32_t end) {
   uint32_t w = i >> 6;
   if (w >= cands->refill) /* once a word of bits: one test, not two, at each candidate */
