@@ -1094,7 +1094,7 @@ static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) 
   uint32_t n = NTOK(d), m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
   const token *t0 = toks + 64 * (size_t)w;
   _Static_assert(TK_WORD == 0 && TK_NUM == 1, "words and numbers are the kinds up to TK_NUM");
-  uint64_t found = 0, drop = 0, marks = 0;
+  uint64_t found = 0, kept = 0, marks = 0;
   if (m == 64) { /* (all but a document's last word: no loop exit to mispredict) */
 #pragma GCC unroll 8
     for (j = 0; j < 64; j += 8)
@@ -1107,7 +1107,7 @@ static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) 
   }
   for (uint64_t bits = found; bits; bits &= bits - 1) {
     uint32_t b = (uint32_t)__builtin_ctzll(bits), x = 64 * w + b;
-    const token *t = &toks[x];
+    const token *t = t0 + b;
     if (t->words & W_GROUP_NOUN) /* quoted or not */
       for (uint32_t k = 1; k <= 2 && k <= x; k++) {
         const token *u = t - k;
@@ -1121,9 +1121,9 @@ static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) 
     /* unquoted words and numbers in no mention stay (words of a mention
      * are a live mention's, set); a mark of a group noun is one of them */
     unsigned keep = ((t->quote & t->mention) < 0) & (t->kind <= TK_NUM);
-    drop |= (uint64_t)(keep ^ 1u) << b;
+    kept |= (uint64_t)keep << b;
   }
-  cands->bits[w] |= (found & ~drop) | marks;
+  cands->bits[w] |= kept | marks;
 }
 
 /* cands->bits done up to word w + 1 (or the last) */
