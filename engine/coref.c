@@ -197,7 +197,13 @@ static const token *back_stop_para(const attrib_doc *d, uint32_t i, uint32_t p) 
  * paragraphs, outside quotations. Nearer is better, counted in sentences;
  * the subject of a reporting verb or of its sentence is worth getting
  * closer: "it said" means the body that was speaking. gender 0 = any. */
-static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
+/* The look back starts at token start (i, or where an earlier one over
+ * fewer paragraphs ended: see antecedent_or). *walked gets the token where
+ * the look back ended when it met no mention that could be the one, else
+ * UINT32_MAX. (It goes by token index: d->mentioned's search answers one,
+ * and a pointer each way cost a conversion at each step.) */
+static int32_t antecedent_walk(attrib_doc *d, uint32_t i, uint32_t start, unsigned types, uint8_t gender,
+                               uint32_t paras, uint32_t *walked) {
   uint32_t p0 = TOK(d, i).para, s0 = TOK(d, i).sent;
   uint32_t lo_para = p0 > paras ? p0 - paras : 0;
   int32_t best = -1, last_m = -1, best_m = -1;
@@ -209,16 +215,19 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
    * before the limit is tested. It only tightens going back (sentences
    * grow with the index, far changes only at a candidate), so the next
    * mention stops the loop as any of them would have. */
-  const token *lo = back_stop_para(d, i, lo_para);
-  for (const token *t = &TOK(d, i), *from = t; (t = prev_in_mention(d, from, lo)) != NULL;) {
-    from = t;
+  const token *toks = d->toks.data;
+  uint32_t lo = (uint32_t)(back_stop_para(d, i, lo_para) - toks);
+  /* token j - 1: the last in a mention before from, and at lo or after */
+  for (uint32_t from = start, j; (j = tokbits_last(d->mentioned, lo, from)) != 0;) {
+    const token *t = &toks[j - 1];
+    from = j - 1;
     if (s0 - t->sent > far)
       break;
     if (t->quote >= 0) {
       /* the quotation's words before t are all quoted, and give nothing:
        * passed at once (far is the same after them, so a break at one of
        * them comes at the next mention as well) */
-      const token *q = &TOK(d, QUOTE(d, t->quote).tok_first);
+      uint32_t q = QUOTE(d, t->quote).tok_first;
       from = q > lo ? q : lo;
       continue;
     }
@@ -226,7 +235,7 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       continue;
     last_m = t->mention;
     /* the mention's words before t give nothing (last_m): passed at once */
-    while (from > lo && from[-1].mention == last_m)
+    while (from > lo && toks[from - 1].mention == last_m)
       from--;
     mention *m = &MENTION(d, t->mention);
     /* most are names, which none of the description cases below is */
@@ -283,15 +292,35 @@ static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gen
       /* tokens before sentence s0 - far are all beyond far: the look back
        * ends at its first token, not at the next mention before it */
       if (far <= s0) {
-        const token *f = &TOK(d, VEC_AT(d->sents, sentence, s0 - far).tok_first);
+        uint32_t f = VEC_AT(d->sents, sentence, s0 - far).tok_first;
         if (f > lo)
           lo = f;
       }
     }
   }
-  if (best < 0 && best_m >= 0) /* the described person becomes an entity of its own */
+  *walked =
+      best_m < 0 ? lo : UINT32_MAX; /* with no mention that could be it, the look back went down to lo */
+  if (best < 0 && best_m >= 0)      /* the described person becomes an entity of its own */
     best = mention_own_entity(d, best_m);
   return best < 0 ? -1 : best;
+}
+
+static int32_t antecedent(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t paras) {
+  uint32_t walked;
+  return antecedent_walk(d, i, i, types, gender, paras, &walked);
+}
+
+/* antecedent within near paragraphs, else within far ones (more). When the
+ * first look back met no mention that could be it, the second goes on from
+ * where it ended: its tests find none again in the nearer paragraphs (they
+ * ask the mention, not where the look back met it). */
+static int32_t antecedent_or(attrib_doc *d, uint32_t i, unsigned types, uint8_t gender, uint32_t near,
+                             uint32_t far) {
+  uint32_t walked;
+  int32_t e = antecedent_walk(d, i, i, types, gender, near, &walked);
+  if (e < 0)
+    e = antecedent_walk(d, i, walked != UINT32_MAX ? walked : i, types, gender, far, &walked);
+  return e;
 }
 
 /* Is w[0, n) ASCII letters only? */
@@ -499,6 +528,47 @@ static int32_t same_document(attrib_doc *d, uint32_t i, const token *h) {
  * "X's spokesman", "the company", "officials"): its end and entity. */
 #define HEAD_NOUNS (W_ROLE | W_DOC_NOUN | W_ORG_NOUN | W_ORG_KIND | W_PERSON_NOUN | W_GROUP_NOUN)
 
+/* The hashes of the words that open an anonymous source's post-modifier
+ * (head_end): a word's is asked first, so that most words need one test
+ * (not six of their length and bytes) and no read of their key's bytes */
+#define HASH_FAMILIAR                                                                                        \
+  STRMAP_HASH8('f' | (uint64_t)'a' << 8 | (uint64_t)'m' << 16 | (uint64_t)'i' << 24 | (uint64_t)'l' << 32 |  \
+                   (uint64_t)'i' << 40 | (uint64_t)'a' << 48 | (uint64_t)'r' << 56,                          \
+               8)
+#define HASH_CLOSE                                                                                           \
+  STRMAP_HASH8('c' | (uint64_t)'l' << 8 | (uint64_t)'o' << 16 | (uint64_t)'s' << 24 | (uint64_t)'e' << 32, 5)
+#define HASH_BRIEFED                                                                                         \
+  STRMAP_HASH8('b' | (uint64_t)'r' << 8 | (uint64_t)'i' << 16 | (uint64_t)'e' << 24 | (uint64_t)'f' << 32 |  \
+                   (uint64_t)'e' << 40 | (uint64_t)'d' << 48,                                                \
+               7)
+#define HASH_KNOWLEDGEABLE                                                                                   \
+  STRMAP_HASH_LAST(                                                                                          \
+      STRMAP_S0,                                                                                             \
+      'k' | (uint64_t)'n' << 8 | (uint64_t)'o' << 16 | (uint64_t)'w' << 24 | (uint64_t)'l' << 32 |           \
+          (uint64_t)'e' << 40 | (uint64_t)'d' << 48 | (uint64_t)'g' << 56,                                   \
+      'e' | (uint64_t)'a' << 8 | (uint64_t)'b' << 16 | (uint64_t)'l' << 24 | (uint64_t)'e' << 32, 13)
+#define HASH_INVOLVED                                                                                        \
+  STRMAP_HASH8('i' | (uint64_t)'n' << 8 | (uint64_t)'v' << 16 | (uint64_t)'o' << 24 | (uint64_t)'l' << 32 |  \
+                   (uint64_t)'v' << 40 | (uint64_t)'e' << 48 | (uint64_t)'d' << 56,                          \
+               8)
+#define HASH_SPEAKING                                                                                        \
+  STRMAP_HASH8('s' | (uint64_t)'p' << 8 | (uint64_t)'e' << 16 | (uint64_t)'a' << 24 | (uint64_t)'k' << 32 |  \
+                   (uint64_t)'i' << 40 | (uint64_t)'n' << 48 | (uint64_t)'g' << 56,                          \
+               8)
+
+/* Is t "familiar", "close", "briefed", "knowledgeable", "involved" or
+ * "speaking" (exactly)? */
+static int post_modifier(const token *t) {
+  /* one bit of 64 for each of the six hashes: most other words have none */
+#define POST_BIT(h) (1ull << ((h)&63))
+  const uint64_t post_bits = POST_BIT(HASH_FAMILIAR) | POST_BIT(HASH_CLOSE) | POST_BIT(HASH_BRIEFED) |
+                             POST_BIT(HASH_KNOWLEDGEABLE) | POST_BIT(HASH_INVOLVED) | POST_BIT(HASH_SPEAKING);
+#undef POST_BIT
+  return ((post_bits >> (t->hash & 63)) & 1) &&
+         (tok_is(t, "familiar") || tok_is(t, "close") || tok_is(t, "briefed") || tok_is(t, "knowledgeable") ||
+          tok_is(t, "involved") || tok_is(t, "speaking"));
+}
+
 /* Past a head noun: compound heads ("party chairwoman", "veteran
  * diplomat") and the post-modifiers of anonymous sources ("familiar with
  * the matter", "close to the campaign", "briefed on the talks"). */
@@ -510,9 +580,7 @@ static uint32_t head_end(attrib_doc *d, uint32_t k, uint32_t end) {
           ((TOK(d, e - 1).flags & T_CAP) && (TOK(d, e).flags & T_CAP) && TOK(d, e).mention < 0)) &&
          (TOK(d, e).words & HEAD_NOUNS) && TOK(d, e).cue < 0)
     e++;
-  if (e < end && (tok_is(&TOK(d, e), "familiar") || tok_is(&TOK(d, e), "close") ||
-                  tok_is(&TOK(d, e), "briefed") || tok_is(&TOK(d, e), "knowledgeable") ||
-                  tok_is(&TOK(d, e), "involved") || tok_is(&TOK(d, e), "speaking"))) {
+  if (e < end && post_modifier(&TOK(d, e))) {
     uint32_t x = e + 1;
     while (x < end && x < e + 9 && TOK(d, x).cue < 0 && TOK(d, x).kind != TK_PUNCT &&
            TOK(d, x).kind != TK_QUOTE)
@@ -849,9 +917,9 @@ static int describe(attrib_doc *d, held_words *held, uint32_t i, uint32_t end, u
       return 0;
     *type = ATTRIB_ORG;
     if (hw & W_ORG_NOUN) {
-      *ent = antecedent(d, i, org_kind(hw), 0, 3);
-      if (*ent < 0 && (hw & W_COMPANY)) /* a feature names its company once */
-        *ent = antecedent(d, i, org_kind(hw), 0, 12);
+      /* a feature names its company once */
+      *ent = (hw & W_COMPANY) ? antecedent_or(d, i, org_kind(hw), 0, 3, 12)
+                              : antecedent(d, i, org_kind(hw), 0, 3);
     } else {
       /* "the union" is not the company named last: only an organisation
        * whose name holds the word, else an unnamed one of its own */
@@ -955,6 +1023,7 @@ static int before_group(const token *t) {
 
 /* LEX_COREF for a number (describe's "74 percent"), by token kind */
 static const uint8_t kind_coref[256] = {[TK_NUM] = LEX_COREF};
+_Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
 
 /* The tokens coref_stage has anything to do for, as a bitmap of the
  * document's tokens, so that the stage goes from one to the next with no
@@ -963,7 +1032,8 @@ static const uint8_t kind_coref[256] = {[TK_NUM] = LEX_COREF};
  * a number or a word of the classes its tests look for (organisation
  * head, pronoun, determiner, quantifier, head noun) or "who", in no
  * mention; the unquoted words and numbers of a mention whose words may
- * start something (live[m + 1]; at the others the stage does nothing);
+ * start something (live: see candidates_init; at the others the stage
+ * does nothing);
  * and the two unquoted words in no mention before a group noun in their
  * paragraph (describe asks first whether a group noun follows). The
  * words of live mentions are set first; the rest a word of bits (64
@@ -973,50 +1043,71 @@ static const uint8_t kind_coref[256] = {[TK_NUM] = LEX_COREF};
 typedef struct candidates {
   uint64_t *bits; /* words [0, built) done */
   uint32_t built, nw;
+  uint32_t refill; /* the first word whose look needs more words done (UINT32_MAX: all are) */
 } candidates;
 
 /* cands->bits for the live mentions' words, the rest to be done (zero);
- * 0, or -1 when out of memory */
-static int candidates_init(attrib_doc *d, candidates *cands, const uint8_t *live, uint32_t nlive) {
+ * 0, or -1 when out of memory. A mention is live when its words may start
+ * anything here: only a name with an entity and an 's after it may
+ * (describe's possessive case); at the others the stage does nothing
+ * (described), so that the candidates leave them out. In one pass over the
+ * mentions, with no array of them. */
+static int candidates_init(attrib_doc *d, candidates *cands) {
   const token *toks = d->toks.data;
-  cands->nw = NTOK(d) / 64 + 1;
+  uint32_t n = NTOK(d);
+  cands->nw = n / 64 + 1;
   cands->built = 0;
+  cands->refill = 0;
   cands->bits = arena_array(&d->mem, cands->nw, sizeof(uint64_t));
   if (!cands->bits)
     return -1;
-  for (uint32_t k = 1; k < nlive; k++)
-    if (live[k])
-      for (uint32_t x = MENTION(d, k - 1).tok_first; x < MENTION(d, k - 1).tok_end; x++)
+  for (size_t k = 0; k < d->mentions.len; k++) {
+    const mention *m = &MENTION(d, k);
+    /* (the rare 's first) */
+    if (m->tok_end < n && (toks[m->tok_end].flags & T_POSSESSIVE) && m->kind == M_NAME && m->entity >= 0)
+      for (uint32_t x = m->tok_first; x < m->tok_end; x++)
         if (toks[x].quote < 0 && (toks[x].kind == TK_WORD || toks[x].kind == TK_NUM))
           cands->bits[x >> 6] |= 1ull << (x & 63);
+  }
   return 0;
+}
+
+/* Bit k: token t[k] has LEX_COREF or is a number, for k < 8. Each token's
+ * flag as bit 3 of its byte, eight tokens to a 64-bit word, then the eight
+ * bits gathered into one byte by a multiply (byte k's lowest bit lands on
+ * bit 56 + k, with no carries): no mask and shift of its own per token. */
+static inline uint64_t coref_bits8(const token *t) {
+  uint64_t v = 0;
+  for (unsigned k = 0; k < 8; k++)
+    v |= (uint64_t)(t[k].lex | kind_coref[t[k].kind]) << (8 * k);
+  return (((v >> 3) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
 }
 
 /* Word w of cands->bits (words before it done): the words with LEX_COREF
  * (a superset of those classes; every group noun has it) or numbers,
- * four tokens a round with no jump, then each asked whether it is quoted
- * or in a mention, also with no jump. A word with LEX_COREF but none of
+ * eight tokens a round with no jump (coref_bits8), then each asked whether
+ * it is quoted or in a mention, also with no jump. A word with LEX_COREF but none of
  * those classes and not "who" ("Who", say: its lower-case key's flag)
  * stays a candidate: the stage does nothing at it. */
 static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) {
   const token *toks = d->toks.data;
   uint32_t n = NTOK(d), m = n - 64 * w < 64 ? n - 64 * w : 64, j = 0;
   const token *t0 = toks + 64 * (size_t)w;
-  _Static_assert(LEX_COREF == 8, "LEX_COREF is bit 3");
   _Static_assert(TK_WORD == 0 && TK_NUM == 1, "words and numbers are the kinds up to TK_NUM");
-  /* each token comes in at the top, and the bits go down one a token:
-   * token j of m ends at bit 64 - m + j */
-#define COREF_BIT(k) ((uint64_t)((t0[j + (k)].lex | kind_coref[t0[j + (k)].kind]) & LEX_COREF) << (k))
-  uint64_t found = 0, drop = 0, marks = 0;
-  for (; j + 4 <= m; j += 4)
-    found = (found >> 4) | ((COREF_BIT(0) | COREF_BIT(1) | COREF_BIT(2) | COREF_BIT(3)) << 57);
-  for (; j < m; j++)
-    found = (found >> 1) | (COREF_BIT(0) << 60);
-#undef COREF_BIT
-  found = m ? found >> (64 - m) : 0;
+  uint64_t found = 0, kept = 0, marks = 0;
+  if (m == 64) { /* (all but a document's last word: no loop exit to mispredict) */
+#pragma GCC unroll 8
+    for (j = 0; j < 64; j += 8)
+      found |= coref_bits8(t0 + j) << j;
+  } else {
+    for (; j + 8 <= m; j += 8)
+      found |= coref_bits8(t0 + j) << j;
+    for (; j < m; j++)
+      found |= (uint64_t)((t0[j].lex | kind_coref[t0[j].kind]) & LEX_COREF) >> 3 << j;
+  }
   for (uint64_t bits = found; bits; bits &= bits - 1) {
     uint32_t b = (uint32_t)__builtin_ctzll(bits), x = 64 * w + b;
-    const token *t = &toks[x];
+    const token *t = t0 + b;
     if (t->words & W_GROUP_NOUN) /* quoted or not */
       for (uint32_t k = 1; k <= 2 && k <= x; k++) {
         const token *u = t - k;
@@ -1030,23 +1121,30 @@ static void candidates_word(const attrib_doc *d, candidates *cands, uint32_t w) 
     /* unquoted words and numbers in no mention stay (words of a mention
      * are a live mention's, set); a mark of a group noun is one of them */
     unsigned keep = ((t->quote & t->mention) < 0) & (t->kind <= TK_NUM);
-    drop |= (uint64_t)(keep ^ 1u) << b;
+    kept |= (uint64_t)keep << b;
   }
-  cands->bits[w] |= (found & ~drop) | marks;
+  cands->bits[w] |= kept | marks;
+}
+
+/* cands->bits done up to word w + 1 (or the last) */
+static void candidates_upto(const attrib_doc *d, candidates *cands, uint32_t w) {
+  while (cands->built <= w + 1 && cands->built < cands->nw)
+    candidates_word(d, cands, cands->built++);
+  cands->refill = cands->built < cands->nw ? cands->built - 1 : UINT32_MAX;
 }
 
 /* The first token of [i, end) that coref_stage has anything to do for,
  * or end; the bits done up to the word after i's. */
 static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t i, uint32_t end) {
   uint32_t w = i >> 6;
-  while (cands->built <= w + 1 && cands->built < cands->nw)
-    candidates_word(d, cands, cands->built++);
+  if (w >= cands->refill) /* once a word of bits: one test, not two, at each candidate */
+    candidates_upto(d, cands, w);
   uint64_t bits = cands->bits[w] & (~0ull << (i & 63));
   while (!bits) {
     if ((++w << 6) >= end)
       return end;
-    if (cands->built == w + 1 && w + 1 < cands->nw)
-      candidates_word(d, cands, cands->built++);
+    if (w >= cands->refill)
+      candidates_upto(d, cands, w);
     bits = cands->bits[w];
   }
   uint32_t x = (w << 6) + (uint32_t)__builtin_ctzll(bits);
@@ -1054,24 +1152,8 @@ static uint32_t next_candidate(const attrib_doc *d, candidates *cands, uint32_t 
 }
 
 static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *err) {
-  /* live[m + 1]: may the words of mention m start anything here? Only a
-   * name with an entity and an 's after it may (describe's possessive
-   * case); at the others the stage does nothing (described), so that the
-   * candidates leave them out. live[0]: no mention; live[nlive]: a
-   * mention made by this stage. */
-  uint32_t nlive = (uint32_t)d->mentions.len + 1;
-  uint8_t *live = arena_array_raw(&d->mem, nlive + 1, 1);
-  if (!live)
-    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  live[0] = 0;
-  for (uint32_t k = 1; k < nlive; k++) {
-    const mention *m = &MENTION(d, k - 1);
-    live[k] = m->kind == M_NAME && m->entity >= 0 && m->tok_end < NTOK(d) &&
-              (TOK(d, m->tok_end).flags & T_POSSESSIVE);
-  }
-  live[nlive] = 1;
   candidates cands;
-  if (candidates_init(d, &cands, live, nlive) != 0 || doc_mentioned_sync(d) != 0)
+  if (candidates_init(d, &cands) != 0 || doc_mentioned_sync(d) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
@@ -1145,14 +1227,10 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
          * person of that gender: features often name someone once */
         if (w & W_PRONOUN_M) {
           gender = G_MALE;
-          e = antecedent(d, i, 1u << ATTRIB_PERSON, G_MALE, 4);
-          if (e < 0)
-            e = antecedent(d, i, 1u << ATTRIB_PERSON, G_MALE, 12);
+          e = antecedent_or(d, i, 1u << ATTRIB_PERSON, G_MALE, 4, 12);
         } else if (w & W_PRONOUN_F) {
           gender = G_FEMALE;
-          e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 4);
-          if (e < 0)
-            e = antecedent(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 12);
+          e = antecedent_or(d, i, 1u << ATTRIB_PERSON, G_FEMALE, 4, 12);
         } else if (w & W_PRONOUN_N) {
           type = ATTRIB_ORG;
           e = antecedent(d, i, (1u << ATTRIB_ORG) | ANT_BODY, 0, 3);
