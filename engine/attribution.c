@@ -209,6 +209,37 @@ static char word_sym(const token *toks, uint32_t i, sym_hashes sh) {
   return 'w';
 }
 
+/* Bytes a symbol buffer holds past its final NUL, initialised (zeroed by
+ * arena_alloc, or left from an earlier paragraph): window_symbols reads
+ * that far past a window's end. */
+enum { SYM_SLACK = 8 };
+
+/* rule_symbols of a window of a symbol buffer (s[0, n) with SYM_SLACK
+ * bytes after it), with no jump on n's last bits: whole rounds of eight,
+ * then the last eight bytes read at once, those past n replaced by the
+ * round's first (in the window, and a symbol twice adds nothing). The
+ * windows' lengths are the text's, and rule_symbols' tests of them (the
+ * loop's end, then four, two, one) were mispredicted twice a call. */
+static inline uint32_t window_symbols(const uint32_t *sym_bit, const char *s, size_t n) {
+  static const unsigned char ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  const unsigned char *u = (const unsigned char *)s;
+  uint32_t w = 0, w2 = 0;
+  size_t i = 0;
+  for (; n - i > 8; i += 8) {
+    w |= sym_bit[u[i]] | sym_bit[u[i + 2]] | sym_bit[u[i + 4]] | sym_bit[u[i + 6]];
+    w2 |= sym_bit[u[i + 1]] | sym_bit[u[i + 3]] | sym_bit[u[i + 5]] | sym_bit[u[i + 7]];
+  }
+  uint64_t x, keep; /* keep: 0xFF for the bytes of the window (n - i, 0 to 8) */
+  memcpy(&x, u + i, 8);
+  memcpy(&keep, ones + 8 - (n - i), 8);
+  x = (x & keep) | ((uint64_t)u[i] * 0x0101010101010101u & ~keep);
+  unsigned char b[8];
+  memcpy(b, &x, 8);
+  w |= sym_bit[b[0]] | sym_bit[b[2]] | sym_bit[b[4]] | sym_bit[b[6]];
+  w2 |= sym_bit[b[1]] | sym_bit[b[3]] | sym_bit[b[5]] | sym_bit[b[7]];
+  return (w | w2) & (0u - (uint32_t)(n != 0)); /* an empty window: u[0] is not in it */
+}
+
 /* Storage for the symbols of a paragraph, reused from one paragraph to
  * the next: fresh arrays for each came to a sixth of all the memory a long
  * document takes. */
@@ -229,7 +260,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf, sym
     /* cleared, the symbols: PCRE2's JIT may look at bytes past a subject
      * (not for its result, but memcheck would see uninitialised bytes
      * decide a jump); not the units, each written whole before it is read */
-    ps->s = arena_alloc(&d->mem, cap);
+    ps->s = arena_alloc(&d->mem, cap + SYM_SLACK);
     ps->u = arena_array_raw(&d->mem, cap, sizeof(unit));
     if (!ps->s || !ps->u)
       return -1;
@@ -484,8 +515,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w1 = k + 1;
   int found = 0;
   /* the symbols of the window, and of each side of Q: rules needing others are not tried */
-  uint32_t before = rule_symbols(m->sym_bit, ps->s + w0, k - w0);
-  uint32_t after = rule_symbols(m->sym_bit, ps->s + k + 1, w1 - k - 1);
+  uint32_t before = window_symbols(m->sym_bit, ps->s + w0, k - w0);
+  uint32_t after = window_symbols(m->sym_bit, ps->s + k + 1, w1 - k - 1);
   uint32_t pres = before | after | m->sym_bit['Q'];
   int cue_near = has_cue_symbol(m, pres);
   /* objects found on the way are masked as plain words for this quote's
@@ -730,7 +761,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
      * said, after Quick said the billionaire had ...) */
     size_t from = 0;
     /* the sentence's symbols: rules needing others are not tried */
-    uint32_t pres = rule_symbols(m->sym_bit, ps->s + s0, s1 - s0);
+    uint32_t pres = window_symbols(m->sym_bit, ps->s + s0, s1 - s0);
     int rl = headline ? RL_HEADLINE : RL_INDIRECT;
     int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
     /* a sentence with no quotation, cue or colon: the model knows whether
@@ -991,7 +1022,7 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
   both.n = prev->n + 1;
   both.nquote = prev->nquote + 1;
   both.npartial = prev->npartial + (ps->s[0] != 'q');
-  both.s = arena_alloc(&d->mem, both.n + 1);
+  both.s = arena_alloc(&d->mem, both.n + 1 + SYM_SLACK);
   both.u = arena_array_raw(&d->mem, both.n, sizeof(unit));
   if (!both.s || !both.u)
     return -1;
