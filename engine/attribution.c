@@ -1275,22 +1275,26 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   unsigned cur = 0;
   const sym_hashes sh = sym_hashes_of(d->model);
   /* paragraphs with no quotation, no cue and no colon, where no rule can
-   * match (most of them), are not symbolised at all */
+   * match (most of them), are not symbolised at all: quoted[p] says
+   * whether p has a quotation or a cue */
   uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1); /* zeroed */
   if (!quoted)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t k = 0; k < nquotes; k++)
     quoted[QUOTE(d, k).para] = 1;
-  const uint8_t *plain_may = d->model->plain_may_match;
+  /* and those with a cue, by its first token's paragraph: no walk of the
+   * cues beside the paragraphs, whose stops (how many cues a paragraph
+   * has) were mispredicted */
   const cue *cues = (const cue *)d->cues.data;
-  size_t ncues = d->cues.len, next_cue = 0; /* cues come in text order */
+  const token *toks = (const token *)d->toks.data;
+  for (size_t c = 0; c < d->cues.len; c++)
+    quoted[toks[cues[c].tok_first].para] = 1;
+  const uint8_t *plain_may = d->model->plain_may_match;
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->tok_first == pa->tok_end)
       continue;
-    while (next_cue < ncues && cues[next_cue].tok_first < pa->tok_first)
-      next_cue++;
-    if (!quoted[p] && (next_cue == ncues || cues[next_cue].tok_first >= pa->tok_end) &&
+    if (!quoted[p] &&
         !(d->opts.indirect && !pa->boilerplate && plain_may[pa->headline ? RL_HEADLINE : RL_INDIRECT]) &&
         !para_has_colon(d, pa)) {
       prev.n = 0; /* a lead-in ends in a colon */
