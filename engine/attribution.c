@@ -492,6 +492,31 @@ static size_t after_last_dot(const char *s, size_t lo, size_t hi) {
   return w;
 }
 
+/* rule_may_match(r, pres) && rule_may_match_around(r, before, after) of
+ * quote rule r, from its sides' words (side_w) alone, with one jump: which
+ * sets a window meets is the text's choice, and the tests one by one, in
+ * loops of the rules' lengths, were mispredicted. Every set a rule needs
+ * is one of its ordered sets, and the Q set is met (pres has Q): the
+ * sides' words ask all of it while a side has four or fewer (else the
+ * test is looser, and the DFA and PCRE2 still decide). */
+static inline int quote_rule_may_match(const rule *r, uint32_t before, uint32_t after) {
+  const uint32_t other = 1u << RULE_OTHER_BIT; /* meets the words past a side's */
+#if defined(__SSE2__)
+  _Static_assert(sizeof r->side_w[0] == 4 * sizeof(uint32_t), "a vector of four words a side");
+  const __m128i zero = _mm_setzero_si128();
+  __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)r->side_w[0]),
+                            _mm_set1_epi32((int)(before | other)));
+  __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)r->side_w[1]),
+                            _mm_set1_epi32((int)(after | other)));
+  return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi32(b, zero), _mm_cmpeq_epi32(a, zero))) == 0;
+#else
+  unsigned bad = 0;
+  for (int k = 0; k < 4; k++)
+    bad |= !(r->side_w[0][k] & (before | other)) | !(r->side_w[1][k] & (after | other));
+  return !bad;
+#endif
+}
+
 static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   const attrib_model *m = d->model;
   quote *q = &QUOTE(d, ps->u[k].ref);
@@ -533,7 +558,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   for (size_t r = 0; r < nlist && !found; r++) {
     const rule *ru = &rules[list[r]];
     /* the window's symbols on the sides of Q, then the rule's DFA */
-    if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after))
+    if (!quote_rule_may_match(ru, before, after))
       continue;
     if (!rule_may_match_quote(ru, win, k - w0, w1 - w0))
       continue;

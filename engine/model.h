@@ -106,6 +106,13 @@ typedef struct rule {
   uint8_t n_need;
   uint64_t need[RULE_NEEDS][2];
   uint32_t need_w[RULE_NEEDS]; /* the same as symbol words (RULE_ALPHABET), all ones past n_need */
+  /* a quote rule's ordered sets before its Q set ([0]) and after it ([1])
+   * as symbol words without RULE_OTHER_BIT (no subject has it), those that
+   * hold another of their side left out, up to four a side (a looser test
+   * past that); RULE_OTHER_BIT alone past them and for a rule with no Q
+   * set. A subject whose sides, each with RULE_OTHER_BIT added, meet every
+   * word meets what rule_may_match_around asks (rulescan.c) */
+  uint32_t side_w[2][4];
   /* the same sets in pattern order (repeats kept): a match takes one
    * symbol of each, left to right */
   uint8_t n_seq;
