@@ -255,8 +255,14 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf, sym
   uint32_t n = pa->tok_end - pa->tok_first;
   if (!buf || buf->cap < n + 1) {
     /* grown by half again: a run of ever longer paragraphs allocates
-     * O(log) times, not once per paragraph */
+     * O(log) times, not once per paragraph; and made for SYM_MIN_UNITS at
+     * least, which few paragraphs pass (growing a buffer paragraph by
+     * paragraph, as the text's lengths have it, was a mispredicted jump
+     * per growth) */
+    enum { SYM_MIN_UNITS = 128 };
     uint32_t cap = n + 1 + (buf ? (n + 1) / 2 : 0);
+    if (buf && cap < SYM_MIN_UNITS)
+      cap = SYM_MIN_UNITS;
     /* cleared, the symbols: PCRE2's JIT may look at bytes past a subject
      * (not for its result, but memcheck would see uninitialised bytes
      * decide a jump); not the units, each written whole before it is read */
@@ -455,11 +461,13 @@ static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size
   if (rc <= 0)
     return 0; /* no match, or the match limit: a rule that cannot decide quickly does not decide */
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-  for (int g = 0; g < rc; g++)
-    if (ov[2 * g] != PCRE2_UNSET) {
-      ov[2 * g] += w0;
-      ov[2 * g + 1] += w0;
-    }
+  /* with no jump on whether a group is set: the rules' alternatives set
+   * some groups and not others, as the text has them */
+  for (int g = 0; g < rc; g++) {
+    PCRE2_SIZE add = w0 & ((PCRE2_SIZE)0 - (PCRE2_SIZE)(ov[2 * g] != PCRE2_UNSET));
+    ov[2 * g] += add;
+    ov[2 * g + 1] += add;
+  }
   return rc;
 }
 
