@@ -766,7 +766,9 @@ static int try_indirect(attrib_doc *d, para_syms *ps, const rule *ru, size_t s0,
 static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int headline) {
   const attrib_model *m = d->model;
   uint32_t s0 = 0;
-  for (uint32_t k = 0; k <= ps->n; k++) {
+  /* until the sentence that ends the paragraph (an empty one after its
+   * last '.' has nothing to match: no pass for it) */
+  for (uint32_t k = 0; s0 < ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
     if (!ps->npartial && k < ps->n) {
       /* no partial or scare quote to end one: the next '.' */
