@@ -97,15 +97,21 @@ static int32_t root_quote(attrib_doc *d, int32_t q) {
   return q;
 }
 
+/* The symbol of a quote by its kind, from a table: the kinds come as the
+ * text has them, and a switch's jumps on them were mispredicted. */
 static char quote_sym(const quote *q) {
-  switch (q->kind) {
-  case ATTRIB_DIRECT:
-    return 'q';
-  case ATTRIB_PARTIAL:
-    return 'p';
-  default:
-    return 's';
-  }
+  _Static_assert(ATTRIB_DIRECT == 0 && ATTRIB_PARTIAL == 1, "q and p first");
+  return "qpss"[q->kind < 3 ? q->kind : 3];
+}
+
+/* The symbol of a cue by its entry's flags, from a table of the four that
+ * decide it (a noun, "according to": A; not speech: b; speech that is bare:
+ * V, that takes an object: o, else v): the cues come as the text has them,
+ * and the chain of tests on the flags was mispredicted. */
+static char cue_sym(uint8_t f) {
+  unsigned k = (unsigned)((f & CUE_NOUN) != 0) << 3 | (unsigned)((f & CUE_SPEECH) != 0) << 2 |
+               (unsigned)((f & CUE_BARE) != 0) << 1 | (unsigned)((f & CUE_OBJECT) != 0);
+  return "bbbbvoVVAAAAAAAA"[k];
 }
 
 /* The symbol of a word starting in lower case that is "that" (T) or a
@@ -335,12 +341,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf, sym
         }
       } else if (t->cue >= 0) {
         cue *cu = &VEC_AT(d->cues, cue, t->cue);
-        uint8_t f = cu->entry->flags;
-        c = (f & CUE_NOUN)      ? 'A'
-            : !(f & CUE_SPEECH) ? 'b'
-            : (f & CUE_BARE)    ? 'V'
-            : (f & CUE_OBJECT)  ? 'o'
-                                : 'v';
+        c = cue_sym(cu->entry->flags);
         u->ref = t->cue;
         next = cu->tok_end;
       } else {
