@@ -863,6 +863,7 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
   r->dfa_cls = o.ctab;
   r->dfa_end = o.ctab + 256;
   r->dfa_ncls = (uint16_t)o.ncls;
+  r->dfa_div = (((uint64_t)1 << 32) + o.ncls - 1) / o.ncls;
   r->dfa_start = (uint16_t)((unsigned)o.s_any * o.ncls);
   r->dfa_start_bol = (uint16_t)((unsigned)o.s_bol * o.ncls);
   r->dfa_states = (uint16_t)o.nst;
@@ -878,6 +879,7 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
       r->rdfa_cls = v.ctab;
       r->rdfa_end = v.ctab + 256;
       r->rdfa_ncls = (uint16_t)v.ncls;
+      r->rdfa_div = (((uint64_t)1 << 32) + v.ncls - 1) / v.ncls;
       r->rdfa_start = (uint16_t)((unsigned)v.s_bol * v.ncls);
     }
   }
