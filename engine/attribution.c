@@ -35,6 +35,24 @@ static inline int sym_in(char c, const char *set) {
   return 0;
 }
 
+/* The mention symbols (N O G P D) and of them those that name or describe
+ * (N O G D: not a pronoun), by a table: speaker_of and object_unit ask
+ * of the text's symbols, and sym_in's compares were mispredicted jumps. */
+enum { SYM_MENTION = 1, SYM_NOT_PRONOUN = 2 };
+static const uint8_t sym_kind[128] = {['N'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['O'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['G'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['D'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['P'] = SYM_MENTION};
+/* Is symbol c (ASCII) one of N O G P D? */
+static inline int mention_symbol(char c) {
+  return sym_kind[(unsigned char)c & 127] & SYM_MENTION;
+}
+/* Is symbol c (ASCII) one of N O G D? */
+static inline int named_symbol(char c) {
+  return (sym_kind[(unsigned char)c & 127] & SYM_NOT_PRONOUN) != 0;
+}
+
 /* Is t a word in lower case of more than four bytes ending in "ly"? The
  * answer depends on the text, so it is computed with no jump (a jump on it
  * was mispredicted one time in six). A shorter key's last two bytes are
@@ -377,7 +395,7 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
   /* "Washington (AFP) - Clinton said": a dateline names where, not who */
   if (ps->s[k] == 'G' && (k == 0 || ps->s[k - 1] == '.') && (ps->s[k + 1] == '(' || ps->s[k + 1] == '-'))
     return 1;
-  if (k == 0 || !sym_in(ps->s[k], "NOGD"))
+  if (k == 0 || !named_symbol(ps->s[k]))
     return 0;
   size_t v = k + 1; /* the unit after the name, past auxiliaries */
   while (v < ps->n && ps->s[v] == 'a')
@@ -414,13 +432,13 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
  * that speaks ("a source", "officials"). -1 when it names no one. */
 static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend, int indirect) {
   /* a source span ("the latest Quinnipiac University poll"): its first mention speaks */
-  while (k + 1 < kend && !sym_in(ps->s[k], "NOGPD"))
+  while (k + 1 < kend && !mention_symbol(ps->s[k]))
     k++;
   /* "its leader, Ruth Ekwueme," / "the company's spokesman, Jon Ek,": the name speaks */
   if (ps->s[k] == 'D' && k + 3 < ps->n && ps->s[k + 1] == ',' && ps->s[k + 2] == 'N' && ps->s[k + 3] == ',')
     k += 2;
   /* only mention units refer to mentions (quotes and cues refer to their own tables) */
-  if (!sym_in(ps->s[k], "NOGPD"))
+  if (!mention_symbol(ps->s[k]))
     return -1;
   int32_t mi = ps->u[k].ref;
   if (mi < 0)
@@ -478,7 +496,7 @@ static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, 
   size_t a, b;
   if (rule_group(ru, GRP_CUE, ov, rc, &a, &b))
     set_cue(d, q, ps, (uint32_t)a);
-  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && sym_in(ps->s[a], "NOGD")) {
+  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && named_symbol(ps->s[a])) {
     int32_t am = ps->u[a].ref;
     if (am >= 0 && MENTION(d, am).entity >= 0)
       q->addressee_mention = am;
@@ -996,7 +1014,7 @@ static int subject_partial(attrib_doc *d, para_syms *ps, size_t k) {
     return 0;
   for (size_t x = j + 1; x < k; x++)
     if (sym_in(ps->s[x], "qQ.") ||
-        (sym_in(ps->s[x], "NOGPD") && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
+        (mention_symbol(ps->s[x]) && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
       return 0; /* another quote, or someone else who might speak, before it */
   int32_t mi = speaker_of(d, ps, (uint32_t)j, (uint32_t)j + 1, 0);
   if (mi == -2)
