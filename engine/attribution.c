@@ -524,8 +524,9 @@ static size_t after_last_dot(const char *s, size_t lo, size_t hi) {
  * sets a window meets is the text's choice, and the tests one by one, in
  * loops of the rules' lengths, were mispredicted. Every set a rule needs
  * is one of its ordered sets, and the Q set is met (pres has Q): the
- * sides' words ask all of it while a side has four or fewer (else the
- * test is looser, and the DFA and PCRE2 still decide). */
+ * sides' words ask all of it while a side has four or fewer and the
+ * pattern RULE_SEQ sets or fewer, as every rule of models/ (else the test
+ * is looser, and the DFA and PCRE2 still decide). */
 static inline int quote_rule_may_match(const rule *r, uint32_t before, uint32_t after) {
   const uint32_t other = 1u << RULE_OTHER_BIT; /* meets the words past a side's */
 #if defined(__SSE2__)
