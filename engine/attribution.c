@@ -35,6 +35,24 @@ static inline int sym_in(char c, const char *set) {
   return 0;
 }
 
+/* The mention symbols (N O G P D) and of them those that name or describe
+ * (N O G D: not a pronoun), by a table: speaker_of and object_unit ask
+ * of the text's symbols, and sym_in's compares were mispredicted jumps. */
+enum { SYM_MENTION = 1, SYM_NOT_PRONOUN = 2 };
+static const uint8_t sym_kind[128] = {['N'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['O'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['G'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['D'] = SYM_MENTION | SYM_NOT_PRONOUN,
+                                      ['P'] = SYM_MENTION};
+/* Is symbol c (ASCII) one of N O G P D? */
+static inline int mention_symbol(char c) {
+  return sym_kind[(unsigned char)c & 127] & SYM_MENTION;
+}
+/* Is symbol c (ASCII) one of N O G D? */
+static inline int named_symbol(char c) {
+  return (sym_kind[(unsigned char)c & 127] & SYM_NOT_PRONOUN) != 0;
+}
+
 /* Is t a word in lower case of more than four bytes ending in "ly"? The
  * answer depends on the text, so it is computed with no jump (a jump on it
  * was mispredicted one time in six). A shorter key's last two bytes are
@@ -97,15 +115,21 @@ static int32_t root_quote(attrib_doc *d, int32_t q) {
   return q;
 }
 
+/* The symbol of a quote by its kind, from a table: the kinds come as the
+ * text has them, and a switch's jumps on them were mispredicted. */
 static char quote_sym(const quote *q) {
-  switch (q->kind) {
-  case ATTRIB_DIRECT:
-    return 'q';
-  case ATTRIB_PARTIAL:
-    return 'p';
-  default:
-    return 's';
-  }
+  _Static_assert(ATTRIB_DIRECT == 0 && ATTRIB_PARTIAL == 1, "q and p first");
+  return "qpss"[q->kind < 3 ? q->kind : 3];
+}
+
+/* The symbol of a cue by its entry's flags, from a table of the four that
+ * decide it (a noun, "according to": A; not speech: b; speech that is bare:
+ * V, that takes an object: o, else v): the cues come as the text has them,
+ * and the chain of tests on the flags was mispredicted. */
+static char cue_sym(uint8_t f) {
+  unsigned k = (unsigned)((f & CUE_NOUN) != 0) << 3 | (unsigned)((f & CUE_SPEECH) != 0) << 2 |
+               (unsigned)((f & CUE_BARE) != 0) << 1 | (unsigned)((f & CUE_OBJECT) != 0);
+  return "bbbbvoVVAAAAAAAA"[k];
 }
 
 /* The symbol of a word starting in lower case that is "that" (T) or a
@@ -209,6 +233,37 @@ static char word_sym(const token *toks, uint32_t i, sym_hashes sh) {
   return 'w';
 }
 
+/* Bytes a symbol buffer holds past its final NUL, initialised (zeroed by
+ * arena_alloc, or left from an earlier paragraph): window_symbols reads
+ * that far past a window's end. */
+enum { SYM_SLACK = 8 };
+
+/* rule_symbols of a window of a symbol buffer (s[0, n) with SYM_SLACK
+ * bytes after it), with no jump on n's last bits: whole rounds of eight,
+ * then the last eight bytes read at once, those past n replaced by the
+ * round's first (in the window, and a symbol twice adds nothing). The
+ * windows' lengths are the text's, and rule_symbols' tests of them (the
+ * loop's end, then four, two, one) were mispredicted twice a call. */
+static inline uint32_t window_symbols(const uint32_t *sym_bit, const char *s, size_t n) {
+  static const unsigned char ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  const unsigned char *u = (const unsigned char *)s;
+  uint32_t w = 0, w2 = 0;
+  size_t i = 0;
+  for (; n - i > 8; i += 8) {
+    w |= sym_bit[u[i]] | sym_bit[u[i + 2]] | sym_bit[u[i + 4]] | sym_bit[u[i + 6]];
+    w2 |= sym_bit[u[i + 1]] | sym_bit[u[i + 3]] | sym_bit[u[i + 5]] | sym_bit[u[i + 7]];
+  }
+  uint64_t x, keep; /* keep: 0xFF for the bytes of the window (n - i, 0 to 8) */
+  memcpy(&x, u + i, 8);
+  memcpy(&keep, ones + 8 - (n - i), 8);
+  x = (x & keep) | ((uint64_t)u[i] * 0x0101010101010101u & ~keep);
+  unsigned char b[8];
+  memcpy(b, &x, 8);
+  w |= sym_bit[b[0]] | sym_bit[b[2]] | sym_bit[b[4]] | sym_bit[b[6]];
+  w2 |= sym_bit[b[1]] | sym_bit[b[3]] | sym_bit[b[5]] | sym_bit[b[7]];
+  return (w | w2) & (0u - (uint32_t)(n != 0)); /* an empty window: u[0] is not in it */
+}
+
 /* Storage for the symbols of a paragraph, reused from one paragraph to
  * the next: fresh arrays for each came to a sixth of all the memory a long
  * document takes. */
@@ -224,12 +279,18 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf, sym
   uint32_t n = pa->tok_end - pa->tok_first;
   if (!buf || buf->cap < n + 1) {
     /* grown by half again: a run of ever longer paragraphs allocates
-     * O(log) times, not once per paragraph */
+     * O(log) times, not once per paragraph; and made for SYM_MIN_UNITS at
+     * least, which few paragraphs pass (growing a buffer paragraph by
+     * paragraph, as the text's lengths have it, was a mispredicted jump
+     * per growth) */
+    enum { SYM_MIN_UNITS = 128 };
     uint32_t cap = n + 1 + (buf ? (n + 1) / 2 : 0);
+    if (buf && cap < SYM_MIN_UNITS)
+      cap = SYM_MIN_UNITS;
     /* cleared, the symbols: PCRE2's JIT may look at bytes past a subject
      * (not for its result, but memcheck would see uninitialised bytes
      * decide a jump); not the units, each written whole before it is read */
-    ps->s = arena_alloc(&d->mem, cap);
+    ps->s = arena_alloc(&d->mem, cap + SYM_SLACK);
     ps->u = arena_array_raw(&d->mem, cap, sizeof(unit));
     if (!ps->s || !ps->u)
       return -1;
@@ -298,12 +359,7 @@ static int symbolise(attrib_doc *d, uint32_t p, para_syms *ps, sym_buf *buf, sym
         }
       } else if (t->cue >= 0) {
         cue *cu = &VEC_AT(d->cues, cue, t->cue);
-        uint8_t f = cu->entry->flags;
-        c = (f & CUE_NOUN)      ? 'A'
-            : !(f & CUE_SPEECH) ? 'b'
-            : (f & CUE_BARE)    ? 'V'
-            : (f & CUE_OBJECT)  ? 'o'
-                                : 'v';
+        c = cue_sym(cu->entry->flags);
         u->ref = t->cue;
         next = cu->tok_end;
       } else {
@@ -339,7 +395,7 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
   /* "Washington (AFP) - Clinton said": a dateline names where, not who */
   if (ps->s[k] == 'G' && (k == 0 || ps->s[k - 1] == '.') && (ps->s[k + 1] == '(' || ps->s[k + 1] == '-'))
     return 1;
-  if (k == 0 || !sym_in(ps->s[k], "NOGD"))
+  if (k == 0 || !named_symbol(ps->s[k]))
     return 0;
   size_t v = k + 1; /* the unit after the name, past auxiliaries */
   while (v < ps->n && ps->s[v] == 'a')
@@ -376,13 +432,13 @@ static int object_unit(attrib_doc *d, const para_syms *ps, size_t k) {
  * that speaks ("a source", "officials"). -1 when it names no one. */
 static int32_t speaker_of(attrib_doc *d, para_syms *ps, uint32_t k, uint32_t kend, int indirect) {
   /* a source span ("the latest Quinnipiac University poll"): its first mention speaks */
-  while (k + 1 < kend && !sym_in(ps->s[k], "NOGPD"))
+  while (k + 1 < kend && !mention_symbol(ps->s[k]))
     k++;
   /* "its leader, Ruth Ekwueme," / "the company's spokesman, Jon Ek,": the name speaks */
   if (ps->s[k] == 'D' && k + 3 < ps->n && ps->s[k + 1] == ',' && ps->s[k + 2] == 'N' && ps->s[k + 3] == ',')
     k += 2;
   /* only mention units refer to mentions (quotes and cues refer to their own tables) */
-  if (!sym_in(ps->s[k], "NOGPD"))
+  if (!mention_symbol(ps->s[k]))
     return -1;
   int32_t mi = ps->u[k].ref;
   if (mi < 0)
@@ -424,11 +480,13 @@ static int run_rule(attrib_doc *d, const rule *r, const char *s, size_t w0, size
   if (rc <= 0)
     return 0; /* no match, or the match limit: a rule that cannot decide quickly does not decide */
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-  for (int g = 0; g < rc; g++)
-    if (ov[2 * g] != PCRE2_UNSET) {
-      ov[2 * g] += w0;
-      ov[2 * g + 1] += w0;
-    }
+  /* with no jump on whether a group is set: the rules' alternatives set
+   * some groups and not others, as the text has them */
+  for (int g = 0; g < rc; g++) {
+    PCRE2_SIZE add = w0 & ((PCRE2_SIZE)0 - (PCRE2_SIZE)(ov[2 * g] != PCRE2_UNSET));
+    ov[2 * g] += add;
+    ov[2 * g + 1] += add;
+  }
   return rc;
 }
 
@@ -438,7 +496,7 @@ static void set_cue_adr(attrib_doc *d, quote *q, para_syms *ps, const rule *ru, 
   size_t a, b;
   if (rule_group(ru, GRP_CUE, ov, rc, &a, &b))
     set_cue(d, q, ps, (uint32_t)a);
-  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && sym_in(ps->s[a], "NOGD")) {
+  if (rule_group(ru, GRP_ADR, ov, rc, &a, &b) && named_symbol(ps->s[a])) {
     int32_t am = ps->u[a].ref;
     if (am >= 0 && MENTION(d, am).entity >= 0)
       q->addressee_mention = am;
@@ -459,6 +517,32 @@ static size_t after_last_dot(const char *s, size_t lo, size_t hi) {
   for (const char *dot; w < hi && (dot = memchr(s + w, '.', hi - w)) != NULL;)
     w = (size_t)(dot - s) + 1;
   return w;
+}
+
+/* rule_may_match(r, pres) && rule_may_match_around(r, before, after) of
+ * quote rule r, from its sides' words (side_w) alone, with one jump: which
+ * sets a window meets is the text's choice, and the tests one by one, in
+ * loops of the rules' lengths, were mispredicted. Every set a rule needs
+ * is one of its ordered sets, and the Q set is met (pres has Q): the
+ * sides' words ask all of it while a side has four or fewer and the
+ * pattern RULE_SEQ sets or fewer, as every rule of models/ (else the test
+ * is looser, and the DFA and PCRE2 still decide). */
+static inline int quote_rule_may_match(const rule *r, uint32_t before, uint32_t after) {
+  const uint32_t other = 1u << RULE_OTHER_BIT; /* meets the words past a side's */
+#if defined(__SSE2__)
+  _Static_assert(sizeof r->side_w[0] == 4 * sizeof(uint32_t), "a vector of four words a side");
+  const __m128i zero = _mm_setzero_si128();
+  __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)r->side_w[0]),
+                            _mm_set1_epi32((int)(before | other)));
+  __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)r->side_w[1]),
+                            _mm_set1_epi32((int)(after | other)));
+  return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi32(b, zero), _mm_cmpeq_epi32(a, zero))) == 0;
+#else
+  unsigned bad = 0;
+  for (int k = 0; k < 4; k++)
+    bad |= !(r->side_w[0][k] & (before | other)) | !(r->side_w[1][k] & (after | other));
+  return !bad;
+#endif
 }
 
 static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
@@ -484,8 +568,8 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
     w1 = k + 1;
   int found = 0;
   /* the symbols of the window, and of each side of Q: rules needing others are not tried */
-  uint32_t before = rule_symbols(m->sym_bit, ps->s + w0, k - w0);
-  uint32_t after = rule_symbols(m->sym_bit, ps->s + k + 1, w1 - k - 1);
+  uint32_t before = window_symbols(m->sym_bit, ps->s + w0, k - w0);
+  uint32_t after = window_symbols(m->sym_bit, ps->s + k + 1, w1 - k - 1);
   uint32_t pres = before | after | m->sym_bit['Q'];
   int cue_near = has_cue_symbol(m, pres);
   /* objects found on the way are masked as plain words for this quote's
@@ -502,7 +586,7 @@ static int apply_quote_rules(attrib_doc *d, para_syms *ps, uint32_t k) {
   for (size_t r = 0; r < nlist && !found; r++) {
     const rule *ru = &rules[list[r]];
     /* the window's symbols on the sides of Q, then the rule's DFA */
-    if (!rule_may_match(ru, pres) || !rule_may_match_around(ru, before, after))
+    if (!quote_rule_may_match(ru, before, after))
       continue;
     if (!rule_may_match_quote(ru, win, k - w0, w1 - w0))
       continue;
@@ -702,7 +786,9 @@ static int try_indirect(attrib_doc *d, para_syms *ps, const rule *ru, size_t s0,
 static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int headline) {
   const attrib_model *m = d->model;
   uint32_t s0 = 0;
-  for (uint32_t k = 0; k <= ps->n; k++) {
+  /* until the sentence that ends the paragraph (an empty one after its
+   * last '.' has nothing to match: no pass for it) */
+  for (uint32_t k = 0; s0 < ps->n; k++) {
     /* sentences end at '.'; an endless one is cut so that work stays linear */
     if (!ps->npartial && k < ps->n) {
       /* no partial or scare quote to end one: the next '.' */
@@ -730,7 +816,7 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
      * said, after Quick said the billionaire had ...) */
     size_t from = 0;
     /* the sentence's symbols: rules needing others are not tried */
-    uint32_t pres = rule_symbols(m->sym_bit, ps->s + s0, s1 - s0);
+    uint32_t pres = window_symbols(m->sym_bit, ps->s + s0, s1 - s0);
     int rl = headline ? RL_HEADLINE : RL_INDIRECT;
     int cue_in = has_cue_symbol(m, pres); /* else only cue-less rules can match */
     /* a sentence with no quotation, cue or colon: the model knows whether
@@ -929,7 +1015,7 @@ static int subject_partial(attrib_doc *d, para_syms *ps, size_t k) {
     return 0;
   for (size_t x = j + 1; x < k; x++)
     if (sym_in(ps->s[x], "qQ.") ||
-        (sym_in(ps->s[x], "NOGPD") && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
+        (mention_symbol(ps->s[x]) && !object_unit(d, ps, x) && !(x > 0 && ps->s[x - 1] == 'i')))
       return 0; /* another quote, or someone else who might speak, before it */
   int32_t mi = speaker_of(d, ps, (uint32_t)j, (uint32_t)j + 1, 0);
   if (mi == -2)
@@ -991,7 +1077,7 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
   both.n = prev->n + 1;
   both.nquote = prev->nquote + 1;
   both.npartial = prev->npartial + (ps->s[0] != 'q');
-  both.s = arena_alloc(&d->mem, both.n + 1);
+  both.s = arena_alloc(&d->mem, both.n + 1 + SYM_SLACK);
   both.u = arena_array_raw(&d->mem, both.n, sizeof(unit));
   if (!both.s || !both.u)
     return -1;
@@ -1244,22 +1330,26 @@ attrib_status attribution_stage(attrib_doc *d, attrib_error *err) {
   unsigned cur = 0;
   const sym_hashes sh = sym_hashes_of(d->model);
   /* paragraphs with no quotation, no cue and no colon, where no rule can
-   * match (most of them), are not symbolised at all */
+   * match (most of them), are not symbolised at all: quoted[p] says
+   * whether p has a quotation or a cue */
   uint8_t *quoted = arena_alloc(&d->mem, d->paras.len + 1); /* zeroed */
   if (!quoted)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t k = 0; k < nquotes; k++)
     quoted[QUOTE(d, k).para] = 1;
-  const uint8_t *plain_may = d->model->plain_may_match;
+  /* and those with a cue, by its first token's paragraph: no walk of the
+   * cues beside the paragraphs, whose stops (how many cues a paragraph
+   * has) were mispredicted */
   const cue *cues = (const cue *)d->cues.data;
-  size_t ncues = d->cues.len, next_cue = 0; /* cues come in text order */
+  const token *toks = (const token *)d->toks.data;
+  for (size_t c = 0; c < d->cues.len; c++)
+    quoted[toks[cues[c].tok_first].para] = 1;
+  const uint8_t *plain_may = d->model->plain_may_match;
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     if (pa->tok_first == pa->tok_end)
       continue;
-    while (next_cue < ncues && cues[next_cue].tok_first < pa->tok_first)
-      next_cue++;
-    if (!quoted[p] && (next_cue == ncues || cues[next_cue].tok_first >= pa->tok_end) &&
+    if (!quoted[p] &&
         !(d->opts.indirect && !pa->boilerplate && plain_may[pa->headline ? RL_HEADLINE : RL_INDIRECT]) &&
         !para_has_colon(d, pa)) {
       prev.n = 0; /* a lead-in ends in a colon */

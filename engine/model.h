@@ -106,6 +106,13 @@ typedef struct rule {
   uint8_t n_need;
   uint64_t need[RULE_NEEDS][2];
   uint32_t need_w[RULE_NEEDS]; /* the same as symbol words (RULE_ALPHABET), all ones past n_need */
+  /* a quote rule's ordered sets before its Q set ([0]) and after it ([1])
+   * as symbol words without RULE_OTHER_BIT (no subject has it), those that
+   * hold another of their side left out, up to four a side (a looser test
+   * past that); RULE_OTHER_BIT alone past them and for a rule with no Q
+   * set. A subject whose sides, each with RULE_OTHER_BIT added, meet every
+   * word meets what rule_may_match_around asks (rulescan.c) */
+  uint32_t side_w[2][4];
   /* the same sets in pattern order (repeats kept): a match takes one
    * symbol of each, left to right */
   uint8_t n_seq;
@@ -123,6 +130,9 @@ typedef struct rule {
   const uint8_t *dfa_cls; /* byte -> class */
   const uint8_t *dfa_end; /* by state / dfa_ncls: a match at the subject's end */
   uint16_t dfa_ncls, dfa_states;
+  /* 2^32 / dfa_ncls (rdfa_ncls) rounded up: a state over its class count
+   * as a multiply (rule_dfa_index), not a division's wait */
+  uint64_t dfa_div, rdfa_div;
   uint16_t dfa_start, dfa_start_bol; /* the first state, at a later offset or at 0 */
   uint8_t dfa_q;                     /* DFA_Q_FIRST, DFA_Q_LAST: every match begins, ends with Q */
   /* DFA_Q_LAST: the same of the pattern read right to left, anchored at
@@ -139,6 +149,13 @@ typedef struct rule {
 #define RULE_ALPHABET "QqpsNOGPDVvobAaTi+Ww,:;()-.x"
 enum { RULE_OTHER_BIT = 31 };
 _Static_assert(sizeof RULE_ALPHABET - 1 <= RULE_OTHER_BIT, "a symbol word has a bit for each symbol");
+
+/* st / ncls for a state st (a multiple of ncls, below 2^16), with div
+ * rule.dfa_div or rdfa_div: st = q ncls gives q 2^32 + q e with e below
+ * ncls, and q e below 2^32. */
+static inline unsigned rule_dfa_index(unsigned st, uint64_t div) {
+  return (unsigned)(((uint64_t)st * div) >> 32);
+}
 
 /* The symbol word of s[0, n), with sym_bit of the model. */
 static inline uint32_t rule_symbols(const uint32_t *sym_bit, const char *s, size_t n) {
@@ -219,7 +236,7 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
     st = next[st + cls[u[i]]];
   if (st <= ncls)
     return st == 0;
-  return r->dfa_end[st / ncls];
+  return r->dfa_end[rule_dfa_index(st, r->dfa_div)];
 }
 /* The answer of rule r's DFA in state st at the subject's end, with no
  * jump: a match (state 0), no match (ncls), or what the end table says of
@@ -227,7 +244,7 @@ static inline int rule_may_match_dfa(const rule *r, const char *s, size_t from, 
  * only to be masked; rulescan.c sets them). */
 static inline unsigned rule_dfa_answer(const rule *r, unsigned st) {
   unsigned ncls = r->dfa_ncls;
-  return (unsigned)(st == 0) | ((unsigned)(st > ncls) & r->dfa_end[st / ncls]);
+  return (unsigned)(st == 0) | ((unsigned)(st > ncls) & r->dfa_end[rule_dfa_index(st, r->dfa_div)]);
 }
 
 /* rule_may_match_dfa of rules a (bit 0) and b (bit 1) on s[from, n): each
@@ -278,7 +295,7 @@ static inline int rule_may_match_quote(const rule *r, const char *s, size_t k, s
       st = next[st + cls[u[i]]];
     if (st <= ncls)
       return st == 0;
-    return r->rdfa_end[st / ncls];
+    return r->rdfa_end[rule_dfa_index(st, r->rdfa_div)];
   }
   if (r->dfa_q != DFA_Q_FIRST)
     return rule_may_match_dfa(r, s, 0, r->dfa_q == DFA_Q_LAST ? k + 1 : n);
@@ -295,7 +312,7 @@ static inline int rule_may_match_quote(const rule *r, const char *s, size_t k, s
   }
   if (st <= 2u * ncls)
     return st == 0;
-  return r->dfa_end[st / ncls];
+  return r->dfa_end[rule_dfa_index(st, r->dfa_div)];
 }
 /* Can rule r match a subject whose symbol word is pres? */
 static inline int rule_may_match(const rule *r, uint32_t pres) {

@@ -11,47 +11,42 @@
 enum { F_DOUBLE, F_SINGLE, F_GUIL, F_SGUIL };
 enum { SHAPE_OPEN = 1, SHAPE_CLOSE = 2, SHAPE_BOTH = 3 };
 
+/* A mark's family (bits 0-1) and the roles the character itself allows
+ * (bits 2-3), by a table for U+2018 to U+203A (the curly marks), and for
+ * Latin-1 by '"' and the guillemets; any other mark is a single one that
+ * may open or close (MK_OTHER). Tables, not switches: the marks of a text
+ * come in any order, and the switches' compares on the code point were
+ * mispredicted. The table holds each entry XOR MK_OTHER, so that the
+ * entries not named are MK_OTHER. */
+#define MK(fam, shape) ((fam) | (shape) << 2)
+enum { MK_OTHER = MK(F_SINGLE, SHAPE_BOTH) };
+#define CURLY(cp, fam, shape) [(cp)-0x2018] = MK(fam, shape) ^ MK_OTHER
+static const uint8_t mark_curly[0x203B - 0x2018] = {
+    CURLY(0x2018, F_SINGLE, SHAPE_OPEN),  CURLY(0x2019, F_SINGLE, SHAPE_CLOSE),
+    CURLY(0x201A, F_SINGLE, SHAPE_OPEN),  CURLY(0x201B, F_SINGLE, SHAPE_OPEN),
+    CURLY(0x201C, F_DOUBLE, SHAPE_BOTH), /* “ opens, but closes „ */
+    CURLY(0x201D, F_DOUBLE, SHAPE_CLOSE), CURLY(0x201E, F_DOUBLE, SHAPE_OPEN),
+    CURLY(0x201F, F_DOUBLE, SHAPE_OPEN),  CURLY(0x2033, F_DOUBLE, SHAPE_BOTH),
+    CURLY(0x2039, F_SGUIL, SHAPE_OPEN),   CURLY(0x203A, F_SGUIL, SHAPE_CLOSE)};
+#undef CURLY
+static inline unsigned mark_bits(uint32_t cp) {
+  if (cp < 0x100) /* a text's marks are mostly of one script: foreseen */
+    return cp == '"'    ? MK(F_DOUBLE, SHAPE_BOTH)
+           : cp == 0xAB ? MK(F_GUIL, SHAPE_OPEN)
+           : cp == 0xBB ? MK(F_GUIL, SHAPE_CLOSE)
+                        : MK_OTHER;
+  uint32_t k = cp - 0x2018;
+  return k < sizeof mark_curly ? mark_curly[k] ^ (unsigned)MK_OTHER : MK_OTHER;
+}
+#undef MK
+
 static int family(uint32_t cp) {
-  switch (cp) {
-  case '"':
-  case 0x201C:
-  case 0x201D:
-  case 0x201E:
-  case 0x201F:
-  case 0x2033:
-    return F_DOUBLE;
-  case 0x00AB:
-  case 0x00BB:
-    return F_GUIL;
-  case 0x2039:
-  case 0x203A:
-    return F_SGUIL;
-  default:
-    return F_SINGLE;
-  }
+  return (int)(mark_bits(cp) & 3);
 }
 
 /* Which roles the character itself allows. */
 static int char_shape(uint32_t cp) {
-  switch (cp) {
-  case 0x201C: /* “ opens, but closes „ */
-    return SHAPE_BOTH;
-  case 0x201E:
-  case 0x201A:
-  case 0x2018:
-  case 0x201B:
-  case 0x201F:
-  case 0x00AB:
-  case 0x2039:
-    return SHAPE_OPEN;
-  case 0x201D:
-  case 0x2019:
-  case 0x00BB:
-  case 0x203A:
-    return SHAPE_CLOSE;
-  default:
-    return SHAPE_BOTH;
-  }
+  return (int)(mark_bits(cp) >> 2);
 }
 
 static int is_open_bracket(const token *t) {

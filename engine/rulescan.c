@@ -298,6 +298,50 @@ static void rx_alt(rx *x, needs *out, int depth) {
     needs_add(out, u);
 }
 
+/* The symbol word of byte set set (RULE_ALPHABET: symbol k is bit k), as
+ * the model's sym_bit makes it but for the bytes beyond the alphabet (its
+ * RULE_OTHER_BIT), which no symbol string holds. */
+static uint32_t set_word(const uint64_t set[2]) {
+  uint32_t w = 0;
+  for (unsigned k = 0; k < sizeof RULE_ALPHABET - 1; k++) {
+    unsigned c = (unsigned char)RULE_ALPHABET[k];
+    if ((set[c >> 6] >> (c & 63)) & 1)
+      w |= 1u << k;
+  }
+  return w;
+}
+
+/* r's side_w from its ordered sets: those before the Q set, then those
+ * after it, each side's words fewest bits first, a word that holds an
+ * earlier one left out (a side meeting the smaller meets it too). */
+static void side_words(rule *r) {
+  for (unsigned side = 0; side < 2; side++)
+    for (unsigned k = 0; k < 4; k++)
+      r->side_w[side][k] = 1u << RULE_OTHER_BIT;
+  if (r->seq_q < 0)
+    return;
+  for (unsigned side = 0; side < 2; side++) {
+    unsigned lo = side ? (unsigned)r->seq_q + 1 : 0, hi = side ? r->n_seq : (unsigned)r->seq_q;
+    uint32_t w[RULE_SEQ];
+    unsigned n = 0;
+    for (unsigned k = lo; k < hi; k++)
+      w[n++] = set_word(r->seq[k]);
+    for (unsigned kept = 0; kept < 4 && n;) {
+      unsigned best = 0;
+      for (unsigned k = 1; k < n; k++)
+        if (__builtin_popcount(w[k]) < __builtin_popcount(w[best]))
+          best = k;
+      uint32_t b = w[best];
+      r->side_w[side][kept++] = b;
+      unsigned m = 0; /* the rest, without the words that hold b */
+      for (unsigned k = 0; k < n; k++)
+        if ((w[k] & b) != b)
+          w[m++] = w[k];
+      n = m;
+    }
+  }
+}
+
 /* The needed symbol sets of rule r from its expanded pattern: in pattern
  * order, and without repeats the most selective first; none when the
  * pattern is beyond the reader. */
@@ -311,6 +355,7 @@ void rulescan_needs(rule *r, const char *pat) {
   r->n_seq = 0;
   r->seq_q = -1;
   memset(r->seq_of, 0, sizeof r->seq_of);
+  side_words(r); /* none yet: every side passes */
   if (x.bad || *x.p)
     return;
   /* the sets come in pattern order, and the symbols a match takes from
@@ -327,6 +372,7 @@ void rulescan_needs(rule *r, const char *pat) {
     for (unsigned k = 0; k < r->n_seq; k++)
       if ((r->seq[k][c >> 6] >> (c & 63)) & 1)
         r->seq_of[c] |= (uint16_t)(1u << k);
+  side_words(r);
   while (a.n && r->n_need < RULE_NEEDS) {
     unsigned best = 0;
     for (unsigned k = 1; k < a.n; k++)
@@ -817,6 +863,7 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
   r->dfa_cls = o.ctab;
   r->dfa_end = o.ctab + 256;
   r->dfa_ncls = (uint16_t)o.ncls;
+  r->dfa_div = (((uint64_t)1 << 32) + o.ncls - 1) / o.ncls;
   r->dfa_start = (uint16_t)((unsigned)o.s_any * o.ncls);
   r->dfa_start_bol = (uint16_t)((unsigned)o.s_bol * o.ncls);
   r->dfa_states = (uint16_t)o.nst;
@@ -832,6 +879,7 @@ int rulescan_dfa(arena *mem, rule *r, const char *pat) {
       r->rdfa_cls = v.ctab;
       r->rdfa_end = v.ctab + 256;
       r->rdfa_ncls = (uint16_t)v.ncls;
+      r->rdfa_div = (((uint64_t)1 << 32) + v.ncls - 1) / v.ncls;
       r->rdfa_start = (uint16_t)((unsigned)v.s_bol * v.ncls);
     }
   }
