@@ -55,40 +55,37 @@ static inline int has_hyphen(const char *k, size_t n) {
 
 /* Does key[0, n) hold a byte below '.' (an apostrophe, a hyphen, an
  * ampersand)? Word loads, a byte below found by the borrow trick (exact
- * for whether there is one; bytes of 0x80 and up never count). A key of 4
- * to 16 bytes (most names) takes four overlapping loads and no branch on
- * its length, one of 1 to 3 its first, middle and last bytes: a branch on
- * each length class was a mispredict one name in four. */
+ * for whether there is one; bytes of 0x80 and up never count). A key of
+ * up to 16 bytes (nearly every word) takes two 8-byte loads and no branch
+ * on its length: of 8 bytes on, its first and last eight (overlapping);
+ * under 8 (The, Mr, US, Obama), twice its first eight, those past n set
+ * to 0xFF, which never count. That reads 8 bytes of a shorter key, which a
+ * token's key has readable (LEX_KEY_SLACK: segment.c pads them for its
+ * lexicon lookups). A branch on each length class was a mispredict one
+ * name in four. */
+_Static_assert(LEX_KEY_SLACK >= 8, "a token's key has 8 bytes readable");
 static inline int has_byte_below_dot(const char *k, size_t n) {
-  const uint32_t ones = 0x01010101u, dots = ones * '.';
-  uint32_t x, y, z, w;
-  if (n - 4 <= 12) {
-    size_t m = n - 4, b = m < 4 ? m : 4, c = m < 8 ? m : 8;
-    memcpy(&x, k, 4);
-    memcpy(&y, k + b, 4);
-    memcpy(&z, k + c, 4);
-    memcpy(&w, k + m, 4);
-    return (((x - dots) & ~x) | ((y - dots) & ~y) | ((z - dots) & ~z) | ((w - dots) & ~w)) & (ones << 7) ? 1
-                                                                                                         : 0;
-  }
-  if (n > 16) {
-    const uint64_t ones8 = 0x0101010101010101u;
+  const uint64_t ones = 0x0101010101010101u, dots = ones * '.';
+  if (n > 16) { /* rare */
     for (size_t p = 0;; p += 8) {
       if (p + 8 > n)
         p = n - 8; /* the last eight bytes, overlapping */
       uint64_t v;
       memcpy(&v, k + p, 8);
-      if ((v - ones8 * '.') & ~v & (ones8 << 7))
+      if ((v - dots) & ~v & (ones << 7))
         return 1;
       if (p + 8 == n)
         return 0;
     }
   }
-  if (!n)
-    return 0;
-  x = (uint32_t)(unsigned char)k[0] | (uint32_t)(unsigned char)k[n / 2] << 8 |
-      (uint32_t)(unsigned char)k[n - 1] << 16 | (uint32_t)(unsigned char)k[0] << 24;
-  return ((x - dots) & ~x) & (ones << 7) ? 1 : 0;
+  /* the bytes past a key of n < 8 bytes, in its first eight as a
+   * little-endian word */
+  static const uint64_t past[9] = {UINT64_MAX,       UINT64_MAX << 8,  UINT64_MAX << 16,
+                                   UINT64_MAX << 24, UINT64_MAX << 32, UINT64_MAX << 40,
+                                   UINT64_MAX << 48, UINT64_MAX << 56, 0};
+  uint64_t pad = past[n < 8 ? n : 8];
+  uint64_t x = strmap_le64(k) | pad, y = strmap_le64(k + (n > 8 ? n - 8 : 0)) | pad;
+  return (((x - dots) & ~x) | ((y - dots) & ~y)) & (ones << 7) ? 1 : 0;
 }
 
 static int name_tok_test(const token *t) {
