@@ -473,12 +473,21 @@ int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t n
   entity *e = ms ? vec_push_raw(&d->entities, &d->mem) : NULL;
   if (!e)
     return -1;
-  /* all of it written at once (no clearing first) */
-  *e = (entity){.type = type,
-                .name = name,
-                .name_ntok = name_ntok,
-                .gaz = g,
-                .mentions = {.data = ms, .cap = 16, .elem = sizeof(int32_t)}};
+  /* every field written, one by one: no clearing first (a compound
+   * literal of it was cleared by a rep stos, 11 words, whose start-up
+   * costs more than the stores) */
+  e->type = type;
+  e->gender = 0;
+  e->name = name;
+  e->name_ntok = name_ntok;
+  e->gaz = g;
+  e->mentions.data = ms;
+  e->mentions.len = 0;
+  e->mentions.cap = 16;
+  e->mentions.elem = sizeof(int32_t);
+  e->byline = 0;
+  e->sig_of = NULL;
+  e->sig = 0;
   return (int32_t)(d->entities.len - 1);
 }
 
