@@ -1443,7 +1443,9 @@ static NOINLINE int build_sets(ctx *c) {
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
   uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
-  uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
+  /* new keys until tokset_put would grow it (one register, not a count
+   * and its limit: the loop has few to spare) */
+  uint32_t lleft = c->lower.cap / 4 * 3 - c->lower.count;
   tokset cap_mid = c->cap_mid; /* a local: kept in registers across the slot stores */
   token *t = toks;             /* walks beside i: no index scaled per token */
   /* i a size_t, as n is: no 32-bit counter zero-extended per token */
@@ -1502,19 +1504,19 @@ static NOINLINE int build_sets(ctx *c) {
     uint32_t h = tokset_hash(t->hash), e = tokset_probe(lh, h, lmask), v = lh[e];
     lh[e] = h; /* as tokset_put: no branch on whether it was in */
     lt[e] = (uint32_t)i;
-    lcount += v == 0;
-    if (lcount >= lfull) {
-      c->lower.count = lcount;
+    lleft -= v == 0;
+    if (!lleft) {
+      c->lower.count = c->lower.cap / 4 * 3;
       if (tokset_grow(&c->lower, d) != 0)
         return -1;
       lh = c->lower.hash;
       lt = c->lower.tok;
       lmask = c->lower.cap - 1;
-      lfull = c->lower.cap / 4 * 3;
+      lleft = c->lower.cap / 4 * 3 - c->lower.count;
     }
   }
   c->cap_mid = cap_mid;
-  c->lower.count = lcount;
+  c->lower.count = c->lower.cap / 4 * 3 - lleft;
   return 0;
 }
 
