@@ -439,17 +439,19 @@ typedef struct ctx {
   /* one bit a token: T_ENT_START, so that collect skips the tokens between
    * starts 64 at a time without touching them */
   uint64_t *starts;
-  /* one bit a token: a name token that is an organisation head or suffix
-   * (Commission, Ltd), so that org_run gives up at once on a paragraph
-   * rest without one, as most are */
-  uint64_t *heads;
+  /* for each paragraph, one past its last name token that is an
+   * organisation head or suffix (Commission, Ltd), or 0 when none, so that
+   * org_run gives up at once on a paragraph rest without one, as most are
+   * (build_sets writes it as it passes the heads: no search per paragraph,
+   * whose loop over words of a bitmap was mispredicted) */
+  uint32_t *para_heads_end;
   vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
 } ctx;
 
-/* One past the last token in [first, end) with its bit set in c->heads
- * (an organisation head or suffix); first when none. */
-static inline uint32_t heads_end(const ctx *c, uint32_t first, uint32_t end) {
-  uint32_t j = tokbits_last(c->heads, first, end);
+/* One past the last organisation head or suffix of paragraph p, whose
+ * first token is first; first when none. */
+static inline uint32_t heads_end(const ctx *c, uint32_t p, uint32_t first) {
+  uint32_t j = c->para_heads_end[p];
   return j ? j : first;
 }
 
@@ -1282,7 +1284,7 @@ static int collect(ctx *c) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     const uint32_t end = pa->tok_end; /* in a register: the stores below might alias pa for the compiler */
     pa->boilerplate = (uint8_t)is_boilerplate(d, pa);
-    const uint32_t hend = heads_end(c, pa->tok_first, end);
+    const uint32_t hend = heads_end(c, p, pa->tok_first);
     uint8_t pending_title = 0, pending_g = 0;
     uint32_t title_start = 0;
     uint32_t i = pa->tok_first;
@@ -1437,9 +1439,9 @@ static NOINLINE int build_sets(ctx *c) {
   size_t n = NTOK(d);
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
       tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) * 2 / 3 + 16) != 0 ||
-      !(c->starts = arena_alloc(&d->mem, 2 * (n / 64 + 1) * sizeof *c->starts)))
+      !(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)) ||
+      !(c->para_heads_end = arena_alloc(&d->mem, (d->paras.len + 1) * sizeof *c->para_heads_end)))
     return -1;
-  c->heads = c->starts + n / 64 + 1; /* one clearing for both */
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
   uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
@@ -1481,7 +1483,7 @@ static NOINLINE int build_sets(ctx *c) {
       f |= (uint16_t)(start * T_ENT_START);
       starts[i >> 6] |= (uint64_t)start << (i & 63);
       if ((f & T_NAME) && (w & (W_ORG_HEAD | W_ORG_SUFFIX)))
-        c->heads[i >> 6] |= (uint64_t)1 << (i & 63);
+        c->para_heads_end[t->para] = (uint32_t)i + 1; /* the tokens come in order */
       t->flags = f;
       /* token_set, by f */
       if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
