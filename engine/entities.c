@@ -445,7 +445,6 @@ typedef struct ctx {
    * (build_sets writes it as it passes the heads: no search per paragraph,
    * whose loop over words of a bitmap was mispredicted) */
   uint32_t *para_heads_end;
-  vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
 } ctx;
 
 /* One past the last organisation head or suffix of paragraph p, whose
@@ -1277,7 +1276,10 @@ static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, uint32_t 
   return org_run_slow(c, i, end, gaz_here, tn);
 }
 
-static int collect(ctx *c) {
+/* Out of line (it has one caller): entities_stage inlines its helpers
+ * as the compiler's budget allows, and this keeps chunk_type and
+ * link_known in it. */
+static NOINLINE int collect(ctx *c) {
   attrib_doc *d = c->d;
   token *toks = &TOK(d, 0); /* the tokens stay where they are: no reload of d->toks per token */
   for (uint32_t p = 0; p < d->paras.len; p++) {
@@ -1462,14 +1464,6 @@ static NOINLINE int build_sets(ctx *c) {
     if (f & (T_CAP | T_ALLCAP)) {
       if (name_tok_test(t))
         f |= T_NAME;
-      /* what pass 3 asks of every token, but for its mention (yet to come) */
-      if ((f & (T_CAP | T_INITIAL | T_ALLCAP)) == T_CAP &&
-          ((t->words & (W_NOT_NAME | W_AUX)) || t->cue >= 0)) {
-        uint32_t *p = vec_push_raw(&c->pass3, &d->mem); /* written below */
-        if (!p)
-          return -1;
-        *p = (uint32_t)i;
-      }
       /* a name token of a word that opens no name ("The", "But", "Related":
        * collect steps over it, and past a title too) starts nothing, unless
        * an entry or a title may */
@@ -1524,12 +1518,64 @@ static NOINLINE int build_sets(ctx *c) {
   return 0;
 }
 
+/* Pass 3 of entities_stage at token i, next to a cue's first token, unless
+ * it comes before *next (visited or passed already; *next then moves past
+ * it): a known surname that is also a function word or a verb ("George
+ * Will ... Will said", "Ian Read ... said Read"), a capital inside its
+ * sentence, becomes a mention. 0, or -1 when out of memory. */
+static inline int surname_next_to_cue(attrib_doc *d, token *toks, uint32_t i, uint32_t *next) {
+  if (i < *next)
+    return 0;
+  *next = i + 1;
+  token *t = &toks[i];
+  if ((t->flags & (T_CAP | T_INITIAL | T_ALLCAP)) != T_CAP || t->kind != TK_WORD ||
+      (!(t->words & (W_NOT_NAME | W_AUX)) && t->cue < 0) || t->mention >= 0)
+    return 0;
+  int32_t e = names_get(d, t->key, t->key_len, t->hash);
+  if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
+    return 0;
+  paragraph *tp = &VEC_AT(d->paras, paragraph, t->para);
+  if ((i + 1 < tp->tok_end && toks[i + 1].cue >= 0) ||
+      (i > tp->tok_first && toks[i - 1].cue >= 0 && t->cue < 0)) {
+    if (t->cue >= 0)
+      t->cue = -1; /* the name, not the verb "read" */
+    if (add_mention(d, i, i + 1, e, M_NAME) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* surname_next_to_cue at the tokens before and after each cue's first
+ * token (cues come in text order; nothing before pass 3 changes a cue),
+ * in text order and each once, as a cue it clears is the next token's
+ * condition. The one after a cue waits for the next cue's, which may come
+ * before it (cues at 5 and 6: 4, 5, 6, 7). (A list of candidates made by
+ * build_sets from every capital was a mispredicted jump one capital in
+ * four.) 0, or -1 when out of memory. */
+static NOINLINE int surnames_next_to_cues(attrib_doc *d) {
+  size_t nc = d->cues.len;
+  if (!nc)
+    return 0;
+  const cue *cues = &VEC_AT(d->cues, cue, 0);
+  token *toks = &TOK(d, 0);
+  uint32_t n = NTOK(d), next = 0;
+  uint32_t after = UINT32_MAX; /* the token after the last cue's first, or none */
+  for (size_t k = 0; k < nc; k++) {
+    uint32_t j = cues[k].tok_first;
+    if ((after != UINT32_MAX && after + 1 < j && surname_next_to_cue(d, toks, after, &next) != 0) ||
+        (j > 0 && surname_next_to_cue(d, toks, j - 1, &next) != 0) ||
+        (after != UINT32_MAX && surname_next_to_cue(d, toks, after, &next) != 0))
+      return -1;
+    after = j + 1 < n ? j + 1 : UINT32_MAX;
+  }
+  return after != UINT32_MAX ? surname_next_to_cue(d, toks, after, &next) : 0;
+}
+
 attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   ctx c;
   memset(&c, 0, sizeof c);
   c.d = d;
   vec_init(&c.chunks, sizeof(chunk));
-  vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
   /* about one name key in 20 tokens on news text: the map's size at once,
    * not its doublings and their rehashes. Room for three times that: in a
@@ -1658,28 +1704,8 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       }
     }
   }
-  /* Pass 3: "George Will ... Will said", "Ian Read ... said Read": a known
-   * surname that is also a function word or a verb, next to a reporting verb */
-  for (size_t k = 0; k < c.pass3.len; k++) {
-    uint32_t i = VEC_AT(c.pass3, uint32_t, k);
-    token *t = &TOK(d, i);
-    /* build_sets made the other tests (no stage since changed what they read) */
-    if (t->mention >= 0)
-      continue;
-    int32_t e = names_get(d, t->key, t->key_len, t->hash);
-    if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
-      continue;
-    paragraph *tp = &VEC_AT(d->paras, paragraph, t->para);
-    if ((i + 1 < tp->tok_end && TOK(d, i + 1).cue >= 0) ||
-        (i > tp->tok_first && TOK(d, i - 1).cue >= 0 && t->cue < 0)) {
-      if (t->cue >= 0)
-        t->cue = -1; /* the name, not the verb "read" */
-      if (add_mention(d, i, i + 1, e, M_NAME) != 0) {
-        st = oom(err);
-        goto done;
-      }
-    }
-  }
+  if (surnames_next_to_cues(d) != 0) /* pass 3 */
+    st = oom(err);
 done:
   return st;
 }
