@@ -55,40 +55,37 @@ static inline int has_hyphen(const char *k, size_t n) {
 
 /* Does key[0, n) hold a byte below '.' (an apostrophe, a hyphen, an
  * ampersand)? Word loads, a byte below found by the borrow trick (exact
- * for whether there is one; bytes of 0x80 and up never count). A key of 4
- * to 16 bytes (most names) takes four overlapping loads and no branch on
- * its length, one of 1 to 3 its first, middle and last bytes: a branch on
- * each length class was a mispredict one name in four. */
+ * for whether there is one; bytes of 0x80 and up never count). A key of
+ * up to 16 bytes (nearly every word) takes two 8-byte loads and no branch
+ * on its length: of 8 bytes on, its first and last eight (overlapping);
+ * under 8 (The, Mr, US, Obama), twice its first eight, those past n set
+ * to 0xFF, which never count. That reads 8 bytes of a shorter key, which a
+ * token's key has readable (LEX_KEY_SLACK: segment.c pads them for its
+ * lexicon lookups). A branch on each length class was a mispredict one
+ * name in four. */
+_Static_assert(LEX_KEY_SLACK >= 8, "a token's key has 8 bytes readable");
 static inline int has_byte_below_dot(const char *k, size_t n) {
-  const uint32_t ones = 0x01010101u, dots = ones * '.';
-  uint32_t x, y, z, w;
-  if (n - 4 <= 12) {
-    size_t m = n - 4, b = m < 4 ? m : 4, c = m < 8 ? m : 8;
-    memcpy(&x, k, 4);
-    memcpy(&y, k + b, 4);
-    memcpy(&z, k + c, 4);
-    memcpy(&w, k + m, 4);
-    return (((x - dots) & ~x) | ((y - dots) & ~y) | ((z - dots) & ~z) | ((w - dots) & ~w)) & (ones << 7) ? 1
-                                                                                                         : 0;
-  }
-  if (n > 16) {
-    const uint64_t ones8 = 0x0101010101010101u;
+  const uint64_t ones = 0x0101010101010101u, dots = ones * '.';
+  if (n > 16) { /* rare */
     for (size_t p = 0;; p += 8) {
       if (p + 8 > n)
         p = n - 8; /* the last eight bytes, overlapping */
       uint64_t v;
       memcpy(&v, k + p, 8);
-      if ((v - ones8 * '.') & ~v & (ones8 << 7))
+      if ((v - dots) & ~v & (ones << 7))
         return 1;
       if (p + 8 == n)
         return 0;
     }
   }
-  if (!n)
-    return 0;
-  x = (uint32_t)(unsigned char)k[0] | (uint32_t)(unsigned char)k[n / 2] << 8 |
-      (uint32_t)(unsigned char)k[n - 1] << 16 | (uint32_t)(unsigned char)k[0] << 24;
-  return ((x - dots) & ~x) & (ones << 7) ? 1 : 0;
+  /* the bytes past a key of n < 8 bytes, in its first eight as a
+   * little-endian word */
+  static const uint64_t past[9] = {UINT64_MAX,       UINT64_MAX << 8,  UINT64_MAX << 16,
+                                   UINT64_MAX << 24, UINT64_MAX << 32, UINT64_MAX << 40,
+                                   UINT64_MAX << 48, UINT64_MAX << 56, 0};
+  uint64_t pad = past[n < 8 ? n : 8];
+  uint64_t x = strmap_le64(k) | pad, y = strmap_le64(k + (n > 8 ? n - 8 : 0)) | pad;
+  return (((x - dots) & ~x) | ((y - dots) & ~y)) & (ones << 7) ? 1 : 0;
 }
 
 static int name_tok_test(const token *t) {
@@ -442,17 +439,18 @@ typedef struct ctx {
   /* one bit a token: T_ENT_START, so that collect skips the tokens between
    * starts 64 at a time without touching them */
   uint64_t *starts;
-  /* one bit a token: a name token that is an organisation head or suffix
-   * (Commission, Ltd), so that org_run gives up at once on a paragraph
-   * rest without one, as most are */
-  uint64_t *heads;
-  vec pass3; /* uint32_t: the tokens pass 3 of entities_stage looks at */
+  /* for each paragraph, one past its last name token that is an
+   * organisation head or suffix (Commission, Ltd), or 0 when none, so that
+   * org_run gives up at once on a paragraph rest without one, as most are
+   * (build_sets writes it as it passes the heads: no search per paragraph,
+   * whose loop over words of a bitmap was mispredicted) */
+  uint32_t *para_heads_end;
 } ctx;
 
-/* One past the last token in [first, end) with its bit set in c->heads
- * (an organisation head or suffix); first when none. */
-static inline uint32_t heads_end(const ctx *c, uint32_t first, uint32_t end) {
-  uint32_t j = tokbits_last(c->heads, first, end);
+/* One past the last organisation head or suffix of paragraph p, whose
+ * first token is first; first when none. */
+static inline uint32_t heads_end(const ctx *c, uint32_t p, uint32_t first) {
+  uint32_t j = c->para_heads_end[p];
   return j ? j : first;
 }
 
@@ -476,12 +474,21 @@ int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t n
   entity *e = ms ? vec_push_raw(&d->entities, &d->mem) : NULL;
   if (!e)
     return -1;
-  /* all of it written at once (no clearing first) */
-  *e = (entity){.type = type,
-                .name = name,
-                .name_ntok = name_ntok,
-                .gaz = g,
-                .mentions = {.data = ms, .cap = 16, .elem = sizeof(int32_t)}};
+  /* every field written, one by one: no clearing first (a compound
+   * literal of it was cleared by a rep stos, 11 words, whose start-up
+   * costs more than the stores) */
+  e->type = type;
+  e->gender = 0;
+  e->name = name;
+  e->name_ntok = name_ntok;
+  e->gaz = g;
+  e->mentions.data = ms;
+  e->mentions.len = 0;
+  e->mentions.cap = 16;
+  e->mentions.elem = sizeof(int32_t);
+  e->byline = 0;
+  e->sig_of = NULL;
+  e->sig = 0;
   return (int32_t)(d->entities.len - 1);
 }
 
@@ -1269,14 +1276,17 @@ static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, uint32_t 
   return org_run_slow(c, i, end, gaz_here, tn);
 }
 
-static int collect(ctx *c) {
+/* Out of line (it has one caller): entities_stage inlines its helpers
+ * as the compiler's budget allows, and this keeps chunk_type and
+ * link_known in it. */
+static NOINLINE int collect(ctx *c) {
   attrib_doc *d = c->d;
   token *toks = &TOK(d, 0); /* the tokens stay where they are: no reload of d->toks per token */
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     const uint32_t end = pa->tok_end; /* in a register: the stores below might alias pa for the compiler */
     pa->boilerplate = (uint8_t)is_boilerplate(d, pa);
-    const uint32_t hend = heads_end(c, pa->tok_first, end);
+    const uint32_t hend = heads_end(c, p, pa->tok_first);
     uint8_t pending_title = 0, pending_g = 0;
     uint32_t title_start = 0;
     uint32_t i = pa->tok_first;
@@ -1431,15 +1441,16 @@ static NOINLINE int build_sets(ctx *c) {
   size_t n = NTOK(d);
   if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
       tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) * 2 / 3 + 16) != 0 ||
-      !(c->starts = arena_alloc(&d->mem, 2 * (n / 64 + 1) * sizeof *c->starts)))
+      !(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)) ||
+      !(c->para_heads_end = arena_alloc(&d->mem, (d->paras.len + 1) * sizeof *c->para_heads_end)))
     return -1;
-  c->heads = c->starts + n / 64 + 1; /* one clearing for both */
   token *toks = &TOK(d, 0);
   uint64_t *starts = c->starts;
   uint32_t *lh = c->lower.hash, *lt = c->lower.tok, lmask = c->lower.cap - 1;
-  uint32_t lcount = c->lower.count, lfull = c->lower.cap / 4 * 3; /* tokset_put grows at lfull */
-  tokset cap_mid = c->cap_mid; /* a local: kept in registers across the slot stores */
-  token *t = toks;             /* walks beside i: no index scaled per token */
+  /* new keys until tokset_put would grow it (one register, not a count
+   * and its limit: the loop has few to spare) */
+  uint32_t lleft = c->lower.cap / 4 * 3 - c->lower.count;
+  token *t = toks; /* walks beside i: no index scaled per token */
   /* i a size_t, as n is: no 32-bit counter zero-extended per token */
   for (size_t i = 0; i < n; i++, t++) {
     uint16_t f = t->flags;
@@ -1453,14 +1464,6 @@ static NOINLINE int build_sets(ctx *c) {
     if (f & (T_CAP | T_ALLCAP)) {
       if (name_tok_test(t))
         f |= T_NAME;
-      /* what pass 3 asks of every token, but for its mention (yet to come) */
-      if ((f & (T_CAP | T_INITIAL | T_ALLCAP)) == T_CAP &&
-          ((t->words & (W_NOT_NAME | W_AUX)) || t->cue >= 0)) {
-        uint32_t *p = vec_push_raw(&c->pass3, &d->mem); /* written below */
-        if (!p)
-          return -1;
-        *p = (uint32_t)i;
-      }
       /* a name token of a word that opens no name ("The", "But", "Related":
        * collect steps over it, and past a title too) starts nothing, unless
        * an entry or a title may */
@@ -1473,11 +1476,13 @@ static NOINLINE int build_sets(ctx *c) {
       f |= (uint16_t)(start * T_ENT_START);
       starts[i >> 6] |= (uint64_t)start << (i & 63);
       if ((f & T_NAME) && (w & (W_ORG_HEAD | W_ORG_SUFFIX)))
-        c->heads[i >> 6] |= (uint64_t)1 << (i & 63);
+        c->para_heads_end[t->para] = (uint32_t)i + 1; /* the tokens come in order */
       t->flags = f;
       /* token_set, by f */
       if ((f & T_CAP) && !(f & (T_INITIAL | T_IN_HEADLINE))) {
-        if (t->quote < 0 && tokset_put(&cap_mid, d, t, (uint32_t)i) != 0)
+        /* the set in place, not in four locals: registers go to the
+         * lower-case words' path, which is taken three times as often */
+        if (t->quote < 0 && tokset_put(&c->cap_mid, d, t, (uint32_t)i) != 0)
           return -1;
         continue;
       }
@@ -1489,27 +1494,81 @@ static NOINLINE int build_sets(ctx *c) {
         starts[i >> 6] |= (uint64_t)1 << (i & 63);
       }
     }
-    if (!(f & T_LOWER) || t->quote >= 0)
+    /* T_LOWER (bit 2) and a negative quote (its sign bit) in one test and
+     * one jump, for every word that gets here */
+    if (!(((uint32_t)f << 29) & (uint32_t)t->quote & 0x80000000u))
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
      * after each store of a slot, as a slot may be a field) */
     uint32_t h = tokset_hash(t->hash), e = tokset_probe(lh, h, lmask), v = lh[e];
     lh[e] = h; /* as tokset_put: no branch on whether it was in */
     lt[e] = (uint32_t)i;
-    lcount += v == 0;
-    if (lcount >= lfull) {
-      c->lower.count = lcount;
+    lleft -= v == 0;
+    if (!lleft) {
+      c->lower.count = c->lower.cap / 4 * 3;
       if (tokset_grow(&c->lower, d) != 0)
         return -1;
       lh = c->lower.hash;
       lt = c->lower.tok;
       lmask = c->lower.cap - 1;
-      lfull = c->lower.cap / 4 * 3;
+      lleft = c->lower.cap / 4 * 3 - c->lower.count;
     }
   }
-  c->cap_mid = cap_mid;
-  c->lower.count = lcount;
+  c->lower.count = c->lower.cap / 4 * 3 - lleft;
   return 0;
+}
+
+/* Pass 3 of entities_stage at token i, next to a cue's first token, unless
+ * it comes before *next (visited or passed already; *next then moves past
+ * it): a known surname that is also a function word or a verb ("George
+ * Will ... Will said", "Ian Read ... said Read"), a capital inside its
+ * sentence, becomes a mention. 0, or -1 when out of memory. */
+static inline int surname_next_to_cue(attrib_doc *d, token *toks, uint32_t i, uint32_t *next) {
+  if (i < *next)
+    return 0;
+  *next = i + 1;
+  token *t = &toks[i];
+  if ((t->flags & (T_CAP | T_INITIAL | T_ALLCAP)) != T_CAP || t->kind != TK_WORD ||
+      (!(t->words & (W_NOT_NAME | W_AUX)) && t->cue < 0) || t->mention >= 0)
+    return 0;
+  int32_t e = names_get(d, t->key, t->key_len, t->hash);
+  if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
+    return 0;
+  paragraph *tp = &VEC_AT(d->paras, paragraph, t->para);
+  if ((i + 1 < tp->tok_end && toks[i + 1].cue >= 0) ||
+      (i > tp->tok_first && toks[i - 1].cue >= 0 && t->cue < 0)) {
+    if (t->cue >= 0)
+      t->cue = -1; /* the name, not the verb "read" */
+    if (add_mention(d, i, i + 1, e, M_NAME) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* surname_next_to_cue at the tokens before and after each cue's first
+ * token (cues come in text order; nothing before pass 3 changes a cue),
+ * in text order and each once, as a cue it clears is the next token's
+ * condition. The one after a cue waits for the next cue's, which may come
+ * before it (cues at 5 and 6: 4, 5, 6, 7). (A list of candidates made by
+ * build_sets from every capital was a mispredicted jump one capital in
+ * four.) 0, or -1 when out of memory. */
+static NOINLINE int surnames_next_to_cues(attrib_doc *d) {
+  size_t nc = d->cues.len;
+  if (!nc)
+    return 0;
+  const cue *cues = &VEC_AT(d->cues, cue, 0);
+  token *toks = &TOK(d, 0);
+  uint32_t n = NTOK(d), next = 0;
+  uint32_t after = UINT32_MAX; /* the token after the last cue's first, or none */
+  for (size_t k = 0; k < nc; k++) {
+    uint32_t j = cues[k].tok_first;
+    if ((after != UINT32_MAX && after + 1 < j && surname_next_to_cue(d, toks, after, &next) != 0) ||
+        (j > 0 && surname_next_to_cue(d, toks, j - 1, &next) != 0) ||
+        (after != UINT32_MAX && surname_next_to_cue(d, toks, after, &next) != 0))
+      return -1;
+    after = j + 1 < n ? j + 1 : UINT32_MAX;
+  }
+  return after != UINT32_MAX ? surname_next_to_cue(d, toks, after, &next) : 0;
 }
 
 attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
@@ -1517,7 +1576,6 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   memset(&c, 0, sizeof c);
   c.d = d;
   vec_init(&c.chunks, sizeof(chunk));
-  vec_init(&c.pass3, sizeof(uint32_t));
   attrib_status st = ATTRIB_OK;
   /* about one name key in 20 tokens on news text: the map's size at once,
    * not its doublings and their rehashes. Room for three times that: in a
@@ -1646,28 +1704,8 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       }
     }
   }
-  /* Pass 3: "George Will ... Will said", "Ian Read ... said Read": a known
-   * surname that is also a function word or a verb, next to a reporting verb */
-  for (size_t k = 0; k < c.pass3.len; k++) {
-    uint32_t i = VEC_AT(c.pass3, uint32_t, k);
-    token *t = &TOK(d, i);
-    /* build_sets made the other tests (no stage since changed what they read) */
-    if (t->mention >= 0)
-      continue;
-    int32_t e = names_get(d, t->key, t->key_len, t->hash);
-    if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).name_ntok < 2)
-      continue;
-    paragraph *tp = &VEC_AT(d->paras, paragraph, t->para);
-    if ((i + 1 < tp->tok_end && TOK(d, i + 1).cue >= 0) ||
-        (i > tp->tok_first && TOK(d, i - 1).cue >= 0 && t->cue < 0)) {
-      if (t->cue >= 0)
-        t->cue = -1; /* the name, not the verb "read" */
-      if (add_mention(d, i, i + 1, e, M_NAME) != 0) {
-        st = oom(err);
-        goto done;
-      }
-    }
-  }
+  if (surnames_next_to_cues(d) != 0) /* pass 3 */
+    st = oom(err);
 done:
   return st;
 }
