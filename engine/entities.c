@@ -1372,7 +1372,15 @@ static NOINLINE int collect(ctx *c) {
         uint32_t gn;
         uint8_t g2;
         if (is_name_tok(u)) {
-          const gaz_entry *ge = gaz_at(d, i, end, &gn);
+          /* most names' later words start no entry and no title: then
+           * none of the tests below holds, and one jump on both bytes
+           * tells it (a name token is a word: gaz_at's test of its kind
+           * is moot) */
+          if (!(u->gaz_first | u->title_first)) {
+            i++;
+            continue;
+          }
+          const gaz_entry *ge = u->gaz_first ? gaz_at_slow(d, i, end, &gn) : NULL;
           /* "Sarah Bellingham", "Lucía Montenegro": a first name, then a
            * place name for a surname */
           if (ge && gn == 1 && i == ch->a + 1 && ge->type != ATTRIB_ORG &&
