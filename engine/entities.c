@@ -171,6 +171,54 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
   return o;
 }
 
+/* Copies token key k[0, n) to dst, which has 16 bytes of room past n. A
+ * key of up to 16 bytes (nearly every word) takes two 8-byte loads and
+ * stores and no jump on its length (arena_copy_bytes' jumps on its length
+ * class were the text's, and mispredicted): its first and last eight
+ * bytes, or for under 8 its first eight twice, read past n as a token's
+ * key allows (LEX_KEY_SLACK); the bytes stored past n are left for the
+ * next key to overwrite, and key_hash_upto masks them off. */
+static inline void put_key(char *dst, const char *k, size_t n) {
+  if (n > 16) { /* rare */
+    memcpy(dst, k, n);
+    return;
+  }
+  size_t b = n > 8 ? n - 8 : 0;
+  uint64_t x, y;
+  memcpy(&x, k, 8);
+  memcpy(&y, k + b, 8);
+  memcpy(dst, &x, 8);
+  memcpy(dst + b, &y, 8);
+}
+
+/* strmap_hash_upto(st, buf, n) for a buffer with 16 bytes readable past
+ * n (longest_entry's): the last 1 to 16 bytes loaded as two whole words
+ * and masked to their length (the bytes past n are garbage), where
+ * strmap_load_tail jumps on the length class (the text's: a mispredict
+ * about one key in three). */
+static inline uint32_t key_hash_upto(strmap_stream *st, const char *buf, size_t n) {
+  /* the low m bytes of a word, for m = 0 to 8 */
+  static const uint64_t low[9] = {0,
+                                  UINT64_MAX >> 56,
+                                  UINT64_MAX >> 48,
+                                  UINT64_MAX >> 40,
+                                  UINT64_MAX >> 32,
+                                  UINT64_MAX >> 24,
+                                  UINT64_MAX >> 16,
+                                  UINT64_MAX >> 8,
+                                  UINT64_MAX};
+  uint64_t x = st->x;
+  size_t done = st->done;
+  for (; n - done > 16; done += 16)
+    x = strmap_hash_chunk(x, strmap_le64(buf + done), strmap_le64(buf + done + 8));
+  st->x = x;
+  st->done = done;
+  size_t m = n - done; /* 1 to 16 */
+  uint64_t lo = strmap_le64(buf + done) & low[m < 8 ? m : 8];
+  uint64_t hi = strmap_le64(buf + done + 8) & low[m > 8 ? m - 8 : 0];
+  return STRMAP_HASH_LAST(x, lo, hi, n);
+}
+
 /* The longest entry that the tokens from i spell (exact keys), at most
  * `longest` tokens and within the paragraph ending at end, by the walk
  * map of its map (gaz_walk, title_walk): its value in that map, with its
@@ -179,8 +227,9 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
 static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest,
                                            const strmap *walk, const uint64_t *filter, uint32_t *ntok) {
   const token *t = &TOK(d, i);
-  char key[1024];
-  if (longest <= 0 || i >= end || t->key_len + 2 >= sizeof key)
+  enum { KEY_CAP = 1024 };
+  char key[KEY_CAP + 32]; /* room for put_key's and key_hash_upto's 16 bytes past a key */
+  if (longest <= 0 || i >= end || t->key_len + 2 >= KEY_CAP)
     return -1;
   uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255; /* entries have at most 255 tokens */
   if (max > end - i)
@@ -198,17 +247,17 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
   if ((v & WALK_MORE) && max >= 2) {
     /* each longer key hashed on from the chunks of the shorter ones */
     strmap_stream st = STRMAP_STREAM_INIT;
-    arena_copy_bytes(key, t->key, o);
+    put_key(key, t->key, o);
     for (uint32_t n = 2; n <= max; n++) {
       t = &TOK(d, i + n - 1);
-      if (o + t->key_len + 2 >= sizeof key)
+      if (o + t->key_len + 2 >= KEY_CAP)
         break;
       key[o++] = ' ';
-      arena_copy_bytes(key + o, t->key, t->key_len);
+      put_key(key + o, t->key, t->key_len);
       o += t->key_len;
       /* most longer keys are none (Trump said): the filter tells it
        * without the map's slot, which is mostly a wait for memory */
-      uint32_t h = strmap_hash_upto(&st, key, o);
+      uint32_t h = key_hash_upto(&st, key, o);
       if (!walk_filter_may(filter, h))
         break;
       v = strmap_get_hashed(walk, key, o, h);
