@@ -494,7 +494,50 @@ typedef struct ctx {
    * (build_sets writes it as it passes the heads: no search per paragraph,
    * whose loop over words of a bitmap was mispredicted) */
   uint32_t *para_heads_end;
+  /* a bit for each first word of the name keys of two words or more
+   * (their bytes up to the first space), by its hash (fw_mask + 1 bits):
+   * link_known joins and looks up the spans from a token only when a
+   * key may start with its word, as few do */
+  uint64_t *first_words;
+  uint32_t fw_mask;
 } ctx;
+
+/* The hash of token t's key up to its first space (the key's own hash,
+ * t->hash, when it has none, as nearly every key has none), and in *space
+ * whether it has one. */
+static inline uint32_t tok_first_word(const token *t, int *space) {
+  const char *sp = NULL;
+  if (has_byte_below_dot(t->key, t->key_len)) /* rare: a space is a byte below '.' */
+    sp = memchr(t->key, ' ', t->key_len);
+  *space = sp != NULL;
+  return sp ? strmap_hash(t->key, (size_t)(sp - t->key)) : t->hash;
+}
+
+/* Notes first word hash h in c->first_words when on (0 or 1): no jump */
+static inline void note_first_word(ctx *c, uint32_t h, uint32_t on) {
+  c->first_words[(h & c->fw_mask) >> 6] |= (uint64_t)on << (h & 63);
+}
+
+/* Notes the first word of a name key of token t alone, or of the keys of
+ * t and the tokens after it when multi (0 or 1): one with a space (a
+ * token's key has one only when normalised, rarely) or of two words. */
+static inline void note_tok_key(ctx *c, const token *t, uint32_t multi) {
+  int space;
+  uint32_t h = tok_first_word(t, &space);
+  note_first_word(c, h, multi | (uint32_t)space);
+}
+
+/* Notes the first word of key[0, n) when it has a space. */
+static inline void note_key(ctx *c, const char *key, size_t n) {
+  const char *sp = memchr(key, ' ', n);
+  if (sp)
+    note_first_word(c, strmap_hash(key, (size_t)(sp - key)), 1);
+}
+
+/* May a name key of two words or more start with a first word of hash h? */
+static inline int may_start_name(const ctx *c, uint32_t h) {
+  return (int)((c->first_words[(h & c->fw_mask) >> 6] >> (h & 63)) & 1);
+}
 
 /* One past the last organisation head or suffix of paragraph p, whose
  * first token is first; first when none. */
@@ -643,8 +686,9 @@ static inline int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent
 /* Aliases by which later text refers to an entity named by tokens [a, b).
  * joined (may be NULL) is their keys as join_keys joined them, with
  * joined_len and joined_hash: the caller's join, not made twice. */
-static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz,
+static int register_aliases_joined(ctx *c, int32_t ent, uint32_t a, uint32_t b, int from_gaz,
                                    const char *joined, size_t joined_len, uint32_t joined_hash) {
+  attrib_doc *d = c->d;
   entity *e = &ENTITY(d, ent);
   char buf[1024];
   const char *key = joined;
@@ -652,22 +696,28 @@ static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint3
   size_t kl = joined ? joined_len : join_keys(d, a, b, buf, sizeof buf, &key, &h);
   if (kl && name_key(d, key, kl, h, ent, CLAIM_FULL) != 0)
     return -1;
+  /* every key noted, whether it is new or not (a bit set again), with
+   * the first words of the keys below */
+  note_tok_key(c, &TOK(d, a), b - a >= 2);
   if (b - a < 2)
     return 0;
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
   if (e->type == ATTRIB_PERSON) {
     if (name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_SURNAME) != 0)
       return -1;
+    note_tok_key(c, last, 0);
     if (first_name_gender(d, first) >= 0 &&
         name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
-      return -1;
+      return -1; /* first: noted above */
   } else if (e->type == ATTRIB_ORG) {
     if (!from_gaz && !(first->words & (W_NOT_NAME | W_DET)) && !(TOK(d, a + 1).words & W_CONNECT) &&
         name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
-      return -1;
+      return -1; /* first: noted above */
     if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) &&
         name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_WEAK) != 0)
       return -1;
+    note_tok_key(c, last, 0);
+    /* the prefixes below: of two words or more, from first (noted above) */
     /* "Van der Linde Logistics Group" -> "Van der Linde": the name's
      * distinctive words, before the generic ones */
     for (uint32_t p = a + 2; !from_gaz && p < b && p < a + 6; p++) {
@@ -687,16 +737,19 @@ static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint3
         ini[n++] = TOK(d, i).key[0];
     if (n >= 3 && name_key(d, ini, n, strmap_hash(ini, n), ent, CLAIM_WEAK) != 0)
       return -1;
+    if (n >= 3)
+      note_key(c, ini, n);
   }
   return 0;
 }
 
-static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
-  return register_aliases_joined(d, ent, a, b, from_gaz, NULL, 0, 0);
+static int register_aliases(ctx *c, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
+  return register_aliases_joined(c, ent, a, b, from_gaz, NULL, 0, 0);
 }
 
 /* The entity for a gazetteer match: one per canonical name. */
-static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
+static int32_t gaz_entity(ctx *c, const gaz_entry *g, uint32_t a, uint32_t b) {
+  attrib_doc *d = c->d;
   if (g->name_key_len >= 512)
     return -1; /* as it always was: no entity for a canonical name of 511 bytes or more */
   int32_t ent = names_get(d, g->name_key, g->name_key_len, g->name_key_hash);
@@ -705,8 +758,9 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
   ent = doc_new_entity(d, g->type, g->canonical, 0, g);
   if (ent < 0 || name_key(d, g->name_key, g->name_key_len, g->name_key_hash, ent, CLAIM_FULL) != 0)
     return -1;
+  note_key(c, g->name_key, g->name_key_len);
   /* the canonical's own words name it too: "Commission" for European Commission */
-  if (register_aliases(d, ent, a, b, 1) != 0)
+  if (register_aliases(c, ent, a, b, 1) != 0)
     return -1;
   return ent;
 }
@@ -1154,7 +1208,8 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
 }
 
 /* Links the longest sub-span of [a, b) naming a known entity, repeatedly. */
-static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
+static int link_known(ctx *c, uint32_t a, uint32_t b) {
+  attrib_doc *d = c->d;
   for (uint32_t i = a; i < b;) {
     uint32_t best = 0;
     int32_t ent = -1;
@@ -1164,8 +1219,12 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
     size_t off[513];
     uint32_t hash[513], fit;
     const char *key = buf;
-    if (b - i == 1) { /* one word (the most common span): its own key, as joined */
-      const token *t = &TOK(d, i);
+    const token *t = &TOK(d, i);
+    int space;
+    /* one word (the most common span), or the first of a span whose
+     * longer keys no name key may be (may_start_name: most): its own
+     * key, as joined */
+    if (b - i == 1 || !may_start_name(c, tok_first_word(t, &space))) {
       key = t->key;
       off[1] = t->key_len;
       hash[1] = t->hash;
@@ -1192,7 +1251,7 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
       if (!e->gaz && best - i > e->name_ntok && e->type == ATTRIB_PERSON) {
         e->name = span_text(d, i, best);
         e->name_ntok = best - i;
-        if (!e->name || register_aliases(d, ent, i, best, 0) != 0)
+        if (!e->name || register_aliases(c, ent, i, best, 0) != 0)
           return -1;
       }
       i = best;
@@ -1382,7 +1441,7 @@ static NOINLINE int collect(ctx *c) {
       if (g && n == 1 && pa->headline && (t->words & W_COMMON))
         g = NULL;
       if (g && !(n == 1 && (t->words & W_NOT_NAME) && (t->flags & T_INITIAL))) {
-        int32_t ent = gaz_entity(d, g, i, i + n);
+        int32_t ent = gaz_entity(c, g, i, i + n);
         if (ent < 0 || add_mention(d, i, i + n, ent, M_NAME) != 0)
           return -1;
         i += n;
@@ -1644,6 +1703,12 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
    * names: there, the room of one in 20) */
   if (strmap_reserve(&d->ent_names, d->toks.len < 65536 ? d->toks.len / 6 : d->toks.len / 20) != 0)
     return oom(err);
+  /* the first words' bits: 4096, or one a token for a long document */
+  c.fw_mask = 4095;
+  while (c.fw_mask < d->toks.len && c.fw_mask < UINT32_MAX / 4)
+    c.fw_mask = c.fw_mask * 2 + 1;
+  if (!(c.first_words = arena_alloc(&d->mem, ((size_t)c.fw_mask + 1) / 8)))
+    return oom(err);
   if (build_sets(&c) != 0 || collect(&c) != 0) {
     st = oom(err);
     goto done;
@@ -1693,7 +1758,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
           ENTITY(d, e).name = span_text(d, ch->a, ch->b);
           ENTITY(d, e).name_ntok = ch->b - ch->a;
         }
-        if (!ENTITY(d, e).name || register_aliases_joined(d, e, ch->a, ch->b, 0, key, kl, h) != 0 ||
+        if (!ENTITY(d, e).name || register_aliases_joined(&c, e, ch->a, ch->b, 0, key, kl, h) != 0 ||
             add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, e, M_NAME) != 0) {
           st = oom(err);
           goto done;
@@ -1704,7 +1769,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
     const char *name = span_text(d, ch->a, ch->b);
     int32_t ent = name ? doc_new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL) : -1;
-    if (ent < 0 || register_aliases_joined(d, ent, ch->a, ch->b, 0, key, kl, h) != 0) {
+    if (ent < 0 || register_aliases_joined(&c, ent, ch->a, ch->b, 0, key, kl, h) != 0) {
       st = oom(err);
       goto done;
     }
@@ -1729,6 +1794,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
         st = oom(err);
         goto done;
       }
+      note_tok_key(&c, ac, 0);
     }
     ch->a = ch->b;
   }
@@ -1744,7 +1810,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   for (size_t k = 0; k < left; k++) {
     chunk *ch = &VEC_AT(c.chunks, chunk, k);
     size_t before = d->mentions.len;
-    if (link_known(d, ch->a, ch->b) != 0) {
+    if (link_known(&c, ch->a, ch->b) != 0) {
       st = oom(err);
       goto done;
     }
@@ -1756,7 +1822,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
         !((t->words & W_COMMON) && (t->flags & T_INITIAL)) && !seen(&c, &c.lower, t, 1) &&
         (followed_by_cue(d, ch->b, cpa->tok_end) || after_cue(d, ch->a, ch->b, cpa->tok_end))) {
       int32_t ent = doc_new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL);
-      if (ent < 0 || !ENTITY(d, ent).name || register_aliases(d, ent, ch->a, ch->b, 0) != 0 ||
+      if (ent < 0 || !ENTITY(d, ent).name || register_aliases(&c, ent, ch->a, ch->b, 0) != 0 ||
           add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {
         st = oom(err);
         goto done;
