@@ -1416,13 +1416,21 @@ static NOINLINE int collect(ctx *c) {
         continue;
       }
       uint32_t n = 0;
-      const gaz_entry *g = gaz_at(d, i, end, &n);
-      int gaz_here = g != NULL; /* org_run asks it too */
-      if (!g && (t->flags & T_ALLCAP))
-        g = dateline_gaz(d, pa, i, &n);
-      /* the title here, asked once for org_run and the tests below */
+      const gaz_entry *g = NULL;
       uint8_t tg = 0;
-      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, end, &tg) : 0;
+      uint32_t tn = 0;
+      int gaz_here = 0; /* a gazetteer entry here (org_run asks it too) */
+      /* a word that starts no entry and no title and is not in capitals
+       * (a plain name, most starts): none of the look-ups below, by one
+       * jump on the bytes and flag they ask */
+      if ((t->gaz_first | t->title_first) || (t->flags & T_ALLCAP) || t->kind != TK_WORD) {
+        g = gaz_at(d, i, end, &n);
+        gaz_here = g != NULL;
+        if (!g && (t->flags & T_ALLCAP))
+          g = dateline_gaz(d, pa, i, &n);
+        /* the title here, asked once for org_run and the tests below */
+        tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, end, &tg) : 0;
+      }
       uint32_t run = org_run(c, i, end, hend, gaz_here, tn);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
