@@ -171,6 +171,54 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
   return o;
 }
 
+/* Copies token key k[0, n) to dst, which has 16 bytes of room past n. A
+ * key of up to 16 bytes (nearly every word) takes two 8-byte loads and
+ * stores and no jump on its length (arena_copy_bytes' jumps on its length
+ * class were the text's, and mispredicted): its first and last eight
+ * bytes, or for under 8 its first eight twice, read past n as a token's
+ * key allows (LEX_KEY_SLACK); the bytes stored past n are left for the
+ * next key to overwrite, and key_hash_upto masks them off. */
+static inline void put_key(char *dst, const char *k, size_t n) {
+  if (n > 16) { /* rare */
+    memcpy(dst, k, n);
+    return;
+  }
+  size_t b = n > 8 ? n - 8 : 0;
+  uint64_t x, y;
+  memcpy(&x, k, 8);
+  memcpy(&y, k + b, 8);
+  memcpy(dst, &x, 8);
+  memcpy(dst + b, &y, 8);
+}
+
+/* strmap_hash_upto(st, buf, n) for a buffer with 16 bytes readable past
+ * n (longest_entry's): the last 1 to 16 bytes loaded as two whole words
+ * and masked to their length (the bytes past n are garbage), where
+ * strmap_load_tail jumps on the length class (the text's: a mispredict
+ * about one key in three). */
+static inline uint32_t key_hash_upto(strmap_stream *st, const char *buf, size_t n) {
+  /* the low m bytes of a word, for m = 0 to 8 */
+  static const uint64_t low[9] = {0,
+                                  UINT64_MAX >> 56,
+                                  UINT64_MAX >> 48,
+                                  UINT64_MAX >> 40,
+                                  UINT64_MAX >> 32,
+                                  UINT64_MAX >> 24,
+                                  UINT64_MAX >> 16,
+                                  UINT64_MAX >> 8,
+                                  UINT64_MAX};
+  uint64_t x = st->x;
+  size_t done = st->done;
+  for (; n - done > 16; done += 16)
+    x = strmap_hash_chunk(x, strmap_le64(buf + done), strmap_le64(buf + done + 8));
+  st->x = x;
+  st->done = done;
+  size_t m = n - done; /* 1 to 16 */
+  uint64_t lo = strmap_le64(buf + done) & low[m < 8 ? m : 8];
+  uint64_t hi = strmap_le64(buf + done + 8) & low[m > 8 ? m - 8 : 0];
+  return STRMAP_HASH_LAST(x, lo, hi, n);
+}
+
 /* The longest entry that the tokens from i spell (exact keys), at most
  * `longest` tokens and within the paragraph ending at end, by the walk
  * map of its map (gaz_walk, title_walk): its value in that map, with its
@@ -179,8 +227,9 @@ static inline size_t join_keys(attrib_doc *d, uint32_t a, uint32_t b, char *buf,
 static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t end, int32_t longest,
                                            const strmap *walk, const uint64_t *filter, uint32_t *ntok) {
   const token *t = &TOK(d, i);
-  char key[1024];
-  if (longest <= 0 || i >= end || t->key_len + 2 >= sizeof key)
+  enum { KEY_CAP = 1024 };
+  char key[KEY_CAP + 32]; /* room for put_key's and key_hash_upto's 16 bytes past a key */
+  if (longest <= 0 || i >= end || t->key_len + 2 >= KEY_CAP)
     return -1;
   uint32_t max = (uint32_t)longest < 255 ? (uint32_t)longest : 255; /* entries have at most 255 tokens */
   if (max > end - i)
@@ -198,17 +247,17 @@ static ALWAYS_INLINE int32_t longest_entry(attrib_doc *d, uint32_t i, uint32_t e
   if ((v & WALK_MORE) && max >= 2) {
     /* each longer key hashed on from the chunks of the shorter ones */
     strmap_stream st = STRMAP_STREAM_INIT;
-    arena_copy_bytes(key, t->key, o);
+    put_key(key, t->key, o);
     for (uint32_t n = 2; n <= max; n++) {
       t = &TOK(d, i + n - 1);
-      if (o + t->key_len + 2 >= sizeof key)
+      if (o + t->key_len + 2 >= KEY_CAP)
         break;
       key[o++] = ' ';
-      arena_copy_bytes(key + o, t->key, t->key_len);
+      put_key(key + o, t->key, t->key_len);
       o += t->key_len;
       /* most longer keys are none (Trump said): the filter tells it
        * without the map's slot, which is mostly a wait for memory */
-      uint32_t h = strmap_hash_upto(&st, key, o);
+      uint32_t h = key_hash_upto(&st, key, o);
       if (!walk_filter_may(filter, h))
         break;
       v = strmap_get_hashed(walk, key, o, h);
@@ -445,7 +494,50 @@ typedef struct ctx {
    * (build_sets writes it as it passes the heads: no search per paragraph,
    * whose loop over words of a bitmap was mispredicted) */
   uint32_t *para_heads_end;
+  /* a bit for each first word of the name keys of two words or more
+   * (their bytes up to the first space), by its hash (fw_mask + 1 bits):
+   * link_known joins and looks up the spans from a token only when a
+   * key may start with its word, as few do */
+  uint64_t *first_words;
+  uint32_t fw_mask;
 } ctx;
+
+/* The hash of token t's key up to its first space (the key's own hash,
+ * t->hash, when it has none, as nearly every key has none), and in *space
+ * whether it has one. */
+static inline uint32_t tok_first_word(const token *t, int *space) {
+  const char *sp = NULL;
+  if (has_byte_below_dot(t->key, t->key_len)) /* rare: a space is a byte below '.' */
+    sp = memchr(t->key, ' ', t->key_len);
+  *space = sp != NULL;
+  return sp ? strmap_hash(t->key, (size_t)(sp - t->key)) : t->hash;
+}
+
+/* Notes first word hash h in c->first_words when on (0 or 1): no jump */
+static inline void note_first_word(ctx *c, uint32_t h, uint32_t on) {
+  c->first_words[(h & c->fw_mask) >> 6] |= (uint64_t)on << (h & 63);
+}
+
+/* Notes the first word of a name key of token t alone, or of the keys of
+ * t and the tokens after it when multi (0 or 1): one with a space (a
+ * token's key has one only when normalised, rarely) or of two words. */
+static inline void note_tok_key(ctx *c, const token *t, uint32_t multi) {
+  int space;
+  uint32_t h = tok_first_word(t, &space);
+  note_first_word(c, h, multi | (uint32_t)space);
+}
+
+/* Notes the first word of key[0, n) when it has a space. */
+static inline void note_key(ctx *c, const char *key, size_t n) {
+  const char *sp = memchr(key, ' ', n);
+  if (sp)
+    note_first_word(c, strmap_hash(key, (size_t)(sp - key)), 1);
+}
+
+/* May a name key of two words or more start with a first word of hash h? */
+static inline int may_start_name(const ctx *c, uint32_t h) {
+  return (int)((c->first_words[(h & c->fw_mask) >> 6] >> (h & 63)) & 1);
+}
 
 /* One past the last organisation head or suffix of paragraph p, whose
  * first token is first; first when none. */
@@ -594,8 +686,9 @@ static inline int add_mention(attrib_doc *d, uint32_t a, uint32_t b, int32_t ent
 /* Aliases by which later text refers to an entity named by tokens [a, b).
  * joined (may be NULL) is their keys as join_keys joined them, with
  * joined_len and joined_hash: the caller's join, not made twice. */
-static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz,
+static int register_aliases_joined(ctx *c, int32_t ent, uint32_t a, uint32_t b, int from_gaz,
                                    const char *joined, size_t joined_len, uint32_t joined_hash) {
+  attrib_doc *d = c->d;
   entity *e = &ENTITY(d, ent);
   char buf[1024];
   const char *key = joined;
@@ -603,22 +696,28 @@ static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint3
   size_t kl = joined ? joined_len : join_keys(d, a, b, buf, sizeof buf, &key, &h);
   if (kl && name_key(d, key, kl, h, ent, CLAIM_FULL) != 0)
     return -1;
+  /* every key noted, whether it is new or not (a bit set again), with
+   * the first words of the keys below */
+  note_tok_key(c, &TOK(d, a), b - a >= 2);
   if (b - a < 2)
     return 0;
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
   if (e->type == ATTRIB_PERSON) {
     if (name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_SURNAME) != 0)
       return -1;
+    note_tok_key(c, last, 0);
     if (first_name_gender(d, first) >= 0 &&
         name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
-      return -1;
+      return -1; /* first: noted above */
   } else if (e->type == ATTRIB_ORG) {
     if (!from_gaz && !(first->words & (W_NOT_NAME | W_DET)) && !(TOK(d, a + 1).words & W_CONNECT) &&
         name_key(d, first->key, first->key_len, first->hash, ent, CLAIM_WEAK) != 0)
-      return -1;
+      return -1; /* first: noted above */
     if ((last->words & (W_ORG_HEAD | W_ORG_SUFFIX)) &&
         name_key(d, last->key, last->key_len, last->hash, ent, CLAIM_WEAK) != 0)
       return -1;
+    note_tok_key(c, last, 0);
+    /* the prefixes below: of two words or more, from first (noted above) */
     /* "Van der Linde Logistics Group" -> "Van der Linde": the name's
      * distinctive words, before the generic ones */
     for (uint32_t p = a + 2; !from_gaz && p < b && p < a + 6; p++) {
@@ -638,16 +737,19 @@ static int register_aliases_joined(attrib_doc *d, int32_t ent, uint32_t a, uint3
         ini[n++] = TOK(d, i).key[0];
     if (n >= 3 && name_key(d, ini, n, strmap_hash(ini, n), ent, CLAIM_WEAK) != 0)
       return -1;
+    if (n >= 3)
+      note_key(c, ini, n);
   }
   return 0;
 }
 
-static int register_aliases(attrib_doc *d, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
-  return register_aliases_joined(d, ent, a, b, from_gaz, NULL, 0, 0);
+static int register_aliases(ctx *c, int32_t ent, uint32_t a, uint32_t b, int from_gaz) {
+  return register_aliases_joined(c, ent, a, b, from_gaz, NULL, 0, 0);
 }
 
 /* The entity for a gazetteer match: one per canonical name. */
-static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_t b) {
+static int32_t gaz_entity(ctx *c, const gaz_entry *g, uint32_t a, uint32_t b) {
+  attrib_doc *d = c->d;
   if (g->name_key_len >= 512)
     return -1; /* as it always was: no entity for a canonical name of 511 bytes or more */
   int32_t ent = names_get(d, g->name_key, g->name_key_len, g->name_key_hash);
@@ -656,8 +758,9 @@ static int32_t gaz_entity(attrib_doc *d, const gaz_entry *g, uint32_t a, uint32_
   ent = doc_new_entity(d, g->type, g->canonical, 0, g);
   if (ent < 0 || name_key(d, g->name_key, g->name_key_len, g->name_key_hash, ent, CLAIM_FULL) != 0)
     return -1;
+  note_key(c, g->name_key, g->name_key_len);
   /* the canonical's own words name it too: "Commission" for European Commission */
-  if (register_aliases(d, ent, a, b, 1) != 0)
+  if (register_aliases(c, ent, a, b, 1) != 0)
     return -1;
   return ent;
 }
@@ -1105,7 +1208,8 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
 }
 
 /* Links the longest sub-span of [a, b) naming a known entity, repeatedly. */
-static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
+static int link_known(ctx *c, uint32_t a, uint32_t b) {
+  attrib_doc *d = c->d;
   for (uint32_t i = a; i < b;) {
     uint32_t best = 0;
     int32_t ent = -1;
@@ -1115,8 +1219,12 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
     size_t off[513];
     uint32_t hash[513], fit;
     const char *key = buf;
-    if (b - i == 1) { /* one word (the most common span): its own key, as joined */
-      const token *t = &TOK(d, i);
+    const token *t = &TOK(d, i);
+    int space;
+    /* one word (the most common span), or the first of a span whose
+     * longer keys no name key may be (may_start_name: most): its own
+     * key, as joined */
+    if (b - i == 1 || !may_start_name(c, tok_first_word(t, &space))) {
       key = t->key;
       off[1] = t->key_len;
       hash[1] = t->hash;
@@ -1143,7 +1251,7 @@ static int link_known(attrib_doc *d, uint32_t a, uint32_t b) {
       if (!e->gaz && best - i > e->name_ntok && e->type == ATTRIB_PERSON) {
         e->name = span_text(d, i, best);
         e->name_ntok = best - i;
-        if (!e->name || register_aliases(d, ent, i, best, 0) != 0)
+        if (!e->name || register_aliases(c, ent, i, best, 0) != 0)
           return -1;
       }
       i = best;
@@ -1290,29 +1398,39 @@ static NOINLINE int collect(ctx *c) {
     uint8_t pending_title = 0, pending_g = 0;
     uint32_t title_start = 0;
     uint32_t i = pa->tok_first;
-    while (i < end) {
+    for (;;) {
+      /* most tokens start no entry, no name and no title: but after a
+       * title (which they may end), on to the next token that may start
+       * one, by its bit (no jump on whether the token after an entry or a
+       * name is one: the text's, and mispredicted) */
+      if (!pending_title)
+        i = next_start(c, i, end);
+      if (i >= end)
+        break;
       token *t = &toks[i];
-      /* most tokens start no entry, no name and no title: the tests below
-       * all come to the end of the loop for them */
-      if (!(t->flags & T_ENT_START)) {
-        if (pending_title) { /* "Dr .", but a title stays pending over "The" (see build_sets) */
-          if (!(is_name_tok(t) && (t->words & (W_NOT_NAME | W_DET | W_STOPCAP))))
-            pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
-          i++;
-          continue;
-        }
-        /* the run of such tokens up to the next that may start one */
-        i = next_start(c, i + 1, end);
+      if (pending_title && !(t->flags & T_ENT_START)) {
+        /* "Dr .", but a title stays pending over "The" (see build_sets) */
+        if (!(is_name_tok(t) && (t->words & (W_NOT_NAME | W_DET | W_STOPCAP))))
+          pending_title = t->kind == TK_PUNCT && t->key[0] == '.';
+        i++;
         continue;
       }
       uint32_t n = 0;
-      const gaz_entry *g = gaz_at(d, i, end, &n);
-      int gaz_here = g != NULL; /* org_run asks it too */
-      if (!g && (t->flags & T_ALLCAP))
-        g = dateline_gaz(d, pa, i, &n);
-      /* the title here, asked once for org_run and the tests below */
+      const gaz_entry *g = NULL;
       uint8_t tg = 0;
-      uint32_t tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, end, &tg) : 0;
+      uint32_t tn = 0;
+      int gaz_here = 0; /* a gazetteer entry here (org_run asks it too) */
+      /* a word that starts no entry and no title and is not in capitals
+       * (a plain name, most starts): none of the look-ups below, by one
+       * jump on the bytes and flag they ask */
+      if ((t->gaz_first | t->title_first) || (t->flags & T_ALLCAP) || t->kind != TK_WORD) {
+        g = gaz_at(d, i, end, &n);
+        gaz_here = g != NULL;
+        if (!g && (t->flags & T_ALLCAP))
+          g = dateline_gaz(d, pa, i, &n);
+        /* the title here, asked once for org_run and the tests below */
+        tn = is_name_tok(t) || (t->words & W_TITLE_WORD) ? title_at(d, i, end, &tg) : 0;
+      }
       uint32_t run = org_run(c, i, end, hend, gaz_here, tn);
       if (run && (!g || i + n < run)) {
         chunk *ch = vec_push_raw(&c->chunks, &d->mem); /* all of it written here */
@@ -1331,7 +1449,7 @@ static NOINLINE int collect(ctx *c) {
       if (g && n == 1 && pa->headline && (t->words & W_COMMON))
         g = NULL;
       if (g && !(n == 1 && (t->words & W_NOT_NAME) && (t->flags & T_INITIAL))) {
-        int32_t ent = gaz_entity(d, g, i, i + n);
+        int32_t ent = gaz_entity(c, g, i, i + n);
         if (ent < 0 || add_mention(d, i, i + n, ent, M_NAME) != 0)
           return -1;
         i += n;
@@ -1372,7 +1490,15 @@ static NOINLINE int collect(ctx *c) {
         uint32_t gn;
         uint8_t g2;
         if (is_name_tok(u)) {
-          const gaz_entry *ge = gaz_at(d, i, end, &gn);
+          /* most names' later words start no entry and no title: then
+           * none of the tests below holds, and one jump on both bytes
+           * tells it (a name token is a word: gaz_at's test of its kind
+           * is moot) */
+          if (!(u->gaz_first | u->title_first)) {
+            i++;
+            continue;
+          }
+          const gaz_entry *ge = u->gaz_first ? gaz_at_slow(d, i, end, &gn) : NULL;
           /* "Sarah Bellingham", "Lucía Montenegro": a first name, then a
            * place name for a surname */
           if (ge && gn == 1 && i == ch->a + 1 && ge->type != ATTRIB_ORG &&
@@ -1585,6 +1711,12 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
    * names: there, the room of one in 20) */
   if (strmap_reserve(&d->ent_names, d->toks.len < 65536 ? d->toks.len / 6 : d->toks.len / 20) != 0)
     return oom(err);
+  /* the first words' bits: 4096, or one a token for a long document */
+  c.fw_mask = 4095;
+  while (c.fw_mask < d->toks.len && c.fw_mask < UINT32_MAX / 4)
+    c.fw_mask = c.fw_mask * 2 + 1;
+  if (!(c.first_words = arena_alloc(&d->mem, ((size_t)c.fw_mask + 1) / 8)))
+    return oom(err);
   if (build_sets(&c) != 0 || collect(&c) != 0) {
     st = oom(err);
     goto done;
@@ -1634,7 +1766,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
           ENTITY(d, e).name = span_text(d, ch->a, ch->b);
           ENTITY(d, e).name_ntok = ch->b - ch->a;
         }
-        if (!ENTITY(d, e).name || register_aliases_joined(d, e, ch->a, ch->b, 0, key, kl, h) != 0 ||
+        if (!ENTITY(d, e).name || register_aliases_joined(&c, e, ch->a, ch->b, 0, key, kl, h) != 0 ||
             add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, e, M_NAME) != 0) {
           st = oom(err);
           goto done;
@@ -1645,7 +1777,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     }
     const char *name = span_text(d, ch->a, ch->b);
     int32_t ent = name ? doc_new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL) : -1;
-    if (ent < 0 || register_aliases_joined(d, ent, ch->a, ch->b, 0, key, kl, h) != 0) {
+    if (ent < 0 || register_aliases_joined(&c, ent, ch->a, ch->b, 0, key, kl, h) != 0) {
       st = oom(err);
       goto done;
     }
@@ -1670,6 +1802,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
         st = oom(err);
         goto done;
       }
+      note_tok_key(&c, ac, 0);
     }
     ch->a = ch->b;
   }
@@ -1685,7 +1818,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   for (size_t k = 0; k < left; k++) {
     chunk *ch = &VEC_AT(c.chunks, chunk, k);
     size_t before = d->mentions.len;
-    if (link_known(d, ch->a, ch->b) != 0) {
+    if (link_known(&c, ch->a, ch->b) != 0) {
       st = oom(err);
       goto done;
     }
@@ -1697,7 +1830,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
         !((t->words & W_COMMON) && (t->flags & T_INITIAL)) && !seen(&c, &c.lower, t, 1) &&
         (followed_by_cue(d, ch->b, cpa->tok_end) || after_cue(d, ch->a, ch->b, cpa->tok_end))) {
       int32_t ent = doc_new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL);
-      if (ent < 0 || !ENTITY(d, ent).name || register_aliases(d, ent, ch->a, ch->b, 0) != 0 ||
+      if (ent < 0 || !ENTITY(d, ent).name || register_aliases(&c, ent, ch->a, ch->b, 0) != 0 ||
           add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {
         st = oom(err);
         goto done;
