@@ -142,6 +142,10 @@ typedef struct run_acc {
   unsigned seen;
   uint32_t upper;
   uint16_t fl; /* case flags of the run (first_run): T_CAP or T_LOWER, and T_ALLCAP */
+  /* the run's lower-case key and its hash (first_run): the run itself with
+   * no capital; else a copy, or NULL when first_run left it to lower_copy */
+  const char *lkey;
+  uint32_t lh;
 } run_acc;
 _Static_assert(T_CAP == 1 && T_LOWER == 4 && T_ALLCAP == 2, "first_run takes the case flags by shifts");
 
@@ -206,9 +210,10 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
 /* first_run of a word at s[i] when 16 bytes can be read there, of which
  * the first avail (1 to 16) are the paragraph's: the classes of all 16
  * come at once, and a run shorter than 16 bytes is hashed from the same
- * vector, its bytes masked: no loop, no switch on its length. */
+ * vector, its bytes masked: no loop, no switch on its length; with a
+ * capital, its lower-case copy (in a) is that vector lower-cased. */
 static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end, unsigned avail,
-                                          run_acc *r, uint32_t *lh, int *lh_ok) {
+                                          run_acc *r, arena *a) {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
   /* y <= k unsigned: min(y, k) == y */
   __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
@@ -231,16 +236,23 @@ static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, ui
     uint32_t j = ascii_run(s, i + 16, end, r);
     r->h = strmap_hash((const char *)s + i, j - i);
     r->fl = run_case(first_case, r);
+    r->lkey = r->upper ? NULL : (const char *)s + i;
+    r->lh = r->h;
     return j;
   }
   /* all capitals: two upper-case letters or more, no lower-case one */
   r->upper = mu;
   r->fl = (uint16_t)(first_case | (unsigned)((mu & (mu - 1)) != 0 && !ml) << 1);
   __m128i m = _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n));
-  r->h = hash_vec(_mm_and_si128(x, m), n);
-  if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
-    *lh = hash_vec(_mm_and_si128(_mm_or_si128(x, _mm_set1_epi8(0x20)), m), n);
-    *lh_ok = 1;
+  r->h = r->lh = hash_vec(_mm_and_si128(x, m), n);
+  r->lkey = (const char *)s + i;
+  if (mu) { /* alnum bytes lower-case by | 0x20; zero-padded, its NUL in */
+    __m128i lx = _mm_and_si128(_mm_or_si128(x, _mm_set1_epi8(0x20)), m);
+    char *q = arena_alloc_raw(a, 16); /* NULL: lower_copy fails too */
+    if (q)
+      _mm_storeu_si128((__m128i *)(void *)q, lx);
+    r->lkey = q;
+    r->lh = hash_vec(lx, n);
   }
   return i + n;
 }
@@ -249,19 +261,18 @@ static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, ui
 /* The first run of ASCII letters and digits of a word, from s[i] (itself
  * one) before end, into r; returns where it stops. s[0, lim) can be read
  * (lim >= end): when 16 bytes can be read at s[i], first_run16 does it,
- * and *lh then gets the hash of the run lower-cased and *lh_ok is set (a
- * run of 16 bytes or more, or one near lim, leaves that to lower_copy). */
+ * lower-case copy included (a run of 16 bytes or more with a capital, or
+ * one near lim, leaves that to lower_copy: r->lkey NULL). */
 static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, uint32_t lim, run_acc *r,
-                                 uint32_t *lh, int *lh_ok) {
-  *lh_ok = 0;
+                                 arena *a) {
 #if defined(__SSE2__)
   /* one path for a word anywhere (its paragraph's last bytes too, with
    * more text after them): whether the paragraph ends within 16 bytes is
    * the text's choice, and a test of it was mispredicted */
   if (lim - i >= 16)
-    return first_run16(s, i, end, end - i < 16 ? end - i : 16, r, lh, lh_ok);
+    return first_run16(s, i, end, end - i < 16 ? end - i : 16, r, a);
 #else
-  (void)lim;
+  (void)lim, (void)a;
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
@@ -269,6 +280,8 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
   uint32_t j = ascii_run(s, i + 1, end, r);
   r->h = strmap_hash((const char *)s + i, j - i);
   r->fl = run_case((cl & BC_UP) ? T_CAP : T_LOWER, r);
+  r->lkey = r->upper ? NULL : (const char *)s + i;
+  r->lh = r->h;
   return j;
 }
 
@@ -276,29 +289,6 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
  * least the LEX_KEY_SLACK that a lexicon lookup reads */
 static inline size_t key_room(uint32_t n) {
   return (size_t)n + 1 > LEX_KEY_SLACK ? (size_t)n + 1 : LEX_KEY_SLACK;
-}
-
-/* The lower-case copy of the run s[i, i + n) found by first_run with
- * *lh_ok (n < 16, and 16 bytes readable at s[i]): one 16-byte store into
- * the arena's 16-byte allocation. NULL when out of memory. */
-static inline char *lower_copy16(arena *a, const unsigned char *s, uint32_t n) {
-  char *p = arena_alloc_raw(a, key_room(n));
-#if defined(__SSE2__)
-  if (p && ARENA_ALIGN >= 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
-    __m128i isu = _mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up);
-    _mm_storeu_si128((__m128i *)(void *)p, _mm_or_si128(x, _mm_and_si128(isu, _mm_set1_epi8(0x20))));
-    p[n] = '\0';
-    return p;
-  }
-#endif
-  if (p) {
-    for (uint32_t k = 0; k < n; k++)
-      p[k] = (char)(s[k] + ((byte_class[s[k]] & BC_UP) << 5));
-    p[n] = '\0';
-  }
-  return p;
 }
 
 /* Until mark_sentence gives a token its sentence, its sent field holds the
@@ -612,11 +602,9 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
      * hash and case come with the scan of its first run: finish_token need
      * not read it again. A word (not a number) starts with a letter, which
      * gives its case. */
-    run_acc acc = {0, 0, 0, 0};
-    uint32_t lh = 0;
-    int lh_ok = 0;
+    run_acc acc = {0, 0, 0, 0, NULL, 0};
     unsigned broken = c >= 0x80, more = broken;
-    j = broken ? nx : first_run(u, i, end, lim, &acc, &lh, &lh_ok);
+    j = broken ? nx : first_run(u, i, end, lim, &acc, a);
     /* the byte after the run, read once for both tests below (NUL at end:
      * neither a joiner nor a space) */
     unsigned after = !broken && j < end ? u[j] : 0;
@@ -626,26 +614,19 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
      * is split off with 's: only an abbreviation (Sen.) keeps it. */
     if (!broken && (!may_continue(after, numeric) ||
                     (after == '.' && !numeric && j - i >= 2 && !is_abbrev(m, s, i, j)))) {
-      const char *lkey = s + i;
-      uint32_t lhash = acc.h;
-      if (acc.upper) {
-        if (lh_ok) {
-          lhash = lh;
-          lkey = lower_copy16(a, u + i, j - i);
-        } else {
-          lkey = lower_copy(a, s + i, j - i, &lhash);
-        }
-        if (!lkey)
-          return -1;
-      }
+      const char *lkey = acc.lkey;
+      uint32_t lhash = acc.lh;
+      if (!lkey && !(lkey = lower_copy(a, s + i, j - i, &lhash)))
+        return -1;
       uint16_t fl = numeric ? 0 : acc.fl;
       if (push_word(&out, a, i, j, numeric ? TK_NUM : TK_WORD, para, s + i, acc.h, lkey, lhash, fl,
                     SC_WORD) != 0)
         return -1;
-      /* segment_stage looks the word up once its paragraph is done */
+      /* segment_stage looks the word up once its paragraph is done; its
+       * lower-case key's slot with no jump on whether it has one (the
+       * text's choice): with none, lhash is its hash, the same slot again */
       lexicon_prefetch_slot(lslots, lmask, acc.h);
-      if (lkey != s + i && !numeric)
-        lexicon_prefetch_slot(lslots, lmask, lhash);
+      lexicon_prefetch_slot(lslots, lmask, lhash);
       i = j + (after == ' ');
       continue;
     }
@@ -735,18 +716,10 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
-        t->lkey = t->key;
-        LHASH(t) = acc.h;
-        if (acc.upper) {
-          if (lh_ok) {
-            LHASH(t) = lh;
-            t->lkey = lower_copy16(a, u + i, t->key_len);
-          } else {
-            t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t));
-          }
-          if (!t->lkey)
-            return -1;
-        }
+        t->lkey = acc.lkey;
+        LHASH(t) = acc.lh;
+        if (!t->lkey && !(t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t))))
+          return -1;
         if (!numeric)
           t->flags |= acc.fl;
       }
