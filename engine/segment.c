@@ -207,13 +207,14 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
 #endif
 
 #if defined(__SSE2__)
-/* first_run of a word at s[i] when 16 bytes can be read there, of which
- * the first avail (1 to 16) are the paragraph's: the classes of all 16
- * come at once, and a run shorter than 16 bytes is hashed from the same
- * vector, its bytes masked: no loop, no switch on its length; with a
- * capital, its lower-case copy (in a) is that vector lower-cased. */
-static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end, unsigned avail,
-                                          run_acc *r, arena *a) {
+/* first_run of a word at s[i] when 16 bytes can be read there, and the
+ * run stops at end (s[end] is no letter or digit, or end - i >= 16): the
+ * classes of all 16 come at once, and a run shorter than 16 bytes is
+ * hashed from the same vector, its bytes masked: no loop, no switch on
+ * its length; with a capital, its lower-case copy (in a) is that vector
+ * lower-cased. */
+static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end, run_acc *r,
+                                          arena *a) {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
   /* y <= k unsigned: min(y, k) == y */
   __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
@@ -222,10 +223,8 @@ static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, ui
   unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
   unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
   unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
-  /* the paragraph ends there; bit 16 (avail 16) cuts nothing the
-   * complement of the 16-bit masks did not */
-  unsigned cut = 1u << avail;
-  unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml) | cut); /* at most 16 */
+  /* at most 16: the complement of the 16-bit masks has bit 16 */
+  unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml));
   unsigned keep = (1u << n) - 1;
   mu &= keep;
   ml &= keep;
@@ -260,17 +259,19 @@ static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, ui
 
 /* The first run of ASCII letters and digits of a word, from s[i] (itself
  * one) before end, into r; returns where it stops. s[0, lim) can be read
- * (lim >= end): when 16 bytes can be read at s[i], first_run16 does it,
- * lower-case copy included (a run of 16 bytes or more with a capital, or
- * one near lim, leaves that to lower_copy: r->lkey NULL). */
+ * (lim >= end), and s[end] is no letter or digit when end < lim: when 16
+ * bytes can be read at s[i], first_run16 does it, lower-case copy
+ * included (a run of 16 bytes or more with a capital, or one near lim,
+ * leaves that to lower_copy: r->lkey NULL). */
 static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, uint32_t lim, run_acc *r,
                                  arena *a) {
 #if defined(__SSE2__)
   /* one path for a word anywhere (its paragraph's last bytes too, with
    * more text after them): whether the paragraph ends within 16 bytes is
-   * the text's choice, and a test of it was mispredicted */
+   * the text's choice, and a test of it was mispredicted; its run stops
+   * there by itself (s[end]) */
   if (lim - i >= 16)
-    return first_run16(s, i, end, end - i < 16 ? end - i : 16, r, a);
+    return first_run16(s, i, end, r, a);
 #else
   (void)lim, (void)a;
 #endif
@@ -491,7 +492,8 @@ static inline int push_tok(tok_out *o, arena *a, uint32_t start, uint32_t end, u
 /* The keys 's and 'S, padded: a lexicon lookup reads LEX_KEY_SLACK bytes */
 static const char key_s[LEX_KEY_SLACK] = "'s", key_S[LEX_KEY_SLACK] = "'S";
 
-/* segment_tokenize, its tokens left to finish_token in *todo */
+/* segment_tokenize, its tokens left to finish_token in *todo; s[0, lim)
+ * can be read (lim >= end), and s[end] is no letter or digit when end < lim */
 static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t lim,
                     uint32_t para, vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
   const unsigned char *u = (const unsigned char *)s;
@@ -1073,9 +1075,11 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->tok_first = NTOK(d);
     uint32_t quote_first;
     tok_todo todo;
-    /* the document's copy can be read to its end, past the paragraph's */
-    if (tokenize(m, d->copy, pa->start, pa->end, (uint32_t)d->len, p, &d->toks, &d->mem, &quote_first,
-                 &todo) != 0)
+    /* the document's copy can be read past its end (DOC_COPY_SLACK), and
+     * a paragraph (text_stage) ends before a space, a line break or the
+     * copy's NUL: no letter or digit */
+    if (tokenize(m, d->copy, pa->start, pa->end, (uint32_t)d->len + 1 + DOC_COPY_SLACK, p, &d->toks, &d->mem,
+                 &quote_first, &todo) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
