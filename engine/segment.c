@@ -258,22 +258,23 @@ static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, ui
 #endif
 
 /* The first run of ASCII letters and digits of a word, from s[i] (itself
- * one) before end, into r; returns where it stops. s[0, lim) can be read
- * (lim >= end), and s[end] is no letter or digit when end < lim: when 16
- * bytes can be read at s[i], first_run16 does it, lower-case copy
- * included (a run of 16 bytes or more with a capital, or one near lim,
- * leaves that to lower_copy: r->lkey NULL). */
-static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, uint32_t lim, run_acc *r,
+ * one) before end, into r; returns where it stops. When 16 bytes can be
+ * read at s[i] (padded: a document's copy, whose paragraph ends before a
+ * byte that is no letter or digit; else 16 bytes before end),
+ * first_run16 does it, lower-case copy included (a run of 16 bytes or
+ * more with a capital, or one near end, leaves that to lower_copy:
+ * r->lkey NULL). */
+static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, int padded, run_acc *r,
                                  arena *a) {
 #if defined(__SSE2__)
   /* one path for a word anywhere (its paragraph's last bytes too, with
    * more text after them): whether the paragraph ends within 16 bytes is
    * the text's choice, and a test of it was mispredicted; its run stops
    * there by itself (s[end]) */
-  if (lim - i >= 16)
+  if (padded || end - i >= 16)
     return first_run16(s, i, end, r, a);
 #else
-  (void)lim, (void)a;
+  (void)padded, (void)a;
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
@@ -492,10 +493,15 @@ static inline int push_tok(tok_out *o, arena *a, uint32_t start, uint32_t end, u
 /* The keys 's and 'S, padded: a lexicon lookup reads LEX_KEY_SLACK bytes */
 static const char key_s[LEX_KEY_SLACK] = "'s", key_S[LEX_KEY_SLACK] = "'S";
 
-/* segment_tokenize, its tokens left to finish_token in *todo; s[0, lim)
- * can be read (lim >= end), and s[end] is no letter or digit when end < lim */
-static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t lim,
-                    uint32_t para, vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
+/* segment_tokenize, its tokens left to finish_token in *todo. padded (a
+ * constant of each caller): s is a document's copy and [start, end) one
+ * of its paragraphs (text_stage), so that the copy can be read 16 bytes
+ * past any byte of it (DOC_COPY_SLACK) and s[end] is a space, a line
+ * break or the copy's NUL: no test of where the paragraph ends before a
+ * vector read or the byte after a word. */
+static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end,
+                                  int padded, uint32_t para, vec *toks, arena *a, uint32_t *quote_first,
+                                  tok_todo *todo) {
   const unsigned char *u = (const unsigned char *)s;
   const lex_slot *lslots = m->lex.slots;
   size_t lmask = m->lex.cap - 1;
@@ -606,10 +612,10 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
      * gives its case. */
     run_acc acc = {0, 0, 0, 0, NULL, 0};
     unsigned broken = c >= 0x80, more = broken;
-    j = broken ? nx : first_run(u, i, end, lim, &acc, a);
+    j = broken ? nx : first_run(u, i, end, padded, &acc, a);
     /* the byte after the run, read once for both tests below (NUL at end:
      * neither a joiner nor a space) */
-    unsigned after = !broken && j < end ? u[j] : 0;
+    unsigned after = !broken && (padded || j < end) ? u[j] : 0;
     /* The word is its first run, done here: when no joiner follows it, or
      * a period that is not its own. A period after a run of two letters
      * or more (a sentence's last word) neither joins it to more (U.K.) nor
@@ -741,7 +747,14 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                      vec *toks, arena *a, uint32_t *quote_first) {
   tok_todo todo;
-  return tokenize(m, s, start, end, end, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
+  return tokenize(m, s, start, end, 0, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
+}
+
+/* tokenize of a paragraph of document d (padded) */
+NOINLINE static int tokenize_para(attrib_doc *d, const paragraph *pa, uint32_t p, uint32_t *quote_first,
+                                  tok_todo *todo) {
+  _Static_assert(DOC_COPY_SLACK >= 16, "16 bytes readable past any byte of the copy");
+  return tokenize(d->model, d->copy, pa->start, pa->end, 1, p, &d->toks, &d->mem, quote_first, todo);
 }
 
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
@@ -1075,11 +1088,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->tok_first = NTOK(d);
     uint32_t quote_first;
     tok_todo todo;
-    /* the document's copy can be read past its end (DOC_COPY_SLACK), and
-     * a paragraph (text_stage) ends before a space, a line break or the
-     * copy's NUL: no letter or digit */
-    if (tokenize(m, d->copy, pa->start, pa->end, (uint32_t)d->len + 1 + DOC_COPY_SLACK, p, &d->toks, &d->mem,
-                 &quote_first, &todo) != 0)
+    if (tokenize_para(d, pa, p, &quote_first, &todo) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
