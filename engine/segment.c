@@ -411,6 +411,9 @@ typedef struct tok_out {
   token *next, *end; /* NULL while the vec has no storage */
   token *first;      /* the paragraph's first token */
   size_t first_idx;
+  /* T_SPACE_BEFORE when bytes were skipped since the last token (or there
+   * is none yet): the next token's, with no test of its predecessor's end */
+  uint16_t gap;
 } tok_out;
 
 static void tok_start(tok_out *o, vec *v) {
@@ -419,6 +422,15 @@ static void tok_start(tok_out *o, vec *v) {
   o->first_idx = v->len;
   o->next = o->first = base ? base + v->len : NULL;
   o->end = base ? base + v->cap : NULL;
+  o->gap = T_SPACE_BEFORE;
+}
+
+/* Bytes between tokens are skipped: the last token has a space after it,
+ * and the next one a space before it */
+static inline void tok_skip(tok_out *o) {
+  if (o->next != o->first)
+    o->next[-1].flags |= T_SPACE_AFTER;
+  o->gap = T_SPACE_BEFORE;
 }
 
 /* The vec's len from o (0 while it has no storage) */
@@ -439,10 +451,11 @@ NOINLINE static token *tok_grow(tok_out *o, arena *a) {
   return t;
 }
 
-/* Appends a token of the paragraph, with its T_SPACE_BEFORE and its
- * predecessor's T_SPACE_AFTER (the last token's is left to
- * segment_tokenize); a whole word's key, hashes and case come with it:
- * one store of every field, no patching after. */
+/* Appends a token of the paragraph, with its T_SPACE_BEFORE (o->gap: its
+ * predecessor's T_SPACE_AFTER was set where the bytes between were
+ * skipped, tok_skip; the last token's is left to segment_tokenize); a
+ * whole word's key, hashes and case come with it: one store of every
+ * field, no patching after. */
 static inline int push_word(tok_out *o, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
                             const char *key, uint32_t hash, const char *lkey, uint32_t lhash, uint16_t flags,
                             uint8_t cls) {
@@ -451,12 +464,8 @@ static inline int push_word(tok_out *o, arena *a, uint32_t start, uint32_t end, 
     o->next = t + 1;
   else if (!(t = tok_grow(o, a)))
     return -1;
-  if (t == o->first)
-    flags |= T_SPACE_BEFORE;
-  else if (t[-1].end < start) {
-    flags |= T_SPACE_BEFORE;
-    t[-1].flags |= T_SPACE_AFTER;
-  }
+  flags |= o->gap;
+  o->gap = 0;
   *t = (token){.start = start,
                .end = end,
                .key = key,
@@ -522,6 +531,7 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
     if (b < 0x80) { /* dispatch on the byte's class: most are a letter */
       if (!(byte_class[b] & BC_ALNUM)) {
         if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+          tok_skip(&out);
           i++;
           continue;
         }
@@ -562,8 +572,10 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
         /* no prefetch: the slots of the ninety-odd one-byte marks stay in
          * cache, read by every paragraph */
         i++;
-        if (i < end && u[i] == ' ')
-          i++; /* the space after the mark (", "), as after a word */
+        if (i < end && u[i] == ' ') { /* the space after the mark (", "), as after a word */
+          tok_skip(&out);
+          i++;
+        }
         continue;
       }
       c = (UChar32)b;
@@ -582,13 +594,16 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
           if (mk->kind == TK_QUOTE)
             QUOTE_PUSHED(); /* six keys in all: their slots stay in cache */
           i += 3;
-          if (i < end && u[i] == ' ')
+          if (i < end && u[i] == ' ') {
+            tok_skip(&out);
             i++;
+          }
           continue;
         }
       }
       c = cp_at(s, i, end, &nx);
       if (c >= 0x80 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B)) {
+        tok_skip(&out);
         i = nx;
         continue;
       }
@@ -626,16 +641,20 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
       uint32_t lhash = acc.lh;
       if (!lkey && !(lkey = lower_copy(a, s + i, j - i, &lhash)))
         return -1;
-      uint16_t fl = numeric ? 0 : acc.fl;
+      /* the space after it (most words) skipped here: its T_SPACE_AFTER
+       * and the next token's T_SPACE_BEFORE with no jump */
+      unsigned sp = after == ' ';
+      uint16_t fl = (uint16_t)((numeric ? 0 : acc.fl) | sp * T_SPACE_AFTER);
       if (push_word(&out, a, i, j, numeric ? TK_NUM : TK_WORD, para, s + i, acc.h, lkey, lhash, fl,
                     SC_WORD) != 0)
         return -1;
+      out.gap = (uint16_t)(sp * T_SPACE_BEFORE);
       /* segment_stage looks the word up once its paragraph is done; its
        * lower-case key's slot with no jump on whether it has one (the
        * text's choice): with none, lhash is its hash, the same slot again */
       lexicon_prefetch_slot(lslots, lmask, acc.h);
       lexicon_prefetch_slot(lslots, lmask, lhash);
-      i = j + (after == ' ');
+      i = j + sp;
       continue;
     }
     while (j < end) {
@@ -733,8 +752,10 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
       }
     }
     i = wend;
-    if (i < end && s[i] == ' ')
-      i++; /* the space after the word: no need to decode it in the next round */
+    if (i < end && s[i] == ' ') { /* the space after the word: no need to decode it in the next round */
+      tok_skip(&out);
+      i++;
+    }
   }
 #undef QUOTE_PUSHED
   if (out.next != out.first)
