@@ -451,6 +451,17 @@ NOINLINE static token *tok_grow(tok_out *o, arena *a) {
   return t;
 }
 
+/* Skips the space at s[i] after the token just pushed, when there is one
+ * (", "), with no jump on whether (the text's choice) where s[i] can be
+ * read (padded: see tokenize); returns where the next token may start */
+static inline uint32_t skip_space_after(tok_out *o, const unsigned char *s, uint32_t i, uint32_t end,
+                                        int padded) {
+  unsigned sp = (padded || i < end) && s[i] == ' ';
+  o->next[-1].flags |= (uint16_t)(sp * T_SPACE_AFTER);
+  o->gap = (uint16_t)(sp * T_SPACE_BEFORE);
+  return i + sp;
+}
+
 /* Appends a token of the paragraph, with its T_SPACE_BEFORE (o->gap: its
  * predecessor's T_SPACE_AFTER was set where the bytes between were
  * skipped, tok_skip; the last token's is left to segment_tokenize); a
@@ -571,11 +582,7 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
           QUOTE_PUSHED();
         /* no prefetch: the slots of the ninety-odd one-byte marks stay in
          * cache, read by every paragraph */
-        i++;
-        if (i < end && u[i] == ' ') { /* the space after the mark (", "), as after a word */
-          tok_skip(&out);
-          i++;
-        }
+        i = skip_space_after(&out, u, i + 1, end, padded); /* ", ", as after a word */
         continue;
       }
       c = (UChar32)b;
@@ -593,11 +600,7 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
           out.next[-1].key_len = mk->len;
           if (mk->kind == TK_QUOTE)
             QUOTE_PUSHED(); /* six keys in all: their slots stay in cache */
-          i += 3;
-          if (i < end && u[i] == ' ') {
-            tok_skip(&out);
-            i++;
-          }
+          i = skip_space_after(&out, u, i + 3, end, padded);
           continue;
         }
       }
@@ -751,11 +754,8 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
           t->flags |= acc.fl;
       }
     }
-    i = wend;
-    if (i < end && s[i] == ' ') { /* the space after the word: no need to decode it in the next round */
-      tok_skip(&out);
-      i++;
-    }
+    /* the space after the word: no need to decode it in the next round */
+    i = skip_space_after(&out, u, wend, end, padded);
   }
 #undef QUOTE_PUSHED
   if (out.next != out.first)
