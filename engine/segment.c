@@ -111,29 +111,6 @@ static int is_hyphen(UChar32 c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
-/* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
- * Its key with the period is s[a, b + 1), read and hashed in place. Words
- * of 63 bytes and more never are. Not inlined: few words end in a period,
- * and inside the tokenizer's loop its lookup takes registers that every
- * word pays for (0.5% more instructions when GCC inlined it). */
-NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
-  if (b - a + 1 >= 64)
-    return 0;
-  uint32_t h = strmap_hash(s + a, b - a + 1);
-  if (!lexicon_may_have_dotted(&m->lex, h))
-    return 0;
-  /* a short key in a buffer with the slack a lookup reads: s may be any
-   * caller's text (segment_tokenize), not a document's padded copy */
-  char k[LEX_KEY_SLACK] = {0};
-  const char *key = s + a;
-  if (b - a + 1 <= LEX_INLINE) {
-    memcpy(k, key, b - a + 1);
-    key = k;
-  }
-  const lex_rec *r = lexicon_get(&m->lex, key, b - a + 1, h);
-  return r && (r->words & W_ABBREV);
-}
-
 /* What a word's ASCII letters and digits give as they are scanned: the
  * hash of the run, the byte classes seen, the upper-case letters (a count, or
  * after first_run only not 0 when there are some). */
@@ -205,6 +182,48 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
   return (uint32_t)STRMAP_MUM(strmap_le64(b), strmap_le64(b + 8) ^ n);
 }
 #endif
+
+/* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
+ * Its key with the period is s[a, b + 1), read and hashed in place. Words
+ * of 63 bytes and more never are. Not inlined: few words end in a period,
+ * and inside the tokenizer's loop its lookup takes registers that every
+ * word pays for (0.5% more instructions when GCC inlined it). padded: 16
+ * bytes can be read at s[a] (a document's copy, see tokenize), and a key
+ * of under 16 bytes is hashed and padded from one vector, not by
+ * strmap_hash's loop and a copy. */
+NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, int padded) {
+  uint32_t n = b - a + 1;
+  if (n >= 64)
+    return 0;
+#if defined(__SSE2__)
+  if (padded && n < 16) {
+    __m128i w = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + a)),
+                              _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n)));
+    uint32_t hv = hash_vec(w, n);
+    if (!lexicon_may_have_dotted(&m->lex, hv))
+      return 0;
+    char kv[16]; /* zero-padded: the slack a lookup reads */
+    _mm_storeu_si128((__m128i *)(void *)kv, w);
+    const lex_rec *rv = lexicon_get(&m->lex, kv, n, hv);
+    return rv && (rv->words & W_ABBREV);
+  }
+#else
+  (void)padded;
+#endif
+  uint32_t h = strmap_hash(s + a, n);
+  if (!lexicon_may_have_dotted(&m->lex, h))
+    return 0;
+  /* a short key in a buffer with the slack a lookup reads: s may be any
+   * caller's text (segment_tokenize), not a document's padded copy */
+  char k[LEX_KEY_SLACK] = {0};
+  const char *key = s + a;
+  if (n <= LEX_INLINE) {
+    memcpy(k, key, n);
+    key = k;
+  }
+  const lex_rec *r = lexicon_get(&m->lex, key, n, h);
+  return r && (r->words & W_ABBREV);
+}
 
 #if defined(__SSE2__)
 /* first_run of a word at s[i] when 16 bytes can be read there, and the
@@ -639,7 +658,7 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
      * or more (a sentence's last word) neither joins it to more (U.K.) nor
      * is split off with 's: only an abbreviation (Sen.) keeps it. */
     if (!broken && (!may_continue(after, numeric) ||
-                    (after == '.' && !numeric && j - i >= 2 && !is_abbrev(m, s, i, j)))) {
+                    (after == '.' && !numeric && j - i >= 2 && !is_abbrev(m, s, i, j, padded)))) {
       const char *lkey = acc.lkey;
       uint32_t lhash = acc.lh;
       if (!lkey && !(lkey = lower_copy(a, s + i, j - i, &lhash)))
@@ -705,7 +724,7 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
     uint32_t wend = j;
     if (j < end && s[j] == '.' && !numeric) {
       int single_upper = (j - seg_start == 1) && (s[seg_start] >= 'A' && s[seg_start] <= 'Z');
-      if (dotted || single_upper || is_abbrev(m, s, i, j))
+      if (dotted || single_upper || is_abbrev(m, s, i, j, padded))
         wend = j + 1;
     }
     /* Split a possessive or contraction 's off the word. */
