@@ -650,6 +650,7 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
     run_acc acc = {0, 0, 0, 0, NULL, 0};
     unsigned broken = c >= 0x80, more = broken;
     j = broken ? nx : first_run(u, i, end, padded, &acc, a);
+    uint32_t run_end = broken ? 0 : j; /* acc's run ends there (0: none) */
     /* the byte after the run, read once for both tests below (NUL at end:
      * neither a joiner nor a space) */
     unsigned after = !broken && (padded || j < end) ? u[j] : 0;
@@ -737,8 +738,20 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
         split = j - 4;
     }
     if (split) {
-      if (push_tok(&out, a, i, split, TK_WORD, para, todo) != 0)
+      if (split == run_end) {
+        /* the word before 's is acc's run (Trump's, company’s): finished
+         * as the fast path's words, not left to finish_token */
+        const char *lkey = acc.lkey;
+        uint32_t lhash = acc.lh;
+        if (!lkey && !(lkey = lower_copy(a, s + i, split - i, &lhash)))
+          return -1;
+        if (push_word(&out, a, i, split, TK_WORD, para, s + i, acc.h, lkey, lhash, acc.fl, SC_WORD) != 0)
+          return -1;
+        lexicon_prefetch_slot(lslots, lmask, acc.h);
+        lexicon_prefetch_slot(lslots, lmask, lhash);
+      } else if (push_tok(&out, a, i, split, TK_WORD, para, todo) != 0) {
         return -1;
+      }
       if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
         uint32_t hs = STRMAP_HASH8('\'' | 's' << 8, 2), hk = up ? STRMAP_HASH8('\'' | 'S' << 8, 2) : hs;
