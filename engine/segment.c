@@ -752,18 +752,16 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
       } else if (push_tok(&out, a, i, split, TK_WORD, para, todo) != 0) {
         return -1;
       }
-      if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
+      { /* 's or ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
         uint32_t hs = STRMAP_HASH8('\'' | 's' << 8, 2), hk = up ? STRMAP_HASH8('\'' | 'S' << 8, 2) : hs;
         if (push_word(&out, a, split, j, TK_WORD, para, up ? key_S : key_s, hk, key_s, hs,
                       up ? T_CAP : T_LOWER, SC_WORD) != 0)
           return -1;
-        out.next[-1].key_len = 2;
+        out.next[-1].key_len = 2; /* ’s: 4 bytes of text */
         lexicon_prefetch_slot(lslots, lmask, hk);
         if (up)
           lexicon_prefetch_slot(lslots, lmask, hs);
-      } else if (push_tok(&out, a, split, j, TK_WORD, para, todo) != 0) {
-        return -1;
       }
       out.next[-1].flags |= T_POSSESSIVE;
     } else {
