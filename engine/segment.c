@@ -651,8 +651,9 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
     unsigned broken = c >= 0x80, more = broken;
     j = broken ? nx : first_run(u, i, end, padded, &acc, a);
     uint32_t run_end = broken ? 0 : j; /* acc's run ends there (0: none) */
-    /* the byte after the run, read once for both tests below (NUL at end:
-     * neither a joiner nor a space) */
+    /* the byte after the run, read once for both tests below (at end: NUL,
+     * or in a document's copy the blank or line break after the paragraph:
+     * no joiner) */
     unsigned after = !broken && (padded || j < end) ? u[j] : 0;
     /* The word is its first run, done here: when no joiner follows it, or
      * a period that is not its own. A period after a run of two letters
