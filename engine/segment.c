@@ -111,29 +111,6 @@ static int is_hyphen(UChar32 c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
-/* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
- * Its key with the period is s[a, b + 1), read and hashed in place. Words
- * of 63 bytes and more never are. Not inlined: few words end in a period,
- * and inside the tokenizer's loop its lookup takes registers that every
- * word pays for (0.5% more instructions when GCC inlined it). */
-NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b) {
-  if (b - a + 1 >= 64)
-    return 0;
-  uint32_t h = strmap_hash(s + a, b - a + 1);
-  if (!lexicon_may_have_dotted(&m->lex, h))
-    return 0;
-  /* a short key in a buffer with the slack a lookup reads: s may be any
-   * caller's text (segment_tokenize), not a document's padded copy */
-  char k[LEX_KEY_SLACK] = {0};
-  const char *key = s + a;
-  if (b - a + 1 <= LEX_INLINE) {
-    memcpy(k, key, b - a + 1);
-    key = k;
-  }
-  const lex_rec *r = lexicon_get(&m->lex, key, b - a + 1, h);
-  return r && (r->words & W_ABBREV);
-}
-
 /* What a word's ASCII letters and digits give as they are scanned: the
  * hash of the run, the byte classes seen, the upper-case letters (a count, or
  * after first_run only not 0 when there are some). */
@@ -142,6 +119,10 @@ typedef struct run_acc {
   unsigned seen;
   uint32_t upper;
   uint16_t fl; /* case flags of the run (first_run): T_CAP or T_LOWER, and T_ALLCAP */
+  /* the run's lower-case key and its hash (first_run): the run itself with
+   * no capital; else a copy, or NULL when first_run left it to lower_copy */
+  const char *lkey;
+  uint32_t lh;
 } run_acc;
 _Static_assert(T_CAP == 1 && T_LOWER == 4 && T_ALLCAP == 2, "first_run takes the case flags by shifts");
 
@@ -202,13 +183,57 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
 }
 #endif
 
+/* Is the word s[a, b) (no period; s[b] is one) listed as an abbreviation?
+ * Its key with the period is s[a, b + 1), read and hashed in place. Words
+ * of 63 bytes and more never are. Not inlined: few words end in a period,
+ * and inside the tokenizer's loop its lookup takes registers that every
+ * word pays for (0.5% more instructions when GCC inlined it). padded: 16
+ * bytes can be read at s[a] (a document's copy, see tokenize), and a key
+ * of under 16 bytes is hashed and padded from one vector, not by
+ * strmap_hash's loop and a copy. */
+NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, int padded) {
+  uint32_t n = b - a + 1;
+  if (n >= 64)
+    return 0;
 #if defined(__SSE2__)
-/* first_run of a word at s[i] when 16 bytes can be read there, of which
- * the first avail (1 to 16) are the paragraph's: the classes of all 16
- * come at once, and a run shorter than 16 bytes is hashed from the same
- * vector, its bytes masked: no loop, no switch on its length. */
-static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end, unsigned avail,
-                                          run_acc *r, uint32_t *lh, int *lh_ok) {
+  if (padded && n < 16) {
+    __m128i w = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + a)),
+                              _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n)));
+    uint32_t hv = hash_vec(w, n);
+    if (!lexicon_may_have_dotted(&m->lex, hv))
+      return 0;
+    char kv[16]; /* zero-padded: the slack a lookup reads */
+    _mm_storeu_si128((__m128i *)(void *)kv, w);
+    const lex_rec *rv = lexicon_get(&m->lex, kv, n, hv);
+    return rv && (rv->words & W_ABBREV);
+  }
+#else
+  (void)padded;
+#endif
+  uint32_t h = strmap_hash(s + a, n);
+  if (!lexicon_may_have_dotted(&m->lex, h))
+    return 0;
+  /* a short key in a buffer with the slack a lookup reads: s may be any
+   * caller's text (segment_tokenize), not a document's padded copy */
+  char k[LEX_KEY_SLACK] = {0};
+  const char *key = s + a;
+  if (n <= LEX_INLINE) {
+    memcpy(k, key, n);
+    key = k;
+  }
+  const lex_rec *r = lexicon_get(&m->lex, key, n, h);
+  return r && (r->words & W_ABBREV);
+}
+
+#if defined(__SSE2__)
+/* first_run of a word at s[i] when 16 bytes can be read there, and the
+ * run stops at end (s[end] is no letter or digit, or end - i >= 16): the
+ * classes of all 16 come at once, and a run shorter than 16 bytes is
+ * hashed from the same vector, its bytes masked: no loop, no switch on
+ * its length; with a capital, its lower-case copy (in a) is that vector
+ * lower-cased. */
+static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end, run_acc *r,
+                                          arena *a) {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
   /* y <= k unsigned: min(y, k) == y */
   __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
@@ -217,10 +242,8 @@ static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, ui
   unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
   unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
   unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
-  /* the paragraph ends there; bit 16 (avail 16) cuts nothing the
-   * complement of the 16-bit masks did not */
-  unsigned cut = 1u << avail;
-  unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml) | cut); /* at most 16 */
+  /* at most 16: the complement of the 16-bit masks has bit 16 */
+  unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml));
   unsigned keep = (1u << n) - 1;
   mu &= keep;
   ml &= keep;
@@ -231,37 +254,46 @@ static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, ui
     uint32_t j = ascii_run(s, i + 16, end, r);
     r->h = strmap_hash((const char *)s + i, j - i);
     r->fl = run_case(first_case, r);
+    r->lkey = r->upper ? NULL : (const char *)s + i;
+    r->lh = r->h;
     return j;
   }
   /* all capitals: two upper-case letters or more, no lower-case one */
   r->upper = mu;
   r->fl = (uint16_t)(first_case | (unsigned)((mu & (mu - 1)) != 0 && !ml) << 1);
   __m128i m = _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n));
-  r->h = hash_vec(_mm_and_si128(x, m), n);
-  if (mu) { /* the lower-case hash too: alnum bytes lower-case by | 0x20 */
-    *lh = hash_vec(_mm_and_si128(_mm_or_si128(x, _mm_set1_epi8(0x20)), m), n);
-    *lh_ok = 1;
+  r->h = r->lh = hash_vec(_mm_and_si128(x, m), n);
+  r->lkey = (const char *)s + i;
+  if (mu) { /* alnum bytes lower-case by | 0x20; zero-padded, its NUL in */
+    __m128i lx = _mm_and_si128(_mm_or_si128(x, _mm_set1_epi8(0x20)), m);
+    char *q = arena_alloc_raw(a, 16); /* NULL: lower_copy fails too */
+    if (q)
+      _mm_storeu_si128((__m128i *)(void *)q, lx);
+    r->lkey = q;
+    r->lh = hash_vec(lx, n);
   }
   return i + n;
 }
 #endif
 
 /* The first run of ASCII letters and digits of a word, from s[i] (itself
- * one) before end, into r; returns where it stops. s[0, lim) can be read
- * (lim >= end): when 16 bytes can be read at s[i], first_run16 does it,
- * and *lh then gets the hash of the run lower-cased and *lh_ok is set (a
- * run of 16 bytes or more, or one near lim, leaves that to lower_copy). */
-static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, uint32_t lim, run_acc *r,
-                                 uint32_t *lh, int *lh_ok) {
-  *lh_ok = 0;
+ * one) before end, into r; returns where it stops. When 16 bytes can be
+ * read at s[i] (padded: a document's copy, whose paragraph ends before a
+ * byte that is no letter or digit; else 16 bytes before end),
+ * first_run16 does it, lower-case copy included (a run of 16 bytes or
+ * more with a capital, or one near end, leaves that to lower_copy:
+ * r->lkey NULL). */
+static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t end, int padded, run_acc *r,
+                                 arena *a) {
 #if defined(__SSE2__)
   /* one path for a word anywhere (its paragraph's last bytes too, with
    * more text after them): whether the paragraph ends within 16 bytes is
-   * the text's choice, and a test of it was mispredicted */
-  if (lim - i >= 16)
-    return first_run16(s, i, end, end - i < 16 ? end - i : 16, r, lh, lh_ok);
+   * the text's choice, and a test of it was mispredicted; its run stops
+   * there by itself (s[end]) */
+  if (padded || end - i >= 16)
+    return first_run16(s, i, end, r, a);
 #else
-  (void)lim;
+  (void)padded, (void)a;
 #endif
   unsigned cl = byte_class[s[i]];
   r->seen = cl;
@@ -269,6 +301,8 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
   uint32_t j = ascii_run(s, i + 1, end, r);
   r->h = strmap_hash((const char *)s + i, j - i);
   r->fl = run_case((cl & BC_UP) ? T_CAP : T_LOWER, r);
+  r->lkey = r->upper ? NULL : (const char *)s + i;
+  r->lh = r->h;
   return j;
 }
 
@@ -276,29 +310,6 @@ static inline uint32_t first_run(const unsigned char *s, uint32_t i, uint32_t en
  * least the LEX_KEY_SLACK that a lexicon lookup reads */
 static inline size_t key_room(uint32_t n) {
   return (size_t)n + 1 > LEX_KEY_SLACK ? (size_t)n + 1 : LEX_KEY_SLACK;
-}
-
-/* The lower-case copy of the run s[i, i + n) found by first_run with
- * *lh_ok (n < 16, and 16 bytes readable at s[i]): one 16-byte store into
- * the arena's 16-byte allocation. NULL when out of memory. */
-static inline char *lower_copy16(arena *a, const unsigned char *s, uint32_t n) {
-  char *p = arena_alloc_raw(a, key_room(n));
-#if defined(__SSE2__)
-  if (p && ARENA_ALIGN >= 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
-    __m128i isu = _mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up);
-    _mm_storeu_si128((__m128i *)(void *)p, _mm_or_si128(x, _mm_and_si128(isu, _mm_set1_epi8(0x20))));
-    p[n] = '\0';
-    return p;
-  }
-#endif
-  if (p) {
-    for (uint32_t k = 0; k < n; k++)
-      p[k] = (char)(s[k] + ((byte_class[s[k]] & BC_UP) << 5));
-    p[n] = '\0';
-  }
-  return p;
 }
 
 /* Until mark_sentence gives a token its sentence, its sent field holds the
@@ -419,6 +430,9 @@ typedef struct tok_out {
   token *next, *end; /* NULL while the vec has no storage */
   token *first;      /* the paragraph's first token */
   size_t first_idx;
+  /* T_SPACE_BEFORE when bytes were skipped since the last token (or there
+   * is none yet): the next token's, with no test of its predecessor's end */
+  uint16_t gap;
 } tok_out;
 
 static void tok_start(tok_out *o, vec *v) {
@@ -427,6 +441,15 @@ static void tok_start(tok_out *o, vec *v) {
   o->first_idx = v->len;
   o->next = o->first = base ? base + v->len : NULL;
   o->end = base ? base + v->cap : NULL;
+  o->gap = T_SPACE_BEFORE;
+}
+
+/* Bytes between tokens are skipped: the last token has a space after it,
+ * and the next one a space before it */
+static inline void tok_skip(tok_out *o) {
+  if (o->next != o->first)
+    o->next[-1].flags |= T_SPACE_AFTER;
+  o->gap = T_SPACE_BEFORE;
 }
 
 /* The vec's len from o (0 while it has no storage) */
@@ -447,10 +470,22 @@ NOINLINE static token *tok_grow(tok_out *o, arena *a) {
   return t;
 }
 
-/* Appends a token of the paragraph, with its T_SPACE_BEFORE and its
- * predecessor's T_SPACE_AFTER (the last token's is left to
- * segment_tokenize); a whole word's key, hashes and case come with it:
- * one store of every field, no patching after. */
+/* Skips the space at s[i] after the token just pushed, when there is one
+ * (", "), with no jump on whether (the text's choice) where s[i] can be
+ * read (padded: see tokenize); returns where the next token may start */
+static inline uint32_t skip_space_after(tok_out *o, const unsigned char *s, uint32_t i, uint32_t end,
+                                        int padded) {
+  unsigned sp = (padded || i < end) && s[i] == ' ';
+  o->next[-1].flags |= (uint16_t)(sp * T_SPACE_AFTER);
+  o->gap = (uint16_t)(sp * T_SPACE_BEFORE);
+  return i + sp;
+}
+
+/* Appends a token of the paragraph, with its T_SPACE_BEFORE (o->gap: its
+ * predecessor's T_SPACE_AFTER was set where the bytes between were
+ * skipped, tok_skip; the last token's is left to segment_tokenize); a
+ * whole word's key, hashes and case come with it: one store of every
+ * field, no patching after. */
 static inline int push_word(tok_out *o, arena *a, uint32_t start, uint32_t end, uint8_t kind, uint32_t para,
                             const char *key, uint32_t hash, const char *lkey, uint32_t lhash, uint16_t flags,
                             uint8_t cls) {
@@ -459,12 +494,8 @@ static inline int push_word(tok_out *o, arena *a, uint32_t start, uint32_t end, 
     o->next = t + 1;
   else if (!(t = tok_grow(o, a)))
     return -1;
-  if (t == o->first)
-    flags |= T_SPACE_BEFORE;
-  else if (t[-1].end < start) {
-    flags |= T_SPACE_BEFORE;
-    t[-1].flags |= T_SPACE_AFTER;
-  }
+  flags |= o->gap;
+  o->gap = 0;
   *t = (token){.start = start,
                .end = end,
                .key = key,
@@ -501,9 +532,15 @@ static inline int push_tok(tok_out *o, arena *a, uint32_t start, uint32_t end, u
 /* The keys 's and 'S, padded: a lexicon lookup reads LEX_KEY_SLACK bytes */
 static const char key_s[LEX_KEY_SLACK] = "'s", key_S[LEX_KEY_SLACK] = "'S";
 
-/* segment_tokenize, its tokens left to finish_token in *todo */
-static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t lim,
-                    uint32_t para, vec *toks, arena *a, uint32_t *quote_first, tok_todo *todo) {
+/* segment_tokenize, its tokens left to finish_token in *todo. padded (a
+ * constant of each caller): s is a document's copy and [start, end) one
+ * of its paragraphs (text_stage), so that the copy can be read 16 bytes
+ * past any byte of it (DOC_COPY_SLACK) and s[end] is a space, a line
+ * break or the copy's NUL: no test of where the paragraph ends before a
+ * vector read or the byte after a word. */
+static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end,
+                                  int padded, uint32_t para, vec *toks, arena *a, uint32_t *quote_first,
+                                  tok_todo *todo) {
   const unsigned char *u = (const unsigned char *)s;
   const lex_slot *lslots = m->lex.slots;
   size_t lmask = m->lex.cap - 1;
@@ -524,6 +561,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
     if (b < 0x80) { /* dispatch on the byte's class: most are a letter */
       if (!(byte_class[b] & BC_ALNUM)) {
         if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+          tok_skip(&out);
           i++;
           continue;
         }
@@ -563,9 +601,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           QUOTE_PUSHED();
         /* no prefetch: the slots of the ninety-odd one-byte marks stay in
          * cache, read by every paragraph */
-        i++;
-        if (i < end && u[i] == ' ')
-          i++; /* the space after the mark (", "), as after a word */
+        i = skip_space_after(&out, u, i + 1, end, padded); /* ", ", as after a word */
         continue;
       }
       c = (UChar32)b;
@@ -583,14 +619,13 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
           out.next[-1].key_len = mk->len;
           if (mk->kind == TK_QUOTE)
             QUOTE_PUSHED(); /* six keys in all: their slots stay in cache */
-          i += 3;
-          if (i < end && u[i] == ' ')
-            i++;
+          i = skip_space_after(&out, u, i + 3, end, padded);
           continue;
         }
       }
       c = cp_at(s, i, end, &nx);
       if (c >= 0x80 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200B)) {
+        tok_skip(&out);
         i = nx;
         continue;
       }
@@ -612,41 +647,38 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
      * hash and case come with the scan of its first run: finish_token need
      * not read it again. A word (not a number) starts with a letter, which
      * gives its case. */
-    run_acc acc = {0, 0, 0, 0};
-    uint32_t lh = 0;
-    int lh_ok = 0;
+    run_acc acc = {0, 0, 0, 0, NULL, 0};
     unsigned broken = c >= 0x80, more = broken;
-    j = broken ? nx : first_run(u, i, end, lim, &acc, &lh, &lh_ok);
-    /* the byte after the run, read once for both tests below (NUL at end:
-     * neither a joiner nor a space) */
-    unsigned after = !broken && j < end ? u[j] : 0;
+    j = broken ? nx : first_run(u, i, end, padded, &acc, a);
+    uint32_t run_end = broken ? 0 : j; /* acc's run ends there (0: none) */
+    /* the byte after the run, read once for both tests below (at end: NUL,
+     * or in a document's copy the blank or line break after the paragraph:
+     * no joiner) */
+    unsigned after = !broken && (padded || j < end) ? u[j] : 0;
     /* The word is its first run, done here: when no joiner follows it, or
      * a period that is not its own. A period after a run of two letters
      * or more (a sentence's last word) neither joins it to more (U.K.) nor
      * is split off with 's: only an abbreviation (Sen.) keeps it. */
     if (!broken && (!may_continue(after, numeric) ||
-                    (after == '.' && !numeric && j - i >= 2 && !is_abbrev(m, s, i, j)))) {
-      const char *lkey = s + i;
-      uint32_t lhash = acc.h;
-      if (acc.upper) {
-        if (lh_ok) {
-          lhash = lh;
-          lkey = lower_copy16(a, u + i, j - i);
-        } else {
-          lkey = lower_copy(a, s + i, j - i, &lhash);
-        }
-        if (!lkey)
-          return -1;
-      }
-      uint16_t fl = numeric ? 0 : acc.fl;
+                    (after == '.' && !numeric && j - i >= 2 && !is_abbrev(m, s, i, j, padded)))) {
+      const char *lkey = acc.lkey;
+      uint32_t lhash = acc.lh;
+      if (!lkey && !(lkey = lower_copy(a, s + i, j - i, &lhash)))
+        return -1;
+      /* the space after it (most words) skipped here: its T_SPACE_AFTER
+       * and the next token's T_SPACE_BEFORE with no jump */
+      unsigned sp = after == ' ';
+      uint16_t fl = (uint16_t)((numeric ? 0 : acc.fl) | sp * T_SPACE_AFTER);
       if (push_word(&out, a, i, j, numeric ? TK_NUM : TK_WORD, para, s + i, acc.h, lkey, lhash, fl,
                     SC_WORD) != 0)
         return -1;
-      /* segment_stage looks the word up once its paragraph is done */
+      out.gap = (uint16_t)(sp * T_SPACE_BEFORE);
+      /* segment_stage looks the word up once its paragraph is done; its
+       * lower-case key's slot with no jump on whether it has one (the
+       * text's choice): with none, lhash is its hash, the same slot again */
       lexicon_prefetch_slot(lslots, lmask, acc.h);
-      if (lkey != s + i && !numeric)
-        lexicon_prefetch_slot(lslots, lmask, lhash);
-      i = j + (after == ' ');
+      lexicon_prefetch_slot(lslots, lmask, lhash);
+      i = j + sp;
       continue;
     }
     while (j < end) {
@@ -694,7 +726,7 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
     uint32_t wend = j;
     if (j < end && s[j] == '.' && !numeric) {
       int single_upper = (j - seg_start == 1) && (s[seg_start] >= 'A' && s[seg_start] <= 'Z');
-      if (dotted || single_upper || is_abbrev(m, s, i, j))
+      if (dotted || single_upper || is_abbrev(m, s, i, j, padded))
         wend = j + 1;
     }
     /* Split a possessive or contraction 's off the word. */
@@ -707,20 +739,30 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         split = j - 4;
     }
     if (split) {
-      if (push_tok(&out, a, i, split, TK_WORD, para, todo) != 0)
+      if (split == run_end) {
+        /* the word before 's is acc's run (Trump's, company’s): finished
+         * as the fast path's words, not left to finish_token */
+        const char *lkey = acc.lkey;
+        uint32_t lhash = acc.lh;
+        if (!lkey && !(lkey = lower_copy(a, s + i, split - i, &lhash)))
+          return -1;
+        if (push_word(&out, a, i, split, TK_WORD, para, s + i, acc.h, lkey, lhash, acc.fl, SC_WORD) != 0)
+          return -1;
+        lexicon_prefetch_slot(lslots, lmask, acc.h);
+        lexicon_prefetch_slot(lslots, lmask, lhash);
+      } else if (push_tok(&out, a, i, split, TK_WORD, para, todo) != 0) {
         return -1;
-      if (split == j - 4) { /* ’s: its key 's or 'S known here, as for the marks */
+      }
+      { /* 's or ’s: its key 's or 'S known here, as for the marks */
         int up = s[j - 1] == 'S';
         uint32_t hs = STRMAP_HASH8('\'' | 's' << 8, 2), hk = up ? STRMAP_HASH8('\'' | 'S' << 8, 2) : hs;
         if (push_word(&out, a, split, j, TK_WORD, para, up ? key_S : key_s, hk, key_s, hs,
                       up ? T_CAP : T_LOWER, SC_WORD) != 0)
           return -1;
-        out.next[-1].key_len = 2;
+        out.next[-1].key_len = 2; /* ’s: 4 bytes of text */
         lexicon_prefetch_slot(lslots, lmask, hk);
         if (up)
           lexicon_prefetch_slot(lslots, lmask, hs);
-      } else if (push_tok(&out, a, split, j, TK_WORD, para, todo) != 0) {
-        return -1;
       }
       out.next[-1].flags |= T_POSSESSIVE;
     } else {
@@ -735,25 +777,16 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
-        t->lkey = t->key;
-        LHASH(t) = acc.h;
-        if (acc.upper) {
-          if (lh_ok) {
-            LHASH(t) = lh;
-            t->lkey = lower_copy16(a, u + i, t->key_len);
-          } else {
-            t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t));
-          }
-          if (!t->lkey)
-            return -1;
-        }
+        t->lkey = acc.lkey;
+        LHASH(t) = acc.lh;
+        if (!t->lkey && !(t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t))))
+          return -1;
         if (!numeric)
           t->flags |= acc.fl;
       }
     }
-    i = wend;
-    if (i < end && s[i] == ' ')
-      i++; /* the space after the word: no need to decode it in the next round */
+    /* the space after the word: no need to decode it in the next round */
+    i = skip_space_after(&out, u, wend, end, padded);
   }
 #undef QUOTE_PUSHED
   if (out.next != out.first)
@@ -766,7 +799,14 @@ static int tokenize(const attrib_model *m, const char *s, uint32_t start, uint32
 int segment_tokenize(const attrib_model *m, const char *s, uint32_t start, uint32_t end, uint32_t para,
                      vec *toks, arena *a, uint32_t *quote_first) {
   tok_todo todo;
-  return tokenize(m, s, start, end, end, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
+  return tokenize(m, s, start, end, 0, para, toks, a, quote_first, &todo) != 0 ? -1 : todo.n;
+}
+
+/* tokenize of a paragraph of document d (padded) */
+NOINLINE static int tokenize_para(attrib_doc *d, const paragraph *pa, uint32_t p, uint32_t *quote_first,
+                                  tok_todo *todo) {
+  _Static_assert(DOC_COPY_SLACK >= 16, "16 bytes readable past any byte of the copy");
+  return tokenize(d->model, d->copy, pa->start, pa->end, 1, p, &d->toks, &d->mem, quote_first, todo);
 }
 
 uint32_t doc_join_prefixes(const attrib_doc *d, uint32_t i, uint32_t max, int lower, char *buf, size_t cap,
@@ -1100,9 +1140,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa->tok_first = NTOK(d);
     uint32_t quote_first;
     tok_todo todo;
-    /* the document's copy can be read to its end, past the paragraph's */
-    if (tokenize(m, d->copy, pa->start, pa->end, (uint32_t)d->len, p, &d->toks, &d->mem, &quote_first,
-                 &todo) != 0)
+    if (tokenize_para(d, pa, p, &quote_first, &todo) != 0)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);

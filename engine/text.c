@@ -195,6 +195,9 @@ attrib_status text_stage(attrib_doc *d, attrib_error *err) {
       cur->end = (uint32_t)b;
       continue;
     }
+    /* [a, b) ends before a blank, a line break or the text's end (the
+     * copy's NUL): segment.c's tokenizer relies on that byte being no
+     * letter or digit (a word's run stops there by itself) */
     cur = vec_push(&d->paras, &d->mem);
     if (!cur)
       return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
