@@ -113,6 +113,30 @@ START_TEST(finished_keys_agree) {
 }
 END_TEST
 
+/* A token has T_SPACE_BEFORE when it opens its paragraph or a byte lies
+ * between it and the token before, T_SPACE_AFTER when it ends its
+ * paragraph or a byte lies between it and the next: whatever the bytes
+ * (blanks, tabs, spaces beyond ASCII) and whichever way the tokenizer
+ * passed them (after a word, a mark, a curly mark, a joined word). */
+START_TEST(space_flags_follow_the_gaps) {
+  attrib_doc *d = analyze("\"We won,\" she said\u2014twice. \u201cU.S.-led\u201d talks (Sen.  Lee\u2019s)\t"
+                          "ended\u00a0at 3.5%... O'Brien-Smith's @NASA #MeToo 1,000 x ''y'' \u2018a\u2019!\n"
+                          "Second,paragraph:ok?Yes \u2013 no .");
+  ck_assert_uint_gt(NTOK(d), 40);
+  for (size_t p = 0; p < d->paras.len; p++) {
+    const paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+      const token *t = &TOK(d, i);
+      int before = i == pa->tok_first || TOK(d, i - 1).end < t->start;
+      int after = i + 1 == pa->tok_end || t->end < TOK(d, i + 1).start;
+      ck_assert_msg(((t->flags & T_SPACE_BEFORE) != 0) == before, "token %u: space before", i);
+      ck_assert_msg(((t->flags & T_SPACE_AFTER) != 0) == after, "token %u: space after", i);
+    }
+  }
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(handles_and_numbers) {
   attrib_doc *d = analyze("Follow @Europol & #NoMoreRansom: 1,000 cases, 3.5% up.");
   char buf[512];
@@ -301,6 +325,7 @@ int main(void) {
   tcase_add_test(tc, case_flags);
   tcase_add_test(tc, handles_and_numbers);
   tcase_add_test(tc, finished_keys_agree);
+  tcase_add_test(tc, space_flags_follow_the_gaps);
   tcase_add_test(tc, headline_detection);
   tcase_add_test(tc, lexicon_links_lower_case_forms);
   tcase_add_test(tc, default_model_lexicon_is_linked);

@@ -59,6 +59,32 @@ START_TEST(paragraphs_by_line_breaks) {
 }
 END_TEST
 
+/* Every paragraph ends before a blank, a line break or the copy's NUL,
+ * never inside a word: the tokenizer reads a document's copy past a
+ * paragraph's end with no test of it (segment.c's tokenize, padded). */
+START_TEST(paragraphs_end_before_a_blank) {
+  static const char *const texts[] = {
+      "One.\nTwo.\r\nThree.\rFour.\n\n\nFive",
+      "Trailing blanks \t \f\v\nand tabs\t\t\r\nend",
+      "The plan would\nnot be ready,\nsaid Lee\n",
+      "\xEF\xBB\xBFNo final break",
+      "  Leading blanks\n \t \n\u00a0nbsp\u2009line\u00a0\nx",
+      "word",
+  };
+  for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+    attrib_doc *d = analyze(texts[k]);
+    ck_assert_uint_gt(d->paras.len, 0);
+    for (size_t p = 0; p < d->paras.len; p++) {
+      const paragraph *pa = &VEC_AT(d->paras, paragraph, p);
+      char c = d->copy[pa->end];
+      ck_assert_msg(c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n' || c == '\0',
+                    "text %zu paragraph %zu ends before byte 0x%02x", k, p, (unsigned char)c);
+    }
+    attrib_doc_free(d);
+  }
+}
+END_TEST
+
 START_TEST(soft_wrapped_lines_join) {
   attrib_doc *d = analyze("The minister said the plan would\nnot be ready before spring.\nA new paragraph.");
   ck_assert_uint_eq(attrib_doc_paragraph_count(d), 2);
@@ -109,6 +135,7 @@ int main(void) {
   tcase_add_test(tc, valid_multibyte_text_is_accepted);
   tcase_add_test(tc, paragraphs_by_line_breaks);
   tcase_add_test(tc, soft_wrapped_lines_join);
+  tcase_add_test(tc, paragraphs_end_before_a_blank);
   tcase_add_test(tc, bom_is_skipped_offsets_kept);
   tcase_add_test(tc, empty_and_blank_input);
   tcase_add_test(tc, too_large_is_refused);
