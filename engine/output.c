@@ -343,6 +343,36 @@ static inline size_t opt_strlen(const char *s) {
   return s ? strlen(s) : 0;
 }
 
+/* The most bytes an id has: a letter and the digits of a count (api.c's
+ * id_seq). */
+enum { ID_MAX = 24 };
+/* The room id_at takes (text_at's 16 bytes to spare included). */
+#define ID_ROOM (str_room(ID_MAX) + 16)
+
+/* An id ("e12", "q3") as a JSON string at o, or null for NULL: with 16
+ * readable bytes from it (id_seq's), its length is where the first byte to
+ * escape is a NUL, found with the escapes in one load: no strlen. */
+static inline char *id_at(char *o, const char *s) {
+#if defined(__SSE2__)
+  if (s) {
+    const __m128i dquote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    unsigned bad = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dquote), _mm_cmpeq_epi8(x, bslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)));
+    unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+    unsigned n = (unsigned)__builtin_ctz(bad | 0x10000u);
+    if ((nul >> n) & 1) {
+      o[0] = '"';
+      _mm_storeu_si128((__m128i *)(void *)(o + 1), x);
+      o[n + 1] = '"';
+      return o + n + 2;
+    }
+  }
+#endif
+  return opt_str_at(o, s, opt_strlen(s));
+}
+
 /* A confidence is a rule's estimate: two decimals say all it knows. At
  * most 4 bytes. */
 static inline char *confidence_at(char *o, double c) {
@@ -594,14 +624,14 @@ static inline char *room_at(writer *w, char *o, size_t n) {
 }
 
 static void entity_compact(writer *w, const attrib_entity *e, int comma) {
-  size_t il = opt_strlen(e->id), nl = opt_strlen(e->name);
-  if (!room(w, 80 + str_room(il) + str_room(nl)))
+  size_t nl = opt_strlen(e->name);
+  char *o = room_at(w, w->buf + w->len, 80 + ID_ROOM + str_room(nl));
+  if (!o)
     return;
-  char *o = w->buf + w->len;
-  if (comma)
-    *o++ = ',';
+  *o = ','; /* the first entity's is written over */
+  o += comma != 0;
   o = lit_at(o, KEY("{\"id\":"));
-  o = opt_text_at(o, e->id, il);
+  o = id_at(o, e->id);
   o = lit_at(o, KEY(",\"type\":"));
   o = json_lit_at(o, entity_type_lit(e->type));
   o = lit_at(o, KEY(",\"name\":"));
@@ -627,25 +657,20 @@ static inline const attrib_entity *pub_entity(const attrib_doc *d, long idx) {
   return idx < 0 || (size_t)idx >= d->n_pub_entities ? NULL : &d->pub_entities[idx];
 }
 
+/* A quote in sections, each with its own room check (one compare while
+ * there is room) and one jump on whether it is there: the speaker, the cue
+ * and the addressee each asked once (sizing the whole record first asked
+ * each of them again). A section's room covers the keys and "null"s that
+ * follow it up to the next check. */
 static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q, int comma) {
-  const attrib_entity *sp = pub_entity(d, q->speaker), *ad = pub_entity(d, q->addressee);
-  size_t il = opt_strlen(q->id), rl = opt_strlen(q->rule);
-  size_t spl = sp ? opt_strlen(sp->id) : 0, spn = sp ? opt_strlen(sp->name) : 0;
-  size_t adl = ad ? opt_strlen(ad->id) : 0, adn = ad ? opt_strlen(ad->name) : 0;
-  size_t ll = q->has_cue ? opt_strlen(q->cue_lemma) : 0;
-  size_t need = 320 + str_room(il) + str_room(span_len(&q->span)) + str_room(spl) + str_room(spn) +
-                str_room(adl) + str_room(adn) + str_room(rl);
-  if (sp)
-    need += span_room(&q->speaker_mention, 0);
-  if (q->has_cue)
-    need += span_room(&q->cue, ll);
-  if (!room(w, need))
+  size_t tl = span_len(&q->span);
+  char *o = room_at(w, w->buf + w->len, 256 + ID_ROOM + str_room(tl));
+  if (!o)
     return;
-  char *o = w->buf + w->len;
-  if (comma)
-    *o++ = ',';
+  *o = ','; /* the first quote's is written over */
+  o += comma != 0;
   o = lit_at(o, KEY("{\"id\":"));
-  o = opt_text_at(o, q->id, il);
+  o = id_at(o, q->id);
   o = lit_at(o, KEY(",\"kind\":"));
   o = json_lit_at(o, quote_kind_lit(q->kind));
   o = lit_at(o, KEY(",\"start\":"));
@@ -653,11 +678,15 @@ static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q,
   o = lit_at(o, KEY(",\"end\":"));
   o = u64_at(o, q->span.end);
   o = lit_at(o, KEY(",\"text\":"));
-  o = opt_text_at(o, q->span.text, span_len(&q->span)); /* as in span_at */
+  o = opt_text_at(o, q->span.text, tl); /* as in span_at */
   o = lit_at(o, KEY(",\"speaker\":"));
+  const attrib_entity *sp = pub_entity(d, q->speaker);
   if (sp) {
+    size_t spn = opt_strlen(sp->name);
+    if (!(o = room_at(w, o, 128 + ID_ROOM + str_room(spn) + span_room(&q->speaker_mention, 0))))
+      return;
     o = lit_at(o, KEY("{\"entity\":"));
-    o = opt_text_at(o, sp->id, spl);
+    o = id_at(o, sp->id);
     o = lit_at(o, KEY(",\"name\":"));
     o = opt_str_at(o, sp->name, spn);
     o = lit_at(o, KEY(",\"mention\":"));
@@ -667,20 +696,31 @@ static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q,
     o = lit_at(o, KEY("null"));
   }
   o = lit_at(o, KEY(",\"cue\":"));
-  if (q->has_cue)
+  if (q->has_cue) {
+    size_t ll = opt_strlen(q->cue_lemma);
+    if (!(o = room_at(w, o, 64 + span_room(&q->cue, ll))))
+      return;
     o = span_at(o, &q->cue, q->cue_lemma, ll);
-  else
+  } else {
     o = lit_at(o, KEY("null"));
+  }
   o = lit_at(o, KEY(",\"addressee\":"));
+  const attrib_entity *ad = pub_entity(d, q->addressee);
   if (ad) {
+    size_t adn = opt_strlen(ad->name);
+    if (!(o = room_at(w, o, 64 + ID_ROOM + str_room(adn))))
+      return;
     o = lit_at(o, KEY("{\"entity\":"));
-    o = opt_text_at(o, ad->id, adl);
+    o = id_at(o, ad->id);
     o = lit_at(o, KEY(",\"name\":"));
     o = opt_str_at(o, ad->name, adn);
     *o++ = '}';
   } else {
     o = lit_at(o, KEY("null"));
   }
+  size_t rl = opt_strlen(q->rule);
+  if (!(o = room_at(w, o, 64 + str_room(rl))))
+    return;
   o = lit_at(o, KEY(",\"confidence\":"));
   o = confidence_at(o, q->confidence);
   o = lit_at(o, KEY(",\"rule\":"));
