@@ -61,8 +61,8 @@ void attrib_doc_free(attrib_doc *d) {
     return;
   pcre2_match_data_free(d->md);
   strmap_free(&d->ent_names);
-  arena_release(&d->mem);
-  free(d);
+  arena mem = d->mem; /* d lives in it (attrib_analyze) */
+  arena_release(&mem);
 }
 
 size_t attrib_doc_paragraph_count(const attrib_doc *d) {
@@ -498,10 +498,13 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   if (len > max)
     return doc_error(err, ATTRIB_ERR_TOO_LARGE, max, "input of %zu bytes exceeds the limit of %zu bytes", len,
                      max);
-  attrib_doc *d = calloc(1, sizeof *d);
+  /* the doc itself in its arena's first block: a malloc and a free fewer */
+  arena mem;
+  arena_init(&mem);
+  attrib_doc *d = arena_alloc(&mem, sizeof *d);
   if (!d)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  arena_init(&d->mem);
+  d->mem = mem;
   d->model = model;
   d->opts = *opts;
   d->text = text ? text : "";
