@@ -160,20 +160,20 @@ static void merge_sort(order *o, size_t n, order *tmp) {
 /* Sorts by (key, idx), a total order: lists mostly come in text order
  * already, and a sorted one needs no qsort. A short one (an entity's
  * mentions) is sorted in place: qsort's buffer and calls cost more. */
-static void sort_orders(order *o, size_t n) {
+static void sort_orders(attrib_doc *d, order *o, size_t n) {
   size_t k = 1;
   while (k < n && o[k - 1].key <= o[k].key)
     k++;
   if (k >= n)
     return;
   if (n > 32) { /* insertion sort is quadratic */
-    order *tmp = malloc(n * sizeof *tmp);
+    /* the merge's room from the arena: no malloc and free */
+    order *tmp = arena_array_raw(&d->mem, n, sizeof *tmp);
     if (!tmp) {
       qsort(o, n, sizeof(order), cmp_order);
       return;
     }
     merge_sort(o, n, tmp);
-    free(tmp);
     return;
   }
   insertion_sort(o, k, n);
@@ -314,7 +314,7 @@ static NOINLINE size_t sort_spans(attrib_doc *d, attrib_span **msp, size_t n) {
     o[k].key = ((uint64_t)ms[k].start << 32) | ms[k].end;
     o[k].idx = (uint32_t)k;
   }
-  sort_orders(o, n);
+  sort_orders(d, o, n);
   for (size_t k = 0; k < n; k++)
     if (!k || o[k].key != o[k - 1].key)
       sorted[out++] = ms[o[k].idx];
@@ -386,7 +386,7 @@ static int build_views(attrib_doc *d) {
     ord[n].idx = (uint32_t)i;
     n++;
   }
-  sort_orders(ord, n);
+  sort_orders(d, ord, n);
   d->pub_entities = arena_array_raw(&d->mem, n + 1, sizeof(attrib_entity));
   if (!d->pub_entities)
     return -1;
@@ -422,7 +422,7 @@ static int build_views(attrib_doc *d) {
     ord[i].idx = (uint32_t)i;
   }
   if (disorder)
-    sort_orders(ord, nq);
+    sort_orders(d, ord, nq);
   d->pub_quotes = arena_array_raw(&d->mem, nq + 1, sizeof(attrib_quote));
   if (!d->pub_quotes)
     return -1;
