@@ -481,6 +481,16 @@ static int build_views(attrib_doc *d) {
   return 0;
 }
 
+/* pcre2's memory functions over a document's arena (memory_data): a block
+ * is freed with the arena. */
+static void *arena_pcre2_malloc(PCRE2_SIZE n, void *mem) {
+  return arena_alloc_raw(mem, n);
+}
+static void arena_pcre2_free(void *p, void *mem) {
+  (void)p;
+  (void)mem;
+}
+
 attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t len,
                              const attrib_options *opts, attrib_doc **out, attrib_error *err) {
   if (!out)
@@ -518,7 +528,10 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   vec_init(&d->mentions, sizeof(mention));
   vec_init(&d->entities, sizeof(entity));
   attrib_status st = ATTRIB_OK;
-  d->md = pcre2_match_data_create(32, NULL);
+  /* the match data in the arena too (pcre2's memory functions over it;
+   * the context itself is taken from it): no malloc and free */
+  pcre2_general_context *gc = pcre2_general_context_create(arena_pcre2_malloc, arena_pcre2_free, &d->mem);
+  d->md = gc ? pcre2_match_data_create(32, gc) : NULL;
   /* with SPAN_SLACK cleared bytes after the NUL, for set_span's chunks */
   d->copy = arena_alloc_raw(&d->mem, len + 1 + SPAN_SLACK);
   if (d->copy) {
