@@ -292,6 +292,7 @@ static NOINLINE size_t sort_spans(attrib_doc *d, attrib_span **msp, size_t n) {
   attrib_span *ms = *msp;
   size_t out = 0;
   if (n <= 32) { /* insertion sort in place (quadratic: short lists only) */
+    unsigned dup = 0;
     for (size_t k = 1; k < n; k++) {
       attrib_span x = ms[k];
       size_t j = k;
@@ -299,7 +300,13 @@ static NOINLINE size_t sort_spans(attrib_doc *d, attrib_span **msp, size_t n) {
            j--)
         ms[j] = ms[j - 1];
       ms[j] = x;
+      /* a repeat lands just after its equal: noted with no jump (p is j
+       * - 1, or j itself when 0, and then not asked) */
+      size_t p = j - (j > 0);
+      dup |= (unsigned)(j > 0) & (ms[p].start == x.start) & (ms[p].end == x.end);
     }
+    if (!dup) /* nearly always: no pass to drop repeats */
+      return n;
     for (size_t k = 0; k < n; k++)
       if (!out || ms[k].start != ms[out - 1].start || ms[k].end != ms[out - 1].end)
         ms[out++] = ms[k];
