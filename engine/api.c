@@ -61,8 +61,8 @@ void attrib_doc_free(attrib_doc *d) {
     return;
   pcre2_match_data_free(d->md);
   strmap_free(&d->ent_names);
-  arena_release(&d->mem);
-  free(d);
+  arena mem = d->mem; /* d lives in it (attrib_analyze) */
+  arena_release(&mem);
 }
 
 size_t attrib_doc_paragraph_count(const attrib_doc *d) {
@@ -160,20 +160,20 @@ static void merge_sort(order *o, size_t n, order *tmp) {
 /* Sorts by (key, idx), a total order: lists mostly come in text order
  * already, and a sorted one needs no qsort. A short one (an entity's
  * mentions) is sorted in place: qsort's buffer and calls cost more. */
-static void sort_orders(order *o, size_t n) {
+static void sort_orders(attrib_doc *d, order *o, size_t n) {
   size_t k = 1;
   while (k < n && o[k - 1].key <= o[k].key)
     k++;
   if (k >= n)
     return;
   if (n > 32) { /* insertion sort is quadratic */
-    order *tmp = malloc(n * sizeof *tmp);
+    /* the merge's room from the arena: no malloc and free */
+    order *tmp = arena_array_raw(&d->mem, n, sizeof *tmp);
     if (!tmp) {
       qsort(o, n, sizeof(order), cmp_order);
       return;
     }
     merge_sort(o, n, tmp);
-    free(tmp);
     return;
   }
   insertion_sort(o, k, n);
@@ -232,9 +232,13 @@ static int id_seq_init(attrib_doc *d, id_seq *s, char prefix, size_t n) {
   for (uint64_t lo = 1, w = 1; lo <= n; lo *= 10, w++) /* the ids of w digits: lo .. 10 lo - 1 */
     total += (size_t)(((n < lo * 10 - 1 ? n : lo * 10 - 1) - lo + 1) * (w + 2));
   s->o = arena_alloc_raw(&d->mem, total);
-  memset(s->cur, 0, sizeof s->cur);
-  s->cur[0] = prefix;
-  s->cur[1] = '0';
+  /* "e0" and zeros, in word stores (a memset of it was a rep stos) */
+  const char head[8] = {prefix, '0'};
+  const uint64_t zero = 0;
+  memcpy(s->cur, head, 8);
+  memcpy(s->cur + 8, &zero, 8);
+  memcpy(s->cur + 16, &zero, 8);
+  _Static_assert(sizeof s->cur == 24, "id_seq_init clears cur in three words");
   s->len = 3;
   return s->o ? 0 : -1;
 }
@@ -279,6 +283,59 @@ static int shown_name(attrib_doc *d, const entity *e, const char **name) {
   return *name ? 0 : -1;
 }
 
+/* Sorts an entity's spans ms[0, n) by (start, end) and drops repeats (the
+ * same span reached twice: equal spans, equal texts); returns the spans
+ * left, which may be in a new array (*msp); SIZE_MAX when out of memory.
+ * For the lists that did not come in order (a pronoun linked after a later
+ * name): not inline. */
+static NOINLINE size_t sort_spans(attrib_doc *d, attrib_span **msp, size_t n) {
+  attrib_span *ms = *msp;
+  size_t out = 0;
+  if (n <= 32) { /* insertion sort in place (quadratic: short lists only) */
+    unsigned dup = 0;
+    for (size_t k = 1; k < n; k++) {
+      attrib_span x = ms[k];
+      size_t j = k;
+      for (; j > 0 && (x.start < ms[j - 1].start || (x.start == ms[j - 1].start && x.end < ms[j - 1].end));
+           j--)
+        ms[j] = ms[j - 1];
+      ms[j] = x;
+      /* a repeat lands just after its equal: noted with no jump (p is j
+       * - 1, or j itself when 0, and then not asked) */
+      size_t p = j - (j > 0);
+      dup |= (unsigned)(j > 0) & (ms[p].start == x.start) & (ms[p].end == x.end);
+    }
+    if (!dup) /* nearly always: no pass to drop repeats */
+      return n;
+    for (size_t k = 0; k < n; k++)
+      if (!out || ms[k].start != ms[out - 1].start || ms[k].end != ms[out - 1].end)
+        ms[out++] = ms[k];
+    return out;
+  }
+  /* by their keys' merge sort, into a new array */
+  order *o = arena_array_raw(&d->mem, n, sizeof(order));
+  attrib_span *sorted = arena_array_raw(&d->mem, n, sizeof(attrib_span));
+  if (!o || !sorted)
+    return SIZE_MAX;
+  for (size_t k = 0; k < n; k++) {
+    o[k].key = ((uint64_t)ms[k].start << 32) | ms[k].end;
+    o[k].idx = (uint32_t)k;
+  }
+  sort_orders(d, o, n);
+  for (size_t k = 0; k < n; k++)
+    if (!k || o[k].key != o[k - 1].key)
+      sorted[out++] = ms[o[k].idx];
+  *msp = sorted;
+  return out;
+}
+
+/* An entity's public mentions, made in build_views' first pass, kept until
+ * the entities' order is known. */
+typedef struct ent_spans {
+  attrib_span *ms;
+  size_t n;
+} ent_spans;
+
 static int build_views(attrib_doc *d) {
   size_t ne = d->entities.len, nq = d->quotes.len;
   /* An entity is reported when named, or when it speaks or is spoken to. */
@@ -286,14 +343,11 @@ static int build_views(attrib_doc *d) {
   /* not cleared, as the views below: each element is written before it is read */
   d->entity_pub = arena_array_raw(&d->mem, ne + 1, sizeof(int32_t));
   order *ord = arena_array_raw(&d->mem, (ne > nq ? ne : nq) + 1, sizeof(order));
-  order **emo = arena_array_raw(&d->mem, ne + 1, sizeof(order *)); /* a kept entity's sorted mentions */
-  if (!keep || !d->entity_pub || !ord || !emo)
+  ent_spans *es = arena_array_raw(&d->mem, ne + 1, sizeof(ent_spans));
+  /* a mention's text, for a quote's speaker mention (no second copy) */
+  const char **mtext = arena_array_raw(&d->mem, d->mentions.len + 1, sizeof(char *));
+  if (!keep || !d->entity_pub || !ord || !es || !mtext)
     return -1;
-  for (size_t i = 0; i < ne; i++) {
-    entity *e = &ENTITY(d, i);
-    for (size_t k = 0; k < e->mentions.len && !keep[i]; k++)
-      keep[i] = MENTION(d, VEC_AT(e->mentions, int32_t, k)).kind == M_NAME;
-  }
   for (size_t i = 0; i < nq; i++) {
     quote *q = &QUOTE(d, i);
     if (q->speaker_mention >= 0 && MENTION(d, q->speaker_mention).entity >= 0)
@@ -301,30 +355,45 @@ static int build_views(attrib_doc *d) {
     if (q->addressee_mention >= 0 && MENTION(d, q->addressee_mention).entity >= 0)
       keep[MENTION(d, q->addressee_mention).entity] = 1;
   }
+  /* Each entity's mentions in one pass: their texts copied as they come
+   * (nearly every entity is kept), whether one is a name, and whether they
+   * come in text order without a repeat (most do: no sort, no second
+   * pass). A mention's entity is the one whose list holds it (coref.c,
+   * entities.c set both at once). */
   size_t n = 0;
   for (size_t i = 0; i < ne; i++) {
-    d->entity_pub[i] = -1;
-    if (!keep[i])
-      continue;
     entity *e = &ENTITY(d, i);
-    /* the mentions in text order: the first gives the entity's place */
     size_t nm = e->mentions.len;
-    /* not cleared: mo is written whole */
-    order *mo = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(order));
-    if (!mo)
+    const int32_t *mis = e->mentions.data;
+    /* not cleared: ms is written up to nm */
+    attrib_span *ms = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(attrib_span));
+    if (!ms)
       return -1;
+    unsigned named = 0, disorder = 0;
+    uint64_t last = 0; /* a mention's key is never 0 (end > start): a 0 would only sort */
     for (size_t k = 0; k < nm; k++) {
-      int32_t mi = VEC_AT(e->mentions, int32_t, k);
-      mo[k].key = ((uint64_t)MENTION(d, mi).start << 32) | MENTION(d, mi).end;
-      mo[k].idx = (uint32_t)mi;
+      const mention *m = &MENTION(d, mis[k]);
+      uint64_t key = ((uint64_t)m->start << 32) | m->end;
+      named |= m->kind == M_NAME;
+      disorder |= key <= last; /* out of order, or the last one again */
+      last = key;
+      if (set_span(d, &ms[k], m->start, m->end) != 0)
+        return -1;
+      mtext[mis[k]] = ms[k].text;
     }
-    sort_orders(mo, nm);
-    emo[i] = mo;
-    ord[n].key = nm ? mo[0].key >> 32 : UINT32_MAX;
+    if (disorder && (nm = sort_spans(d, &ms, nm)) == SIZE_MAX)
+      return -1;
+    d->entity_pub[i] = -1;
+    es[i].ms = ms;
+    es[i].n = nm;
+    if (!(keep[i] | named)) /* one jump: named is a 0 or 1 already there */
+      continue;
+    /* the first mention in text order gives the entity's place */
+    ord[n].key = nm ? ms[0].start : UINT32_MAX;
     ord[n].idx = (uint32_t)i;
     n++;
   }
-  sort_orders(ord, n);
+  sort_orders(d, ord, n);
   d->pub_entities = arena_array_raw(&d->mem, n + 1, sizeof(attrib_entity));
   if (!d->pub_entities)
     return -1;
@@ -339,31 +408,28 @@ static int build_views(attrib_doc *d) {
     pe->id = id_seq_next(&ids);
     pe->type = (attrib_entity_type)e->type;
     pe->name = e->name;
-    if (e->gaz && e->type == ATTRIB_ORG && shown_name(d, e, &pe->name) != 0)
+    /* a known organisation: one jump (the gazetteer entry masked by the
+     * type, not a jump on each, which gcc made of && and &; each alone was
+     * mispredicted) */
+    uintptr_t org = (uintptr_t)e->gaz & -(uintptr_t)(e->type == ATTRIB_ORG);
+    if (org && shown_name(d, e, &pe->name) != 0)
       return -1;
-    size_t nm = e->mentions.len;
-    const order *mo = emo[ord[j].idx];
-    /* not cleared: ms is written up to n_mentions, all that is read */
-    attrib_span *ms = arena_alloc_raw(&d->mem, (nm + 1) * sizeof(attrib_span));
-    if (!ms)
-      return -1;
-    size_t out = 0;
-    for (size_t k = 0; k < nm; k++) {
-      if (k && mo[k].key == mo[k - 1].key)
-        continue; /* the same span reached twice */
-      /* the key is the mention's start and end */
-      if (set_span(d, &ms[out++], (uint32_t)(mo[k].key >> 32), (uint32_t)mo[k].key) != 0)
-        return -1;
-    }
-    pe->mentions = ms;
-    pe->n_mentions = out;
+    pe->mentions = es[ord[j].idx].ms;
+    pe->n_mentions = es[ord[j].idx].n;
   }
-  /* Quotes in text order. */
+  /* Quotes in text order: they nearly always come so (then no sort; the
+   * sort is stable, so equal keys in order need none either). */
+  uint64_t last = 0;
+  unsigned disorder = 0;
   for (size_t i = 0; i < nq; i++) {
-    ord[i].key = ((uint64_t)QUOTE(d, i).start << 32) | QUOTE(d, i).end;
+    uint64_t key = ((uint64_t)QUOTE(d, i).start << 32) | QUOTE(d, i).end;
+    disorder |= key < last;
+    last = key;
+    ord[i].key = key;
     ord[i].idx = (uint32_t)i;
   }
-  sort_orders(ord, nq);
+  if (disorder)
+    sort_orders(d, ord, nq);
   d->pub_quotes = arena_array_raw(&d->mem, nq + 1, sizeof(attrib_quote));
   if (!d->pub_quotes)
     return -1;
@@ -379,11 +445,17 @@ static int build_views(attrib_doc *d) {
       return -1;
     pq->speaker = -1;
     pq->addressee = -1;
-    /* the fields a quote may leave unset read as zero (field by field: a
-     * memset of the whole record cost more than the rest of it) */
-    pq->speaker_mention = (attrib_span){0};
+    /* the fields a quote may leave unset read as zero, field by field: a
+     * memset of the whole record cost more than the rest of it, and span
+     * literals were cleared by a rep stos each (3 words), whose start-up
+     * costs more than the stores */
+    pq->speaker_mention.start = 0;
+    pq->speaker_mention.end = 0;
+    pq->speaker_mention.text = NULL;
     pq->has_cue = 0;
-    pq->cue = (attrib_span){0};
+    pq->cue.start = 0;
+    pq->cue.end = 0;
+    pq->cue.text = NULL;
     pq->cue_lemma = NULL;
     pq->confidence = q->confidence;
     pq->rule = q->rule;
@@ -391,8 +463,10 @@ static int build_views(attrib_doc *d) {
       mention *m = &MENTION(d, q->speaker_mention);
       if (m->entity >= 0 && d->entity_pub[m->entity] >= 0) {
         pq->speaker = d->entity_pub[m->entity];
-        if (set_span(d, &pq->speaker_mention, m->start, m->end) != 0)
-          return -1;
+        /* its entity's copy of the text, made above */
+        pq->speaker_mention.start = m->start;
+        pq->speaker_mention.end = m->end;
+        pq->speaker_mention.text = mtext[q->speaker_mention];
       }
     }
     if (pq->speaker < 0) {
@@ -414,6 +488,16 @@ static int build_views(attrib_doc *d) {
   return 0;
 }
 
+/* pcre2's memory functions over a document's arena (memory_data): a block
+ * is freed with the arena. */
+static void *arena_pcre2_malloc(PCRE2_SIZE n, void *mem) {
+  return arena_alloc_raw(mem, n);
+}
+static void arena_pcre2_free(void *p, void *mem) {
+  (void)p;
+  (void)mem;
+}
+
 attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t len,
                              const attrib_options *opts, attrib_doc **out, attrib_error *err) {
   if (!out)
@@ -431,10 +515,13 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   if (len > max)
     return doc_error(err, ATTRIB_ERR_TOO_LARGE, max, "input of %zu bytes exceeds the limit of %zu bytes", len,
                      max);
-  attrib_doc *d = calloc(1, sizeof *d);
+  /* the doc itself in its arena's first block: a malloc and a free fewer */
+  arena mem;
+  arena_init(&mem);
+  attrib_doc *d = arena_alloc(&mem, sizeof *d);
   if (!d)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  arena_init(&d->mem);
+  d->mem = mem;
   d->model = model;
   d->opts = *opts;
   d->text = text ? text : "";
@@ -448,7 +535,10 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   vec_init(&d->mentions, sizeof(mention));
   vec_init(&d->entities, sizeof(entity));
   attrib_status st = ATTRIB_OK;
-  d->md = pcre2_match_data_create(32, NULL);
+  /* the match data in the arena too (pcre2's memory functions over it;
+   * the context itself is taken from it): no malloc and free */
+  pcre2_general_context *gc = pcre2_general_context_create(arena_pcre2_malloc, arena_pcre2_free, &d->mem);
+  d->md = gc ? pcre2_match_data_create(32, gc) : NULL;
   /* with SPAN_SLACK cleared bytes after the NUL, for set_span's chunks */
   d->copy = arena_alloc_raw(&d->mem, len + 1 + SPAN_SLACK);
   if (d->copy) {

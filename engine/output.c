@@ -343,22 +343,51 @@ static inline size_t opt_strlen(const char *s) {
   return s ? strlen(s) : 0;
 }
 
-/* A confidence is a rule's estimate: two decimals say all it knows. At
- * most 4 bytes. */
+/* The most bytes an id has: a letter and the digits of a count (api.c's
+ * id_seq). */
+enum { ID_MAX = 24 };
+/* The room id_at takes (text_at's 16 bytes to spare included). */
+#define ID_ROOM (str_room(ID_MAX) + 16)
+
+/* An id ("e12", "q3") as a JSON string at o, or null for NULL: with 16
+ * readable bytes from it (id_seq's), its length is where the first byte to
+ * escape is a NUL, found with the escapes in one load: no strlen. */
+static inline char *id_at(char *o, const char *s) {
+#if defined(__SSE2__)
+  if (s) {
+    const __m128i dquote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    unsigned bad = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dquote), _mm_cmpeq_epi8(x, bslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)));
+    unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+    unsigned n = (unsigned)__builtin_ctz(bad | 0x10000u);
+    if ((nul >> n) & 1) {
+      o[0] = '"';
+      _mm_storeu_si128((__m128i *)(void *)(o + 1), x);
+      o[n + 1] = '"';
+      return o + n + 2;
+    }
+  }
+#endif
+  return opt_str_at(o, s, opt_strlen(s));
+}
+
+/* A confidence is a rule's estimate: two decimals say all it knows: "0",
+ * "1", or "0.d" or "0.dd" between. Four bytes written, with no jump: the
+ * jumps on the value were mispredicted as the rules came. */
 static inline char *confidence_at(char *o, double c) {
   long v = (long)(c * 100 + 0.5);
-  if (v <= 0) {
-    *o++ = '0';
-  } else if (v >= 100) {
-    *o++ = '1';
-  } else {
-    *o++ = '0';
-    *o++ = '.';
-    *o++ = (char)('0' + v / 10);
-    if (v % 10)
-      *o++ = (char)('0' + v % 10);
-  }
-  return o;
+  v = v < 0 ? 0 : v;
+  v = v > 100 ? 100 : v;
+  unsigned u = (unsigned)v, tens = u / 10, ones = u % 10;
+  o[0] = (char)('0' + (u == 100)); /* "1" for 100 */
+  o[1] = '.';
+  o[2] = (char)('0' + tens);
+  o[3] = (char)('0' + ones);
+  /* 0 and 100 take their first byte only; the last digit when not 0 */
+  size_t n = 1 + (size_t)(u - 1 < 99) * (2 + (size_t)(ones != 0));
+  return o + n;
 }
 
 /* The names of entity types and quote kinds (attrib_entity_type_str,
@@ -583,58 +612,64 @@ static inline void set_end(writer *w, const char *o) {
   w->len = (size_t)(o - w->buf);
 }
 
+/* o (a writing place in w->buf) with room for n more bytes and the final
+ * NUL after it, or where the grown buffer has it; NULL when out of memory.
+ * The test alone while there is room. */
+static inline char *room_at(writer *w, char *o, size_t n) {
+  if (n < (size_t)(w->buf + w->cap - o))
+    return o;
+  set_end(w, o);
+  return room(w, n) ? w->buf + w->len : NULL;
+}
+
 static void entity_compact(writer *w, const attrib_entity *e, int comma) {
-  size_t il = opt_strlen(e->id), nl = opt_strlen(e->name);
-  if (!room(w, 80 + str_room(il) + str_room(nl)))
+  size_t nl = opt_strlen(e->name);
+  char *o = room_at(w, w->buf + w->len, 80 + ID_ROOM + str_room(nl));
+  if (!o)
     return;
-  char *o = w->buf + w->len;
-  if (comma)
-    *o++ = ',';
+  *o = ','; /* the first entity's is written over */
+  o += comma != 0;
   o = lit_at(o, KEY("{\"id\":"));
-  o = opt_text_at(o, e->id, il);
+  o = id_at(o, e->id);
   o = lit_at(o, KEY(",\"type\":"));
   o = json_lit_at(o, entity_type_lit(e->type));
   o = lit_at(o, KEY(",\"name\":"));
   o = opt_str_at(o, e->name, nl);
-  set_end(w, lit_at(o, KEY(",\"mentions\":[")));
-  /* one room check for all the mentions and the closing "]}" */
-  size_t need = 2;
-  for (size_t k = 0; k < e->n_mentions; k++)
-    need += 1 + span_room(&e->mentions[k], 0);
-  if (!room(w, need))
-    return;
-  o = w->buf + w->len;
+  o = lit_at(o, KEY(",\"mentions\":["));
+  /* a room check a mention, as it is written (and one for the closing
+   * "]}"): a pass over the mentions to add up their room first ended in a
+   * mispredicted jump an entity */
   for (size_t k = 0; k < e->n_mentions; k++) {
-    if (k)
-      *o++ = ',';
-    o = span_at(o, &e->mentions[k], NULL, 0);
+    const attrib_span *m = &e->mentions[k];
+    /* span_room(m, 0) without its test of m->text: "null" takes less */
+    if (!(o = room_at(w, o, 1 + 96 + str_room(m->end - m->start) + str_room(0))))
+      return;
+    *o = ','; /* the first mention's is written over */
+    o += k != 0;
+    o = span_at(o, m, NULL, 0);
   }
-  set_end(w, lit_at(o, KEY("]}")));
+  if ((o = room_at(w, o, 2)))
+    set_end(w, lit_at(o, KEY("]}")));
 }
 
 static inline const attrib_entity *pub_entity(const attrib_doc *d, long idx) {
   return idx < 0 || (size_t)idx >= d->n_pub_entities ? NULL : &d->pub_entities[idx];
 }
 
+/* A quote in sections, each with its own room check (one compare while
+ * there is room) and one jump on whether it is there: the speaker, the cue
+ * and the addressee each asked once (sizing the whole record first asked
+ * each of them again). A section's room covers the keys and "null"s that
+ * follow it up to the next check. */
 static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q, int comma) {
-  const attrib_entity *sp = pub_entity(d, q->speaker), *ad = pub_entity(d, q->addressee);
-  size_t il = opt_strlen(q->id), rl = opt_strlen(q->rule);
-  size_t spl = sp ? opt_strlen(sp->id) : 0, spn = sp ? opt_strlen(sp->name) : 0;
-  size_t adl = ad ? opt_strlen(ad->id) : 0, adn = ad ? opt_strlen(ad->name) : 0;
-  size_t ll = q->has_cue ? opt_strlen(q->cue_lemma) : 0;
-  size_t need = 320 + str_room(il) + str_room(span_len(&q->span)) + str_room(spl) + str_room(spn) +
-                str_room(adl) + str_room(adn) + str_room(rl);
-  if (sp)
-    need += span_room(&q->speaker_mention, 0);
-  if (q->has_cue)
-    need += span_room(&q->cue, ll);
-  if (!room(w, need))
+  size_t tl = span_len(&q->span);
+  char *o = room_at(w, w->buf + w->len, 256 + ID_ROOM + str_room(tl));
+  if (!o)
     return;
-  char *o = w->buf + w->len;
-  if (comma)
-    *o++ = ',';
+  *o = ','; /* the first quote's is written over */
+  o += comma != 0;
   o = lit_at(o, KEY("{\"id\":"));
-  o = opt_text_at(o, q->id, il);
+  o = id_at(o, q->id);
   o = lit_at(o, KEY(",\"kind\":"));
   o = json_lit_at(o, quote_kind_lit(q->kind));
   o = lit_at(o, KEY(",\"start\":"));
@@ -642,11 +677,15 @@ static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q,
   o = lit_at(o, KEY(",\"end\":"));
   o = u64_at(o, q->span.end);
   o = lit_at(o, KEY(",\"text\":"));
-  o = opt_text_at(o, q->span.text, span_len(&q->span)); /* as in span_at */
+  o = opt_text_at(o, q->span.text, tl); /* as in span_at */
   o = lit_at(o, KEY(",\"speaker\":"));
+  const attrib_entity *sp = pub_entity(d, q->speaker);
   if (sp) {
+    size_t spn = opt_strlen(sp->name);
+    if (!(o = room_at(w, o, 128 + ID_ROOM + str_room(spn) + span_room(&q->speaker_mention, 0))))
+      return;
     o = lit_at(o, KEY("{\"entity\":"));
-    o = opt_text_at(o, sp->id, spl);
+    o = id_at(o, sp->id);
     o = lit_at(o, KEY(",\"name\":"));
     o = opt_str_at(o, sp->name, spn);
     o = lit_at(o, KEY(",\"mention\":"));
@@ -656,20 +695,31 @@ static void quote_compact(writer *w, const attrib_doc *d, const attrib_quote *q,
     o = lit_at(o, KEY("null"));
   }
   o = lit_at(o, KEY(",\"cue\":"));
-  if (q->has_cue)
+  if (q->has_cue) {
+    size_t ll = opt_strlen(q->cue_lemma);
+    if (!(o = room_at(w, o, 64 + span_room(&q->cue, ll))))
+      return;
     o = span_at(o, &q->cue, q->cue_lemma, ll);
-  else
+  } else {
     o = lit_at(o, KEY("null"));
+  }
   o = lit_at(o, KEY(",\"addressee\":"));
+  const attrib_entity *ad = pub_entity(d, q->addressee);
   if (ad) {
+    size_t adn = opt_strlen(ad->name);
+    if (!(o = room_at(w, o, 64 + ID_ROOM + str_room(adn))))
+      return;
     o = lit_at(o, KEY("{\"entity\":"));
-    o = opt_text_at(o, ad->id, adl);
+    o = id_at(o, ad->id);
     o = lit_at(o, KEY(",\"name\":"));
     o = opt_str_at(o, ad->name, adn);
     *o++ = '}';
   } else {
     o = lit_at(o, KEY("null"));
   }
+  size_t rl = opt_strlen(q->rule);
+  if (!(o = room_at(w, o, 64 + str_room(rl))))
+    return;
   o = lit_at(o, KEY(",\"confidence\":"));
   o = confidence_at(o, q->confidence);
   o = lit_at(o, KEY(",\"rule\":"));
