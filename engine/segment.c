@@ -172,6 +172,13 @@ static inline uint32_t skip_alnum(const unsigned char *s, uint32_t j, uint32_t e
 static const unsigned char first_bytes[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                                               0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
+/* The bytes of x from lo to lo + span, as a mask: x - lo <= span
+ * unsigned, that is min(x - lo, span) == x - lo */
+static inline __m128i bytes_in(__m128i x, char lo, char span) {
+  __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
+}
+
 /* strmap_hash of a key of n < 16 bytes held zero-padded in w: its one
  * chunk, no load of its bytes and no loop; its constants xor-ed in the
  * vector (STRMAP_HASH_LAST), not in registers the tokenizer's loop needs */
@@ -192,35 +199,34 @@ static inline uint32_t hash_vec(__m128i w, unsigned n) {
  * of under 16 bytes is hashed and padded from one vector, not by
  * strmap_hash's loop and a copy. */
 NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, uint32_t b, int padded) {
-  uint32_t n = b - a + 1;
+  uint32_t n = b - a + 1, h;
   if (n >= 64)
-    return 0;
-#if defined(__SSE2__)
-  if (padded && n < 16) {
-    __m128i w = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + a)),
-                              _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n)));
-    uint32_t hv = hash_vec(w, n);
-    if (!lexicon_may_have_dotted(&m->lex, hv))
-      return 0;
-    char kv[16]; /* zero-padded: the slack a lookup reads */
-    _mm_storeu_si128((__m128i *)(void *)kv, w);
-    const lex_rec *rv = lexicon_get(&m->lex, kv, n, hv);
-    return rv && (rv->words & W_ABBREV);
-  }
-#else
-  (void)padded;
-#endif
-  uint32_t h = strmap_hash(s + a, n);
-  if (!lexicon_may_have_dotted(&m->lex, h))
     return 0;
   /* a short key in a buffer with the slack a lookup reads: s may be any
    * caller's text (segment_tokenize), not a document's padded copy */
-  char k[LEX_KEY_SLACK] = {0};
+  _Static_assert(LEX_KEY_SLACK <= 16, "k has a lookup's slack");
+  char k[16];
   const char *key = s + a;
-  if (n <= LEX_INLINE) {
-    memcpy(k, key, n);
+#if defined(__SSE2__)
+  if (padded && n < 16) {
+    __m128i w = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)key),
+                              _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n)));
+    h = hash_vec(w, n);
+    _mm_storeu_si128((__m128i *)(void *)k, w); /* zero-padded */
     key = k;
+  } else
+#endif
+  {
+    (void)padded;
+    h = strmap_hash(key, n);
+    if (n <= LEX_INLINE) {
+      memset(k, 0, sizeof k);
+      memcpy(k, key, n);
+      key = k;
+    }
   }
+  if (!lexicon_may_have_dotted(&m->lex, h))
+    return 0;
   const lex_rec *r = lexicon_get(&m->lex, key, n, h);
   return r && (r->words & W_ABBREV);
 }
@@ -235,13 +241,9 @@ NOINLINE static int is_abbrev(const attrib_model *m, const char *s, uint32_t a, 
 static ALWAYS_INLINE uint32_t first_run16(const unsigned char *s, uint32_t i, uint32_t end, run_acc *r,
                                           arena *a) {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-  /* y <= k unsigned: min(y, k) == y */
-  __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-  __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
-  __m128i lo = _mm_sub_epi8(x, _mm_set1_epi8('a'));
-  unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg));
-  unsigned mu = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up));
-  unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo));
+  unsigned md = (unsigned)_mm_movemask_epi8(bytes_in(x, '0', 9));
+  unsigned mu = (unsigned)_mm_movemask_epi8(bytes_in(x, 'A', 25));
+  unsigned ml = (unsigned)_mm_movemask_epi8(bytes_in(x, 'a', 25));
   /* at most 16: the complement of the 16-bit masks has bit 16 */
   unsigned n = (unsigned)__builtin_ctz(~(md | mu | ml));
   unsigned keep = (1u << n) - 1;
@@ -366,6 +368,17 @@ static inline char *lower_copy(arena *a, const char *s, uint32_t n, uint32_t *h)
   p[n] = '\0';
   *h = strmap_hash(p, n);
   return p;
+}
+
+/* The lower-case key of the run s[0, n) that first_run scanned into r,
+ * its hash in *h: first_run's, or a lower_copy when it left that (r->lkey
+ * NULL). NULL when out of memory. */
+static inline const char *run_lkey(arena *a, const char *s, uint32_t n, const run_acc *r, uint32_t *h) {
+  if (r->lkey) {
+    *h = r->lh;
+    return r->lkey;
+  }
+  return lower_copy(a, s, n, h);
 }
 
 /* strmap_hash of the 3-byte key x y z, as a constant expression */
@@ -661,9 +674,9 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
      * is split off with 's: only an abbreviation (Sen.) keeps it. */
     if (!broken && (!may_continue(after, numeric) ||
                     (after == '.' && !numeric && j - i >= 2 && !is_abbrev(m, s, i, j, padded)))) {
-      const char *lkey = acc.lkey;
-      uint32_t lhash = acc.lh;
-      if (!lkey && !(lkey = lower_copy(a, s + i, j - i, &lhash)))
+      uint32_t lhash;
+      const char *lkey = run_lkey(a, s + i, j - i, &acc, &lhash);
+      if (!lkey)
         return -1;
       /* the space after it (most words) skipped here: its T_SPACE_AFTER
        * and the next token's T_SPACE_BEFORE with no jump */
@@ -742,9 +755,9 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
       if (split == run_end) {
         /* the word before 's is acc's run (Trump's, company’s): finished
          * as the fast path's words, not left to finish_token */
-        const char *lkey = acc.lkey;
-        uint32_t lhash = acc.lh;
-        if (!lkey && !(lkey = lower_copy(a, s + i, split - i, &lhash)))
+        uint32_t lhash;
+        const char *lkey = run_lkey(a, s + i, split - i, &acc, &lhash);
+        if (!lkey)
           return -1;
         if (push_word(&out, a, i, split, TK_WORD, para, s + i, acc.h, lkey, lhash, acc.fl, SC_WORD) != 0)
           return -1;
@@ -777,9 +790,7 @@ static ALWAYS_INLINE int tokenize(const attrib_model *m, const char *s, uint32_t
         t->key = s + i;
         t->key_len = wend - i;
         t->hash = acc.h;
-        t->lkey = acc.lkey;
-        LHASH(t) = acc.lh;
-        if (!t->lkey && !(t->lkey = lower_copy(a, t->key, t->key_len, &LHASH(t))))
+        if (!(t->lkey = run_lkey(a, t->key, t->key_len, &acc, &LHASH(t))))
           return -1;
         if (!numeric)
           t->flags |= acc.fl;
@@ -921,11 +932,9 @@ static int finish_token16(attrib_doc *d, token *t, unsigned n) {
   if ((unsigned)_mm_movemask_epi8(x) & keep) /* a byte beyond ASCII */
     return finish_token_slow(d, t);
   __m128i m = _mm_loadu_si128((const __m128i *)(const void *)(first_bytes + 16 - n));
-  __m128i up = _mm_sub_epi8(x, _mm_set1_epi8('A'));
-  __m128i lo = _mm_sub_epi8(x, _mm_set1_epi8('a'));
-  __m128i isu = _mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up);
+  __m128i isu = bytes_in(x, 'A', 25);
   unsigned mu = (unsigned)_mm_movemask_epi8(isu) & keep;
-  unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(lo, _mm_set1_epi8(25)), lo)) & keep;
+  unsigned ml = (unsigned)_mm_movemask_epi8(bytes_in(x, 'a', 25)) & keep;
   /* the lower-case copy, zero-padded (its NUL included), stored whether
    * or not it is needed: 16 bytes of the arena */
   char *q = arena_alloc_raw(&d->mem, 16);
