@@ -111,7 +111,8 @@ typedef struct rule {
    * hold another of their side left out, up to four a side (a looser test
    * past that); RULE_OTHER_BIT alone past them and for a rule with no Q
    * set. A subject whose sides, each with RULE_OTHER_BIT added, meet every
-   * word meets what rule_may_match_around asks (rulescan.c) */
+   * word meets the sets before the Q set on the quote's left and those
+   * after it on its right (rulescan.c) */
   uint32_t side_w[2][4];
   /* the same sets in pattern order (repeats kept): a match takes one
    * symbol of each, left to right */
@@ -197,18 +198,6 @@ static inline int rule_may_match_seq(const rule *r, const char *s, size_t n) {
   for (; i < n && k < m; i++)
     k += (r->seq_of[u[i]] >> k) & 1;
   return k == m;
-}
-/* Can quote rule r match a subject whose one Q has the symbols before
- * (symbol word) on its left and after on its right? The sets before r's
- * Q set must be met on the left, those after it on the right. */
-static inline int rule_may_match_around(const rule *r, uint32_t before, uint32_t after) {
-  for (int k = 0; k < r->seq_q; k++)
-    if (!(r->seq_w[k] & before))
-      return 0;
-  for (int k = r->seq_q + 1; r->seq_q >= 0 && k < r->n_seq; k++)
-    if (!(r->seq_w[k] & after))
-      return 0;
-  return 1;
 }
 /* Can rule r match s[0, n) from offset from? Not when its DFA rejects it
  * (or, for a rule without one, its ordered sets are not met). */
