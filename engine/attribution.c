@@ -522,9 +522,8 @@ static size_t after_last_dot(const char *s, size_t lo, size_t hi) {
 /* rule_may_match(r, pres), and r's sets before its Q set met on the
  * quote's left (the symbol word before) and those after it on its right
  * (after), of quote rule r, from its sides' words (side_w) alone, with one
- * jump: which
- * sets a window meets is the text's choice, and the tests one by one, in
- * loops of the rules' lengths, were mispredicted. Every set a rule needs
+ * jump: which sets a window meets is the text's choice, and the tests one
+ * by one, in loops of the rules' lengths, were mispredicted. Every set a rule needs
  * is one of its ordered sets, and the Q set is met (pres has Q): the
  * sides' words ask all of it while a side has four or fewer and the
  * pattern RULE_SEQ sets or fewer, as every rule of models/ (else the test
