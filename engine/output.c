@@ -585,9 +585,13 @@ static inline size_t span_len(const attrib_span *s) {
   return s->text ? s->end - s->start : 0;
 }
 
-/* The room span_at takes for s and a lemma of ll bytes. */
+/* The room span_at takes for a span of text of n bytes and a lemma of ll */
+static inline size_t span_room_n(size_t n, size_t ll) {
+  return 96 + str_room(n) + str_room(ll);
+}
+/* The same for span s */
 static inline size_t span_room(const attrib_span *s, size_t ll) {
-  return 96 + str_room(span_len(s)) + str_room(ll);
+  return span_room_n(span_len(s), ll);
 }
 
 /* {"start":S,"end":E,"text":T}, with ,"lemma":L before the brace when
@@ -642,7 +646,7 @@ static void entity_compact(writer *w, const attrib_entity *e, int comma) {
   for (size_t k = 0; k < e->n_mentions; k++) {
     const attrib_span *m = &e->mentions[k];
     /* span_room(m, 0) without its test of m->text: "null" takes less */
-    if (!(o = room_at(w, o, 1 + 96 + str_room(m->end - m->start) + str_room(0))))
+    if (!(o = room_at(w, o, 1 + span_room_n(m->end - m->start, 0))))
       return;
     *o = ','; /* the first mention's is written over */
     o += k != 0;
