@@ -207,16 +207,11 @@ static inline uint32_t key_hash_upto(strmap_stream *st, const char *buf, size_t 
                                   UINT64_MAX >> 16,
                                   UINT64_MAX >> 8,
                                   UINT64_MAX};
-  uint64_t x = st->x;
-  size_t done = st->done;
-  for (; n - done > 16; done += 16)
-    x = strmap_hash_chunk(x, strmap_le64(buf + done), strmap_le64(buf + done + 8));
-  st->x = x;
-  st->done = done;
-  size_t m = n - done; /* 1 to 16 */
+  strmap_stream_absorb(st, buf, n);
+  size_t done = st->done, m = n - done; /* 1 to 16 */
   uint64_t lo = strmap_le64(buf + done) & low[m < 8 ? m : 8];
   uint64_t hi = strmap_le64(buf + done + 8) & low[m > 8 ? m - 8 : 0];
-  return STRMAP_HASH_LAST(x, lo, hi, n);
+  return STRMAP_HASH_LAST(st->x, lo, hi, n);
 }
 
 /* The longest entry that the tokens from i spell (exact keys), at most

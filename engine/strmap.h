@@ -101,17 +101,23 @@ typedef struct strmap_stream {
 } strmap_stream;
 #define STRMAP_STREAM_INIT                                                                                   \
   { STRMAP_S0, 0 }
-/* strmap_hash(buf, n), with st's chunks of buf absorbed once: n must not
- * shrink between calls on st, nor buf[0, n) change. */
-static inline uint32_t strmap_hash_upto(strmap_stream *st, const char *buf, size_t n) {
-  uint64_t x = st->x, lo, hi;
+/* Absorbs into st the whole chunks of buf[0, n) before its last 1 to 16
+ * bytes (none for an empty key), those not absorbed yet. */
+static inline void strmap_stream_absorb(strmap_stream *st, const char *buf, size_t n) {
+  uint64_t x = st->x;
   size_t done = st->done;
   for (; n - done > 16; done += 16)
     x = strmap_hash_chunk(x, strmap_le64(buf + done), strmap_le64(buf + done + 8));
   st->x = x;
   st->done = done;
-  strmap_load_tail(buf + done, n - done, &lo, &hi);
-  return STRMAP_HASH_LAST(x, lo, hi, n);
+}
+/* strmap_hash(buf, n), with st's chunks of buf absorbed once: n must not
+ * shrink between calls on st, nor buf[0, n) change. */
+static inline uint32_t strmap_hash_upto(strmap_stream *st, const char *buf, size_t n) {
+  uint64_t lo, hi;
+  strmap_stream_absorb(st, buf, n);
+  strmap_load_tail(buf + st->done, n - st->done, &lo, &hi);
+  return STRMAP_HASH_LAST(st->x, lo, hi, n);
 }
 /* The hash of key s[0, n). Not inline: the tokenizer hashes most words
  * itself (segment.c), and an inline copy in each of the other callers
