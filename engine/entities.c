@@ -495,7 +495,21 @@ typedef struct ctx {
    * key may start with its word, as few do */
   uint64_t *first_words;
   uint32_t fw_mask;
+  /* persons not of the gazetteer by the last word of their name, for
+   * same_person: nodes chained per bucket of that word's hash (surnames_*).
+   * A renamed person gets a node for its new name; the old one stays and
+   * fails same_person's test of the name. Entities [0, surname_upto) are
+   * in. */
+  int32_t *surname_heads; /* bucket -> its first node, or -1 */
+  uint32_t surname_mask;  /* buckets - 1 */
+  uint32_t surname_upto;
+  vec surname_nodes; /* of surname_node */
 } ctx;
+
+typedef struct surname_node {
+  uint32_t hash;
+  int32_t ent, next;
+} surname_node;
 
 /* The hash of token t's key up to its first space (the key's own hash,
  * t->hash, when it has none, as nearly every key has none), and in *space
@@ -1051,29 +1065,94 @@ static int name_starts_with(const char *name, const char *key, size_t kl) {
   return e && name[e] == ' ';
 }
 
+/* FNV-1a of a word as token keys spell it (a curly apostrophe is a
+ * straight one): a name's last word hashes as the key it ends with. */
+static uint32_t surname_hash(const char *w, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t p = 0; p < n; p++) {
+    unsigned char c = (unsigned char)w[p];
+    if (c == 0xE2 && p + 2 < n && (unsigned char)w[p + 1] == 0x80 &&
+        ((unsigned char)w[p + 2] == 0x98 || (unsigned char)w[p + 2] == 0x99)) {
+      c = '\'';
+      p += 2;
+    }
+    h = (h ^ c) * 16777619u;
+  }
+  return h;
+}
+
+/* A node for person e under the last word of its name now; 0, or -1 when
+ * out of memory. */
+static int surnames_add(ctx *c, int32_t e) {
+  attrib_doc *d = c->d;
+  const entity *x = &ENTITY(d, e);
+  if (x->type != ATTRIB_PERSON || x->gaz)
+    return 0;
+  if (c->surname_nodes.len >= c->surname_mask) { /* more nodes than buckets: twice the buckets */
+    uint32_t mask = c->surname_mask ? c->surname_mask * 2 + 1 : 255;
+    int32_t *heads = arena_array_raw(&d->mem, (size_t)mask + 1, sizeof *heads);
+    if (!heads)
+      return -1;
+    memset(heads, 0xFF, ((size_t)mask + 1) * sizeof *heads); /* all -1 */
+    for (size_t k = 0; k < c->surname_nodes.len; k++) {
+      surname_node *nd = &VEC_AT(c->surname_nodes, surname_node, k);
+      nd->next = heads[nd->hash & mask];
+      heads[nd->hash & mask] = (int32_t)k;
+    }
+    c->surname_heads = heads;
+    c->surname_mask = mask;
+  }
+  size_t nl = strlen(x->name), p = nl;
+  while (p > 0 && x->name[p - 1] != ' ')
+    p--;
+  surname_node *nd = vec_push_raw(&c->surname_nodes, &d->mem);
+  if (!nd)
+    return -1;
+  nd->hash = surname_hash(x->name + p, nl - p);
+  nd->ent = e;
+  nd->next = c->surname_heads[nd->hash & c->surname_mask];
+  c->surname_heads[nd->hash & c->surname_mask] = (int32_t)(c->surname_nodes.len - 1);
+  return 0;
+}
+
+/* Person e was renamed: a node under its new name, once it is in */
+static int surnames_renamed(ctx *c, int32_t e) {
+  return (uint32_t)e < c->surname_upto ? surnames_add(c, e) : 0;
+}
+
+/* The latest person named first ... last, from the persons under the
+ * hash of last (a long document has thousands of entities: asking each,
+ * for each such name, was quadratic). -1 when there is none, -2 when out
+ * of memory. Out of line: an ambiguous surname is rare. */
+static NOINLINE int32_t same_person_named(ctx *c, const token *first, const token *last) {
+  attrib_doc *d = c->d;
+  for (; c->surname_upto < d->entities.len; c->surname_upto++)
+    if (surnames_add(c, (int32_t)c->surname_upto) != 0)
+      return -2;
+  if (!c->surname_heads)
+    return -1;
+  uint32_t h = surname_hash(last->key, last->key_len);
+  int32_t best = -1;
+  for (int32_t k = c->surname_heads[h & c->surname_mask]; k >= 0;) {
+    const surname_node *nd = &VEC_AT(c->surname_nodes, surname_node, k);
+    const entity *x = &ENTITY(d, nd->ent);
+    if (nd->ent > best && nd->hash == h && name_starts_with(x->name, first->key, first->key_len) &&
+        name_ends_with(x->name, last->key, last->key_len))
+      best = nd->ent;
+    k = nd->next;
+  }
+  return best;
+}
+
 /* An existing person that tokens [a, b) name again: same surname, and the
- * same first name or none known. -1 when there is none. */
-static int32_t same_person(attrib_doc *d, uint32_t a, uint32_t b) {
+ * same first name or none known. -1 when there is none, -2 when out of
+ * memory. */
+static int32_t same_person(ctx *c, uint32_t a, uint32_t b) {
+  attrib_doc *d = c->d;
   token *first = &TOK(d, a), *last = &TOK(d, b - 1);
   int32_t e = names_get(d, last->key, last->key_len, last->hash);
-  if (e == -2) { /* ambiguous surname: look for the one with this first name */
-    /* every entity is asked, most of them by their first byte alone (a
-     * curly apostrophe spells the key's straight one): a long document
-     * has thousands, and this runs for each such name */
-    const unsigned char k0 = (unsigned char)first->key[0];
-    for (size_t k = d->entities.len; k > 0; k--) {
-      entity *x = &ENTITY(d, k - 1);
-      if (x->type != ATTRIB_PERSON || x->gaz)
-        continue;
-      const unsigned char n0 = (unsigned char)x->name[0];
-      if (n0 != k0 && !(k0 == '\'' && n0 == 0xE2))
-        continue;
-      if (name_starts_with(x->name, first->key, first->key_len) &&
-          name_ends_with(x->name, last->key, last->key_len))
-        return (int32_t)(k - 1);
-    }
-    return -1;
-  }
+  if (e == -2) /* ambiguous surname: the one with this first name */
+    return same_person_named(c, first, last);
   if (e < 0 || ENTITY(d, e).type != ATTRIB_PERSON || ENTITY(d, e).gaz)
     return -1;
   entity *x = &ENTITY(d, e);
@@ -1246,7 +1325,7 @@ static int link_known(ctx *c, uint32_t a, uint32_t b) {
       if (!e->gaz && best - i > e->name_ntok && e->type == ATTRIB_PERSON) {
         e->name = span_text(d, i, best);
         e->name_ntok = best - i;
-        if (!e->name || register_aliases(c, ent, i, best, 0) != 0)
+        if (!e->name || surnames_renamed(c, ent) != 0 || register_aliases(c, ent, i, best, 0) != 0)
           return -1;
       }
       i = best;
@@ -1697,6 +1776,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   memset(&c, 0, sizeof c);
   c.d = d;
   vec_init(&c.chunks, sizeof(chunk));
+  vec_init(&c.surname_nodes, sizeof(surname_node));
   attrib_status st = ATTRIB_OK;
   /* about one name key in 20 tokens on news text: the map's size at once,
    * not its doublings and their rehashes. Room for three times that: in a
@@ -1755,11 +1835,19 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
     /* "boss O'Brien" or "Loretta Lynch" first, "Declan O'Brien" or
      * "Loretta E. Lynch" later: one person, under the fuller name */
     if (type == ATTRIB_PERSON && ch->b - ch->a >= 2) {
-      int32_t e = same_person(d, ch->a, ch->b);
+      int32_t e = same_person(&c, ch->a, ch->b);
+      if (e == -2) {
+        st = oom(err);
+        goto done;
+      }
       if (e >= 0) {
         if (ch->b - ch->a > ENTITY(d, e).name_ntok) {
           ENTITY(d, e).name = span_text(d, ch->a, ch->b);
           ENTITY(d, e).name_ntok = ch->b - ch->a;
+          if (ENTITY(d, e).name && surnames_renamed(&c, e) != 0) {
+            st = oom(err);
+            goto done;
+          }
         }
         if (!ENTITY(d, e).name || register_aliases_joined(&c, e, ch->a, ch->b, 0, key, kl, h) != 0 ||
             add_mention(d, ch->after_title ? ch->title : ch->a, ch->b, e, M_NAME) != 0) {

@@ -94,6 +94,28 @@ START_TEST(curly_apostrophes_in_names) {
 }
 END_TEST
 
+START_TEST(fuller_names_join_the_person_of_that_first_name) {
+  /* three Okafors make the surname ambiguous; a fuller name joins the one
+   * with its first name, whether that person came before the first such
+   * name or after it (same_person's index of surnames) */
+  attrib_doc *d = analyze("The village council met on Sunday to talk about the harvest.\n\n"
+                          "Chidi Okafor, the mayor, spoke first.\n\nNgozi Okafor, his sister, disagreed.\n\n"
+                          "Later, Ngozi A. Okafor said the harvest was poor.\n\n"
+                          "Ada Okafor, a nurse, arrived at noon.\n\n"
+                          "Ada B. Okafor said the clinic was full, and Chidi E. Okafor said nothing.");
+  const char *full[] = {"Chidi E. Okafor", "Ngozi A. Okafor", "Ada B. Okafor"};
+  const char *first[] = {"Chidi Okafor", "Ngozi Okafor", "Ada Okafor"};
+  for (size_t i = 0; i < 3; i++) {
+    const attrib_entity *e = find_entity(d, full[i]);
+    ck_assert_msg(e != NULL, "no entity %s", full[i]);
+    ck_assert_int_eq(e->type, ATTRIB_PERSON);
+    ck_assert_msg(has_mention(e, first[i]) && has_mention(e, full[i]), "%s lacks a mention", full[i]);
+    ck_assert_ptr_null(find_entity(d, first[i]));
+  }
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(places_from_datelines_and_prepositions) {
   /* a capitalised dateline is the gazetteer's place; an unknown town after
    * "in" is a place; a country inside a body's name that reports is the body */
@@ -250,6 +272,7 @@ int main(void) {
   tcase_add_test(tc, people_from_weaker_evidence);
   tcase_add_test(tc, organisations_by_distinctive_words);
   tcase_add_test(tc, curly_apostrophes_in_names);
+  tcase_add_test(tc, fuller_names_join_the_person_of_that_first_name);
   tcase_add_test(tc, places_from_datelines_and_prepositions);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
