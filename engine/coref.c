@@ -53,8 +53,9 @@ static int subject_of_cue(attrib_doc *d, const mention *m) {
   return 0;
 }
 
-/* Nearest entity of one of the wanted types before token i, looking back
- * over at most `paras` paragraphs, outside quotations. gender 0 = any. */
+/* The entity of mention mi: its own, or a new one named by its text and
+ * holding it in its list (a description that speaks for no entity yet);
+ * -2 when out of memory. */
 int32_t mention_own_entity(attrib_doc *d, int32_t mi) {
   mention *m = &MENTION(d, mi);
   if (m->entity >= 0)

@@ -1,6 +1,12 @@
 /* Stage 6: pronouns, descriptions and definite references. */
+#include <dirent.h>
+
 #include "doc.h"
 #include "helpers.h"
+
+#ifndef GOLD_ARTICLES_DIR
+#error "GOLD_ARTICLES_DIR must point at tests/gold/articles"
+#endif
 
 static const char *entity_of_mention(attrib_doc *d, const char *text, int nth) {
   for (size_t i = 0; i < attrib_doc_entity_count(d); i++) {
@@ -49,6 +55,70 @@ START_TEST(definite_references) {
   /* "The Commission" before any commission is named refers to nothing yet */
   ck_assert_str_eq(entity_of_mention(d, "Commission", 0), "European Commission");
   attrib_doc_free(d);
+}
+END_TEST
+
+/* Every mention with an entity is in that entity's list, once, and every
+ * list holds only its entity's mentions: the public views take a speaker
+ * mention's text from its entity's list (api.c). */
+static void check_mention_lists(attrib_doc *d, const char *name) {
+  size_t nm = d->mentions.len;
+  int *seen = calloc(nm + 1, sizeof *seen);
+  ck_assert_ptr_nonnull(seen);
+  for (size_t e = 0; e < d->entities.len; e++) {
+    const entity *x = &ENTITY(d, e);
+    for (size_t k = 0; k < x->mentions.len; k++) {
+      int32_t mi = VEC_AT(x->mentions, int32_t, k);
+      ck_assert_msg(mi >= 0 && (size_t)mi < nm, "%s: entity %zu lists no mention %d", name, e, mi);
+      ck_assert_msg(MENTION(d, mi).entity == (int32_t)e, "%s: entity %zu lists mention %d of entity %d", name,
+                    e, mi, MENTION(d, mi).entity);
+      seen[mi]++;
+    }
+  }
+  for (size_t mi = 0; mi < nm; mi++)
+    ck_assert_msg(seen[mi] == (MENTION(d, mi).entity >= 0),
+                  "%s: mention %zu of entity %d is in its entity's list %d times", name, mi,
+                  MENTION(d, mi).entity, seen[mi]);
+  free(seen);
+  /* and a quote's speaker mention has the text of its span */
+  for (size_t i = 0; i < attrib_doc_quote_count(d); i++) {
+    const attrib_quote *q = attrib_doc_quote(d, i);
+    if (q->speaker < 0)
+      continue;
+    const attrib_span *s = &q->speaker_mention;
+    ck_assert_ptr_nonnull(s->text);
+    ck_assert_msg(strlen(s->text) == s->end - s->start &&
+                      memcmp(s->text, d->copy + s->start, strlen(s->text)) == 0,
+                  "%s: speaker mention text '%s' is not its span", name, s->text);
+  }
+}
+
+START_TEST(mentions_and_entity_lists_agree) {
+  DIR *dir = opendir(GOLD_ARTICLES_DIR);
+  ck_assert_msg(dir != NULL, "cannot open %s", GOLD_ARTICLES_DIR);
+  size_t files = 0;
+  struct dirent *de;
+  while ((de = readdir(dir)) != NULL) {
+    size_t l = strlen(de->d_name);
+    if (l < 5 || strcmp(de->d_name + l - 4, ".txt") != 0)
+      continue;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", GOLD_ARTICLES_DIR, de->d_name);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char *text = malloc(1 << 20);
+    ck_assert_ptr_nonnull(text);
+    size_t n = fread(text, 1, (1 << 20) - 1, f);
+    fclose(f);
+    text[n] = 0;
+    attrib_doc *d = analyze(text);
+    check_mention_lists(d, de->d_name);
+    attrib_doc_free(d);
+    free(text);
+    files++;
+  }
+  closedir(dir);
+  ck_assert_uint_ge(files, 10);
 }
 END_TEST
 
@@ -106,6 +176,7 @@ int main(void) {
   tcase_add_test(tc, descriptions_speak_for_their_body);
   tcase_add_test(tc, definite_references);
   tcase_add_test(tc, definite_references_in_a_long_document);
+  tcase_add_test(tc, mentions_and_entity_lists_agree);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
