@@ -239,17 +239,35 @@ static int split_fields(char *line, char **f, int max) {
 
 typedef attrib_status (*line_fn)(loader *L, char *line, void *ctx);
 
+static attrib_status common_line(loader *L, char *line, void *ctx);
+static attrib_status name_line(loader *L, char *line, void *ctx);
+
 static attrib_status each_line(loader *L, const char *data, size_t len, line_fn fn, void *ctx) {
   size_t i = 0;
   L->line = 0;
   char buf[4096];
+  /* the lines of the word lists are (nearly always) their keys: the
+   * lexicon slot of the line PREFETCH_LINES on is on its way while this
+   * one goes in (each key's slot is a cache miss of its own in the large
+   * table; a line that is not its key only fetches a slot for nothing) */
+  enum { PREFETCH_LINES = 8 };
+  size_t ahead = 0;
+  int prefetch = fn == common_line || fn == name_line;
+  for (int k = 0; prefetch && k < PREFETCH_LINES && ahead < len; k++) {
+    const char *nl = memchr(data + ahead, '\n', len - ahead);
+    ahead = nl ? (size_t)(nl - data) + 1 : len;
+  }
   while (i < len) {
+    if (prefetch && ahead < len) {
+      const char *nl = memchr(data + ahead, '\n', len - ahead);
+      size_t e = nl ? (size_t)(nl - data) : len;
+      lexicon_prefetch(&L->m->lex, strmap_hash(data + ahead, e - ahead));
+      ahead = e + 1;
+    }
     size_t a = i;
-    while (i < len && data[i] != '\n')
-      i++;
-    size_t b = i;
-    if (i < len)
-      i++;
+    const char *nl = memchr(data + i, '\n', len - i);
+    size_t b = nl ? (size_t)(nl - data) : len;
+    i = nl ? b + 1 : len;
     L->line++;
     if (b > a && data[b - 1] == '\r')
       b--;
