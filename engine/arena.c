@@ -37,6 +37,21 @@ void arena_release(arena *a) {
   a->next = a->limit = NULL;
 }
 
+void arena_reset(arena *a) {
+  arena_block *b = a->head;
+  if (!b)
+    return;
+  for (arena_block *x = b->next; x;) {
+    arena_block *n = x->next;
+    free(x);
+    x = n;
+  }
+  b->next = NULL;
+  a->total = b->cap;
+  a->next = (char *)b->data;
+  a->limit = a->next + b->cap;
+}
+
 /* A block of cap bytes. Large ones (long documents) are aligned to and
  * advised as transparent huge pages where Linux offers them: a 10 MB
  * article touches some 300 MB, and with 4 KB pages a fifth of its time

@@ -92,6 +92,7 @@ typedef struct loader {
   vec rules;             /* rule */
   char defs[32][2][512]; /* rule macros: name, body */
   int ndefs;
+  arena scratch; /* form_key's tokens, reset for each form */
 } loader;
 
 static attrib_status lerr(loader *L, attrib_status code, const char *fmt, const char *arg) {
@@ -111,19 +112,17 @@ static attrib_status lerr(loader *L, attrib_status code, const char *fmt, const 
 }
 
 /* Key of a surface form: its tokens' keys joined by single spaces. */
-static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf, size_t cap, unsigned *ntok,
+static size_t form_key(loader *L, const char *s, size_t n, char *buf, size_t cap, unsigned *ntok,
                        size_t *first_len) {
-  arena tmp;
-  arena_init(&tmp);
+  arena *tmp = &L->scratch;
+  arena_reset(tmp); /* the last form's tokens: no malloc and free a form */
   vec toks;
   vec_init(&toks, sizeof(token));
   size_t out = 0;
   *ntok = 0;
   uint32_t quote_first;
-  if (segment_tokenize(m, s, 0, (uint32_t)n, 0, &toks, &tmp, &quote_first) < 0) {
-    arena_release(&tmp);
+  if (segment_tokenize(L->m, s, 0, (uint32_t)n, 0, &toks, tmp, &quote_first) < 0)
     return 0;
-  }
   for (size_t i = 0; i < toks.len; i++) {
     token *t = &VEC_AT(toks, token, i);
     char kb[256];
@@ -140,7 +139,6 @@ static size_t form_key(const attrib_model *m, const char *s, size_t n, char *buf
       *first_len = kl;
   }
   *ntok = (unsigned)toks.len;
-  arena_release(&tmp);
   if (out < cap)
     buf[out] = '\0';
   return out;
@@ -242,6 +240,12 @@ typedef attrib_status (*line_fn)(loader *L, char *line, void *ctx);
 static attrib_status common_line(loader *L, char *line, void *ctx);
 static attrib_status name_line(loader *L, char *line, void *ctx);
 
+/* The end of the line from a: its '\n', or len */
+static size_t line_end(const char *data, size_t a, size_t len) {
+  const char *nl = memchr(data + a, '\n', len - a);
+  return nl ? (size_t)(nl - data) : len;
+}
+
 static attrib_status each_line(loader *L, const char *data, size_t len, line_fn fn, void *ctx) {
   size_t i = 0;
   L->line = 0;
@@ -249,25 +253,31 @@ static attrib_status each_line(loader *L, const char *data, size_t len, line_fn 
   /* the lines of the word lists are (nearly always) their keys: the
    * lexicon slot of the line PREFETCH_LINES on is on its way while this
    * one goes in (each key's slot is a cache miss of its own in the large
-   * table; a line that is not its key only fetches a slot for nothing) */
+   * table; a line that is not its key only fetches a slot for nothing).
+   * The ends of the lines between, found on the way, wait in a ring. */
   enum { PREFETCH_LINES = 8 };
-  size_t ahead = 0;
+  size_t ends[PREFETCH_LINES], ahead = 0; /* ahead: the first line not in ends */
+  unsigned head = 0;
   int prefetch = fn == common_line || fn == name_line;
-  for (int k = 0; prefetch && k < PREFETCH_LINES && ahead < len; k++) {
-    const char *nl = memchr(data + ahead, '\n', len - ahead);
-    ahead = nl ? (size_t)(nl - data) + 1 : len;
+  for (unsigned k = 0; prefetch && k < PREFETCH_LINES && ahead < len; k++) {
+    ends[k] = line_end(data, ahead, len);
+    ahead = ends[k] < len ? ends[k] + 1 : len;
   }
   while (i < len) {
-    if (prefetch && ahead < len) {
-      const char *nl = memchr(data + ahead, '\n', len - ahead);
-      size_t e = nl ? (size_t)(nl - data) : len;
-      lexicon_prefetch(&L->m->lex, strmap_hash(data + ahead, e - ahead));
-      ahead = e + 1;
+    size_t a = i, b;
+    if (prefetch) {
+      b = ends[head];
+      if (ahead < len) {
+        size_t e = line_end(data, ahead, len);
+        lexicon_prefetch(&L->m->lex, strmap_hash(data + ahead, e - ahead));
+        ends[head] = e;
+        ahead = e < len ? e + 1 : len;
+      }
+      head = (head + 1) % PREFETCH_LINES;
+    } else {
+      b = line_end(data, i, len);
     }
-    size_t a = i;
-    const char *nl = memchr(data + i, '\n', len - i);
-    size_t b = nl ? (size_t)(nl - data) : len;
-    i = nl ? b + 1 : len;
+    i = b < len ? b + 1 : len;
     L->line++;
     if (b > a && data[b - 1] == '\r')
       b--;
@@ -309,7 +319,7 @@ static attrib_status gaz_line(loader *L, char *line, void *ctx) {
     char key[1024];
     unsigned ntok;
     size_t fl = 0;
-    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
+    size_t kl = form_key(L, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
     if (!kl || ntok > 255)
       return lerr(L, ATTRIB_ERR_MODEL, "cannot use surface form '%s'", f[k]);
     if (first_word(m, offsetof(lex_rec, gaz_first), key, fl, ntok) != 0)
@@ -375,7 +385,7 @@ static attrib_status title_line(loader *L, char *line, void *ctx) {
   char key[512];
   unsigned ntok;
   size_t fl = 0;
-  size_t kl = form_key(L->m, f[0], strlen(f[0]), key, sizeof key, &ntok, &fl);
+  size_t kl = form_key(L, f[0], strlen(f[0]), key, sizeof key, &ntok, &fl);
   if (!kl)
     return lerr(L, ATTRIB_ERR_MODEL, "bad title '%s'", f[0]);
   if (first_word(L->m, offsetof(lex_rec, title_first), key, fl, ntok) != 0)
@@ -507,7 +517,7 @@ static attrib_status cue_line(loader *L, char *line, void *ctx) {
     char key[512];
     unsigned ntok;
     size_t fl = 0;
-    size_t kl = form_key(m, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
+    size_t kl = form_key(L, f[k], strlen(f[k]), key, sizeof key, &ntok, &fl);
     if (!kl)
       return lerr(L, ATTRIB_ERR_MODEL, "bad cue form '%s'", f[k]);
     if (first_word(m, offsetof(lex_rec, cue_first), key, fl, ntok) != 0)
@@ -910,6 +920,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
       pcre2_set_depth_limit(m->mctx, m->depth_limit);
     }
   }
+  arena_release(&L->scratch);
   free(L);
   if (st != ATTRIB_OK) {
     attrib_model_free(m);
