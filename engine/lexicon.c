@@ -249,37 +249,73 @@ void lexicon_next_tier(lexicon *x) {
     x->tier++;
 }
 
+/* The lower-case form of slot s's key in buf (or a malloc'd copy, when
+ * longer than cap; the caller frees what is not buf); NULL when out of
+ * memory */
+static char *lower_of(const lex_slot *s, char *buf, size_t cap) {
+  const char *key = slot_key(s);
+  size_t n = s->len;
+  char *l = n <= cap ? buf : malloc(n);
+  if (!l)
+    return NULL;
+  if (n <= LEX_INLINE) {
+    /* most keys: the slot's twelve bytes (0 past the key) at once, each
+     * capital's bit 0x80 of capitals8 moved to 0x20; no loop on n */
+    uint64_t lo;
+    uint32_t hi = lex_load32(key + 8);
+    memcpy(&lo, key, 8);
+    lo |= capitals8(lo) >> 2;
+    hi |= (uint32_t)(capitals8(hi) >> 2);
+    memcpy(l, &lo, 8);
+    memcpy(l + 8, &hi, 4);
+  } else {
+    for (size_t k = 0; k < n; k++)
+      l[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ? key[k] + 32 : key[k]);
+  }
+  return l;
+}
+
 int lexicon_link_lower(lexicon *x) {
   char buf[256];
   lex_slot *slots = x->slots; /* in locals: the stores to lower could alias x */
-  size_t cap = x->cap;
-  /* the keys with no capital link to their own slots since they were added */
-  for (size_t c = 0; c < x->ncaps; c++) {
-    lex_slot *s = &slots[x->caps[c]];
-    const char *key = slot_key(s);
-    size_t n = s->len;
-    char *l = n <= sizeof buf ? buf : malloc(n);
-    if (!l)
+  size_t cap = x->cap, nc = x->ncaps;
+  /* the keys with no capital link to their own slots since they were added.
+   * The capitalised keys' slots, and their lower-case forms', are all over
+   * the table: first the forms' hashes, the slot LINK_AHEAD on fetched
+   * while one is hashed, then the look-ups, the slot of the form LINK_AHEAD
+   * on fetched while one is looked up */
+  enum { LINK_AHEAD = 16 };
+  uint32_t *lh = malloc((nc + 1) * sizeof *lh);
+  if (!lh)
+    return -1;
+  for (size_t c = 0; c < nc; c++) {
+    if (c + LINK_AHEAD < nc)
+      __builtin_prefetch(&slots[x->caps[c + LINK_AHEAD]]);
+    const lex_slot *s = &slots[x->caps[c]];
+    char *l = lower_of(s, buf, sizeof buf);
+    if (!l) {
+      free(lh);
       return -1;
-    if (n <= LEX_INLINE) {
-      /* most keys: the slot's twelve bytes (0 past the key) at once, each
-       * capital's bit 0x80 of capitals8 moved to 0x20; no loop on n */
-      uint64_t lo;
-      uint32_t hi = lex_load32(key + 8);
-      memcpy(&lo, key, 8);
-      lo |= capitals8(lo) >> 2;
-      hi |= (uint32_t)(capitals8(hi) >> 2);
-      memcpy(l, &lo, 8);
-      memcpy(l + 8, &hi, 4);
-    } else {
-      for (size_t k = 0; k < n; k++)
-        l[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ? key[k] + 32 : key[k]);
     }
-    const lex_slot *f = lexicon_find(slots, cap, l, n, strmap_hash(l, n));
+    lh[c] = strmap_hash(l, s->len);
+    if (l != buf)
+      free(l);
+  }
+  for (size_t c = 0; c < nc; c++) {
+    if (c + LINK_AHEAD < nc)
+      lexicon_prefetch_slot(slots, cap - 1, lh[c + LINK_AHEAD]);
+    lex_slot *s = &slots[x->caps[c]];
+    char *l = lower_of(s, buf, sizeof buf);
+    if (!l) {
+      free(lh);
+      return -1;
+    }
+    const lex_slot *f = lexicon_find(slots, cap, l, s->len, lh[c]);
     s->lower = f->len ? (uint32_t)(f - slots) : LEX_NO_LOWER;
     if (l != buf)
       free(l);
   }
+  free(lh);
   x->linked = 1;
   return 0;
 }
