@@ -19,9 +19,9 @@ typedef struct arena {
 
 void arena_init(arena *a);
 void arena_release(arena *a);
-/* Everything allocated is given up, but the newest (largest) block is
- * kept for what comes next: a scratch arena used again and again stops
- * allocating once it has grown. */
+/* Everything allocated is given up, but the newest block is kept for
+ * what comes next: a scratch arena used again and again stops allocating
+ * once it has grown. */
 void arena_reset(arena *a);
 /* arena_alloc_raw when the head block has no room (a new block). */
 void *arena_alloc_slow(arena *a, size_t n);

@@ -1065,20 +1065,29 @@ static int name_starts_with(const char *name, const char *key, size_t kl) {
   return e && name[e] == ' ';
 }
 
-/* FNV-1a of a word as token keys spell it (a curly apostrophe is a
- * straight one): a name's last word hashes as the key it ends with. */
-static uint32_t surname_hash(const char *w, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t p = 0; p < n; p++) {
-    unsigned char c = (unsigned char)w[p];
-    if (c == 0xE2 && p + 2 < n && (unsigned char)w[p + 1] == 0x80 &&
-        ((unsigned char)w[p + 2] == 0x98 || (unsigned char)w[p + 2] == 0x99)) {
-      c = '\'';
-      p += 2;
-    }
-    h = (h ^ c) * 16777619u;
+/* strmap_hash of the word w[0, n) as token keys spell it (a curly
+ * apostrophe is a straight one), in *h: a name's last word hashes as the
+ * key it ends with (a token's hash). 0, or -1 when out of memory. */
+static int surname_hash(attrib_doc *d, const char *w, size_t n, uint32_t *h) {
+  if (!memchr(w, 0xE2, n)) { /* nearly every name */
+    *h = strmap_hash(w, n);
+    return 0;
   }
-  return h;
+  char buf[256], *f = n <= sizeof buf ? buf : arena_alloc_raw(&d->mem, n);
+  if (!f)
+    return -1;
+  size_t m = 0;
+  for (size_t p = 0; p < n; p++) {
+    if ((unsigned char)w[p] == 0xE2 && p + 2 < n && (unsigned char)w[p + 1] == 0x80 &&
+        ((unsigned char)w[p + 2] == 0x98 || (unsigned char)w[p + 2] == 0x99)) {
+      f[m++] = '\'';
+      p += 2;
+    } else {
+      f[m++] = w[p];
+    }
+  }
+  *h = strmap_hash(f, m);
+  return 0;
 }
 
 /* A node for person e under the last word of its name now; 0, or -1 when
@@ -1105,10 +1114,12 @@ static int surnames_add(ctx *c, int32_t e) {
   size_t nl = strlen(x->name), p = nl;
   while (p > 0 && x->name[p - 1] != ' ')
     p--;
-  surname_node *nd = vec_push_raw(&c->surname_nodes, &d->mem);
+  uint32_t h;
+  surname_node *nd =
+      surname_hash(d, x->name + p, nl - p, &h) == 0 ? vec_push_raw(&c->surname_nodes, &d->mem) : NULL;
   if (!nd)
     return -1;
-  nd->hash = surname_hash(x->name + p, nl - p);
+  nd->hash = h;
   nd->ent = e;
   nd->next = c->surname_heads[nd->hash & c->surname_mask];
   c->surname_heads[nd->hash & c->surname_mask] = (int32_t)(c->surname_nodes.len - 1);
@@ -1131,7 +1142,7 @@ static NOINLINE int32_t same_person_named(ctx *c, const token *first, const toke
       return -2;
   if (!c->surname_heads)
     return -1;
-  uint32_t h = surname_hash(last->key, last->key_len);
+  uint32_t h = last->hash; /* strmap_hash of its key */
   int32_t best = -1;
   for (int32_t k = c->surname_heads[h & c->surname_mask]; k >= 0;) {
     const surname_node *nd = &VEC_AT(c->surname_nodes, surname_node, k);

@@ -282,15 +282,16 @@ int lexicon_link_lower(lexicon *x) {
   /* the keys with no capital link to their own slots since they were added.
    * The capitalised keys' slots, and their lower-case forms', are all over
    * the table: first the forms' hashes, the slot LINK_AHEAD on fetched
-   * while one is hashed, then the look-ups, the slot of the form LINK_AHEAD
-   * on fetched while one is looked up */
+   * while one is hashed, then the look-ups, the slots of the key and the
+   * form LINK_AHEAD on fetched while one is looked up (a slot index is its
+   * own hash for lexicon_prefetch_slot) */
   enum { LINK_AHEAD = 16 };
   uint32_t *lh = malloc((nc + 1) * sizeof *lh);
   if (!lh)
     return -1;
   for (size_t c = 0; c < nc; c++) {
     if (c + LINK_AHEAD < nc)
-      __builtin_prefetch(&slots[x->caps[c + LINK_AHEAD]]);
+      lexicon_prefetch_slot(slots, cap - 1, x->caps[c + LINK_AHEAD]);
     const lex_slot *s = &slots[x->caps[c]];
     char *l = lower_of(s, buf, sizeof buf);
     if (!l) {
@@ -302,8 +303,10 @@ int lexicon_link_lower(lexicon *x) {
       free(l);
   }
   for (size_t c = 0; c < nc; c++) {
-    if (c + LINK_AHEAD < nc)
+    if (c + LINK_AHEAD < nc) {
+      lexicon_prefetch_slot(slots, cap - 1, x->caps[c + LINK_AHEAD]);
       lexicon_prefetch_slot(slots, cap - 1, lh[c + LINK_AHEAD]);
+    }
     lex_slot *s = &slots[x->caps[c]];
     char *l = lower_of(s, buf, sizeof buf);
     if (!l) {

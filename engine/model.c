@@ -237,28 +237,27 @@ static int split_fields(char *line, char **f, int max) {
 
 typedef attrib_status (*line_fn)(loader *L, char *line, void *ctx);
 
-static attrib_status common_line(loader *L, char *line, void *ctx);
-static attrib_status name_line(loader *L, char *line, void *ctx);
-
 /* The end of the line from a: its '\n', or len */
 static size_t line_end(const char *data, size_t a, size_t len) {
   const char *nl = memchr(data + a, '\n', len - a);
   return nl ? (size_t)(nl - data) : len;
 }
 
-static attrib_status each_line(loader *L, const char *data, size_t len, line_fn fn, void *ctx) {
+/* Calls fn on each line of data that is not blank or a comment. keys: the
+ * lines are (nearly always) their lexicon keys, a word list's */
+static attrib_status each_line(loader *L, const char *data, size_t len, line_fn fn, void *ctx, int keys) {
   size_t i = 0;
   L->line = 0;
   char buf[4096];
-  /* the lines of the word lists are (nearly always) their keys: the
-   * lexicon slot of the line PREFETCH_LINES on is on its way while this
-   * one goes in (each key's slot is a cache miss of its own in the large
-   * table; a line that is not its key only fetches a slot for nothing).
-   * The ends of the lines between, found on the way, wait in a ring. */
+  /* with keys, the lexicon slot of the line PREFETCH_LINES on is on its
+   * way while this one goes in (each key's slot is a cache miss of its own
+   * in the large table; a line that is not its key only fetches a slot for
+   * nothing). The ends of the lines between, found on the way, wait in a
+   * ring. */
   enum { PREFETCH_LINES = 8 };
   size_t ends[PREFETCH_LINES], ahead = 0; /* ahead: the first line not in ends */
   unsigned head = 0;
-  int prefetch = fn == common_line || fn == name_line;
+  int prefetch = keys;
   for (unsigned k = 0; prefetch && k < PREFETCH_LINES && ahead < len; k++) {
     ends[k] = line_end(data, ahead, len);
     ahead = ends[k] < len ? ends[k] + 1 : len;
@@ -268,8 +267,10 @@ static attrib_status each_line(loader *L, const char *data, size_t len, line_fn 
     if (prefetch) {
       b = ends[head];
       if (ahead < len) {
-        size_t e = line_end(data, ahead, len);
-        lexicon_prefetch(&L->m->lex, strmap_hash(data + ahead, e - ahead));
+        size_t e = line_end(data, ahead, len), k = e;
+        if (k > ahead && data[k - 1] == '\r')
+          k--;
+        lexicon_prefetch(&L->m->lex, strmap_hash(data + ahead, k - ahead));
         ends[head] = e;
         ahead = e < len ? e + 1 : len;
       }
@@ -690,22 +691,23 @@ typedef struct model_file {
   const char *name;
   line_fn fn;
   uintptr_t arg;
+  int keys; /* each line is its lexicon key (each_line) */
 } model_file;
 
 /* Load order matters: abbreviations (lexicon) before anything that is
  * tokenised; gazetteers from most to least specific. */
 static const model_file files[] = {
-    {"lexicon.txt", word_line, 0},
-    {"common-words.txt", common_line, 0},
-    {"titles.txt", title_line, 0},
-    {"names-male.txt", name_line, G_MALE},
-    {"names-female.txt", name_line, G_FEMALE},
-    {"countries.txt", gaz_line, ATTRIB_COUNTRY},
-    {"demonyms.txt", gaz_line, ATTRIB_COUNTRY},
-    {"orgs.txt", gaz_line, ATTRIB_ORG},
-    {"locations.txt", gaz_line, ATTRIB_LOCATION},
-    {"cues.txt", cue_line, 0},
-    {"attribution.rules", rule_line, 0},
+    {"lexicon.txt", word_line, 0, 0},
+    {"common-words.txt", common_line, 0, 1},
+    {"titles.txt", title_line, 0, 0},
+    {"names-male.txt", name_line, G_MALE, 1},
+    {"names-female.txt", name_line, G_FEMALE, 1},
+    {"countries.txt", gaz_line, ATTRIB_COUNTRY, 0},
+    {"demonyms.txt", gaz_line, ATTRIB_COUNTRY, 0},
+    {"orgs.txt", gaz_line, ATTRIB_ORG, 0},
+    {"locations.txt", gaz_line, ATTRIB_LOCATION, 0},
+    {"cues.txt", cue_line, 0, 0},
+    {"attribution.rules", rule_line, 0, 0},
 };
 
 static attrib_status read_file(loader *L, const char *dir, const char *name, char **data, size_t *len) {
@@ -828,6 +830,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     free(m);
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   }
+  arena_init(&L->scratch);
   vec_init(&L->gaz, sizeof(gaz_entry));
   vec_init(&L->cues, sizeof(cue_entry));
   vec_init(&L->cue_words, sizeof(const char *));
@@ -853,7 +856,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
     }
     uint8_t cue_flags = CUE_SPEECH | CUE_CLAUSE;
     void *ctx = files[k].fn == cue_line ? (void *)&cue_flags : (void *)files[k].arg;
-    st = each_line(L, data, len, files[k].fn, ctx);
+    st = each_line(L, data, len, files[k].fn, ctx, files[k].keys);
     /* the function words and the other hand-listed classes, the words
      * texts ask for most, ahead of the long lists in the table's walks */
     if (files[k].fn == word_line)

@@ -113,6 +113,14 @@ START_TEST(fuller_names_join_the_person_of_that_first_name) {
     ck_assert_ptr_null(find_entity(d, first[i]));
   }
   attrib_doc_free(d);
+  /* a surname with a curly apostrophe is the key's straight one */
+  d = analyze("The club met on Sunday to talk about the season.\n\n"
+              "Sean O’Leary, the coach, spoke first.\n\nNiamh O’Leary, his sister, disagreed.\n\n"
+              "Later, Sean P. O'Leary said the pitch was poor.");
+  const attrib_entity *e = find_entity(d, "Sean P. O'Leary");
+  ck_assert_ptr_nonnull(e);
+  ck_assert(has_mention(e, "Sean O’Leary") && has_mention(e, "Sean P. O'Leary"));
+  attrib_doc_free(d);
 }
 END_TEST
 

@@ -878,7 +878,10 @@ int main(int argc, char **argv) {
      * of the machine's state during the measurement meets all of them. */
     for (unsigned r = 0; r < reps; r++) {
       single_result s[MAX_SIZES];
-      for (size_t k = 0; k < n_sizes; k++) {
+      /* smallest first in even rounds, largest first in odd ones: a drift
+       * within a round favours neither */
+      for (size_t j = 0; j < n_sizes; j++) {
+        size_t k = r % 2 ? n_sizes - 1 - j : j;
         progress("scaling: %.1f MB synthetic article, round %u of %u", sizes_mb[k], r + 1, reps);
         s[k] = measure_single(paths[k], reps);
         if (r == 0 || (s[k].ok && (!sc[k].ok || s[k].best_s < sc[k].best_s)))
