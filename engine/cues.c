@@ -40,6 +40,11 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
   uint32_t n = NTOK(d);
   if (!n) /* no tokens, perhaps no array */
     return ATTRIB_OK;
+  /* news has a cue in about 28 tokens (PolNeAR train): room for one in 16
+   * at once, not the doublings, whose copies a long document's memory
+   * holds to its end */
+  if (vec_reserve(&d->cues, &d->mem, n / 16 + 16) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   for (uint32_t i = 0; (i = next_cue_start(d->toks.data, i, n)) < n; i++) {
     token *t = &TOK(d, i);
     int32_t longest = t->cue_first;

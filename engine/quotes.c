@@ -410,6 +410,12 @@ attrib_status quotes_stage(attrib_doc *d, attrib_error *err) {
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   vec raw;
   vec_init(&raw, sizeof(raw_quote));
+  /* quotes and statements come about one in 45 tokens in news (PolNeAR
+   * train): room for one in 32 at once, not the doublings, whose copies a
+   * long document's memory holds to its end */
+  if (vec_reserve(&raw, &d->mem, NTOK(d) / 32 + 16) != 0 ||
+      vec_reserve(&d->quotes, &d->mem, NTOK(d) / 32 + 16) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   enum { STACK = 64 };
   open_mark stack[STACK];
   for (uint32_t p = 0; p < d->paras.len; p++) {
