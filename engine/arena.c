@@ -56,18 +56,22 @@ void arena_reset(arena *a) {
  * advised as transparent huge pages where Linux offers them: a 10 MB
  * article touches some 300 MB, and with 4 KB pages a fifth of its time
  * went to page faults and TLB misses. */
-static arena_block *new_block(size_t cap) {
+void *big_malloc(size_t n) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   enum { HUGE = 2u << 20 };
-  if (cap >= 4 * (size_t)HUGE) {
-    size_t total = (sizeof(arena_block) + cap + HUGE - 1) & ~(size_t)(HUGE - 1);
+  if (n >= 4 * (size_t)HUGE && n <= SIZE_MAX - HUGE) {
+    size_t total = (n + HUGE - 1) & ~(size_t)(HUGE - 1);
     void *p = aligned_alloc(HUGE, total);
     if (p)
       madvise(p, total, MADV_HUGEPAGE); /* a hint: failure changes nothing */
     return p;
   }
 #endif
-  return malloc(sizeof(arena_block) + cap);
+  return malloc(n);
+}
+
+static arena_block *new_block(size_t cap) {
+  return cap <= SIZE_MAX - sizeof(arena_block) ? big_malloc(sizeof(arena_block) + cap) : NULL;
 }
 
 void *arena_alloc_slow(arena *a, size_t n) {

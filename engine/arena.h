@@ -17,6 +17,10 @@ typedef struct arena {
 /* The alignment of every allocation: any type's. */
 #define ARENA_ALIGN (sizeof(max_align_t))
 
+/* malloc; a large block (8 MB or more) aligned to and advised as
+ * transparent huge pages where Linux offers them. free() frees it. */
+void *big_malloc(size_t n);
+
 void arena_init(arena *a);
 void arena_release(arena *a);
 /* Everything allocated is given up, but the newest block is kept for

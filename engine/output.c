@@ -34,7 +34,9 @@ static void reserve(writer *w, size_t n) {
     }
     cap *= 2;
   }
-  char *b = realloc(w->buf, cap);
+  /* the first block of a long document's output on huge pages, as its
+   * arena's: 4 KB pages were a fault per 4 KB written */
+  char *b = w->buf ? realloc(w->buf, cap) : big_malloc(cap);
   if (!b) {
     w->failed = 1;
     return;
