@@ -555,8 +555,6 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   if (st == ATTRIB_OK)
     st = quotes_stage(d, err);
   if (st == ATTRIB_OK)
-    st = cues_stage(d, err);
-  if (st == ATTRIB_OK)
     st = entities_stage(d, err);
   if (st == ATTRIB_OK)
     st = coref_stage(d, err);

@@ -1,6 +1,8 @@
-/* cues.c: stage 4. Marks reporting cues: every inflection of the verbs in
- * models/cues.txt (say, tell, add, state, warn, ...) and multiword cues
- * such as "according to". Matching is on lower-cased keys, longest first. */
+/* cues.c: reporting cues, found a few paragraphs at a time as segmentation
+ * finishes them (segment.c calls cues_find while their tokens are in the
+ * cache): every inflection of the verbs in models/cues.txt
+ * (say, tell, add, state, warn, ...) and multiword cues such as "according
+ * to". Matching is on lower-cased keys, longest first. */
 #include <string.h>
 
 #include "doc.h"
@@ -35,17 +37,9 @@ static uint32_t next_cue_start(const token *toks, uint32_t i, uint32_t n) {
   return (uint32_t)(t - toks);
 }
 
-attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
+int cues_find(attrib_doc *d, uint32_t a, uint32_t n) {
   const attrib_model *m = d->model;
-  uint32_t n = NTOK(d);
-  if (!n) /* no tokens, perhaps no array */
-    return ATTRIB_OK;
-  /* news has a cue in about 28 tokens (PolNeAR train): room for one in 16
-   * at once, not the doublings, whose copies a long document's memory
-   * holds to its end */
-  if (vec_reserve(&d->cues, &d->mem, n / 16 + 16) != 0)
-    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
-  for (uint32_t i = 0; (i = next_cue_start(d->toks.data, i, n)) < n; i++) {
+  for (uint32_t i = a; (i = next_cue_start(d->toks.data, i, n)) < n; i++) {
     token *t = &TOK(d, i);
     int32_t longest = t->cue_first;
     if (t->kind != TK_WORD || (t->flags & T_ALLCAP))
@@ -116,7 +110,7 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
       }
       cue *c = vec_push(&d->cues, &d->mem);
       if (!c)
-        return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+        return -1;
       c->tok_first = i;
       c->tok_end = i + len;
       c->entry = &m->cue_entries[e];
@@ -125,5 +119,5 @@ attrib_status cues_stage(attrib_doc *d, attrib_error *err) {
       break;
     }
   }
-  return ATTRIB_OK;
+  return 0;
 }

@@ -1,6 +1,6 @@
 /* doc.h: the per-document data the pipeline stages hand on (internal).
  * Everything lives in the doc's arena; stages fill it in order:
- * text -> segment -> quotes -> cues -> entities -> coref -> attribution. */
+ * text -> segment (and cues) -> quotes -> entities -> coref -> attribution. */
 #ifndef ATTRIB_DOC_H
 #define ATTRIB_DOC_H
 
@@ -225,8 +225,10 @@ attrib_status doc_error(attrib_error *err, attrib_status code, size_t offset, co
 /* Stages, in pipeline order. Each returns ATTRIB_OK or an error. */
 attrib_status text_stage(attrib_doc *d, attrib_error *err);
 attrib_status segment_stage(attrib_doc *d, attrib_error *err);
+/* The cues of tokens [a, n), whole paragraphs (cues.c; segment_stage calls
+ * it as it goes). 0, or -1 when out of memory. */
+int cues_find(attrib_doc *d, uint32_t a, uint32_t n);
 attrib_status quotes_stage(attrib_doc *d, attrib_error *err);
-attrib_status cues_stage(attrib_doc *d, attrib_error *err);
 attrib_status entities_stage(attrib_doc *d, attrib_error *err);
 attrib_status coref_stage(attrib_doc *d, attrib_error *err);
 attrib_status attribution_stage(attrib_doc *d, attrib_error *err);

@@ -1,7 +1,8 @@
 /* segment.c: stage 2. Tokens and sentences of each paragraph.
  * Abbreviations (U.K., Mr., Inc., Sept.) keep their period and do not end
  * sentences; possessive 's is split off so "Kaspersky Lab's" still holds the
- * name "Kaspersky Lab". Each word gets its normalised key and word classes. */
+ * name "Kaspersky Lab". Each word gets its normalised key and word classes.
+ * The cues (cues.c) are found here too, a batch of paragraphs at a time. */
 #include <stddef.h>
 #include <string.h>
 
@@ -1137,13 +1138,20 @@ static int reserve_tokens(vec *toks, arena *a, size_t cap) {
   return 0;
 }
 
+enum { CUE_BATCH = 4096 }; /* tokens: 256 KB, in the L2 cache */
+
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
   const attrib_model *m = d->model;
   /* news runs at about one token per five or six bytes (a quarter of the
    * bytes leaves room for denser text): one allocation, no regrowth */
   if (reserve_tokens(&d->toks, &d->mem, d->len / 4 + 64) != 0 ||
-      vec_reserve(&d->sents, &d->mem, d->len / 64 + 16) != 0)
+      vec_reserve(&d->sents, &d->mem, d->len / 64 + 16) != 0 ||
+      /* news has a cue in about 150 bytes (28 tokens, PolNeAR train):
+       * room for more than twice that at once, not the doublings, whose
+       * copies a long document's memory holds to its end */
+      vec_reserve(&d->cues, &d->mem, d->len / 64 + 16) != 0)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+  uint32_t cues_from = 0; /* the first token whose cues are not found yet */
   for (uint32_t p = 0; p < d->paras.len; p++) {
     paragraph *pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_first = NTOK(d);
@@ -1220,6 +1228,16 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         i = last;
       }
     }
+    /* the cues of the paragraphs done, some 256 KB of tokens at a time,
+     * while they are in the cache: a pass of their own over a long
+     * document's tokens came from memory */
+    if (tok_end - cues_from >= CUE_BATCH) {
+      if (cues_find(d, cues_from, tok_end) != 0)
+        return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
+      cues_from = tok_end;
+    }
   }
+  if (NTOK(d) > cues_from && cues_find(d, cues_from, NTOK(d)) != 0)
+    return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   return ATTRIB_OK;
 }

@@ -56,7 +56,7 @@ START_TEST(cue_classes) {
 END_TEST
 
 /* A word that starts one-word cue forms only carries its cue entry
- * (LEX_CUE1, made at load), and cues_stage takes it without a map lookup:
+ * (LEX_CUE1, made at load), and cues_find takes it without a map lookup:
  * each such entry must be the one the cue map gives for the word. */
 START_TEST(one_word_cue_entries_made_at_load) {
   const attrib_model *m = test_model;
