@@ -19,6 +19,7 @@ typedef struct paragraph {
   uint8_t boilerplate;         /* web furniture: Related, Latest News, Copyright */
   uint32_t label_end;          /* interview transcripts: the token after "Q:" or "SMITH:", else 0 */
   uint32_t quote_first;        /* its first quote mark (TK_QUOTE), or tok_end when none (segment.c) */
+  uint32_t colon;              /* the colon of a label ("SMITH:", "Q:") opening it, or 0 (segment.c) */
 } paragraph;
 
 typedef struct sentence {

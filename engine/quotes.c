@@ -336,33 +336,6 @@ static void classify(attrib_doc *d, quote *q) {
     q->kind = ATTRIB_SCARE;
 }
 
-/* The label of a transcript paragraph ("Q:", "A:", "HOLMBERG:", "Jane
- * Doe:"): its colon's token index, or 0. */
-static inline uint32_t label_colon(attrib_doc *d, const paragraph *pa) {
-  /* the colon is the second to fourth token, and not the last: most
-   * paragraphs have none there, told by the tokens' hashes with no jump
-   * on their words (the loop's exit after a word or two was mispredicted).
-   * A mark whose key starts with ':' is ":" or "::=" (U+2A74's NFKC form),
-   * and a token's hash is its key's: the loop below gets every paragraph
-   * that may have one (a third token is read again when there are three). */
-  uint32_t n = pa->tok_end - pa->tok_first;
-  if (n < 3)
-    return 0;
-  const uint32_t c1 = STRMAP_HASH8(':', 1), c3 = STRMAP_HASH8(':' | ':' << 8 | '=' << 16, 3);
-  const token *f = &TOK(d, pa->tok_first), *f3 = n > 3 ? f + 3 : f + 2;
-  uint32_t h1 = f[1].hash, h2 = f[2].hash, h3 = f3->hash;
-  if (!((h1 == c1) | (h1 == c3) | (h2 == c1) | (h2 == c3) | (h3 == c1) | (h3 == c3)))
-    return 0;
-  for (uint32_t i = pa->tok_first; i < pa->tok_end && i < pa->tok_first + 4; i++) {
-    token *t = &TOK(d, i);
-    if (t->kind == TK_PUNCT && t->key[0] == ':')
-      return i > pa->tok_first && i + 1 < pa->tok_end ? i : 0;
-    if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->words & W_STOPCAP))
-      return 0;
-  }
-  return 0;
-}
-
 /* Interview transcripts: paragraphs opened by labels that recur (at least
  * two labels, each at least twice) are the labelled person's words. */
 static int find_transcript(attrib_doc *d) {
@@ -370,7 +343,7 @@ static int find_transcript(attrib_doc *d) {
    * have fewer, and need no count of them */
   uint32_t labelled = 0;
   for (uint32_t p = 0; p < d->paras.len && labelled < 4; p++)
-    labelled += label_colon(d, &VEC_AT(d->paras, paragraph, p)) != 0;
+    labelled += VEC_AT(d->paras, paragraph, p).colon != 0;
   if (labelled < 4)
     return 0;
   strmap counts;
@@ -379,7 +352,7 @@ static int find_transcript(attrib_doc *d) {
   for (int pass = 0; pass < 2 && rc == 0; pass++) {
     for (uint32_t p = 0; p < d->paras.len; p++) {
       paragraph *pa = &VEC_AT(d->paras, paragraph, p);
-      uint32_t c = label_colon(d, pa);
+      uint32_t c = pa->colon;
       if (!c)
         continue;
       token *a = &TOK(d, pa->tok_first), *b = &TOK(d, c - 1);

@@ -1138,6 +1138,35 @@ static int reserve_tokens(vec *toks, arena *a, size_t cap) {
   return 0;
 }
 
+/* The label of a transcript paragraph ("Q:", "A:", "HOLMBERG:", "Jane
+ * Doe:"): its colon's token index, or 0. Set on the paragraph as it is
+ * segmented, whose first tokens are then in the cache: quotes.c's look
+ * for transcripts reads it of every paragraph, up to three times. */
+static uint32_t label_colon(const attrib_doc *d, const paragraph *pa) {
+  /* the colon is the second to fourth token, and not the last: most
+   * paragraphs have none there, told by the tokens' hashes with no jump
+   * on their words (the loop's exit after a word or two was mispredicted).
+   * A mark whose key starts with ':' is ":" or "::=" (U+2A74's NFKC form),
+   * and a token's hash is its key's: the loop below gets every paragraph
+   * that may have one (a third token is read again when there are three). */
+  uint32_t n = pa->tok_end - pa->tok_first;
+  if (n < 3)
+    return 0;
+  const uint32_t c1 = STRMAP_HASH8(':', 1), c3 = STRMAP_HASH8(':' | ':' << 8 | '=' << 16, 3);
+  const token *f = &TOK(d, pa->tok_first), *f3 = n > 3 ? f + 3 : f + 2;
+  uint32_t h1 = f[1].hash, h2 = f[2].hash, h3 = f3->hash;
+  if (!((h1 == c1) | (h1 == c3) | (h2 == c1) | (h2 == c3) | (h3 == c1) | (h3 == c3)))
+    return 0;
+  for (uint32_t i = pa->tok_first; i < pa->tok_end && i < pa->tok_first + 4; i++) {
+    const token *t = &TOK(d, i);
+    if (t->kind == TK_PUNCT && t->key[0] == ':')
+      return i > pa->tok_first && i + 1 < pa->tok_end ? i : 0;
+    if (t->kind != TK_WORD || !(t->flags & (T_CAP | T_ALLCAP)) || (t->words & W_STOPCAP))
+      return 0;
+  }
+  return 0;
+}
+
 enum { CUE_BATCH = 4096 }; /* tokens: 256 KB, in the L2 cache */
 
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
@@ -1228,6 +1257,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         i = last;
       }
     }
+    pa->colon = label_colon(d, pa);
     /* the cues of the paragraphs done, some 256 KB of tokens at a time,
      * while they are in the cache: a pass of their own over a long
      * document's tokens came from memory */
