@@ -1103,10 +1103,22 @@ typedef struct label_index {
   vec name_chains;  /* chain: entities in index order */
   vec name_next;    /* int32_t per entity: the next of its chain, or -1 */
   int tokens_built;
-  strmap words;   /* folded key of a capitalised word -> chain */
-  vec tok_chains; /* chain: tokens in text order */
-  int32_t *tok_next;
+  /* capitalised words by folded key (index_tokens): open addressing,
+   * wcap a power of two, 0 until built */
+  struct word_slot *words;
+  uint32_t wcap, wcount;
 } label_index;
+
+/* A folded key of index_tokens: its first token, and the first after that
+ * in another paragraph (label_entity wants the first outside the label's
+ * paragraph: one of the two). */
+typedef struct word_slot {
+  uint32_t hash; /* folded_hash; 0 when the slot is empty */
+  int32_t first, second;
+  uint32_t first_para;
+  const char *key; /* the first token's key, key_len bytes */
+  uint32_t key_len;
+} word_slot;
 
 /* A copy of s[0, n) with every byte | 0x20, the case folding of the label
  * comparisons below. */
@@ -1165,9 +1177,7 @@ static int index_init(attrib_doc *d, label_index *x) {
   memset(x, 0, sizeof *x);
   x->question = x->answer = -1;
   strmap_init(&x->names);
-  strmap_init(&x->words);
   vec_init(&x->name_chains, sizeof(chain));
-  vec_init(&x->tok_chains, sizeof(chain));
   vec_init(&x->name_next, sizeof(int32_t));
   for (size_t e = 0; e < d->entities.len; e++) {
     entity *en = &ENTITY(d, e);
@@ -1180,20 +1190,85 @@ static int index_init(attrib_doc *d, label_index *x) {
   return 0;
 }
 
+/* Are s and t, n bytes each, the same folded (fold)? */
+static int same_folded(const char *s, const char *t, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if ((s[k] | 0x20) != (t[k] | 0x20))
+      return 0;
+  return 1;
+}
+
+/* strmap_hash of fold(s, n), nonzero (an empty slot's is 0); 0 when out of
+ * memory. Folded on the stack, but for a long key. */
+static uint32_t folded_hash(attrib_doc *d, const char *s, size_t n) {
+  char buf[128];
+  const char *f = buf;
+  if (n <= sizeof buf) {
+    for (size_t k = 0; k < n; k++)
+      buf[k] = (char)(s[k] | 0x20);
+  } else if (!(f = fold(d, s, n))) {
+    return 0;
+  }
+  return strmap_hash(f, n) | 0x80000000u;
+}
+
+/* The slot of key (n bytes, hash h) in x->words, or the empty one where
+ * it would go. */
+static word_slot *word_slot_of(const label_index *x, const char *key, size_t n, uint32_t h) {
+  uint32_t mask = x->wcap - 1;
+  for (uint32_t e = h & mask;; e = (e + 1) & mask) {
+    word_slot *w = &x->words[e];
+    if (!w->hash || (w->hash == h && w->key_len == n && same_folded(w->key, key, n)))
+      return w;
+  }
+}
+
+/* x->words with room for twice as many keys; 0, or -1 when out of memory. */
+static int words_grow(attrib_doc *d, label_index *x) {
+  word_slot *old = x->words;
+  uint32_t oc = x->wcap, cap = oc ? oc * 2 : 1024;
+  if (cap > UINT32_MAX / 2 || !(x->words = arena_array(&d->mem, cap, sizeof(word_slot))))
+    return -1;
+  x->wcap = cap;
+  for (uint32_t k = 0; k < oc; k++)
+    if (old[k].hash) {
+      uint32_t e = old[k].hash & (cap - 1);
+      while (x->words[e].hash)
+        e = (e + 1) & (cap - 1);
+      x->words[e] = old[k];
+    }
+  return 0;
+}
+
 /* Capitalised words (not all capitals) by folded key, for labels that name
- * no entity yet; built the first time one is needed. */
+ * no entity yet; built the first time one is needed. A slot a key, with
+ * the two tokens label_entity may want: no copy of the keys, no chain of
+ * every token (a long transcript's index had cost it more than the rest
+ * of the attribution). */
 static int index_tokens(attrib_doc *d, label_index *x) {
   x->tokens_built = 1;
-  x->tok_next = arena_array(&d->mem, NTOK(d) + 1, sizeof(int32_t));
-  if (!x->tok_next)
+  if (words_grow(d, x) != 0)
     return -1;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     token *u = &TOK(d, i);
-    x->tok_next[i] = -1;
     if (u->kind != TK_WORD || !(u->flags & T_CAP) || (u->flags & T_ALLCAP))
       continue;
-    char *k = fold(d, u->key, u->key_len);
-    if (!k || chain_add(d, &x->words, &x->tok_chains, x->tok_next, k, u->key_len, (int32_t)i) != 0)
+    uint32_t h = folded_hash(d, u->key, u->key_len);
+    if (!h)
+      return -1;
+    word_slot *w = word_slot_of(x, u->key, u->key_len, h);
+    if (w->hash) {
+      if (w->second < 0 && w->first_para != u->para)
+        w->second = (int32_t)i;
+      continue;
+    }
+    *w = (word_slot){.hash = h,
+                     .first = (int32_t)i,
+                     .second = -1,
+                     .first_para = u->para,
+                     .key = u->key,
+                     .key_len = u->key_len};
+    if (++x->wcount > x->wcap / 4 * 3 && words_grow(d, x) != 0)
       return -1;
   }
   return 0;
@@ -1201,7 +1276,6 @@ static int index_tokens(attrib_doc *d, label_index *x) {
 
 static void index_free(label_index *x) {
   strmap_free(&x->names);
-  strmap_free(&x->words);
 }
 
 /* The entity a transcript label names: "Q" the author, "A" the person the
@@ -1248,13 +1322,12 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
   if (!x->tokens_built && index_tokens(d, x) != 0)
     return -2;
   token *last = &TOK(d, b - 1);
-  k = fold(d, last->key, last->key_len);
-  if (!k)
+  uint32_t h = folded_hash(d, last->key, last->key_len);
+  if (!h)
     return -2;
-  c = strmap_get(&x->words, k, last->key_len);
-  int32_t i = c < 0 ? -1 : VEC_AT(x->tok_chains, chain, c).head;
-  while (i >= 0 && TOK(d, i).para == last->para)
-    i = x->tok_next[i];
+  /* the first token of the word outside the label's paragraph */
+  const word_slot *w = word_slot_of(x, last->key, last->key_len, h);
+  int32_t i = !w->hash ? -1 : w->first_para != last->para ? w->first : w->second;
   if (i < 0)
     return -1;
   token *u = &TOK(d, i);

@@ -142,6 +142,21 @@ START_TEST(interview_transcripts) {
                    "Q: Would you go back?\n\nA: Never.\n";
   expect_speaker(qa, "Do you miss", "Inga Sorvik", "transcript-label");
   expect_speaker(qa, "Every day", "Halima Osei-Tutu", "transcript-label");
+  /* a label naming nobody yet: the person the text names so, by the
+   * label's word outside the label's own paragraph (not "Veenstra Lines"
+   * there, but the headline-like line after it), and in a headline */
+  const char *later = "\"The sea was kind to me,\" Marit Holloway-Brask wrote last winter.\n\nVEENSTRA: "
+                      "Why did you stay? Veenstra Lines ran the route before you.\n\nHOLLOWAY-BRASK: "
+                      "Because the island needed a ferry.\n\nMore Talks With Pieter Veenstra About The "
+                      "Sea\n\nVEENSTRA: Will you retire?\n\nHOLLOWAY-BRASK: Not while the boat still "
+                      "floats.\n";
+  expect_speaker(later, "Why did you stay", "Pieter Veenstra", "transcript-label");
+  expect_speaker(later, "Will you retire", "Pieter Veenstra", "transcript-label");
+  const char *headline = "Ferry Captain Talks To Pieter Veenstra About The Sea\n\n\"The sea was kind to "
+                         "me,\" Marit Holloway-Brask wrote last winter.\n\nHOLLOWAY-BRASK: I never planned "
+                         "to stay.\n\nVEENSTRA: Why did you stay?\n\nHOLLOWAY-BRASK: Because the island "
+                         "needed a ferry.\n\nVEENSTRA: Will you retire?\n";
+  expect_speaker(headline, "Why did you stay", "Pieter Veenstra", "transcript-label");
   /* one "Update:" is no interview */
   attrib_doc *d = analyze("Update: the road has reopened.\n\nPolice said the crash was minor.\n");
   ck_assert_ptr_null(find_quote(d, "the road has"));
