@@ -152,6 +152,11 @@ struct attrib_doc {
    * synced (coref_stage's start, or a long look back before it). */
   uint64_t *mentioned;
   size_t mentioned_upto;
+  /* bit k of word k / 64: token k is a quotation mark (TK_QUOTE), set as
+   * the tokenizer makes it; quote_words words. The pairing (quotes.c)
+   * passes the words between marks by these, not token by token */
+  uint64_t *quote_bits;
+  size_t quote_words;
 };
 
 /* Inlining hints for the stages' hot code. NOINLINE keeps a hot loop, or

@@ -132,33 +132,12 @@ static int plural_possessive(attrib_doc *d, uint32_t i, uint32_t end) {
   return 0;
 }
 
-/* The first quote mark of tokens [i, end), or end: the words between
- * marks are passed in a loop of their own. */
-static uint32_t next_mark(const token *toks, uint32_t i, uint32_t end) {
-  if (i >= end)
-    return end;
-  const token *t = toks + i, *e = toks + end;
-  /* four at a time while none is a mark: fewer branches per token */
-  while (e - t >= 4) {
-    if (t[0].kind != TK_QUOTE && t[1].kind != TK_QUOTE && t[2].kind != TK_QUOTE && t[3].kind != TK_QUOTE) {
-      t += 4;
-      continue;
-    }
-    /* one of the four is: no bound to test on the way to it */
-    while (t->kind != TK_QUOTE)
-      t++;
-    return (uint32_t)(t - toks);
-  }
-  while (t < e && t->kind != TK_QUOTE)
-    t++;
-  return (uint32_t)(t - toks);
-}
-
 static int pair_paragraph(attrib_doc *d, uint32_t p, vec *raw, open_mark *stack, size_t cap) {
   paragraph *pa = &VEC_AT(d->paras, paragraph, p);
   size_t sp = 0;
   /* from its first mark: a paragraph without one is passed over */
-  for (uint32_t i = pa->quote_first; (i = next_mark(d->toks.data, i, pa->tok_end)) < pa->tok_end; i++) {
+  /* the marks by their bits (segment.c): the words between are passed 64 at a time */
+  for (uint32_t i = pa->quote_first; (i = tokbits_next(d->quote_bits, i, pa->tok_end)) < pa->tok_end; i++) {
     token *t = &TOK(d, i);
     int fam = family(tok_cp(d, t));
     int shape = char_shape(tok_cp(d, t)) & context_shape(d, i, pa->tok_first, pa->tok_end);

@@ -1167,6 +1167,42 @@ static uint32_t label_colon(const attrib_doc *d, const paragraph *pa) {
   return 0;
 }
 
+/* d's quote bits of the marks among tokens [i, end) (a paragraph's, from
+ * its first mark), found while the paragraph's tokens are in the cache.
+ * 0, or -1 when out of memory. */
+static NOINLINE int mark_quotes(attrib_doc *d, uint32_t i, uint32_t end) {
+  size_t need = (end - 1) / 64 + 1;
+  if (need > d->quote_words) {
+    /* room for the tokens reserved (a quarter of the bytes), or twice the
+     * words needed now */
+    size_t n = d->len / 256 + 2;
+    if (n < 2 * need)
+      n = 2 * need;
+    uint64_t *b = arena_array(&d->mem, n, sizeof(uint64_t));
+    if (!b)
+      return -1;
+    if (d->quote_words)
+      memcpy(b, d->quote_bits, d->quote_words * sizeof(uint64_t));
+    d->quote_bits = b;
+    d->quote_words = n;
+  }
+  const token *toks = &TOK(d, 0), *t = toks + i, *e = toks + end;
+  uint64_t *bits = d->quote_bits;
+  for (;;) {
+    /* four at a time while none is a mark: fewer branches per token */
+    while (e - t >= 4 && t[0].kind != TK_QUOTE && t[1].kind != TK_QUOTE && t[2].kind != TK_QUOTE &&
+           t[3].kind != TK_QUOTE)
+      t += 4;
+    while (t < e && t->kind != TK_QUOTE)
+      t++;
+    if (t == e)
+      return 0;
+    size_t k = (size_t)(t - toks);
+    bits[k >> 6] |= 1ull << (k & 63);
+    t++;
+  }
+}
+
 enum { CUE_BATCH = 4096 }; /* tokens: 256 KB, in the L2 cache */
 
 attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
@@ -1191,6 +1227,8 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     pa = &VEC_AT(d->paras, paragraph, p);
     pa->tok_end = NTOK(d);
     pa->quote_first = quote_first < pa->tok_end ? quote_first : pa->tok_end;
+    if (pa->quote_first < pa->tok_end && mark_quotes(d, pa->quote_first, pa->tok_end) != 0)
+      return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
     for (size_t i = todo.first; todo.n > 0; i++) {
       token *t = &TOK(d, i);
       if (t->key) /* finished and prefetched by the tokenizer */
