@@ -34,6 +34,25 @@ START_TEST(every_convention) {
 }
 END_TEST
 
+/* Marks are paired by the bits segmentation sets (quote_bits): in text
+ * denser than its first guess (a token in two bytes, where it made room
+ * for one in four), and past many words of bits, each mark is still found. */
+START_TEST(marks_found_in_dense_text) {
+  enum { WORDS = 6000 };
+  const char *first = "“Yes,” he said.\n\n";
+  size_t fl = strlen(first);
+  char *text = malloc(fl + WORDS * 2 + 128);
+  ck_assert_ptr_nonnull(text);
+  memcpy(text, first, fl);
+  for (size_t i = 0; i < WORDS; i++)
+    memcpy(text + fl + 2 * i, "x ", 2);
+  strcpy(text + fl + 2 * WORDS, "\n\n“The plan is sound,” she said. “It is ‘late,’ and it is ours.”\n");
+  const char *a[] = {"Yes,", "The plan is sound,", "It is ‘late,’ and it is ours.", "late,"};
+  expect_quotes(text, a, 4);
+  free(text);
+}
+END_TEST
+
 START_TEST(apostrophes_are_not_quotes) {
   expect_quotes("O'Rourke didn't join the Supporters' club in the '90s, rock 'n' roll's heyday.", NULL, 0);
   expect_quotes("Kaspersky’s chief said the players’ union isn’t happy.", NULL, 0);
@@ -111,6 +130,7 @@ int main(void) {
   tcase_add_unchecked_fixture(tc, test_model_setup, test_model_teardown);
   tcase_add_test(tc, every_convention);
   tcase_add_test(tc, apostrophes_are_not_quotes);
+  tcase_add_test(tc, marks_found_in_dense_text);
   tcase_add_test(tc, nested_quotes);
   tcase_add_test(tc, multi_paragraph_quote);
   tcase_add_test(tc, mismatched_and_stray_marks_stay_local);
