@@ -369,10 +369,16 @@ static int ends_with(const token *t, const char *suf) {
  * holding both. A key goes in unless its hash is in already: tokens repeat
  * words, and a hash compared is cheaper than a key (a slot and its token
  * apart). Two keys of one hash are rare, and a look-up that meets one
- * asks the tokens (tokset_has). */
+ * asks a map of the set's whole keys, made the first time (tokset_has). */
+typedef struct tokset_keys {
+  strmap map; /* key -> 1, its slots on the heap (tokset_free) */
+  int made;
+} tokset_keys;
+
 typedef struct tokset {
   uint32_t *hash, *tok;
   uint32_t cap, count; /* cap is a power of two */
+  tokset_keys *keys;   /* made by tokset_has, when a look-up meets another key of its hash */
 } tokset;
 
 static int tokset_alloc(tokset *s, arena *a, uint32_t cap) {
@@ -388,7 +394,13 @@ static int tokset_init(tokset *s, arena *a, size_t n) {
   uint32_t cap = 64;
   while ((n + 1) * 4 >= (size_t)cap * 3)
     cap *= 2;
-  return tokset_alloc(s, a, cap);
+  s->keys = arena_alloc(a, sizeof *s->keys); /* zeroed: an empty map, not made */
+  return s->keys ? tokset_alloc(s, a, cap) : -1;
+}
+
+static void tokset_free(tokset *s) {
+  if (s->keys)
+    strmap_free(&s->keys->map);
 }
 
 /* A key's hash as the set keeps it: never 0 (one OR, where h ? h : 1 took a
@@ -422,6 +434,7 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
   tokset old = *s;
   if (old.cap > UINT32_MAX / 4 || tokset_alloc(s, &d->mem, old.cap * 2) != 0)
     return -1;
+  s->keys = old.keys;
   for (uint32_t k = 0; k < old.cap; k++)
     if (old.hash[k]) {
       uint32_t e = tokset_slot(s, old.hash[k]);
@@ -456,7 +469,10 @@ static inline int token_set(const token *t) {
 }
 
 /* Does set s (SET_*, which) hold key[0, n) (hash h)? The token of its slot
- * tells, unless it has another key of the same hash: then the tokens do. */
+ * tells, unless it has another key of the same hash: then the map of the
+ * set's keys does, made once from the tokens (a look at every token for
+ * each such look-up was quadratic in a text made of two keys of one hash;
+ * it is still how the set answers when memory for the map runs out). */
 static int tokset_has(const tokset *s, int which, const attrib_doc *d, const char *key, uint32_t n,
                       uint32_t h) {
   h = tokset_hash(h);
@@ -466,6 +482,20 @@ static int tokset_has(const tokset *s, int which, const attrib_doc *d, const cha
   const token *t = &TOK(d, s->tok[e]);
   if (t->key_len == n && strmap_same_bytes(t->key, key, n))
     return 1;
+  tokset_keys *k = s->keys;
+  if (!k->made) {
+    k->made = 1;
+    for (uint32_t i = 0; i < NTOK(d) && k->made > 0; i++) {
+      t = &TOK(d, i);
+      if (t->kind == TK_WORD && t->quote < 0 && token_set(t) == which &&
+          strmap_put_borrowed(&k->map, t->key, t->key_len, 1) != 0) {
+        strmap_free(&k->map);
+        k->made = -1;
+      }
+    }
+  }
+  if (k->made > 0)
+    return strmap_get(&k->map, key, n) >= 0;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     t = &TOK(d, i);
     if (tokset_hash(t->hash) == h && t->kind == TK_WORD && t->quote < 0 && token_set(t) == which &&
@@ -1958,5 +1988,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
   if (surnames_next_to_cues(d) != 0) /* pass 3 */
     st = oom(err);
 done:
+  tokset_free(&c.cap_mid);
+  tokset_free(&c.lower);
   return st;
 }
