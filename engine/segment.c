@@ -1256,6 +1256,10 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
     const uint32_t tok_end = pa->tok_end;
     uint32_t sent_first = pa->tok_first, sent = (uint32_t)d->sents.len;
     unsigned hl = pa->headline ? T_IN_HEADLINE : 0, initial = T_INITIAL;
+    /* the token after the last run of terminals and closers looked at,
+     * which did not end the sentence: the run's other terminals do not
+     * either (". . . and" scanned again at each point was quadratic) */
+    uint32_t run_next = 0;
     for (uint32_t i = pa->tok_first; i < tok_end; i++) {
       token *t = &TOK(d, i);
       unsigned mk = mark_token(t, sent, hl, initial);
@@ -1264,6 +1268,8 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
       uint32_t last = i;
       if (!(mk & SC_CAND)) {
         /* most tokens: only the paragraph's end ends their sentence */
+      } else if (i < run_next) {
+        last = run_next - 1; /* in the run: end_here stays 0 */
       } else if (is_terminal(t)) {
         while (last + 1 < tok_end && (is_terminal(&TOK(d, last + 1)) || is_closer(&TOK(d, last + 1))))
           last++;
@@ -1272,6 +1278,7 @@ attrib_status segment_stage(attrib_doc *d, attrib_error *err) {
         if (last == i && !(t->flags & T_SPACE_AFTER) && last + 1 < tok_end &&
             TOK(d, last + 1).kind == TK_WORD)
           end_here = 0;
+        run_next = last + 1;
       } else if ((t->flags & T_ABBREV) && i + 1 < tok_end) {
         /* "in the U.S. The ..." : an abbreviation ends the sentence when a
          * word that is never a name follows, unless it is a title (Mr.). */

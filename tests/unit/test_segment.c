@@ -33,6 +33,19 @@ START_TEST(sentences_split_at_terminals) {
 }
 END_TEST
 
+/* A run of points ends the sentence by what follows the whole run: ". . .
+ * and" goes on, ". . . The" ends (the run is looked at once, at its first
+ * point; each point scanning the rest was quadratic in a long run). */
+START_TEST(runs_of_points) {
+  attrib_doc *d = analyze("He paused . . . and went on. Then . . . ! . . . He left . . . .");
+  ck_assert_uint_eq(attrib_doc_sentence_count(d), 3);
+  attrib_doc_free(d);
+  d = analyze("Wait..... and see.");
+  ck_assert_uint_eq(attrib_doc_sentence_count(d), 1);
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(acronym_at_sentence_end) {
   attrib_doc *d = analyze("The firm moved to the U.S. The move cost $11.5 million.");
   ck_assert_uint_eq(attrib_doc_sentence_count(d), 2);
@@ -321,6 +334,7 @@ int main(void) {
   tcase_add_test(tc, abbreviations_keep_their_period);
   tcase_add_test(tc, sentences_split_at_terminals);
   tcase_add_test(tc, acronym_at_sentence_end);
+  tcase_add_test(tc, runs_of_points);
   tcase_add_test(tc, possessives_split_contractions_kept);
   tcase_add_test(tc, case_flags);
   tcase_add_test(tc, handles_and_numbers);
