@@ -654,6 +654,9 @@ static int body_prep(const token *t) {
   }
 }
 
+/* the words of a compound head describe looks at past its first */
+enum { COMPOUND_MAX = 8 };
+
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials", "74 percent of voters"):
  * its end and entity. */
@@ -802,10 +805,13 @@ static int describe(attrib_doc *d, held_words *held, uint32_t i, uint32_t end, u
   }
   if (k >= end || TOK(d, k).mention >= 0)
     return 0;
-  /* a compound head is classed by its last word: "agency official" is a person */
-  while (k + 1 < end && (TOK(d, k).words & HEAD_NOUNS) && is_word(&TOK(d, k + 1)) &&
-         (TOK(d, k + 1).flags & T_LOWER) && (TOK(d, k + 1).words & HEAD_NOUNS) && TOK(d, k + 1).cue < 0 &&
-         TOK(d, k + 1).mention < 0)
+  /* a compound head is classed by its last word: "agency official" is a
+   * person. Of a few words: the stage tries again from the next token when
+   * this one describes nothing, so an unbounded run was quadratic */
+  for (uint32_t k0 = k; k + 1 < end && k < k0 + COMPOUND_MAX && (TOK(d, k).words & HEAD_NOUNS) &&
+                        is_word(&TOK(d, k + 1)) && (TOK(d, k + 1).flags & T_LOWER) &&
+                        (TOK(d, k + 1).words & HEAD_NOUNS) && TOK(d, k + 1).cue < 0 &&
+                        TOK(d, k + 1).mention < 0;)
     k++;
   token *h = &TOK(d, k);
   uint32_t hw = h->words;

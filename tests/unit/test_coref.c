@@ -48,6 +48,20 @@ START_TEST(descriptions_speak_for_their_body) {
 }
 END_TEST
 
+/* A compound head is classed by its last word, within a few words (the
+ * look is bounded: runs of head nouns, each looked at from every word,
+ * were quadratic) */
+START_TEST(compound_heads) {
+  attrib_doc *d = analyze("\"The plan works,\" an agency official said.\n");
+  const attrib_quote *q = attrib_doc_quote(d, 0);
+  ck_assert_ptr_nonnull(q);
+  ck_assert_int_ge(q->speaker, 0);
+  ck_assert_str_eq(attrib_doc_entity(d, (size_t)q->speaker)->name, "an agency official");
+  ck_assert_int_eq(attrib_doc_entity(d, (size_t)q->speaker)->type, ATTRIB_PERSON);
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(definite_references) {
   attrib_doc *d = analyze("Corvane Holdings cut 300 jobs. The company said sales fell. The Commission "
                           "was not told. The European Commission later asked. The Commission wrote again.");
@@ -179,6 +193,7 @@ int main(void) {
   tcase_add_test(tc, speaker_subjects_win);
   tcase_add_test(tc, descriptions_speak_for_their_body);
   tcase_add_test(tc, definite_references);
+  tcase_add_test(tc, compound_heads);
   tcase_add_test(tc, definite_references_in_a_long_document);
   tcase_add_test(tc, mentions_and_entity_lists_agree);
   suite_add_tcase(s, tc);
