@@ -519,6 +519,8 @@ typedef struct ctx {
    * (build_sets writes it as it passes the heads: no search per paragraph,
    * whose loop over words of a bitmap was mispredicted) */
   uint32_t *para_heads_end;
+  /* org_run_slow's walk from a start found no head before this token */
+  uint32_t org_none_until;
   /* a bit for each first word of the name keys of two words or more
    * (their bytes up to the first space), by its hash (fw_mask + 1 bits):
    * link_known joins and looks up the spans from a token only when a
@@ -1435,9 +1437,14 @@ static int is_boilerplate(attrib_doc *d, paragraph *pa) {
  * its end (exclusive), or 0. gaz_here: a gazetteer entry starts at i
  * (gaz_at), and tn is the length of the title there (title_at): the
  * caller asked both already. */
-static uint32_t org_run_slow(const ctx *c, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
+static uint32_t org_run_slow(ctx *c, uint32_t i, uint32_t end, int gaz_here, uint32_t tn) {
   attrib_doc *d = c->d;
   token *t = &TOK(d, i);
+  /* inside a run a start before found no head in: none from here either
+   * (the walk takes the same steps from here; "Minister Minister ...", each
+   * a title that collect passes one by one, was quadratic) */
+  if (i < c->org_none_until)
+    return 0;
   /* "New" opens no name, but "New York Police Department" opens with a place */
   if ((t->words & (W_NOT_NAME | W_DET | W_STOPCAP)) && !gaz_here)
     return 0;
@@ -1499,6 +1506,8 @@ static uint32_t org_run_slow(const ctx *c, uint32_t i, uint32_t end, int gaz_her
     }
     break;
   }
+  if (!last_head)
+    c->org_none_until = k;
   if (!last_head || last_head - i < 2 || (tn && last_head - i < tn + 2))
     return 0;
   /* a title ends it: "Velder Shipping chief executive" is not in the run anyway */
@@ -1509,7 +1518,7 @@ static uint32_t org_run_slow(const ctx *c, uint32_t i, uint32_t end, int gaz_her
  * ends after a head or a suffix (a name token, i's own or one the run
  * reaches), or is none: none starts at or after heads_end, one past the
  * paragraph's last head or suffix (heads_end()). */
-static inline uint32_t org_run(const ctx *c, uint32_t i, uint32_t end, uint32_t heads_end, int gaz_here,
+static inline uint32_t org_run(ctx *c, uint32_t i, uint32_t end, uint32_t heads_end, int gaz_here,
                                uint32_t tn) {
   const token *t = &TOK(c->d, i);
   if (i >= heads_end || !is_name_tok(t) || (t->flags & T_IN_HEADLINE))

@@ -188,6 +188,21 @@ START_TEST(a_hash_shared_with_a_lower_case_word) {
 }
 END_TEST
 
+/* Titles one after another open no organisation, and the walk that finds
+ * so (once for the run, not again from each title) leaves the next run to
+ * be one */
+START_TEST(titles_before_an_organisation) {
+  attrib_doc *d = analyze("He met Minister Minister Rafe Smith, and Ellwood & Partners said the plan works.");
+  const attrib_entity *p = find_entity(d, "Rafe Smith");
+  ck_assert_ptr_nonnull(p);
+  ck_assert_int_eq(p->type, ATTRIB_PERSON);
+  const attrib_entity *o = find_entity(d, "Ellwood & Partners");
+  ck_assert_ptr_nonnull(o);
+  ck_assert_int_eq(o->type, ATTRIB_ORG);
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(places_from_datelines_and_prepositions) {
   /* a capitalised dateline is the gazetteer's place; an unknown town after
    * "in" is a place; a country inside a body's name that reports is the body */
@@ -347,6 +362,7 @@ int main(void) {
   tcase_add_test(tc, fuller_names_join_the_person_of_that_first_name);
   tcase_add_test(tc, places_from_datelines_and_prepositions);
   tcase_add_test(tc, a_hash_shared_with_a_lower_case_word);
+  tcase_add_test(tc, titles_before_an_organisation);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
   tcase_add_test(tc, sentence_initial_words_are_not_names);
