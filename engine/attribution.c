@@ -911,19 +911,49 @@ static void sort_keys(uint64_t *a, size_t n, uint64_t *tmp) {
   }
 }
 
+/* The first of the n ascending positions at or after x. */
+static size_t first_at_or_after(const uint32_t *pos, size_t n, uint32_t x) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (pos[mid] < x)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* The tokens where a reporting verb of speech stands outside quotations
+ * ("which he thinks" frames nothing), ascending, into pos (room for every
+ * cue); their number. */
+static size_t speech_cues(const attrib_doc *d, uint32_t *pos) {
+  size_t n = 0;
+  for (size_t c = 0; c < d->cues.len; c++) {
+    uint32_t i = VEC_AT(d->cues, cue, c).tok_first;
+    const token *t = &TOK(d, i);
+    /* (a cue its token gave up, as "Read" a name, is none) */
+    if (t->cue >= 0 && t->quote < 0 && (VEC_AT(d->cues, cue, t->cue).entry->flags & CUE_SPEECH))
+      pos[n++] = i;
+  }
+  return n;
+}
+
 /* Does a reporting verb stand outside quotations in the sentences the
- * quote spans? Then the quote has an attribution of its own, found or not. */
-static int framed_by_cue(attrib_doc *d, const quote *q) {
+ * quote spans? Then the quote has an attribution of its own, found or not.
+ * By the speech cues' positions (speech_cues): a walk of the sentences for
+ * each quote was quadratic in a long sentence of many quotes. */
+static int framed_by_cue(attrib_doc *d, const quote *q, const uint32_t *pos, size_t n) {
   uint32_t s0 = TOK(d, q->open_tok).sent;
   uint32_t last = q->close_tok == UINT32_MAX ? q->tok_end - 1 : q->close_tok;
   uint32_t s1 = TOK(d, last).sent;
-  sentence *a = &VEC_AT(d->sents, sentence, s0), *b = &VEC_AT(d->sents, sentence, s1);
-  for (uint32_t i = a->tok_first; i < b->tok_end; i++)
-    if (TOK(d, i).cue >= 0 && TOK(d, i).quote < 0 && (i < q->open_tok || i > last) &&
-        (VEC_AT(d->cues, cue, TOK(d, i).cue).entry->flags &
-         CUE_SPEECH)) /* "which he thinks" frames nothing */
-      return 1;
-  return 0;
+  uint32_t a = VEC_AT(d->sents, sentence, s0).tok_first, b = VEC_AT(d->sents, sentence, s1).tok_end;
+  /* one in [a, open_tok), or in (last, b) */
+  size_t k = first_at_or_after(pos, n, a);
+  if (k < n && pos[k] < q->open_tok && pos[k] < b)
+    return 1;
+  k = first_at_or_after(pos, n, last + 1);
+  return k < n && pos[k] >= a && pos[k] < b;
 }
 
 /* Quotes with no rule: the speaker of their multi-paragraph run, else of
@@ -936,8 +966,10 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
   int32_t *group_speaker = arena_array_raw(&d->mem, n + 1, sizeof(int32_t));
   uint64_t *order = arena_array_raw(&d->mem, n + 1, sizeof(uint64_t));
   uint64_t *tmp = arena_array_raw(&d->mem, n + 1, sizeof(uint64_t));
-  if (!group_speaker || !order || !tmp)
+  uint32_t *speech = arena_array_raw(&d->mem, d->cues.len + 1, sizeof(uint32_t));
+  if (!group_speaker || !order || !tmp || !speech)
     return -1;
+  size_t nspeech = speech_cues(d, speech);
   for (size_t k = 0; k < n; k++)
     group_speaker[k] = -1;
   for (uint32_t k = 0; k < nquotes; k++) {
@@ -968,7 +1000,7 @@ static int inherit(attrib_doc *d, uint32_t nquotes) {
     if (q->speaker_mention >= 0 || q->kind != ATTRIB_DIRECT || q->transcript || o->speaker_mention < 0 ||
         q->para > o->para + 2 || (uint32_t)order[j] >= nquotes)
       continue;
-    if (framed_by_cue(d, q))
+    if (framed_by_cue(d, q, speech, nspeech))
       continue;
     int32_t ent = MENTION(d, o->speaker_mention).entity;
     /* someone else named outside quotes in between ends the run; the rest

@@ -129,6 +129,21 @@ START_TEST(indirect_speech) {
 }
 END_TEST
 
+/* A quote a verb of speech frames outside quotations, before it or after,
+ * is attributed by its own sentence or not at all: it floats to the quote
+ * before only with no such verb around it */
+START_TEST(framed_quotes_do_not_float) {
+  const char *lead = "Mariam Haddad said: \"We lost the vote.\"\n\n";
+  char text[256];
+  snprintf(text, sizeof text, "%s\"Nobody came to the hall,\" the wind whispered.\n", lead);
+  expect_speaker(text, "Nobody came", NULL, NULL);
+  snprintf(text, sizeof text, "%sThe wind whispered: \"Nobody came to the hall.\"\n", lead);
+  expect_speaker(text, "Nobody came", NULL, NULL);
+  snprintf(text, sizeof text, "%s\"Nobody came to the hall.\"\n", lead);
+  expect_speaker(text, "Nobody came", "Mariam Haddad", "floating");
+}
+END_TEST
+
 START_TEST(interview_transcripts) {
   const char *text =
       "By Inga Sorvik\n\nTomas Berglund-Ruiz has sailed alone around the world twice.\n\n"
@@ -376,6 +391,7 @@ int main(void) {
   tcase_add_test(tc, description_speakers);
   tcase_add_test(tc, addressee);
   tcase_add_test(tc, split_and_floating_quotes);
+  tcase_add_test(tc, framed_quotes_do_not_float);
   tcase_add_test(tc, multi_paragraph_run_shares_speaker);
   tcase_add_test(tc, another_speaker_ends_the_run);
   tcase_add_test(tc, no_speaker_beats_a_wrong_one);
