@@ -527,11 +527,11 @@ typedef struct ctx {
    * key may start with its word, as few do */
   uint64_t *first_words;
   uint32_t fw_mask;
-  /* persons not of the gazetteer by the last word of their name, for
-   * same_person: nodes chained per bucket of that word's hash (surnames_*).
-   * A renamed person gets a node for its new name; the old one stays and
-   * fails same_person's test of the name. Entities [0, surname_upto) are
-   * in. */
+  /* persons not of the gazetteer by the first and the last word of their
+   * name (of two words or more), for same_person: nodes chained per bucket
+   * of the two words' hash (surnames_*). A renamed person gets a node for
+   * its new name; the old one stays and fails same_person's test of the
+   * name. Entities [0, surname_upto) are in. */
   int32_t *surname_heads; /* bucket -> its first node, or -1 */
   uint32_t surname_mask;  /* buckets - 1 */
   uint32_t surname_upto;
@@ -1122,8 +1122,14 @@ static int surname_hash(attrib_doc *d, const char *w, size_t n, uint32_t *h) {
   return 0;
 }
 
-/* A node for person e under the last word of its name now; 0, or -1 when
- * out of memory. */
+/* The hash of a name's first and last words, from theirs (surname_hash). */
+static inline uint32_t first_last_hash(uint32_t first, uint32_t last) {
+  return first * 0x9E3779B1u ^ last;
+}
+
+/* A node for person e under the first and last words of its name now; 0,
+ * or -1 when out of memory. A name of one word gets none: same_person_named
+ * asks for a first name before the last. */
 static int surnames_add(ctx *c, int32_t e) {
   attrib_doc *d = c->d;
   const entity *x = &ENTITY(d, e);
@@ -1143,15 +1149,20 @@ static int surnames_add(ctx *c, int32_t e) {
     c->surname_heads = heads;
     c->surname_mask = mask;
   }
+  const char *sp = strchr(x->name, ' ');
+  if (!sp)
+    return 0;
   size_t nl = strlen(x->name), p = nl;
   while (p > 0 && x->name[p - 1] != ' ')
     p--;
-  uint32_t h;
-  surname_node *nd =
-      surname_hash(d, x->name + p, nl - p, &h) == 0 ? vec_push_raw(&c->surname_nodes, &d->mem) : NULL;
+  uint32_t hf, hl;
+  surname_node *nd = surname_hash(d, x->name, (size_t)(sp - x->name), &hf) == 0 &&
+                             surname_hash(d, x->name + p, nl - p, &hl) == 0
+                         ? vec_push_raw(&c->surname_nodes, &d->mem)
+                         : NULL;
   if (!nd)
     return -1;
-  nd->hash = h;
+  nd->hash = first_last_hash(hf, hl);
   nd->ent = e;
   nd->next = c->surname_heads[nd->hash & c->surname_mask];
   c->surname_heads[nd->hash & c->surname_mask] = (int32_t)(c->surname_nodes.len - 1);
@@ -1164,9 +1175,10 @@ static int surnames_renamed(ctx *c, int32_t e) {
 }
 
 /* The latest person named first ... last, from the persons under the
- * hash of last (a long document has thousands of entities: asking each,
- * for each such name, was quadratic). -1 when there is none, -2 when out
- * of memory. Out of line: an ambiguous surname is rare. */
+ * hash of first and last (a long document has thousands of entities:
+ * asking each, for each such name, was quadratic, and so was asking every
+ * person of one surname where thousands share it). -1 when there is none,
+ * -2 when out of memory. Out of line: an ambiguous surname is rare. */
 static NOINLINE int32_t same_person_named(ctx *c, const token *first, const token *last) {
   attrib_doc *d = c->d;
   for (; c->surname_upto < d->entities.len; c->surname_upto++)
@@ -1174,7 +1186,7 @@ static NOINLINE int32_t same_person_named(ctx *c, const token *first, const toke
       return -2;
   if (!c->surname_heads)
     return -1;
-  uint32_t h = last->hash; /* strmap_hash of its key */
+  uint32_t h = first_last_hash(first->hash, last->hash); /* (strmap_hash of their keys) */
   int32_t best = -1;
   for (int32_t k = c->surname_heads[h & c->surname_mask]; k >= 0;) {
     const surname_node *nd = &VEC_AT(c->surname_nodes, surname_node, k);
