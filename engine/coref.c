@@ -141,18 +141,25 @@ static int spokes(attrib_doc *d, const mention *m) {
 #define ANT_GROUP (1u << 12)
 
 /* Is entity e a public body: its first name mention ends in an
- * organisation head (Belgian Competition Authority, Ministry of Health)? */
+ * organisation head (Belgian Competition Authority, Ministry of Health)?
+ * The mentions passed once are not asked again (x->body_upto): a person
+ * with many mentions and organisation ones among them ("Smith's campaign")
+ * was asked of all of them at each look back. */
 static int public_body(attrib_doc *d, int32_t e) {
   entity *x = &ENTITY(d, e);
-  for (size_t k = 0; k < x->mentions.len; k++) {
+  if (x->body >= 0)
+    return x->body;
+  for (size_t k = x->body_upto; k < x->mentions.len; k++) {
     mention *m = &MENTION(d, VEC_AT(x->mentions, int32_t, k));
     if (m->kind != M_NAME || m->type != ATTRIB_ORG)
       continue;
+    x->body = 0;
     for (uint32_t t = m->tok_first; t < m->tok_end; t++)
       if ((TOK(d, t).words & W_ORG_HEAD) && !(TOK(d, t).words & W_ORG_SUFFIX))
-        return 1;
-    return 0;
+        x->body = 1;
+    return x->body;
   }
+  x->body_upto = (uint32_t)x->mentions.len;
   return 0;
 }
 

@@ -114,6 +114,11 @@ typedef struct entity {
    * when first asked; for the name sig_of, so a new name asks anew */
   const char *sig_of;
   uint64_t sig;
+  /* coref.c's public_body: its answer (-1 until known), and how many of
+   * mentions it has passed with no answer (the list only grows, so the
+   * first name of an organisation, once there, stays its first) */
+  int8_t body;
+  uint32_t body_upto;
 } entity;
 
 typedef struct cue {

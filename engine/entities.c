@@ -622,6 +622,8 @@ int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t n
   e->byline = 0;
   e->sig_of = NULL;
   e->sig = 0;
+  e->body = -1;
+  e->body_upto = 0;
   return (int32_t)(d->entities.len - 1);
 }
 

@@ -62,6 +62,19 @@ START_TEST(compound_heads) {
 }
 END_TEST
 
+/* "the agency" wants a public body (a name ending in an organisation
+ * head), "the company" one that is not; each entity's answer is kept */
+START_TEST(public_bodies) {
+  attrib_doc *d =
+      analyze("The Velder Transit Authority raised fares on Monday. The agency said costs had grown. "
+              "Corvane Holdings cut 300 jobs. The company said sales fell. The agency said no more.");
+  ck_assert_str_eq(entity_of_mention(d, "The agency", 0), "Velder Transit Authority");
+  ck_assert_str_eq(entity_of_mention(d, "The company", 0), "Corvane Holdings");
+  ck_assert_str_eq(entity_of_mention(d, "The agency", 1), "Velder Transit Authority");
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(definite_references) {
   attrib_doc *d = analyze("Corvane Holdings cut 300 jobs. The company said sales fell. The Commission "
                           "was not told. The European Commission later asked. The Commission wrote again.");
@@ -194,6 +207,7 @@ int main(void) {
   tcase_add_test(tc, descriptions_speak_for_their_body);
   tcase_add_test(tc, definite_references);
   tcase_add_test(tc, compound_heads);
+  tcase_add_test(tc, public_bodies);
   tcase_add_test(tc, definite_references_in_a_long_document);
   tcase_add_test(tc, mentions_and_entity_lists_agree);
   suite_add_tcase(s, tc);
