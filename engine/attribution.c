@@ -1132,14 +1132,27 @@ typedef struct label_index {
   int32_t question; /* the first person with a byline, or -1 */
   int32_t answer;   /* the person without one most mentioned (the first of equals), or -1 */
   strmap names;     /* last word of a person's name, ASCII case folded (| 0x20) -> chain */
-  vec name_chains;  /* chain: entities in index order */
-  vec name_next;    /* int32_t per entity: the next of its chain, or -1 */
+  /* a label, folded, -> its label_memo: the persons of its word's chain
+   * asked so far, and the best of them */
+  strmap memos;
+  vec memo_vals;
+  vec name_chains; /* chain: entities in index order */
+  vec name_next;   /* int32_t per entity: the next of its chain, or -1 */
   int tokens_built;
   /* capitalised words by folded key (index_tokens): open addressing,
    * wcap a power of two, 0 until built */
   struct word_slot *words;
   uint32_t wcap, wcount;
 } label_index;
+
+/* What label_entity found for a label in its word's chain: the best person
+ * so far (-1: none), and the last one asked (-1: none yet). The chain only
+ * grows at its end, and names do not change here, so the next look at the
+ * same label goes on from there (a transcript's label asked again each
+ * time of every person of its word was quadratic). */
+typedef struct label_memo {
+  int32_t best, last;
+} label_memo;
 
 /* A folded key of index_tokens: its first token, and the first after that
  * in another paragraph (label_entity wants the first outside the label's
@@ -1209,6 +1222,8 @@ static int index_init(attrib_doc *d, label_index *x) {
   memset(x, 0, sizeof *x);
   x->question = x->answer = -1;
   strmap_init(&x->names);
+  strmap_init(&x->memos);
+  vec_init(&x->memo_vals, sizeof(label_memo));
   vec_init(&x->name_chains, sizeof(chain));
   vec_init(&x->name_next, sizeof(int32_t));
   for (size_t e = 0; e < d->entities.len; e++) {
@@ -1308,6 +1323,7 @@ static int index_tokens(attrib_doc *d, label_index *x) {
 
 static void index_free(label_index *x) {
   strmap_free(&x->names);
+  strmap_free(&x->memos);
 }
 
 /* The entity a transcript label names: "Q" the author, "A" the person the
@@ -1328,13 +1344,27 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
   while (lw > lab && lw[-1] != ' ')
     lw--;
   size_t lwl = (size_t)(lab + ll - lw);
-  char *k = fold(d, lw, lwl);
-  if (!k)
+  char *k = fold(d, lw, lwl), *fl = fold(d, lab, ll);
+  if (!k || !fl)
     return -2;
-  int32_t best = -1;
+  int32_t mi = strmap_get(&x->memos, fl, ll);
+  if (mi < 0) {
+    label_memo *n = vec_push(&x->memo_vals, &d->mem);
+    if (!n)
+      return -2;
+    n->best = n->last = -1;
+    mi = (int32_t)(x->memo_vals.len - 1);
+    if (strmap_put_borrowed(&x->memos, fl, ll, mi) != 0)
+      return -2;
+  }
+  label_memo *mm = &VEC_AT(x->memo_vals, label_memo, mi);
+  int32_t best = mm->best;
   int32_t c = strmap_get(&x->names, k, lwl);
-  for (int32_t e = c < 0 ? -1 : VEC_AT(x->name_chains, chain, c).head; e >= 0;
-       e = VEC_AT(x->name_next, int32_t, e)) {
+  int32_t from = mm->last >= 0 ? VEC_AT(x->name_next, int32_t, mm->last)
+                 : c >= 0      ? VEC_AT(x->name_chains, chain, c).head
+                               : -1;
+  for (int32_t e = from; e >= 0; e = VEC_AT(x->name_next, int32_t, e)) {
+    mm->last = e;
     entity *en = &ENTITY(d, e);
     if (best >= 0 && en->name_ntok <= ENTITY(d, best).name_ntok)
       continue;
@@ -1347,6 +1377,7 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
         best = e;
     }
   }
+  mm->best = best;
   if (best >= 0)
     return best;
   /* "KAMAU-LINDQVIST:" with nobody of that name yet: the person the text

@@ -172,6 +172,16 @@ START_TEST(interview_transcripts) {
                          "to stay.\n\nVEENSTRA: Why did you stay?\n\nHOLLOWAY-BRASK: Because the island "
                          "needed a ferry.\n\nVEENSTRA: Will you retire?\n";
   expect_speaker(headline, "Why did you stay", "Pieter Veenstra", "transcript-label");
+  /* a label asked again meets the persons named since it was last asked
+   * (labels remember how far they looked): the fuller name found for "JAN
+   * VEENSTRA" wins the second "VEENSTRA" */
+  const char *again = "More Talks With Pieter Jan Veenstra About The Sea\n\nAnneke Veenstra said the ferry "
+                      "was late again.\n\nVEENSTRA: Why did you stay?\n\nQ: Was it hard?\n\nJAN "
+                      "VEENSTRA: Will you retire?\n\nQ: When?\n\nJAN VEENSTRA: And your boat?\n\n"
+                      "VEENSTRA: And then what?\n";
+  expect_speaker(again, "Why did you stay", "Anneke Veenstra", "transcript-label");
+  expect_speaker(again, "Will you retire", "Pieter Jan Veenstra", "transcript-label");
+  expect_speaker(again, "And then what", "Pieter Jan Veenstra", "transcript-label");
   /* one "Update:" is no interview */
   attrib_doc *d = analyze("Update: the road has reopened.\n\nPolice said the crash was minor.\n");
   ck_assert_ptr_null(find_quote(d, "the road has"));
