@@ -85,19 +85,39 @@ static uint8_t noun_gender(const token *h) {
   return 0;
 }
 
-/* Is mention m the first thing its sentence names (its likely subject)? */
+/* Is token t a word before which a mention is no subject ("Asked by one
+ * man": after a verb, no subject): not a determiner, preposition or
+ * never-a-name word, or a cue? */
+static inline int subject_rival(const token *t) {
+  return t->kind == TK_WORD && (!(t->words & (W_DET | W_NOT_NAME | W_PREP)) || t->cue >= 0);
+}
+
+/* Is mention m the first thing its sentence names (its likely subject)?
+ * Not when a mention or a rival word comes before it in its sentence: the
+ * mentions by d->mentioned's bits (caught up), the words by the first of
+ * the sentence, found once (a walk back from each candidate was quadratic
+ * in a long sentence; it stays for when memory runs out or the bits are
+ * behind). */
 static int sentence_subject(attrib_doc *d, const mention *m) {
   uint32_t s = TOK(d, m->tok_first).sent;
-  for (uint32_t k = m->tok_first; k > 0; k--) {
-    token *t = &TOK(d, k - 1);
-    if (t->sent != s)
-      return 1;
-    if (t->kind == TK_WORD && (!(t->words & (W_DET | W_NOT_NAME | W_PREP)) || t->cue >= 0) && t->mention < 0)
-      return 0; /* "Asked by one man": after a verb, no subject */
-    if (t->mention >= 0 && t->mention != (int32_t)(m - (mention *)d->mentions.data))
-      return 0;
+  const sentence *se = &VEC_AT(d->sents, sentence, s);
+  if (!d->sent_word)
+    d->sent_word = arena_array(&d->mem, d->sents.len + 1, sizeof(uint32_t));
+  if (!d->sent_word || !d->mentioned || d->mentioned_upto != d->mentions.len) {
+    for (uint32_t k = m->tok_first; k > se->tok_first; k--)
+      if (TOK(d, k - 1).mention >= 0 || subject_rival(&TOK(d, k - 1)))
+        return 0;
+    return 1;
   }
-  return 1;
+  if (!d->sent_word[s]) { /* its first rival word + 1, or tok_end + 1 for none */
+    uint32_t w = se->tok_first;
+    while (w < se->tok_end && !subject_rival(&TOK(d, w)))
+      w++;
+    d->sent_word[s] = w + 1;
+  }
+  if (d->sent_word[s] - 1 < m->tok_first)
+    return 0;
+  return tokbits_last(d->mentioned, se->tok_first, m->tok_first) == 0;
 }
 
 /* The person named in apposition right after a description: "the
