@@ -157,9 +157,10 @@ struct attrib_doc {
    * synced (coref_stage's start, or a long look back before it). */
   uint64_t *mentioned;
   size_t mentioned_upto;
-  /* per sentence, its first word that is a likely subject's rival (coref.c's
-   * sentence_subject: a word not a determiner, preposition or never-a-name
-   * word, or a cue), its tok_end when none; 0 until asked. NULL until then */
+  /* per sentence, one past its first word that is a likely subject's rival
+   * (coref.c's sentence_subject: a word not a determiner, preposition or
+   * never-a-name word, or a cue), tok_end + 1 when none; 0 until asked.
+   * NULL until the first is asked */
   uint32_t *sent_word;
   /* bit k of word k / 64: token k is a quotation mark (TK_QUOTE), set as
    * the tokenizer makes it; quote_words words. The pairing (quotes.c)
