@@ -1344,9 +1344,10 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
   while (lw > lab && lw[-1] != ' ')
     lw--;
   size_t lwl = (size_t)(lab + ll - lw);
-  char *k = fold(d, lw, lwl), *fl = fold(d, lab, ll);
-  if (!k || !fl)
+  char *fl = fold(d, lab, ll);
+  if (!fl)
     return -2;
+  const char *k = fl + (lw - lab); /* the last word's fold is the label's end */
   int32_t mi = strmap_get(&x->memos, fl, ll);
   if (mi < 0) {
     label_memo *n = vec_push(&x->memo_vals, &d->mem);

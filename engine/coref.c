@@ -94,16 +94,16 @@ static inline int subject_rival(const token *t) {
 
 /* Is mention m the first thing its sentence names (its likely subject)?
  * Not when a mention or a rival word comes before it in its sentence: the
- * mentions by d->mentioned's bits (caught up), the words by the first of
- * the sentence, found once (a walk back from each candidate was quadratic
- * in a long sentence; it stays for when memory runs out or the bits are
- * behind). */
+ * mentions by d->mentioned's bits (caught up here), the words by the
+ * first of the sentence, found once (a walk back from each candidate was
+ * quadratic in a long sentence; it stays for when memory runs out). */
 static int sentence_subject(attrib_doc *d, const mention *m) {
   uint32_t s = TOK(d, m->tok_first).sent;
   const sentence *se = &VEC_AT(d->sents, sentence, s);
   if (!d->sent_word)
     d->sent_word = arena_array(&d->mem, d->sents.len + 1, sizeof(uint32_t));
-  if (!d->sent_word || !d->mentioned || d->mentioned_upto != d->mentions.len) {
+  if (!d->sent_word ||
+      ((!d->mentioned || d->mentioned_upto != d->mentions.len) && doc_mentioned_sync(d) != 0)) {
     for (uint32_t k = m->tok_first; k > se->tok_first; k--)
       if (TOK(d, k - 1).mention >= 0 || subject_rival(&TOK(d, k - 1)))
         return 0;

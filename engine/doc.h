@@ -162,9 +162,10 @@ struct attrib_doc {
    * never-a-name word, or a cue), tok_end + 1 when none; 0 until asked.
    * NULL until the first is asked */
   uint32_t *sent_word;
-  /* bit k of word k / 64: token k is a quotation mark (TK_QUOTE), set as
-   * the tokenizer makes it; quote_words words. The pairing (quotes.c)
-   * passes the words between marks by these, not token by token */
+  /* bit k of word k / 64: token k is a quotation mark (TK_QUOTE), set by
+   * segmentation as each paragraph is done (segment.c's mark_quotes);
+   * quote_words words. The pairing (quotes.c) passes the words between
+   * marks by these, not token by token */
   uint64_t *quote_bits;
   size_t quote_words;
 };

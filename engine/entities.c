@@ -468,6 +468,11 @@ static inline int token_set(const token *t) {
                                                            : SET_NONE;
 }
 
+/* Is token t's key one of set which's (as build_sets puts them)? */
+static inline int in_set(const token *t, int which) {
+  return t->kind == TK_WORD && t->quote < 0 && token_set(t) == which;
+}
+
 /* Does set s (SET_*, which) hold key[0, n) (hash h)? The token of its slot
  * tells, unless it has another key of the same hash: then the map of the
  * set's keys does, made once from the tokens (a look at every token for
@@ -487,8 +492,7 @@ static int tokset_has(const tokset *s, int which, const attrib_doc *d, const cha
     k->made = 1;
     for (uint32_t i = 0; i < NTOK(d) && k->made > 0; i++) {
       t = &TOK(d, i);
-      if (t->kind == TK_WORD && t->quote < 0 && token_set(t) == which &&
-          strmap_put_borrowed(&k->map, t->key, t->key_len, 1) != 0) {
+      if (in_set(t, which) && strmap_put_borrowed(&k->map, t->key, t->key_len, 1) != 0) {
         strmap_free(&k->map);
         k->made = -1;
       }
@@ -498,8 +502,7 @@ static int tokset_has(const tokset *s, int which, const attrib_doc *d, const cha
     return strmap_get(&k->map, key, n) >= 0;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     t = &TOK(d, i);
-    if (tokset_hash(t->hash) == h && t->kind == TK_WORD && t->quote < 0 && token_set(t) == which &&
-        t->key_len == n && strmap_same_bytes(t->key, key, n))
+    if (tokset_hash(t->hash) == h && in_set(t, which) && t->key_len == n && strmap_same_bytes(t->key, key, n))
       return 1;
   }
   return 0;
