@@ -498,6 +498,12 @@ static void arena_pcre2_free(void *p, void *mem) {
   (void)mem;
 }
 
+/* The seed of a document's maps: the model's, mixed with the document's
+ * address (documents analysed at once differ), never 0 (strmap_home) */
+static uint64_t doc_seed(const attrib_model *m, const attrib_doc *d) {
+  return strmap_mix64(m->seed ^ (uint64_t)(uintptr_t)d) | 1;
+}
+
 attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t len,
                              const attrib_options *opts, attrib_doc **out, attrib_error *err) {
   if (!out)
@@ -526,7 +532,8 @@ attrib_status attrib_analyze(const attrib_model *model, const char *text, size_t
   d->opts = *opts;
   d->text = text ? text : "";
   d->len = len;
-  strmap_init(&d->ent_names);
+  d->seed = doc_seed(model, d);
+  strmap_init_keyed(&d->ent_names, d->seed);
   vec_init(&d->paras, sizeof(paragraph));
   vec_init(&d->sents, sizeof(sentence));
   vec_init(&d->toks, sizeof(token));

@@ -1143,6 +1143,7 @@ typedef struct label_index {
    * wcap a power of two, 0 until built */
   struct word_slot *words;
   uint32_t wcap, wcount;
+  uint64_t seed; /* the document's: keys the slots of words and of the maps */
 } label_index;
 
 /* What label_entity found for a label in its word's chain: the best person
@@ -1221,8 +1222,9 @@ static void note_mention(attrib_doc *d, label_index *x, int32_t e) {
 static int index_init(attrib_doc *d, label_index *x) {
   memset(x, 0, sizeof *x);
   x->question = x->answer = -1;
-  strmap_init(&x->names);
-  strmap_init(&x->memos);
+  x->seed = d->seed;
+  strmap_init_keyed(&x->names, d->seed);
+  strmap_init_keyed(&x->memos, d->seed);
   vec_init(&x->memo_vals, sizeof(label_memo));
   vec_init(&x->name_chains, sizeof(chain));
   vec_init(&x->name_next, sizeof(int32_t));
@@ -1263,7 +1265,7 @@ static uint32_t folded_hash(attrib_doc *d, const char *s, size_t n) {
  * it would go. */
 static word_slot *word_slot_of(const label_index *x, const char *key, size_t n, uint32_t h) {
   uint32_t mask = x->wcap - 1;
-  for (uint32_t e = h & mask;; e = (e + 1) & mask) {
+  for (uint32_t e = (uint32_t)strmap_home(h, x->seed, x->wcap);; e = (e + 1) & mask) {
     word_slot *w = &x->words[e];
     if (!w->hash || (w->hash == h && w->key_len == n && same_folded(w->key, key, n)))
       return w;
@@ -1279,7 +1281,7 @@ static int words_grow(attrib_doc *d, label_index *x) {
   x->wcap = cap;
   for (uint32_t k = 0; k < oc; k++)
     if (old[k].hash) {
-      uint32_t e = old[k].hash & (cap - 1);
+      uint32_t e = (uint32_t)strmap_home(old[k].hash, x->seed, cap);
       while (x->words[e].hash)
         e = (e + 1) & (cap - 1);
       x->words[e] = old[k];

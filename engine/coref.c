@@ -1315,7 +1315,7 @@ static attrib_status coref_run(attrib_doc *d, held_words *held, attrib_error *er
 
 attrib_status coref_stage(attrib_doc *d, attrib_error *err) {
   held_words held = {.n = 0, .upto = 0};
-  strmap_init(&held.words);
+  strmap_init_keyed(&held.words, d->seed);
   attrib_status st = coref_run(d, &held, err);
   strmap_free(&held.words);
   return st;

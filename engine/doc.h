@@ -139,6 +139,7 @@ struct attrib_doc {
   char *copy;       /* NUL-terminated copy for result strings */
   size_t len;
   uint32_t base; /* bytes skipped at the start (BOM) */
+  uint64_t seed; /* keys the slots of the document's maps and sets (strmap_home); never 0 */
   attrib_options opts;
   pcre2_match_data *md;
   vec paras, sents, toks, quotes, cues, mentions, entities; /* of the types above */

@@ -363,8 +363,9 @@ static int ends_with(const token *t, const char *suf) {
   return t->key_len > n + 2 && memcmp(t->key + t->key_len - n, suf, n) == 0;
 }
 
-/* A set of token keys for one document, in its arena: the keys' hashes
- * with the top bit set (0: an empty slot), and beside them, uncleared,
+/* A set of token keys for one document, in its arena: the keys' hashes,
+ * keyed by the document's seed (strmap_home says why), with the top bit
+ * set (0: an empty slot), and beside them, uncleared,
  * the index of a token with that key: half the memory to clear of slots
  * holding both. A key goes in unless its hash is in already: tokens repeat
  * words, and a hash compared is cheaper than a key (a slot and its token
@@ -390,12 +391,15 @@ static int tokset_alloc(tokset *s, arena *a, uint32_t cap) {
 }
 
 /* Room for n keys without growing. 0, or -1 when out of memory. */
-static int tokset_init(tokset *s, arena *a, size_t n) {
+static int tokset_init(tokset *s, attrib_doc *d, size_t n) {
   uint32_t cap = 64;
   while ((n + 1) * 4 >= (size_t)cap * 3)
     cap *= 2;
-  s->keys = arena_alloc(a, sizeof *s->keys); /* zeroed: an empty map, not made */
-  return s->keys ? tokset_alloc(s, a, cap) : -1;
+  s->keys = arena_alloc(&d->mem, sizeof *s->keys); /* zeroed: not made */
+  if (!s->keys)
+    return -1;
+  strmap_init_keyed(&s->keys->map, d->seed);
+  return tokset_alloc(s, &d->mem, cap);
 }
 
 static void tokset_free(tokset *s) {
@@ -403,10 +407,11 @@ static void tokset_free(tokset *s) {
     strmap_free(&s->keys->map);
 }
 
-/* A key's hash as the set keeps it: never 0 (one OR, where h ? h : 1 took a
- * test and a conditional move; the slot is the low bits, untouched). */
-static inline uint32_t tokset_hash(uint32_t h) {
-  return h | 0x80000000u;
+/* Key hash h as the set keeps it: keyed by seed, never 0 (one OR, where
+ * h ? h : 1 took a test and a conditional move; the slot is the low bits,
+ * untouched). */
+static inline uint32_t tokset_hash(uint32_t h, uint64_t seed) {
+  return strmap_keyed(h, seed) | 0x80000000u;
 }
 
 /* The slot of kept hash h in the table hash (mask: its size - 1), or the
@@ -449,7 +454,7 @@ static int tokset_grow(tokset *s, attrib_doc *d) {
  * when that leaves the set three quarters full (so that a look-up always
  * meets an empty slot). 0, or -1 when out of memory. */
 static inline int tokset_put(tokset *s, attrib_doc *d, const token *t, uint32_t i) {
-  uint32_t h = tokset_hash(t->hash), e = tokset_probe(s->hash, h, s->cap - 1), v = s->hash[e];
+  uint32_t h = tokset_hash(t->hash, d->seed), e = tokset_probe(s->hash, h, s->cap - 1), v = s->hash[e];
   /* both cases stored alike: h in its slot, and the token (for a key in
    * already the last token of that hash, which tokset_has reads as well as
    * the first) */
@@ -480,7 +485,7 @@ static inline int in_set(const token *t, int which) {
  * it is still how the set answers when memory for the map runs out). */
 static int tokset_has(const tokset *s, int which, const attrib_doc *d, const char *key, uint32_t n,
                       uint32_t h) {
-  h = tokset_hash(h);
+  h = tokset_hash(h, d->seed);
   uint32_t e = tokset_slot(s, h);
   if (!s->hash[e])
     return 0;
@@ -502,7 +507,8 @@ static int tokset_has(const tokset *s, int which, const attrib_doc *d, const cha
     return strmap_get(&k->map, key, n) >= 0;
   for (uint32_t i = 0; i < NTOK(d); i++) {
     t = &TOK(d, i);
-    if (tokset_hash(t->hash) == h && in_set(t, which) && t->key_len == n && strmap_same_bytes(t->key, key, n))
+    if (tokset_hash(t->hash, d->seed) == h && in_set(t, which) && t->key_len == n &&
+        strmap_same_bytes(t->key, key, n))
       return 1;
   }
   return 0;
@@ -693,7 +699,7 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32
   strmap *map = &d->ent_names;
   if ((map->count + 1) * 4 >= map->cap * 3 && strmap_grow(map) != 0)
     return -1;
-  strmap_slot *sl = strmap_find(map->slots, map->cap, key, kl, h);
+  strmap_slot *sl = strmap_find(map->slots, map->cap, map->seed, key, kl, h);
   int32_t v = sl->key ? sl->value : -1;
   int32_t cur = name_ent(v), cp = v < 0 ? -1 : v >> NAME_PRIO_SHIFT;
   int32_t nc = cur, np;
@@ -1148,8 +1154,9 @@ static int surnames_add(ctx *c, int32_t e) {
     memset(heads, 0xFF, ((size_t)mask + 1) * sizeof *heads); /* all -1 */
     for (size_t k = 0; k < c->surname_nodes.len; k++) {
       surname_node *nd = &VEC_AT(c->surname_nodes, surname_node, k);
-      nd->next = heads[nd->hash & mask];
-      heads[nd->hash & mask] = (int32_t)k;
+      size_t b = strmap_home(nd->hash, d->seed, (size_t)mask + 1);
+      nd->next = heads[b];
+      heads[b] = (int32_t)k;
     }
     c->surname_heads = heads;
     c->surname_mask = mask;
@@ -1169,8 +1176,9 @@ static int surnames_add(ctx *c, int32_t e) {
     return -1;
   nd->hash = first_last_hash(hf, hl);
   nd->ent = e;
-  nd->next = c->surname_heads[nd->hash & c->surname_mask];
-  c->surname_heads[nd->hash & c->surname_mask] = (int32_t)(c->surname_nodes.len - 1);
+  size_t b = strmap_home(nd->hash, d->seed, (size_t)c->surname_mask + 1);
+  nd->next = c->surname_heads[b];
+  c->surname_heads[b] = (int32_t)(c->surname_nodes.len - 1);
   return 0;
 }
 
@@ -1193,7 +1201,7 @@ static NOINLINE int32_t same_person_named(ctx *c, const token *first, const toke
     return -1;
   uint32_t h = first_last_hash(first->hash, last->hash); /* (strmap_hash of their keys) */
   int32_t best = -1;
-  for (int32_t k = c->surname_heads[h & c->surname_mask]; k >= 0;) {
+  for (int32_t k = c->surname_heads[strmap_home(h, d->seed, (size_t)c->surname_mask + 1)]; k >= 0;) {
     const surname_node *nd = &VEC_AT(c->surname_nodes, surname_node, k);
     const entity *x = &ENTITY(d, nd->ent);
     if (nd->ent > best && nd->hash == h && name_starts_with(x->name, first->key, first->key_len) &&
@@ -1724,8 +1732,8 @@ static NOINLINE int build_sets(ctx *c) {
   /* sized for a news article; a long document repeats its vocabulary, and
    * a set sized by its tokens would be mostly empty memory to clear */
   size_t n = NTOK(d);
-  if (tokset_init(&c->cap_mid, &d->mem, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
-      tokset_init(&c->lower, &d->mem, (n < 196608 ? n : 196608) * 2 / 3 + 16) != 0 ||
+  if (tokset_init(&c->cap_mid, d, (n < 65536 ? n : 65536) / 8 + 16) != 0 ||
+      tokset_init(&c->lower, d, (n < 196608 ? n : 196608) * 2 / 3 + 16) != 0 ||
       !(c->starts = arena_alloc(&d->mem, (n / 64 + 1) * sizeof *c->starts)) ||
       !(c->para_heads_end = arena_alloc(&d->mem, (d->paras.len + 1) * sizeof *c->para_heads_end)))
     return -1;
@@ -1735,6 +1743,7 @@ static NOINLINE int build_sets(ctx *c) {
   /* new keys until tokset_put would grow it (one register, not a count
    * and its limit: the loop has few to spare) */
   uint32_t lleft = c->lower.cap / 4 * 3 - c->lower.count;
+  const uint64_t seed = d->seed;
   token *t = toks; /* walks beside i: no index scaled per token */
   /* i a size_t, as n is: no 32-bit counter zero-extended per token */
   for (size_t i = 0; i < n; i++, t++) {
@@ -1785,7 +1794,7 @@ static NOINLINE int build_sets(ctx *c) {
       continue;
     /* token_set is SET_LOWER: tokset_put, with the set in locals (the compiler reloads fields
      * after each store of a slot, as a slot may be a field) */
-    uint32_t h = tokset_hash(t->hash), e = tokset_probe(lh, h, lmask), v = lh[e];
+    uint32_t h = tokset_hash(t->hash, seed), e = tokset_probe(lh, h, lmask), v = lh[e];
     lh[e] = h; /* as tokset_put: no branch on whether it was in */
     lt[e] = (uint32_t)i;
     lleft -= v == 0;

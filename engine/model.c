@@ -6,6 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#if defined(__has_include)
+#if __has_include(<sys/random.h>)
+#include <sys/random.h>
+#define HAVE_GETRANDOM 1
+#endif
+#endif
 
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -802,6 +809,19 @@ void attrib_model_free(attrib_model *m) {
   free(m);
 }
 
+/* The random seed of the documents' maps (strmap_home): from the kernel,
+ * or else from the clock and the model's address */
+static uint64_t model_seed(const attrib_model *m) {
+  uint64_t s = 0;
+#ifdef HAVE_GETRANDOM
+  if (getrandom(&s, sizeof s, GRND_NONBLOCK) == (ssize_t)sizeof s)
+    return s;
+#endif
+  struct timespec ts = {0, 0};
+  (void)timespec_get(&ts, TIME_UTC);
+  return strmap_mix64(((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^ (uint64_t)(uintptr_t)m);
+}
+
 attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_error *err) {
   if (!out)
     return doc_error(err, ATTRIB_ERR_ARG, 0, "attrib_model_load: out is NULL");
@@ -810,6 +830,7 @@ attrib_status attrib_model_load(const char *dir, attrib_model **out, attrib_erro
   if (!m)
     return doc_error(err, ATTRIB_ERR_NOMEM, 0, "out of memory");
   arena_init(&m->mem);
+  m->seed = model_seed(m);
   loader *L = calloc(1, sizeof *L);
   if (!L) {
     free(m);

@@ -404,6 +404,7 @@ struct attrib_model {
   uint32_t cue_syms;         /* the symbol word of the cues: V v o b A */
   pcre2_match_context *mctx; /* shared: read-only after load */
   uint32_t match_limit, depth_limit;
+  uint64_t seed; /* random, made at load: keys a document's maps (doc_seed) */
 };
 
 /* Token key normalisation shared by the model loader and the pipeline:

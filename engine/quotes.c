@@ -326,7 +326,7 @@ static int find_transcript(attrib_doc *d) {
   if (labelled < 4)
     return 0;
   strmap counts;
-  strmap_init(&counts);
+  strmap_init_keyed(&counts, d->seed);
   int rc = 0;
   for (int pass = 0; pass < 2 && rc == 0; pass++) {
     for (uint32_t p = 0; p < d->paras.len; p++) {

@@ -10,13 +10,19 @@ uint32_t strmap_hash(const char *s, size_t n) {
 }
 
 void strmap_init(strmap *m) {
+  strmap_init_keyed(m, 0);
+}
+
+void strmap_init_keyed(strmap *m, uint64_t seed) {
   m->slots = NULL;
   m->cap = m->count = 0;
+  m->seed = seed;
 }
 
 void strmap_free(strmap *m) {
   free(m->slots);
-  strmap_init(m);
+  m->slots = NULL;
+  m->cap = m->count = 0;
 }
 
 static int grow_to(strmap *m, size_t cap) {
@@ -26,7 +32,7 @@ static int grow_to(strmap *m, size_t cap) {
   for (size_t i = 0; i < m->cap; i++) {
     strmap_slot *s = &m->slots[i];
     if (s->key)
-      *strmap_find(slots, cap, s->key, s->len, s->hash) = *s;
+      *strmap_find(slots, cap, m->seed, s->key, s->len, s->hash) = *s;
   }
   free(m->slots);
   m->slots = slots;
@@ -44,7 +50,7 @@ int strmap_put(strmap *m, arena *a, const char *key, size_t n, int32_t value, in
   if ((m->count + 1) * 4 >= m->cap * 3 && strmap_grow(m) != 0)
     return -1;
   uint32_t h = strmap_hash(key, n);
-  strmap_slot *s = strmap_find(m->slots, m->cap, key, n, h);
+  strmap_slot *s = strmap_find(m->slots, m->cap, m->seed, key, n, h);
   if (s->key) {
     if (old)
       *old = s->value;

@@ -1,5 +1,6 @@
 /* strmap.h: open-addressing hash map from byte strings to int32 values.
- * Built once while a model loads, then only read: lookups are thread-safe. */
+ * Built once while a model loads, then only read: lookups are thread-safe.
+ * A document's maps are keyed (strmap_init_keyed): see strmap_home. */
 #ifndef ATTRIB_STRMAP_H
 #define ATTRIB_STRMAP_H
 
@@ -19,6 +20,7 @@ typedef struct strmap_slot {
 typedef struct strmap {
   strmap_slot *slots;
   size_t cap, count; /* cap is a power of two */
+  uint64_t seed;     /* 0: a key's slot is its hash's low bits; else strmap_home's key */
 } strmap;
 
 /* The key hash of every map (model maps, lexicon, tokens, joined keys):
@@ -124,6 +126,8 @@ static inline uint32_t strmap_hash_upto(strmap_stream *st, const char *buf, size
  * took them registers (0.3% more instructions in all). */
 uint32_t strmap_hash(const char *s, size_t n);
 void strmap_init(strmap *m);
+/* An empty map whose slots are keyed by seed (strmap_home): a document's */
+void strmap_init_keyed(strmap *m, uint64_t seed);
 void strmap_free(strmap *m);
 /* Most keys are a short word or two: two overlapping word loads (first
  * and last 4 or 8 bytes) beat both a byte loop and a call to memcmp, and
@@ -153,10 +157,37 @@ static inline int strmap_same_bytes(const char *a, const char *b, size_t n) {
       return 0;
   return 1;
 }
+/* splitmix64's finalizer: a bijection of 64 bits whose every output bit
+ * depends on every input bit (seeds are made with it) */
+static inline uint64_t strmap_mix64(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+/* The first slot to probe for hash h in a table of cap (a power of two)
+ * slots, under seed. The key hash is the same in every process (constant
+ * keys' hashes are compiled in), so a text could be made of many words
+ * whose hashes share their low bits: in a document's map they would fill
+ * one run of slots, and each look-up would walk it (2 MB of such words
+ * took 12 s). A document's maps take their slot from the hash keyed with
+ * a seed the text cannot know (the model's random seed and the document):
+ * strmap_keyed, the hash times the seed (odd), bits 32 and up of the
+ * 64-bit product. Keys that differ make products that differ from their
+ * lowest differing bit (under 32) up, by bits the seed decides. One
+ * multiply: a set of entities.c puts every word (the sets and chains of
+ * entities.c and attribution.c key theirs with it too). The model's maps
+ * (seed 0) keep the low bits: their keys are the model's, and a look-up
+ * of a text's word walks at most a run those keys made. */
+static inline uint32_t strmap_keyed(uint32_t h, uint64_t seed) {
+  return (uint32_t)(h * seed >> 32);
+}
+static inline size_t strmap_home(uint32_t h, uint64_t seed, size_t cap) {
+  return (seed ? strmap_keyed(h, seed) : h) & (cap - 1);
+}
 /* The slot holding key, or the empty slot where it would go. */
-static inline strmap_slot *strmap_find(strmap_slot *slots, size_t cap, const char *key, size_t n,
-                                       uint32_t h) {
-  size_t i = h & (cap - 1);
+static inline strmap_slot *strmap_find(strmap_slot *slots, size_t cap, uint64_t seed, const char *key,
+                                       size_t n, uint32_t h) {
+  size_t i = strmap_home(h, seed, cap);
   for (;;) {
     strmap_slot *s = &slots[i];
     if (!s->key || (s->hash == h && s->len == n && strmap_same_bytes(s->key, key, n)))
@@ -177,7 +208,7 @@ static inline int strmap_put_borrowed_hashed(strmap *m, const char *key, size_t 
                                              int32_t value) {
   if ((m->count + 1) * 4 >= m->cap * 3 && strmap_grow(m) != 0)
     return -1;
-  strmap_slot *s = strmap_find(m->slots, m->cap, key, n, h);
+  strmap_slot *s = strmap_find(m->slots, m->cap, m->seed, key, n, h);
   if (!s->key) {
     s->key = key;
     s->len = (uint32_t)n;
@@ -197,7 +228,7 @@ int32_t strmap_get(const strmap *m, const char *key, size_t n);
 static inline void strmap_prefetch(const strmap *m, uint32_t h) {
 #if defined(__GNUC__)
   if (m->cap)
-    __builtin_prefetch(&m->slots[h & (m->cap - 1)]);
+    __builtin_prefetch(&m->slots[strmap_home(h, m->seed, m->cap)]);
 #else
   (void)m, (void)h;
 #endif
@@ -207,7 +238,7 @@ static inline void strmap_prefetch(const strmap *m, uint32_t h) {
 static inline int32_t strmap_get_hashed(const strmap *m, const char *key, size_t n, uint32_t h) {
   if (!m->cap)
     return -1;
-  strmap_slot *s = strmap_find(m->slots, m->cap, key, n, h);
+  strmap_slot *s = strmap_find(m->slots, m->cap, m->seed, key, n, h);
   return s->key ? s->value : -1;
 }
 

@@ -188,6 +188,58 @@ START_TEST(a_hash_shared_with_a_lower_case_word) {
 }
 END_TEST
 
+/* A document's maps take their slots from its seed (strmap_home): hashes
+ * that share their low bits, which a text can be made of, do not fill one
+ * run of slots that every look-up walks. */
+START_TEST(keyed_slots_spread_hashes_sharing_low_bits) {
+  enum { N = 1000 };
+  static char keys[N][8];
+  strmap m;
+  strmap_init_keyed(&m, strmap_mix64(1) | 1);
+  ck_assert_int_eq(strmap_reserve(&m, 4 * N), 0); /* no growth: the runs are the first slots' */
+  for (uint32_t i = 0; i < N; i++) {
+    snprintf(keys[i], sizeof keys[i], "k%u", i);
+    /* every hash ends in the same 16 bits: without the seed, one run */
+    ck_assert_int_eq(strmap_put_borrowed_hashed(&m, keys[i], strlen(keys[i]), i << 16 | 0x5a5a, (int32_t)i),
+                     0);
+  }
+  size_t run = 0, longest = 0;
+  for (size_t k = 0; k < m.cap; k++) {
+    run = m.slots[k].key ? run + 1 : 0;
+    longest = run > longest ? run : longest;
+  }
+  ck_assert_msg(longest < 32, "a run of %zu slots for %d keys in %zu", longest, N, m.cap);
+  for (uint32_t i = 0; i < N; i++)
+    ck_assert_int_eq(strmap_get_hashed(&m, keys[i], strlen(keys[i]), i << 16 | 0x5a5a), (int32_t)i);
+  strmap_free(&m);
+  /* the model's maps (seed 0) keep the low bits */
+  ck_assert_uint_eq(strmap_home(1u << 16 | 0x5a5a, 0, 1u << 16), strmap_home(2u << 16 | 0x5a5a, 0, 1u << 16));
+}
+END_TEST
+
+/* Each document has its own seed, and what it finds is the same under any */
+START_TEST(output_is_the_same_under_any_seed) {
+  const char *text =
+      "Senator Mara Quill of Ohio said on Monday that the bill would pass. \"We have the votes,\" "
+      "Quill told reporters. The Treasury Department said it would review the plan.\n\n"
+      "A spokesman for Acme Corp. declined to comment. Jon Brandt, a lawyer in Boston, said "
+      "the deal \"makes no sense\" for Canada or Mexico. He added that Brandt & Sons would sue.\n\n"
+      "\"It is over,\" said Quill, who met Brandt in Paris. Officials in France agreed.\n";
+  attrib_doc *a = analyze(text), *b = analyze(text);
+  ck_assert(a->seed != b->seed && a->seed && b->seed);
+  char *ja = NULL, *jb = NULL;
+  attrib_error err;
+  ck_assert_int_eq(attrib_doc_to_json(a, "x", 0, &ja, NULL, &err), ATTRIB_OK);
+  ck_assert_int_eq(attrib_doc_to_json(b, "x", 0, &jb, NULL, &err), ATTRIB_OK);
+  ck_assert(strstr(ja, "Mara Quill") && strstr(ja, "Jon Brandt"));
+  ck_assert_str_eq(ja, jb);
+  attrib_free(ja);
+  attrib_free(jb);
+  attrib_doc_free(a);
+  attrib_doc_free(b);
+}
+END_TEST
+
 /* Titles one after another open no organisation, and the walk that finds
  * so (once for the run, not again from each title) leaves the next run to
  * be one */
@@ -362,6 +414,8 @@ int main(void) {
   tcase_add_test(tc, fuller_names_join_the_person_of_that_first_name);
   tcase_add_test(tc, places_from_datelines_and_prepositions);
   tcase_add_test(tc, a_hash_shared_with_a_lower_case_word);
+  tcase_add_test(tc, keyed_slots_spread_hashes_sharing_low_bits);
+  tcase_add_test(tc, output_is_the_same_under_any_seed);
   tcase_add_test(tc, titles_before_an_organisation);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
