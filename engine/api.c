@@ -279,7 +279,7 @@ static int shown_name(attrib_doc *d, const entity *e, const char **name) {
   }
   if (!longest)
     return 0;
-  *name = arena_strndup(&d->mem, d->copy + longest->start, best);
+  *name = doc_name_text(d, longest->tok_first, longest->tok_end);
   return *name ? 0 : -1;
 }
 

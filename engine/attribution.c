@@ -1401,7 +1401,7 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
   while (s > 0 && s + 3 > (uint32_t)i && TOK(d, s - 1).kind == TK_WORD && (TOK(d, s - 1).flags & T_CAP) &&
          !(TOK(d, s - 1).words & (W_NOT_NAME | W_STOPCAP | W_DET)) && TOK(d, s - 1).para == u->para)
     s--;
-  const char *name = arena_strndup(&d->mem, d->copy + TOK(d, s).start, u->end - TOK(d, s).start);
+  const char *name = doc_name_text(d, s, (uint32_t)i + 1);
   int32_t ent = name ? doc_new_entity(d, ATTRIB_PERSON, name, (uint32_t)i + 1 - s, NULL) : -1;
   if (ent < 0 || doc_new_mention(d, s, (uint32_t)i + 1, ent, M_NAME, ATTRIB_PERSON, 0, 0) < 0 ||
       index_entity(d, x, ent) != 0)

@@ -60,7 +60,7 @@ int32_t mention_own_entity(attrib_doc *d, int32_t mi) {
   mention *m = &MENTION(d, mi);
   if (m->entity >= 0)
     return m->entity;
-  const char *name = arena_strndup(&d->mem, d->copy + m->start, m->end - m->start);
+  const char *name = doc_name_text(d, m->tok_first, m->tok_end);
   int32_t ent = name ? doc_new_entity(d, m->type, name, m->tok_end - m->tok_first, NULL) : -1;
   int32_t *slot = ent >= 0 ? vec_push(&ENTITY(d, ent).mentions, &d->mem) : NULL;
   if (!slot)

@@ -269,6 +269,11 @@ int doc_mentioned_sync(attrib_doc *d);
 int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
                          unsigned types, int icase);
 
+/* The text of tokens [a, b) as an entity's name: each run of white space
+ * (a line break, spaces) one space, so that a name is its words, not the
+ * layout between them (a name across 200 KB of spaces was that long, and
+ * written out again for each of its quotes). NULL when out of memory. */
+const char *doc_name_text(attrib_doc *d, uint32_t a, uint32_t b);
 /* A new entity (entities.c): its index, or -1 when out of memory. */
 int32_t doc_new_entity(attrib_doc *d, uint8_t type, const char *name, uint32_t name_ntok, const gaz_entry *g);
 /* A new mention of tokens [a, b) (ent -1: of no entity yet), recorded on its

@@ -1070,8 +1070,34 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
   return -1;
 }
 
-static const char *span_text(attrib_doc *d, uint32_t a, uint32_t b) {
-  return arena_strndup(&d->mem, d->copy + TOK(d, a).start, TOK(d, b - 1).end - TOK(d, a).start);
+const char *doc_name_text(attrib_doc *d, uint32_t a, uint32_t b) {
+  const token *t = &TOK(d, a);
+  const char *s = d->copy + t->start;
+  size_t n = TOK(d, b - 1).end - t->start;
+  /* most names: words one space apart, the text as it is */
+  uint32_t k = a + 1;
+  while (k < b && (t[k - a].start == t[k - a - 1].end ||
+                   (t[k - a].start == t[k - a - 1].end + 1 && d->copy[t[k - a - 1].end] == ' ')))
+    k++;
+  if (k == b)
+    return arena_strndup(&d->mem, s, n);
+  char *out = arena_alloc_raw(&d->mem, n + 1);
+  if (!out)
+    return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    size_t r = i;
+    while (r < n && (s[r] == ' ' || (s[r] >= '\t' && s[r] <= '\r')))
+      r++;
+    if (r > i) { /* a run of white space: one space */
+      out[o++] = ' ';
+      i = r;
+    } else {
+      out[o++] = s[i++];
+    }
+  }
+  out[o] = '\0';
+  return out;
 }
 
 /* Name bytes from p that spell key, as token keys spell them (a curly
@@ -1409,7 +1435,7 @@ static int link_known(ctx *c, uint32_t a, uint32_t b) {
       /* the fullest name seen: "Eugene Kaspersky" over "Kaspersky" */
       entity *e = &ENTITY(d, ent);
       if (!e->gaz && best - i > e->name_ntok && e->type == ATTRIB_PERSON) {
-        e->name = span_text(d, i, best);
+        e->name = doc_name_text(d, i, best);
         e->name_ntok = best - i;
         if (!e->name || surnames_renamed(c, ent) != 0 || register_aliases(c, ent, i, best, 0) != 0)
           return -1;
@@ -1942,7 +1968,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
       }
       if (e >= 0) {
         if (ch->b - ch->a > ENTITY(d, e).name_ntok) {
-          ENTITY(d, e).name = span_text(d, ch->a, ch->b);
+          ENTITY(d, e).name = doc_name_text(d, ch->a, ch->b);
           ENTITY(d, e).name_ntok = ch->b - ch->a;
           if (ENTITY(d, e).name && surnames_renamed(&c, e) != 0) {
             st = oom(err);
@@ -1958,7 +1984,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
         continue;
       }
     }
-    const char *name = span_text(d, ch->a, ch->b);
+    const char *name = doc_name_text(d, ch->a, ch->b);
     int32_t ent = name ? doc_new_entity(d, (uint8_t)type, name, ch->b - ch->a, NULL) : -1;
     if (ent < 0 || register_aliases_joined(&c, ent, ch->a, ch->b, 0, key, kl, h) != 0) {
       st = oom(err);
@@ -2012,7 +2038,7 @@ attrib_status entities_stage(attrib_doc *d, attrib_error *err) {
         !(t->words & (W_NOT_NAME | W_STOPCAP | W_ORG_HEAD | W_ORG_SUFFIX | W_ROLE)) &&
         !((t->words & W_COMMON) && (t->flags & T_INITIAL)) && !seen(&c, &c.lower, t, 1) &&
         (followed_by_cue(d, ch->b, cpa->tok_end) || after_cue(d, ch->a, ch->b, cpa->tok_end))) {
-      int32_t ent = doc_new_entity(d, ATTRIB_PERSON, span_text(d, ch->a, ch->b), 1, NULL);
+      int32_t ent = doc_new_entity(d, ATTRIB_PERSON, doc_name_text(d, ch->a, ch->b), 1, NULL);
       if (ent < 0 || !ENTITY(d, ent).name || register_aliases(&c, ent, ch->a, ch->b, 0) != 0 ||
           add_mention(d, ch->a, ch->b, ent, M_NAME) != 0) {
         st = oom(err);

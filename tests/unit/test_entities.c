@@ -240,6 +240,24 @@ START_TEST(output_is_the_same_under_any_seed) {
 }
 END_TEST
 
+/* An entity's name is its words, one space apart, whatever the layout
+ * between them; its mention keeps the text as written */
+START_TEST(names_are_words_not_layout) {
+  enum { GAP = 10000 };
+  static char text[GAP + 256];
+  int n = snprintf(text, sizeof text, "On Monday, Mara");
+  memset(text + n, ' ', GAP);
+  snprintf(text + n + GAP, sizeof text - (size_t)n - GAP,
+           "Quill said the plan was fine.\n\nOn Tuesday, Jon \t Brandt said it again.\n");
+  attrib_doc *d = analyze(text);
+  const attrib_entity *e = find_entity(d, "Mara Quill");
+  ck_assert_ptr_nonnull(e);
+  ck_assert_uint_eq(e->mentions[0].end - e->mentions[0].start, strlen("Mara") + GAP + strlen("Quill"));
+  ck_assert_ptr_nonnull(find_entity(d, "Jon Brandt"));
+  attrib_doc_free(d);
+}
+END_TEST
+
 /* Titles one after another open no organisation, and the walk that finds
  * so (once for the run, not again from each title) leaves the next run to
  * be one */
@@ -416,6 +434,7 @@ int main(void) {
   tcase_add_test(tc, a_hash_shared_with_a_lower_case_word);
   tcase_add_test(tc, keyed_slots_spread_hashes_sharing_low_bits);
   tcase_add_test(tc, output_is_the_same_under_any_seed);
+  tcase_add_test(tc, names_are_words_not_layout);
   tcase_add_test(tc, titles_before_an_organisation);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
