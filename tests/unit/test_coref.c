@@ -18,6 +18,32 @@ static const char *entity_of_mention(attrib_doc *d, const char *text, int nth) {
   return NULL;
 }
 
+/* "He" passes the mentions that cannot be him (a hundred women named
+ * here) to the man before them; but its look back asks at most 128
+ * mentions (MAX_BACK_MENTIONS: news needs at most 75), so that a text of
+ * nothing but pronouns costs a bounded look back for each */
+START_TEST(a_pronoun_asks_a_bounded_number_of_mentions) {
+  static const int pairs[2] = {50, 70}; /* 100 and 140 mentions between */
+  for (int k = 0; k < 2; k++) {
+    char *text = malloc(4096);
+    ck_assert_ptr_nonnull(text);
+    int n = snprintf(text, 4096, "Senate vote\n\nMr. Smith arrived on Monday.");
+    for (int r = 0; r < pairs[k]; r++)
+      n += snprintf(text + n, 4096 - (size_t)n, " Mary Lee met Ann Lee.");
+    snprintf(text + n, 4096 - (size_t)n, " He said the plan was fine.\n");
+    attrib_doc *d = analyze(text);
+    const attrib_quote *q = find_quote(d, "the plan was fine");
+    ck_assert_ptr_nonnull(q);
+    if (k == 0)
+      ck_assert_str_eq(speaker_name(d, q), "Smith");
+    else
+      ck_assert_ptr_null(speaker_name(d, q));
+    attrib_doc_free(d);
+    free(text);
+  }
+}
+END_TEST
+
 START_TEST(pronouns_follow_gender_and_type) {
   attrib_doc *d = analyze("Mrs. Halvorsen met Mr. Okonkwo at Pellucid Systems. She said the firm was fine. "
                           "He disagreed. It declined to comment.");
@@ -210,6 +236,7 @@ int main(void) {
   tcase_add_test(tc, public_bodies);
   tcase_add_test(tc, definite_references_in_a_long_document);
   tcase_add_test(tc, mentions_and_entity_lists_agree);
+  tcase_add_test(tc, a_pronoun_asks_a_bounded_number_of_mentions);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
