@@ -58,6 +58,10 @@ START_TEST(apostrophes_are_not_quotes) {
   expect_quotes("Kaspersky’s chief said the players’ union isn’t happy.", NULL, 0);
   const char *a[] = {"It's the players' money, not ours,"};
   expect_quotes("'It's the players' money, not ours,' he said.", a, 1);
+  /* after a plural, a mark is an apostrophe while a later mark can still
+   * close, and closes when none can: the last in the paragraph */
+  const char *b[] = {"The boys' cats and the girls' dogs,", "old boys"};
+  expect_quotes("'The boys' cats and the girls' dogs,' she said, praising the 'old boys' network.", b, 2);
 }
 END_TEST
 
