@@ -606,13 +606,18 @@ static int post_modifier(const token *t) {
           tok_is(t, "involved") || tok_is(t, "speaking"));
 }
 
+/* the words of a compound head looked at past its first (describe's, and
+ * head_end's: a run of head nouns with no end made a description, and the
+ * name of its entity, of half a text, written out for each of its quotes) */
+enum { COMPOUND_MAX = 8 };
+
 /* Past a head noun: compound heads ("party chairwoman", "veteran
  * diplomat") and the post-modifiers of anonymous sources ("familiar with
  * the matter", "close to the campaign", "briefed on the talks"). */
 static uint32_t head_end(attrib_doc *d, uint32_t k, uint32_t end) {
-  uint32_t e = k + 1;
+  uint32_t e = k + 1, stop = end < k + 1 + COMPOUND_MAX ? end : k + 1 + COMPOUND_MAX;
   /* "party chairwoman", and in title case "Secretary General" */
-  while (e < end && is_word(&TOK(d, e)) &&
+  while (e < stop && is_word(&TOK(d, e)) &&
          ((TOK(d, e).flags & T_LOWER) ||
           ((TOK(d, e - 1).flags & T_CAP) && (TOK(d, e).flags & T_CAP) && TOK(d, e).mention < 0)) &&
          (TOK(d, e).words & HEAD_NOUNS) && TOK(d, e).cue < 0)
@@ -689,9 +694,6 @@ static int body_prep(const token *t) {
     return 0;
   }
 }
-
-/* the words of a compound head describe looks at past its first */
-enum { COMPOUND_MAX = 8 };
 
 /* Description starting at token i ("a|the [adj] role (for|of|at|from) X",
  * "X's spokesman", "the company", "officials", "74 percent of voters"):

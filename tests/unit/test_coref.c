@@ -44,6 +44,27 @@ START_TEST(a_pronoun_asks_a_bounded_number_of_mentions) {
 }
 END_TEST
 
+/* A description's compound head is a few words ("party chairwoman"): a
+ * run of head nouns with no end ("an official official ...") is not all
+ * of it, nor then the name of the entity it makes, which the output
+ * writes for each of its quotes */
+START_TEST(a_run_of_head_nouns_is_a_bounded_description) {
+  char text[1024];
+  int n = snprintf(text, sizeof text, "\"We will win,\" said an");
+  for (int k = 0; k < 60; k++)
+    n += snprintf(text + n, sizeof text - (size_t)n, " official");
+  snprintf(text + n, sizeof text - (size_t)n, " yesterday.\n\n\"We will keep going,\" he said.\n");
+  attrib_doc *d = analyze(text);
+  const attrib_quote *q = find_quote(d, "We will keep going");
+  ck_assert_ptr_nonnull(q);
+  const char *who = speaker_name(d, q);
+  ck_assert_ptr_nonnull(who);
+  ck_assert_msg(strncmp(who, "an official official", 20) == 0, "speaker %s", who);
+  ck_assert_msg(strlen(who) < 200, "a speaker's name of %zu bytes", strlen(who));
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(pronouns_follow_gender_and_type) {
   attrib_doc *d = analyze("Mrs. Halvorsen met Mr. Okonkwo at Pellucid Systems. She said the firm was fine. "
                           "He disagreed. It declined to comment.");
@@ -237,6 +258,7 @@ int main(void) {
   tcase_add_test(tc, definite_references_in_a_long_document);
   tcase_add_test(tc, mentions_and_entity_lists_agree);
   tcase_add_test(tc, a_pronoun_asks_a_bounded_number_of_mentions);
+  tcase_add_test(tc, a_run_of_head_nouns_is_a_bounded_description);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
