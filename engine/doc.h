@@ -148,8 +148,9 @@ struct attrib_doc {
   size_t n_pub_entities;
   attrib_quote *pub_quotes;
   size_t n_pub_quotes;
-  int32_t *entity_pub; /* internal entity index -> public index or -1 */
-  strmap ent_names;    /* entity name and alias keys -> entity and claim strength, packed (entities.c) */
+  int32_t *entity_pub;   /* internal entity index -> public index or -1 */
+  strmap ent_names;      /* entity name and alias keys -> entity and claim strength, packed (entities.c) */
+  uint32_t name_key_max; /* the longest key of ent_names, in bytes */
   /* bit k of word k / 64: token k is in one of mentions [0, mentioned_upto)
    * (doc_mentioned_sync): the look backs for a mention (coref's, and
    * doc_recent_named's of MAX_BACK tokens) pass 64 tokens with no mention

@@ -723,6 +723,8 @@ static int name_key(attrib_doc *d, const char *key, size_t kl, uint32_t h, int32
     sl->len = (uint32_t)kl;
     sl->hash = h;
     map->count++;
+    if (kl > d->name_key_max)
+      d->name_key_max = (uint32_t)kl;
   }
   sl->value = (np << NAME_PRIO_SHIFT) | (nc + 2);
   return 0;
@@ -1416,7 +1418,11 @@ static int link_known(ctx *c, uint32_t a, uint32_t b) {
       hash[1] = t->hash;
       fit = t->key_len + 2 < sizeof buf;
     } else {
-      fit = doc_join_prefixes(d, i, b - i < 512 ? b - i : 512, 0, buf, sizeof buf, off, hash);
+      /* no longer than the longest name key (doc_join_prefixes joins a
+       * key of n bytes when n + 2 <= cap): a run of name words ("Jo Jo
+       * Jo ...") had each of its words join 512 */
+      size_t cap = d->name_key_max + 2 < sizeof buf ? d->name_key_max + 2 : sizeof buf;
+      fit = doc_join_prefixes(d, i, b - i < 512 ? b - i : 512, 0, buf, cap, off, hash);
     }
     for (uint32_t j = i + fit; j > i; j--) {
       size_t kl = off[j - i];

@@ -258,6 +258,20 @@ START_TEST(names_are_words_not_layout) {
 }
 END_TEST
 
+/* A headline's run of name words links the longest known name in it,
+ * however long the run (its joins are no longer than the longest name) */
+START_TEST(a_known_name_at_the_end_of_a_run) {
+  attrib_doc *d = analyze("Jo Jo Jo Jo Jo Smith Wins Vote\n\nJo Smith said the plan was fine.\n");
+  const attrib_entity *e = find_entity(d, "Jo Smith");
+  ck_assert_ptr_nonnull(e);
+  int found = 0;
+  for (size_t k = 0; k < e->n_mentions; k++)
+    found |= e->mentions[k].start == 12 && strcmp(e->mentions[k].text, "Jo Smith") == 0;
+  ck_assert_msg(found, "no mention 'Jo Smith' in the headline");
+  attrib_doc_free(d);
+}
+END_TEST
+
 /* Titles one after another open no organisation, and the walk that finds
  * so (once for the run, not again from each title) leaves the next run to
  * be one */
@@ -435,6 +449,7 @@ int main(void) {
   tcase_add_test(tc, keyed_slots_spread_hashes_sharing_low_bits);
   tcase_add_test(tc, output_is_the_same_under_any_seed);
   tcase_add_test(tc, names_are_words_not_layout);
+  tcase_add_test(tc, a_known_name_at_the_end_of_a_run);
   tcase_add_test(tc, titles_before_an_organisation);
   tcase_add_test(tc, organisations_by_suffix_head_and_acronym);
   tcase_add_test(tc, headlines_and_boilerplate_make_no_entities);
