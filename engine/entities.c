@@ -408,8 +408,8 @@ static void tokset_free(tokset *s) {
 }
 
 /* Key hash h as the set keeps it: keyed by seed, never 0 (one OR, where
- * h ? h : 1 took a test and a conditional move; the slot is the low bits,
- * untouched). */
+ * h ? h : 1 took a test and a conditional move; the slot is its low bits,
+ * which the OR leaves). */
 static inline uint32_t tokset_hash(uint32_t h, uint64_t seed) {
   return strmap_keyed(h, seed) | 0x80000000u;
 }
@@ -1073,14 +1073,15 @@ static int chunk_type(ctx *c, chunk *ch, uint8_t *gender) {
 }
 
 const char *doc_name_text(attrib_doc *d, uint32_t a, uint32_t b) {
-  const token *t = &TOK(d, a);
-  const char *s = d->copy + t->start;
-  size_t n = TOK(d, b - 1).end - t->start;
-  /* most names: words one space apart, the text as it is */
+  const char *s = d->copy + TOK(d, a).start;
+  size_t n = TOK(d, b - 1).end - TOK(d, a).start;
+  /* most names: words one space apart (or none), the text as it is */
   uint32_t k = a + 1;
-  while (k < b && (t[k - a].start == t[k - a - 1].end ||
-                   (t[k - a].start == t[k - a - 1].end + 1 && d->copy[t[k - a - 1].end] == ' ')))
-    k++;
+  for (; k < b; k++) {
+    uint32_t gap = TOK(d, k - 1).end, next = TOK(d, k).start;
+    if (next > gap + 1 || (next == gap + 1 && d->copy[gap] != ' '))
+      break;
+  }
   if (k == b)
     return arena_strndup(&d->mem, s, n);
   char *out = arena_alloc_raw(&d->mem, n + 1);
