@@ -1124,20 +1124,16 @@ static int lead_in(attrib_doc *d, const para_syms *prev, para_syms *ps) {
 
 /* Transcript labels, looked up by index: a long interview would otherwise
  * scan every entity (and every token) once per answer. */
-typedef struct chain {
-  int32_t head, tail;
-} chain;
-
 typedef struct label_index {
   int32_t question; /* the first person with a byline, or -1 */
   int32_t answer;   /* the person without one most mentioned (the first of equals), or -1 */
-  strmap names;     /* last word of a person's name, ASCII case folded (| 0x20) -> chain */
-  /* a label, folded, -> its label_memo: the persons of its word's chain
-   * asked so far, and the best of them */
-  strmap memos;
-  vec memo_vals;
-  vec name_chains; /* chain: entities in index order */
-  vec name_next;   /* int32_t per entity: the next of its chain, or -1 */
+  /* each tail of a person's name that starts a word ("smith", "john
+   * smith"), ASCII case folded (| 0x20) -> the person a label so spelled
+   * names: of the names it ends, the one of the most words, the first of
+   * equals. One look-up a label: a walk of the persons of the label's
+   * last word, for each label new, was quadratic in a transcript of many
+   * labels and many persons of one surname */
+  strmap tails;
   int tokens_built;
   /* capitalised words by folded key (index_tokens): open addressing,
    * wcap a power of two, 0 until built */
@@ -1145,15 +1141,6 @@ typedef struct label_index {
   uint32_t wcap, wcount;
   uint64_t seed; /* the document's: keys the slots of words and of the maps */
 } label_index;
-
-/* What label_entity found for a label in its word's chain: the best person
- * so far (-1: none), and the last one asked (-1: none yet). The chain only
- * grows at its end, and names do not change here, so the next look at the
- * same label goes on from there (a transcript's label asked again each
- * time of every person of its word was quadratic). */
-typedef struct label_memo {
-  int32_t best, last;
-} label_memo;
 
 /* A folded key of index_tokens: its first token, and the first after that
  * in another paragraph (label_entity wants the first outside the label's
@@ -1176,37 +1163,25 @@ static char *fold(attrib_doc *d, const char *s, size_t n) {
   return f;
 }
 
-/* Appends item to the chain of key in map (key borrowed: it lives in the arena). */
-static int chain_add(attrib_doc *d, strmap *map, vec *chains, int32_t *next, const char *key, size_t kl,
-                     int32_t item) {
-  int32_t c = strmap_get(map, key, kl);
-  if (c < 0) {
-    chain *ch = vec_push(chains, &d->mem);
-    if (!ch)
-      return -1;
-    ch->head = ch->tail = item;
-    return strmap_put_borrowed(map, key, kl, (int32_t)(chains->len - 1));
-  }
-  chain *ch = &VEC_AT(*chains, chain, c);
-  next[ch->tail] = item;
-  ch->tail = item;
-  return 0;
-}
-
-/* Indexes entity e (a new one, the last so far) by its name's last word. */
+/* Indexes entity e (a new one, the last so far) by the tails of its name
+ * (keys borrowed: the fold lives in the arena). 0, or -1 when out of memory. */
 static int index_entity(attrib_doc *d, label_index *x, int32_t e) {
-  int32_t *nx = vec_push(&x->name_next, &d->mem);
-  if (!nx)
-    return -1;
-  *nx = -1;
-  entity *en = &ENTITY(d, e);
+  const entity *en = &ENTITY(d, e);
   if (en->type != ATTRIB_PERSON)
     return 0;
-  const char *w = strrchr(en->name, ' ');
-  w = w ? w + 1 : en->name;
-  size_t wl = strlen(w);
-  char *k = fold(d, w, wl);
-  return k ? chain_add(d, &x->names, &x->name_chains, (int32_t *)x->name_next.data, k, wl, e) : -1;
+  size_t nl = strlen(en->name);
+  char *f = fold(d, en->name, nl);
+  if (!f)
+    return -1;
+  for (size_t p = 0; p < nl; p++) {
+    if (p > 0 && en->name[p - 1] != ' ')
+      continue;
+    int32_t cur = strmap_get(&x->tails, f + p, nl - p);
+    if ((cur < 0 || en->name_ntok > ENTITY(d, cur).name_ntok) &&
+        strmap_put_borrowed(&x->tails, f + p, nl - p, e) != 0)
+      return -1;
+  }
+  return 0;
 }
 
 /* Entity e got a mention: it may now be the most mentioned. */
@@ -1223,11 +1198,7 @@ static int index_init(attrib_doc *d, label_index *x) {
   memset(x, 0, sizeof *x);
   x->question = x->answer = -1;
   x->seed = d->seed;
-  strmap_init_keyed(&x->names, d->seed);
-  strmap_init_keyed(&x->memos, d->seed);
-  vec_init(&x->memo_vals, sizeof(label_memo));
-  vec_init(&x->name_chains, sizeof(chain));
-  vec_init(&x->name_next, sizeof(int32_t));
+  strmap_init_keyed(&x->tails, d->seed);
   for (size_t e = 0; e < d->entities.len; e++) {
     entity *en = &ENTITY(d, e);
     if (x->question < 0 && en->type == ATTRIB_PERSON && en->byline)
@@ -1324,8 +1295,7 @@ static int index_tokens(attrib_doc *d, label_index *x) {
 }
 
 static void index_free(label_index *x) {
-  strmap_free(&x->names);
-  strmap_free(&x->memos);
+  strmap_free(&x->tails);
 }
 
 /* The entity a transcript label names: "Q" the author, "A" the person the
@@ -1339,48 +1309,13 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
   if (answer)
     return x->answer;
   /* the label is the surname or the full name, in any case; the fullest
-   * name wins. A name ending so has the label's last word for its last. */
+   * name wins (tails) */
   const char *lab = d->copy + t->start;
   size_t ll = TOK(d, b - 1).end - t->start;
-  const char *lw = lab + ll;
-  while (lw > lab && lw[-1] != ' ')
-    lw--;
-  size_t lwl = (size_t)(lab + ll - lw);
   char *fl = fold(d, lab, ll);
   if (!fl)
     return -2;
-  const char *k = fl + (lw - lab); /* the last word's fold is the label's end */
-  int32_t mi = strmap_get(&x->memos, fl, ll);
-  if (mi < 0) {
-    label_memo *n = vec_push(&x->memo_vals, &d->mem);
-    if (!n)
-      return -2;
-    n->best = n->last = -1;
-    mi = (int32_t)(x->memo_vals.len - 1);
-    if (strmap_put_borrowed(&x->memos, fl, ll, mi) != 0)
-      return -2;
-  }
-  label_memo *mm = &VEC_AT(x->memo_vals, label_memo, mi);
-  int32_t best = mm->best;
-  int32_t c = strmap_get(&x->names, k, lwl);
-  int32_t from = mm->last >= 0 ? VEC_AT(x->name_next, int32_t, mm->last)
-                 : c >= 0      ? VEC_AT(x->name_chains, chain, c).head
-                               : -1;
-  for (int32_t e = from; e >= 0; e = VEC_AT(x->name_next, int32_t, e)) {
-    mm->last = e;
-    entity *en = &ENTITY(d, e);
-    if (best >= 0 && en->name_ntok <= ENTITY(d, best).name_ntok)
-      continue;
-    size_t nl = strlen(en->name);
-    if (ll <= nl && (ll == nl || en->name[nl - ll - 1] == ' ')) {
-      size_t q = 0;
-      while (q < ll && ((lab[q] | 0x20) == (en->name[nl - ll + q] | 0x20)))
-        q++;
-      if (q == ll)
-        best = e;
-    }
-  }
-  mm->best = best;
+  int32_t best = strmap_get(&x->tails, fl, ll);
   if (best >= 0)
     return best;
   /* "KAMAU-LINDQVIST:" with nobody of that name yet: the person the text
@@ -1396,11 +1331,18 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
   int32_t i = !w->hash ? -1 : w->first_para != last->para ? w->first : w->second;
   if (i < 0)
     return -1;
-  token *u = &TOK(d, i);
+  const token *u = &TOK(d, i);
   uint32_t s = (uint32_t)i;
   while (s > 0 && s + 3 > (uint32_t)i && TOK(d, s - 1).kind == TK_WORD && (TOK(d, s - 1).flags & T_CAP) &&
          !(TOK(d, s - 1).words & (W_NOT_NAME | W_STOPCAP | W_DET)) && TOK(d, s - 1).para == u->para)
     s--;
+  /* a person named by just these words already (by the text, or made
+   * here for another label of the word) is that person, not one more of
+   * the same name and mention */
+  const mention *um = u->mention >= 0 ? &MENTION(d, u->mention) : NULL;
+  if (um && um->kind == M_NAME && um->tok_first == s && um->tok_end == (uint32_t)i + 1 && um->entity >= 0 &&
+      ENTITY(d, um->entity).type == ATTRIB_PERSON)
+    return um->entity;
   const char *name = doc_name_text(d, s, (uint32_t)i + 1);
   int32_t ent = name ? doc_new_entity(d, ATTRIB_PERSON, name, (uint32_t)i + 1 - s, NULL) : -1;
   if (ent < 0 || doc_new_mention(d, s, (uint32_t)i + 1, ent, M_NAME, ATTRIB_PERSON, 0, 0) < 0 ||

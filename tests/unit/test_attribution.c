@@ -173,8 +173,8 @@ START_TEST(interview_transcripts) {
                          "needed a ferry.\n\nVEENSTRA: Will you retire?\n";
   expect_speaker(headline, "Why did you stay", "Pieter Veenstra", "transcript-label");
   /* a label asked again meets the persons named since it was last asked
-   * (labels remember how far they looked): the fuller name found for "JAN
-   * VEENSTRA" wins the second "VEENSTRA" */
+   * (each tail of a new person's name goes into the labels' index): the
+   * fuller name found for "JAN VEENSTRA" wins the second "VEENSTRA" */
   const char *again = "More Talks With Pieter Jan Veenstra About The Sea\n\nAnneke Veenstra said the ferry "
                       "was late again.\n\nVEENSTRA: Why did you stay?\n\nQ: Was it hard?\n\nJAN "
                       "VEENSTRA: Will you retire?\n\nQ: When?\n\nJAN VEENSTRA: And your boat?\n\n"
@@ -182,6 +182,30 @@ START_TEST(interview_transcripts) {
   expect_speaker(again, "Why did you stay", "Anneke Veenstra", "transcript-label");
   expect_speaker(again, "Will you retire", "Pieter Jan Veenstra", "transcript-label");
   expect_speaker(again, "And then what", "Pieter Jan Veenstra", "transcript-label");
+  /* of equal names, the first named: "BERG" is Anna Berg, not Olle */
+  const char *berg = "Anna Berg and Olle Berg run the farm.\n\nBERG: We started in 1990.\n\nQ: Was it "
+                     "hard?\n\nBERG: Every winter.\n\nQ: And now?\n\nBERG: Better.\n";
+  expect_speaker(berg, "Every winter", "Anna Berg", "transcript-label");
+  /* labels that name nobody yet, each new but of one word the text
+   * names a person by: that person for all of them, named there already
+   * or made once (not one more person of the same name for each label) */
+  const char *kin[2] = {"Liisa Koskela opened the school in 1990.\n\n",
+                        "More Talks With Liisa Koskela About The School\n\nThe school opened in 1990.\n\n"};
+  for (int k = 0; k < 2; k++) {
+    char text[512];
+    snprintf(text, sizeof text,
+             "%sAARO KOSKELA: Why here?\n\nBEA KOSKELA: Why now?\n\nAARO KOSKELA: And then?\n\n"
+             "BEA KOSKELA: Was it hard?\n",
+             kin[k]);
+    expect_speaker(text, "Why here", "Liisa Koskela", "transcript-label");
+    expect_speaker(text, "Was it hard", "Liisa Koskela", "transcript-label");
+    attrib_doc *dk = analyze(text);
+    size_t named = 0;
+    for (size_t e = 0; e < attrib_doc_entity_count(dk); e++)
+      named += strcmp(attrib_doc_entity(dk, e)->name, "Liisa Koskela") == 0;
+    ck_assert_msg(named == 1, "%zu persons named Liisa Koskela in «%s»", named, text);
+    attrib_doc_free(dk);
+  }
   /* one "Update:" is no interview */
   attrib_doc *d = analyze("Update: the road has reopened.\n\nPolice said the crash was minor.\n");
   ck_assert_ptr_null(find_quote(d, "the road has"));
