@@ -787,6 +787,8 @@ static int try_indirect(attrib_doc *d, para_syms *ps, const rule *ru, size_t s0,
 static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int headline) {
   const attrib_model *m = d->model;
   uint32_t s0 = 0;
+  uint32_t stop = 0; /* the first of ".ps" at or after where it was last asked from */
+  int asked = 0;
   /* until the sentence that ends the paragraph (an empty one after its
    * last '.' has nothing to match: no pass for it) */
   for (uint32_t k = 0; s0 < ps->n; k++) {
@@ -798,10 +800,16 @@ static int apply_indirect_rules(attrib_doc *d, para_syms *ps, uint32_t para, int
       k = dot ? (uint32_t)(dot - ps->s) : lim;
     } else if (k < ps->n) {
       /* the next '.', or partial or scare quote ending in one (strcspn:
-       * no NUL before the end) */
+       * no NUL before the end). Where the last strcspn stopped is kept: it
+       * went on to the paragraph's end, past lim, and asking it again
+       * from each cut was quadratic in a paragraph of many cuts */
       uint32_t lim = s0 + 400 < ps->n ? s0 + 400 : ps->n;
       while (k < lim) {
-        k += (uint32_t)strcspn(ps->s + k, ".ps");
+        if (!asked || stop < k) { /* (k only grows: a kept stop at k or after is the first) */
+          stop = k + (uint32_t)strcspn(ps->s + k, ".ps");
+          asked = 1;
+        }
+        k = stop;
         if (k >= lim) {
           k = lim;
           break;

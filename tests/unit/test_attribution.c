@@ -213,6 +213,28 @@ START_TEST(interview_transcripts) {
 }
 END_TEST
 
+/* A paragraph with partial quotes is cut into sentences at each '.' and
+ * at partial quotes ending one; an endless run is cut every 400 symbols,
+ * and the sentences after the cuts are found as before them */
+START_TEST(sentences_after_long_cuts) {
+  static char text[4096];
+  int n = snprintf(text, sizeof text, "Smith said");
+  for (int k = 0; k < 1000; k++)
+    n += snprintf(text + n, sizeof text - (size_t)n, ",");
+  snprintf(text + n, sizeof text - (size_t)n,
+           " he called it \"a very bad deal.\" Jones said the plan would fail. Lee said the vote \"was "
+           "rigged.\" Kim said it was fair.\n");
+  expect_speaker(text, "a very bad deal", "Smith", NULL);
+  expect_speaker(text, "the plan would fail", "Jones", NULL);
+  expect_speaker(text, "it was fair", "Kim", NULL);
+  attrib_doc *d = analyze(text);
+  const attrib_quote *q = find_quote(d, "the vote");
+  ck_assert_ptr_nonnull(q);
+  ck_assert_str_eq(q->span.text, "the vote \"was rigged.\""); /* its sentence ends with the quote */
+  attrib_doc_free(d);
+}
+END_TEST
+
 START_TEST(no_indirect_option) {
   attrib_options o;
   attrib_options_init(&o);
@@ -435,6 +457,7 @@ int main(void) {
   tcase_add_test(tc, interview_transcripts);
   tcase_add_test(tc, descriptions_documents_and_objects);
   tcase_add_test(tc, study_findings_have_no_speaker);
+  tcase_add_test(tc, sentences_after_long_cuts);
   tcase_add_test(tc, verbs_that_are_not_speech);
   suite_add_tcase(s, tc);
   return run_suite(s);
