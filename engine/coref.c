@@ -483,11 +483,15 @@ static int32_t named_like(attrib_doc *d, held_words *held, uint32_t i, const tok
  * before it, or -1. */
 static int32_t first_named_before(attrib_doc *d, uint32_t k) {
   int32_t subj = -1;
-  uint32_t s = TOK(d, k).sent;
+  uint32_t s = TOK(d, k).sent, asked = 0;
   for (uint32_t x = k; x > 0 && x + MAX_BACK > k && TOK(d, x - 1).sent == s; x--) {
     token *u = &TOK(d, x - 1);
     if (u->mention < 0 || u->quote >= 0)
       continue;
+    /* at most MAX_BACK_MENTIONS (news: at most 20 in PolNeAR's articles;
+     * a sentence of nothing but "a study a study ..." had each ask all) */
+    if (++asked > MAX_BACK_MENTIONS)
+      break;
     mention *m = &MENTION(d, u->mention);
     if (m->entity >= 0 && (m->type == ATTRIB_PERSON || m->type == ATTRIB_ORG))
       subj = m->entity;

@@ -65,6 +65,30 @@ START_TEST(a_run_of_head_nouns_is_a_bounded_description) {
 }
 END_TEST
 
+/* "X ... released a statement": a new document is its sentence's first
+ * named person's, past the others named between (fifty here); but the
+ * look back asks at most 128 mentions (news: at most 20), so that a
+ * sentence of nothing but descriptions costs a bounded look back each */
+START_TEST(a_new_document_asks_a_bounded_number_of_mentions) {
+  static const int between[2] = {50, 150};
+  for (int k = 0; k < 2; k++) {
+    char *text = malloc(8192);
+    ck_assert_ptr_nonnull(text);
+    int n = snprintf(text, 8192, "Vote set\n\nMara Quill");
+    for (int r = 0; r < between[k]; r++)
+      n += snprintf(text + n, 8192 - (size_t)n, ", with Olle Berg");
+    snprintf(text + n, 8192 - (size_t)n,
+             ", released a statement on Monday. \"We will appeal,\" the statement said.\n");
+    attrib_doc *d = analyze(text);
+    const attrib_quote *q = find_quote(d, "We will appeal");
+    ck_assert_ptr_nonnull(q);
+    ck_assert_str_eq(speaker_name(d, q), (k == 0 ? "Mara Quill" : "Olle Berg"));
+    attrib_doc_free(d);
+    free(text);
+  }
+}
+END_TEST
+
 START_TEST(pronouns_follow_gender_and_type) {
   attrib_doc *d = analyze("Mrs. Halvorsen met Mr. Okonkwo at Pellucid Systems. She said the firm was fine. "
                           "He disagreed. It declined to comment.");
@@ -259,6 +283,7 @@ int main(void) {
   tcase_add_test(tc, mentions_and_entity_lists_agree);
   tcase_add_test(tc, a_pronoun_asks_a_bounded_number_of_mentions);
   tcase_add_test(tc, a_run_of_head_nouns_is_a_bounded_description);
+  tcase_add_test(tc, a_new_document_asks_a_bounded_number_of_mentions);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
