@@ -1341,6 +1341,10 @@ static inline int named_as(attrib_doc *d, const mention *m, const char *key, siz
 /* how far ahead (in tokens) doc_recent_named's long look back fetches the
  * tokens in mentions: some ten mentions */
 enum { RECENT_AHEAD = 128 };
+/* the most mentions doc_recent_named asks: news has at most some 500 in
+ * its MAX_BACK tokens (PolNeAR's train articles in one text), and a text
+ * made of names ("Kim met Kim. ...") 2000 */
+enum { RECENT_MAX_MENTIONS = 1024 };
 
 int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, unsigned kinds,
                          unsigned types, int icase) {
@@ -1364,7 +1368,8 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
     uint32_t pw = ((k - 1) >> 6) + 1, lw = (lo - 1) >> 6;
 #endif
     /* token k - 1: the last in a mention before k, and at lo - 1 or after */
-    while ((k = tokbits_last(bits, lo - 1, k)) != 0) {
+    for (unsigned asked = 0; asked < RECENT_MAX_MENTIONS && (k = tokbits_last(bits, lo - 1, k)) != 0;
+         asked++) {
 #if defined(__GNUC__)
       while (pw > lw && pw * 64 + RECENT_AHEAD > k)
         for (uint64_t b = bits[--pw]; b; b &= b - 1)
@@ -1377,7 +1382,7 @@ int32_t doc_recent_named(attrib_doc *d, uint32_t i, const char *key, size_t kl, 
     }
     return -1;
   }
-  for (;;) {
+  for (unsigned asked = 0; asked < RECENT_MAX_MENTIONS; asked++) {
     /* most tokens are in no mention: four at a time while none is (-1 in all
      * four leaves the sign bit in their AND), then one by one to the token
      * that has one */

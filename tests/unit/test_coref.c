@@ -89,6 +89,38 @@ START_TEST(a_new_document_asks_a_bounded_number_of_mentions) {
 }
 END_TEST
 
+/* "The union said" is the union named last, past the persons named since
+ * (400 here), in a long document's look back of 3000 tokens; but that
+ * look back asks at most 1024 mentions (news: some 500), so that a text
+ * made of names costs a bounded look back for each */
+START_TEST(a_named_body_asks_a_bounded_number_of_mentions) {
+  static const int between[2] = {400, 1100};
+  for (int k = 0; k < 2; k++) {
+    size_t cap = 64 * 1024;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    int n = snprintf(text, cap, "Vote set\n\n");
+    for (int r = 0; r < 250; r++) /* 3000 tokens first: the long look back */
+      n += snprintf(text + n, cap - (size_t)n,
+                    "the plan was fine and the vote was close and the day was long . ");
+    n += snprintf(text + n, cap - (size_t)n,
+                  "\n\nThe Farm Union said the plan was fine.\n\nLee Kim said the plan was fine.\n\n");
+    for (int r = 0; r < between[k]; r++)
+      n += snprintf(text + n, cap - (size_t)n, "Kim, ");
+    snprintf(text + n, cap - (size_t)n, "and Kim met.\n\nThe union said the deal was bad.\n");
+    attrib_doc *d = analyze(text);
+    const attrib_quote *q = find_quote(d, "the deal was bad");
+    ck_assert_ptr_nonnull(q);
+    if (k == 0)
+      ck_assert_str_eq(speaker_name(d, q), "Farm Union");
+    else
+      ck_assert_ptr_null(speaker_name(d, q));
+    attrib_doc_free(d);
+    free(text);
+  }
+}
+END_TEST
+
 START_TEST(pronouns_follow_gender_and_type) {
   attrib_doc *d = analyze("Mrs. Halvorsen met Mr. Okonkwo at Pellucid Systems. She said the firm was fine. "
                           "He disagreed. It declined to comment.");
@@ -284,6 +316,7 @@ int main(void) {
   tcase_add_test(tc, a_pronoun_asks_a_bounded_number_of_mentions);
   tcase_add_test(tc, a_run_of_head_nouns_is_a_bounded_description);
   tcase_add_test(tc, a_new_document_asks_a_bounded_number_of_mentions);
+  tcase_add_test(tc, a_named_body_asks_a_bounded_number_of_mentions);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
