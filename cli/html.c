@@ -309,10 +309,11 @@ static const char script[] = "<script>\n"
                              "})();\n"
                              "</script>\n";
 
-/* The quotes of one speaker (entity ent, or -1: those without one). */
-static void speaker_entry(html *h, long ent, size_t count) {
+/* The quotes of one speaker (entity ent, or -1: those without one), the
+ * count of them at mine (their indices, in order: a walk of every quote
+ * for each speaker was quadratic in a page of many speakers). */
+static void speaker_entry(html *h, long ent, const size_t *mine, size_t count) {
   cli_buf *b = &h->b;
-  size_t nq = attrib_doc_quote_count(h->doc);
   const attrib_entity *e = ent >= 0 ? attrib_doc_entity(h->doc, (size_t)ent) : NULL;
   if (e) {
     cli_buf_puts(b, "<li class=\"speaker\" data-speaker=\"");
@@ -327,10 +328,9 @@ static void speaker_entry(html *h, long ent, size_t count) {
                    "<span class=\"name\">No speaker</span> <span class=\"info\">%zu quote%s</span>\n<ol>\n",
                    count, count == 1 ? "" : "s");
   }
-  for (size_t i = 0; i < nq; i++) {
+  for (size_t k = 0; k < count; k++) {
+    size_t i = mine[k];
     const attrib_quote *q = attrib_doc_quote(h->doc, i);
-    if (q->speaker != ent)
-      continue;
     char conf[8];
     cli_confidence(conf, q->confidence);
     cli_buf_puts(b, "<li data-quote=\"");
@@ -367,8 +367,10 @@ int cli_render_html(const attrib_doc *doc, const char *text, size_t len, const c
   h.marked = calloc(nq ? nq : 1, 1);
   size_t *counts = calloc(ne + 1, sizeof *counts); /* [ne]: quotes without speaker */
   long *order = malloc((ne ? ne : 1) * sizeof *order);
+  /* the quotes by speaker: speaker k's are by_speaker[first[k], first[k] + counts[k]) */
+  size_t *first = malloc((ne + 1) * sizeof *first), *by_speaker = malloc((nq ? nq : 1) * sizeof *by_speaker);
   int rc = -1;
-  if (!h.slot || !h.marked || !counts || !order || build_pieces(&h) != 0)
+  if (!h.slot || !h.marked || !counts || !order || !first || !by_speaker || build_pieces(&h) != 0)
     goto done;
   /* colours in order of first quote, so a page reads from its first colour */
   long nspk = 0;
@@ -385,6 +387,15 @@ int cli_render_html(const attrib_doc *doc, const char *text, size_t len, const c
       h.slot[q->speaker] = nspk++;
     }
     counts[q->speaker]++;
+  }
+  for (size_t k = 0, at = 0; k <= ne; k++) {
+    first[k] = at;
+    at += counts[k];
+  }
+  for (size_t i = 0; i < nq; i++) { /* first[k] moves on to the end of speaker k's */
+    const attrib_quote *q = attrib_doc_quote(doc, i);
+    size_t k = q->speaker < 0 || (size_t)q->speaker >= ne ? ne : (size_t)q->speaker;
+    by_speaker[first[k]++] = i;
   }
   const char *name = source && strcmp(source, "-") != 0 ? source : "standard input";
   cli_buf *b = &h.b;
@@ -404,9 +415,9 @@ int cli_render_html(const attrib_doc *doc, const char *text, size_t len, const c
   article(&h);
   cli_buf_puts(b, "</article>\n<section id=\"speakers\">\n<h2>Speakers</h2>\n<ul class=\"speakers\">\n");
   for (long k = 0; k < nspk; k++)
-    speaker_entry(&h, order[k], counts[order[k]]);
+    speaker_entry(&h, order[k], by_speaker + first[order[k]] - counts[order[k]], counts[order[k]]);
   if (counts[ne])
-    speaker_entry(&h, -1, counts[ne]);
+    speaker_entry(&h, -1, by_speaker + first[ne] - counts[ne], counts[ne]);
   cli_buf_printf(b, "</ul>\n</section>\n%s</body>\n</html>\n", script);
   rc = cli_buf_finish(b, out, out_len);
   h.b.s = NULL;
@@ -417,5 +428,7 @@ done:
   free(h.pieces);
   free(counts);
   free(order);
+  free(first);
+  free(by_speaker);
   return rc;
 }
