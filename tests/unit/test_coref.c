@@ -18,29 +18,41 @@ static const char *entity_of_mention(attrib_doc *d, const char *text, int nth) {
   return NULL;
 }
 
+/* head, then unit n times, then tail: a new string (free it) */
+static char *repeat_text(const char *head, const char *unit, int n, const char *tail) {
+  size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
+  char *text = malloc(hl + (size_t)n * ul + tl + 1);
+  ck_assert_ptr_nonnull(text);
+  memcpy(text, head, hl);
+  for (int r = 0; r < n; r++)
+    memcpy(text + hl + (size_t)r * ul, unit, ul);
+  memcpy(text + hl + (size_t)n * ul, tail, tl + 1);
+  return text;
+}
+
+/* The speaker of the quote that starts with prefix, in head + unit n
+ * times + tail, is want (NULL: none) */
+static void expect_after_repeats(const char *head, const char *unit, int n, const char *tail,
+                                 const char *prefix, const char *want) {
+  char *text = repeat_text(head, unit, n, tail);
+  attrib_doc *d = analyze(text);
+  const attrib_quote *q = find_quote(d, prefix);
+  ck_assert_msg(q != NULL, "no quote %s after %d of %s", prefix, n, unit);
+  const char *got = speaker_name(d, q);
+  ck_assert_msg(want ? got && strcmp(got, want) == 0 : got == NULL, "%s after %d of %s: speaker %s, want %s",
+                prefix, n, unit, got ? got : "none", want ? want : "none");
+  attrib_doc_free(d);
+  free(text);
+}
+
 /* "He" passes the mentions that cannot be him (a hundred women named
  * here) to the man before them; but its look back asks at most 128
  * mentions (MAX_BACK_MENTIONS: news needs at most 75), so that a text of
  * nothing but pronouns costs a bounded look back for each */
 START_TEST(a_pronoun_asks_a_bounded_number_of_mentions) {
-  static const int pairs[2] = {50, 70}; /* 100 and 140 mentions between */
-  for (int k = 0; k < 2; k++) {
-    char *text = malloc(4096);
-    ck_assert_ptr_nonnull(text);
-    int n = snprintf(text, 4096, "Senate vote\n\nMr. Smith arrived on Monday.");
-    for (int r = 0; r < pairs[k]; r++)
-      n += snprintf(text + n, 4096 - (size_t)n, " Mary Lee met Ann Lee.");
-    snprintf(text + n, 4096 - (size_t)n, " He said the plan was fine.\n");
-    attrib_doc *d = analyze(text);
-    const attrib_quote *q = find_quote(d, "the plan was fine");
-    ck_assert_ptr_nonnull(q);
-    if (k == 0)
-      ck_assert_str_eq(speaker_name(d, q), "Smith");
-    else
-      ck_assert_ptr_null(speaker_name(d, q));
-    attrib_doc_free(d);
-    free(text);
-  }
+  const char *head = "Senate vote\n\nMr. Smith arrived on Monday.", *tail = " He said the plan was fine.\n";
+  expect_after_repeats(head, " Mary Lee met Ann Lee.", 50, tail, "the plan was fine", "Smith");
+  expect_after_repeats(head, " Mary Lee met Ann Lee.", 70, tail, "the plan was fine", NULL);
 }
 END_TEST
 
@@ -70,22 +82,11 @@ END_TEST
  * look back asks at most 128 mentions (news: at most 20), so that a
  * sentence of nothing but descriptions costs a bounded look back each */
 START_TEST(a_new_document_asks_a_bounded_number_of_mentions) {
-  static const int between[2] = {50, 150};
-  for (int k = 0; k < 2; k++) {
-    char *text = malloc(8192);
-    ck_assert_ptr_nonnull(text);
-    int n = snprintf(text, 8192, "Vote set\n\nMara Quill");
-    for (int r = 0; r < between[k]; r++)
-      n += snprintf(text + n, 8192 - (size_t)n, ", with Olle Berg");
-    snprintf(text + n, 8192 - (size_t)n,
-             ", released a statement on Monday. \"We will appeal,\" the statement said.\n");
-    attrib_doc *d = analyze(text);
-    const attrib_quote *q = find_quote(d, "We will appeal");
-    ck_assert_ptr_nonnull(q);
-    ck_assert_str_eq(speaker_name(d, q), (k == 0 ? "Mara Quill" : "Olle Berg"));
-    attrib_doc_free(d);
-    free(text);
-  }
+  const char *tail = ", released a statement on Monday. \"We will appeal,\" the statement said.\n";
+  expect_after_repeats("Vote set\n\nMara Quill", ", with Olle Berg", 50, tail, "We will appeal",
+                       "Mara Quill");
+  expect_after_repeats("Vote set\n\nMara Quill", ", with Olle Berg", 150, tail, "We will appeal",
+                       "Olle Berg");
 }
 END_TEST
 
@@ -94,30 +95,14 @@ END_TEST
  * look back asks at most 1024 mentions (news: some 500), so that a text
  * made of names costs a bounded look back for each */
 START_TEST(a_named_body_asks_a_bounded_number_of_mentions) {
-  static const int between[2] = {400, 1100};
-  for (int k = 0; k < 2; k++) {
-    size_t cap = 64 * 1024;
-    char *text = malloc(cap);
-    ck_assert_ptr_nonnull(text);
-    int n = snprintf(text, cap, "Vote set\n\n");
-    for (int r = 0; r < 250; r++) /* 3000 tokens first: the long look back */
-      n += snprintf(text + n, cap - (size_t)n,
-                    "the plan was fine and the vote was close and the day was long . ");
-    n += snprintf(text + n, cap - (size_t)n,
+  /* 3000 tokens first: the long look back */
+  char *head =
+      repeat_text("Vote set\n\n", "the plan was fine and the vote was close and the day was long . ", 250,
                   "\n\nThe Farm Union said the plan was fine.\n\nLee Kim said the plan was fine.\n\n");
-    for (int r = 0; r < between[k]; r++)
-      n += snprintf(text + n, cap - (size_t)n, "Kim, ");
-    snprintf(text + n, cap - (size_t)n, "and Kim met.\n\nThe union said the deal was bad.\n");
-    attrib_doc *d = analyze(text);
-    const attrib_quote *q = find_quote(d, "the deal was bad");
-    ck_assert_ptr_nonnull(q);
-    if (k == 0)
-      ck_assert_str_eq(speaker_name(d, q), "Farm Union");
-    else
-      ck_assert_ptr_null(speaker_name(d, q));
-    attrib_doc_free(d);
-    free(text);
-  }
+  const char *tail = "and Kim met.\n\nThe union said the deal was bad.\n";
+  expect_after_repeats(head, "Kim, ", 400, tail, "the deal was bad", "Farm Union");
+  expect_after_repeats(head, "Kim, ", 1100, tail, "the deal was bad", NULL);
+  free(head);
 }
 END_TEST
 
