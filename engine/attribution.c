@@ -1226,18 +1226,22 @@ static int same_folded(const char *s, const char *t, size_t n) {
   return 1;
 }
 
+/* fold(s, n) for a look-up: into buf (cap bytes) when it fits, else an
+ * arena copy; NULL when out of memory */
+static const char *fold_in(attrib_doc *d, const char *s, size_t n, char *buf, size_t cap) {
+  if (n > cap)
+    return fold(d, s, n);
+  for (size_t k = 0; k < n; k++)
+    buf[k] = (char)(s[k] | 0x20);
+  return buf;
+}
+
 /* strmap_hash of fold(s, n), nonzero (an empty slot's is 0); 0 when out of
- * memory. Folded on the stack, but for a long key. */
+ * memory. */
 static uint32_t folded_hash(attrib_doc *d, const char *s, size_t n) {
   char buf[128];
-  const char *f = buf;
-  if (n <= sizeof buf) {
-    for (size_t k = 0; k < n; k++)
-      buf[k] = (char)(s[k] | 0x20);
-  } else if (!(f = fold(d, s, n))) {
-    return 0;
-  }
-  return strmap_hash(f, n) | 0x80000000u;
+  const char *f = fold_in(d, s, n, buf, sizeof buf);
+  return f ? strmap_hash(f, n) | 0x80000000u : 0;
 }
 
 /* The slot of key (n bytes, hash h) in x->words, or the empty one where
@@ -1320,7 +1324,8 @@ static int32_t label_entity(attrib_doc *d, label_index *x, uint32_t a, uint32_t 
    * name wins (tails) */
   const char *lab = d->copy + t->start;
   size_t ll = TOK(d, b - 1).end - t->start;
-  char *fl = fold(d, lab, ll);
+  char buf[128];
+  const char *fl = fold_in(d, lab, ll, buf, sizeof buf);
   if (!fl)
     return -2;
   int32_t best = strmap_get(&x->tails, fl, ll);
